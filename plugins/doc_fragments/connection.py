@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Connection and authentication options shared by every hwcloud.roma module."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Documented once here; the argument spec lives in module_utils/module.py."""
+
+    DOCUMENTATION = r'''
+options:
+  region:
+    description:
+      - Huawei Cloud region ID, for example V(cn-north-4).
+      - Used to derive O(endpoint) and O(iam_endpoint) when they are not set, and to scope a password login
+        when O(project_id) is not set.
+      - If not set, the value of the E(HUAWEICLOUD_REGION) or E(HW_REGION_NAME) environment variable is used.
+    type: str
+  project_id:
+    description:
+      - ID of the project that owns the ROMA Connect instance.
+      - Required with O(auth_token) and with O(access_key)/O(secret_key). With a password login it may be omitted;
+        it is then taken from the IAM token (C(token.project.id)).
+      - If not set, the value of the E(HUAWEICLOUD_SDK_PROJECT_ID) or E(HW_PROJECT_ID) environment variable is used.
+    type: str
+  endpoint:
+    description:
+      - Base URL of the ROMA Connect API, with scheme and optional port and path.
+      - Defaults to C(https://roma.{region}.myhuaweicloud.com).
+      - If not set, the value of the E(HUAWEICLOUD_ROMA_ENDPOINT) environment variable is used.
+    type: str
+  iam_endpoint:
+    description:
+      - Base URL of IAM, used only for a password login.
+      - Defaults to C(https://iam.{region}.myhuaweicloud.com).
+      - If not set, the value of the E(HUAWEICLOUD_SDK_IAM_ENDPOINT) environment variable is used.
+    type: str
+  auth_token:
+    description:
+      - An IAM token, sent as C(X-Auth-Token). Takes precedence over every other credential.
+      - Get one per play with M(hwcloud.roma.iam_token) and pass it through C(module_defaults).
+      - If not set, the value of the E(HUAWEICLOUD_AUTH_TOKEN) environment variable is used.
+    type: str
+  access_key:
+    description:
+      - Access key ID (AK). With O(secret_key), every request is signed with SDK-HMAC-SHA256.
+      - Used when O(auth_token) is not set.
+      - If not set, the value of the E(HUAWEICLOUD_SDK_AK) or E(HW_ACCESS_KEY) environment variable is used.
+    type: str
+  secret_key:
+    description:
+      - Secret access key (SK) that belongs to O(access_key).
+      - If not set, the value of the E(HUAWEICLOUD_SDK_SK) or E(HW_SECRET_KEY) environment variable is used.
+    type: str
+  security_token:
+    description:
+      - Security token of temporary AK/SK credentials, sent as C(X-Security-Token). Only used with O(access_key).
+      - If not set, the value of the E(HUAWEICLOUD_SDK_SECURITY_TOKEN) environment variable is used.
+    type: str
+  user_name:
+    description:
+      - IAM user name for a password login (a token is fetched from O(iam_endpoint) once per module run).
+      - Used when neither O(auth_token) nor O(access_key)/O(secret_key) is set.
+      - If not set, the value of the E(HW_USER_NAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(user_name).
+      - If not set, the value of the E(HW_PASSWORD) environment variable is used.
+    type: str
+  domain_name:
+    description:
+      - Account (domain) name that O(user_name) belongs to.
+      - If not set, the value of the E(HW_DOMAIN_NAME) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of O(endpoint) and O(iam_endpoint).
+      - Set to V(false) only for testing.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM CA bundle used to verify the endpoints' certificates, for private or test endpoints.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for a connection and for each response.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a request is re-sent after a transient failure (connection error, timeout, HTTP 429, 500,
+        502, 503 or 504), with exponential backoff and jitter, honouring C(Retry-After).
+      - GET, PUT and DELETE are retried. A create is never re-sent blindly; the task is looked up first so
+        that a retry cannot create a duplicate.
+      - Between 0 and 10.
+    type: int
+    default: 3
+notes:
+  - "Credentials are chosen in this order: O(auth_token); O(access_key) with O(secret_key);
+    O(user_name) with O(password) and O(domain_name). With none of them the module fails before sending any request."
+  - All modules of this collection are in the action group C(hwcloud.roma.roma), so the connection options can
+    be set once per play with C(module_defaults) and C(group/hwcloud.roma.roma).
+requirements:
+  - requests
+'''

@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The three ways to authenticate to ROMA Connect, and the rule that picks one.
+
+Each strategy turns a request's headers into authenticated headers.  Only the
+password strategy talks to IAM itself, once per module run (and once more if the
+gateway says its token expired), so a play that passes a token through
+``module_defaults`` never logs in at all.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError
+from ansible_collections.hwcloud.roma.plugins.module_utils.signer import sign_request
+
+CREDENTIAL_SOURCES = (
+    'auth_token (HUAWEICLOUD_AUTH_TOKEN)',
+    'access_key and secret_key (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK)',
+    'user_name, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)',
+)
+
+
+class TokenAuth:
+    """An IAM token the user already has, sent as ``X-Auth-Token``."""
+
+    description = 'auth_token (X-Auth-Token)'
+    rejected_hint = ('The gateway rejected auth_token: the token is invalid, expired, or was issued for another '
+                     'region or project. Get a new one (for example with hwcloud.roma.iam_token) and check project_id.')
+    can_reauthenticate = False
+
+    def __init__(self, token):
+        self.token = token
+
+    def authenticate(self, client):
+        """Nothing to do: the token is ready to use."""
+
+    def sign(self, client, method, path, query, headers, body):
+        headers['X-Auth-Token'] = self.token
+        return headers
+
+
+class AkSkAuth:
+    """Permanent or temporary access keys; every request is signed (SDK-HMAC-SHA256)."""
+
+    description = 'access_key/secret_key (SDK-HMAC-SHA256 signature)'
+    can_reauthenticate = False
+
+    def __init__(self, access_key, secret_key, security_token=None):
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.security_token = security_token
+
+    @property
+    def rejected_hint(self):
+        hint = ('The gateway rejected the AK/SK signature: check that access_key and secret_key belong together '
+                'and are enabled')
+        if self.security_token:
+            hint += ', and that security_token is the current one issued with these temporary keys'
+        return hint + '. A message about X-Sdk-Date or the request time means this machine\'s clock is off by more than 15 minutes.'
+
+    def authenticate(self, client):
+        """Nothing to do: keys sign each request."""
+
+    def sign(self, client, method, path, query, headers, body):
+        headers['Host'] = client.host_header()
+        if client.known_project_id:
+            headers['X-Project-Id'] = client.known_project_id
+        if self.security_token:
+            headers['X-Security-Token'] = self.security_token
+        return sign_request(method, path, query, headers, body, self.access_key, self.secret_key)
+
+
+class PasswordAuth:
+    """IAM password login: one ``POST /v3/auth/tokens`` per module run, scoped to the project."""
+
+    can_reauthenticate = True
+
+    def __init__(self, user_name, password, domain_name, project_id=None, project_name=None):
+        self.user_name = user_name
+        self.password = password
+        self.domain_name = domain_name
+        self.project_id = project_id
+        self.project_name = project_name
+        self.token = None
+        self.expires_at = None
+
+    @property
+    def description(self):
+        return "IAM password login of user_name '%s' in domain_name '%s'" % (self.user_name, self.domain_name)
+
+    @property
+    def rejected_hint(self):
+        return ('The gateway rejected the token from the password login of user_name %r even after a fresh login: '
+                'check that the user may use ROMA Connect in project %s.' % (self.user_name, self.project_id or self.project_name))
+
+    def request_body(self):
+        """The IAM password body, scoped by project id when known, else by project (region) name."""
+        scope = {'id': self.project_id} if self.project_id else {'name': self.project_name}
+        return {'auth': {
+            'identity': {
+                'methods': ['password'],
+                'password': {'user': {'name': self.user_name, 'password': self.password, 'domain': {'name': self.domain_name}}},
+            },
+            'scope': {'project': scope},
+        }}
+
+    def authenticate(self, client, force=False):
+        """Log in unless a token from this run is already held (or ``force`` after a 401)."""
+        if self.token and not force:
+            return
+        headers, document = client.iam_login(self.request_body(), self.description)
+        token = headers.get('X-Subject-Token')
+        details = document.get('token') if isinstance(document, dict) else None
+        if not token or not isinstance(details, dict):
+            raise RomaResponseError('IAM answered the password login without a token (no X-Subject-Token header or no '
+                                    '"token" in the body): check iam_endpoint points at IAM.')
+        self.token = token
+        self.expires_at = details.get('expires_at')
+        project = details.get('project') or {}
+        if not self.project_id:
+            self.project_id = project.get('id')
+        if not self.project_id:
+            raise RomaResponseError('IAM issued a token that is not scoped to a project: set project_id.')
+        client.known_project_id = self.project_id
+
+    def sign(self, client, method, path, query, headers, body):
+        headers['X-Auth-Token'] = self.token
+        return headers
+
+
+def select_auth(params):
+    """Pick the credentials to use: auth_token, then access_key+secret_key, then user_name+password+domain_name.
+
+    A half-given AK/SK pair is an error even when a password is also given: it
+    is almost always a typo in an environment variable, and silently using
+    another identity would be worse.
+    """
+    if params.get('auth_token'):
+        return TokenAuth(params['auth_token'])
+    access_key, secret_key = params.get('access_key'), params.get('secret_key')
+    if access_key or secret_key:
+        if not (access_key and secret_key):
+            missing = 'secret_key' if access_key else 'access_key'
+            raise RomaInputError('access_key and secret_key must be given together; %s is missing '
+                                 '(or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK).' % missing)
+        return AkSkAuth(access_key, secret_key, params.get('security_token'))
+    if params.get('security_token'):
+        raise RomaInputError('security_token is only used with access_key and secret_key (temporary AK/SK).')
+    password_fields = ('user_name', 'password', 'domain_name')
+    given = [name for name in password_fields if params.get(name)]
+    if len(given) == len(password_fields):
+        if not (params.get('project_id') or params.get('region')):
+            raise RomaInputError('Password login needs project_id or region to scope the IAM token.')
+        return PasswordAuth(params['user_name'], params['password'], params['domain_name'],
+                            project_id=params.get('project_id'), project_name=params.get('region'))
+    if given:
+        missing = ', '.join(name for name in password_fields if name not in given)
+        raise RomaInputError('Password login needs user_name, password and domain_name; missing: %s.' % missing)
+    raise RomaInputError('No credentials: set one of %s.' % '; or '.join(CREDENTIAL_SOURCES))
+
+
+def iam_error_hint(error, description):
+    """Explain a failed IAM login in terms of the options the user set."""
+    if isinstance(error, RomaApiError) and error.status in (400, 401, 403):
+        return ('IAM refused the %s: check user_name, password and domain_name (the account name), and that the '
+                'user is not locked or required to use MFA.' % description)
+    return None

@@ -1,0 +1,316 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""RomaClient: the one HTTP client every module uses.
+
+It owns the ``requests`` session (one keep-alive connection per host for a whole
+module run), TLS settings, authentication, the retry policy and the translation
+of every HTTP, TLS, timeout and JSON failure into the errors in ``errors.py``.
+Modules and the resource layer above it never see ``requests``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import re
+import time
+import traceback
+from urllib.parse import urlsplit
+
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth import iam_error_hint
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
+    RomaResponseError,
+    RomaTransportError,
+    api_error_from_response,
+    safe_snippet,
+)
+from ansible_collections.hwcloud.roma.plugins.module_utils.signer import canonical_query_string
+from ansible_collections.hwcloud.roma.plugins.module_utils.version import COLLECTION_VERSION
+
+try:
+    import requests
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised by the modules' missing_required_lib path
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+JSON_BODY_CONTENT_TYPE = 'application/json;charset=UTF-8'
+JSON_CONTENT_TYPE = 'application/json'
+IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'PUT', 'DELETE'))
+LIST_PAGE_SIZE = 999  # the largest page the list API returns
+
+
+class RetryPolicy:
+    """Exponential backoff with jitter for transient failures, honouring ``Retry-After``.
+
+    ``retries`` counts re-sends, so a request is sent at most ``retries + 1`` times.
+    """
+
+    RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
+
+    def __init__(self, retries=3, base_delay=0.5, max_delay=8.0, max_retry_after=30.0, sleep=time.sleep, jitter=random.random):
+        self.retries = retries
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_retry_after = max_retry_after
+        self.sleep = sleep
+        self.jitter = jitter
+
+    def delay(self, attempt, retry_after=None):
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        backoff = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        return backoff / 2 + self.jitter() * backoff / 2
+
+    def wait(self, attempt, retry_after=None):
+        self.sleep(self.delay(attempt, retry_after))
+
+
+def parse_retry_after(value, now=None):
+    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP date); None when absent or unreadable."""
+    if value is None:
+        return None
+    value = value.strip()
+    if re.match(r'^\d+(\.\d+)?$', value):
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    return max(0.0, moment.timestamp() - (now if now is not None else time.time()))
+
+
+def _root_cause(exc):
+    """The innermost exception behind a requests/urllib3 error, for a message without wrapper noise."""
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = getattr(exc, 'reason', None) or exc.__cause__ or exc.__context__
+        if inner is None and exc.args and isinstance(exc.args[0], BaseException):
+            inner = exc.args[0]
+        if not isinstance(inner, BaseException):
+            break
+        exc = inner
+    return exc
+
+
+def _describe(exc):
+    root = _root_cause(exc)
+    text = str(root)
+    text = re.sub(r'<[^>]+>:\s*', '', text)  # "<urllib3.connection.HTTPConnection object at 0x..>: "
+    errno_match = re.search(r'\[Errno -?\d+\]\s*([^\'")]+)', text)
+    if errno_match:
+        text = errno_match.group(1).strip()
+    return text or root.__class__.__name__
+
+
+class Response:
+    """The parts of an HTTP response the client needs, decoupled from ``requests``."""
+
+    def __init__(self, status, headers, content):
+        self.status = status
+        self.headers = headers
+        self.content = content
+
+    def header(self, name):
+        for key, value in self.headers.items():
+            if key.lower() == name.lower():
+                return value
+        return None
+
+
+class RomaClient:
+    """Authenticated, retrying JSON client for one ROMA Connect endpoint (and its IAM endpoint)."""
+
+    def __init__(self, endpoint, auth, project_id=None, iam_endpoint=None, timeout=30.0, validate_certs=True,
+                 ca_path=None, retry_policy=None, session=None):
+        self.endpoint = endpoint.rstrip('/') if endpoint else None
+        self.iam_endpoint = iam_endpoint.rstrip('/') if iam_endpoint else None
+        self.auth = auth
+        self.known_project_id = project_id
+        self.timeout = timeout
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.session = session or requests.Session()
+        self.session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self.session.headers.update({
+            'User-Agent': 'hwcloud.roma/%s ansible-core/%s python-requests/%s' % (
+                COLLECTION_VERSION, ANSIBLE_CORE_VERSION, getattr(requests, '__version__', 'unknown')),
+            'Accept': JSON_CONTENT_TYPE,
+        })
+
+    @property
+    def retries(self):
+        return self.retry_policy.retries
+
+    @property
+    def project_id(self):
+        """The project in every API path; a password login supplies it when the user did not."""
+        if not self.known_project_id:
+            self.auth.authenticate(self)
+        return self.known_project_id
+
+    # -- public calls -------------------------------------------------------------------------------
+
+    def call(self, method, path, query=None, body=None, idempotent=None, expect_body=None):
+        """Send an authenticated ROMA Connect request and return its decoded JSON (None for an empty 2xx).
+
+        GET/PUT/DELETE are retried on transient failures.  POST is sent once unless
+        ``idempotent=True`` says repeating it is harmless; callers that create things
+        recover from ambiguous failures themselves (see ``FdiTaskApi.create_task``).
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        if expect_body is None:
+            expect_body = method != 'DELETE'
+        self.auth.authenticate(self)
+        reauthenticated = False
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._send(self.endpoint, method, path, query, body, sign=True)
+            except RomaTransportError as error:
+                if idempotent and error.retryable and attempt <= self.retries:
+                    self.retry_policy.wait(attempt)
+                    continue
+                raise self._with_attempts(error, attempt)
+            if response.status < 400:
+                return self._decode(response, method, path, expect_body)
+            error = api_error_from_response(response.status, response.headers, response.content, method, self._display_path(path))
+            if response.status == 401 and self.auth.can_reauthenticate and not reauthenticated:
+                reauthenticated = True
+                self.auth.authenticate(self, force=True)
+                continue
+            if (idempotent or response.status == 429) and response.status in RetryPolicy.RETRYABLE_STATUSES and attempt <= self.retries:
+                self.retry_policy.wait(attempt, parse_retry_after(response.header('Retry-After')))
+                continue
+            if response.status == 401:
+                error = error.with_hint(self.auth.rejected_hint)
+            elif error.error_msg and 'x-sdk-date' in error.error_msg.lower():
+                error = error.with_hint(self.auth.rejected_hint)
+            raise error.with_attempts(attempt)
+
+    def paginate(self, path, query=None, page_size=LIST_PAGE_SIZE):
+        """Yield every entity of a ``{total, size, entities}`` list, page by page (offset/limit)."""
+        offset = 0
+        while True:
+            page_query = dict(query or {}, offset=offset, limit=page_size)
+            page = self.call('GET', path, page_query)
+            entities = page.get('entities') if isinstance(page, dict) else None
+            if not isinstance(entities, list):
+                raise RomaResponseError('ROMA Connect returned a list response without "entities" (GET %s): %s'
+                                        % (self._display_path(path), safe_snippet(json.dumps(page))))
+            yield from entities
+            offset += len(entities)
+            total = page.get('total')
+            if not entities or (isinstance(total, int) and offset >= total) or (not isinstance(total, int) and len(entities) < page_size):
+                return
+
+    def iam_login(self, body, description):
+        """POST the password body to IAM; return (response headers, decoded body).  Retried like a GET: a login creates nothing."""
+        if not self.iam_endpoint:
+            raise RomaResponseError('Password login needs iam_endpoint or region.')
+        path = '/v3/auth/tokens'
+        query = {'nocatalog': 'true'}
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._send(self.iam_endpoint, 'POST', path, query, body, sign=False)
+            except RomaTransportError as error:
+                if error.retryable and attempt <= self.retries:
+                    self.retry_policy.wait(attempt)
+                    continue
+                raise self._with_attempts(error, attempt)
+            if response.status < 400:
+                return response.headers, self._decode(response, 'POST', path, expect_body=True)
+            if response.status in RetryPolicy.RETRYABLE_STATUSES and attempt <= self.retries:
+                self.retry_policy.wait(attempt, parse_retry_after(response.header('Retry-After')))
+                continue
+            error = api_error_from_response(response.status, response.headers, response.content, 'POST', path, service='IAM')
+            hint = iam_error_hint(error, description)
+            raise (error.with_hint(hint) if hint else error).with_attempts(attempt)
+
+    def host_header(self):
+        """The Host value AK/SK signing covers: the endpoint's host[:port] exactly as in the URL."""
+        return urlsplit(self.endpoint).netloc
+
+    def base_path(self):
+        return urlsplit(self.endpoint).path.rstrip('/')
+
+    # -- transport ---------------------------------------------------------------------------------
+
+    def _display_path(self, path):
+        return self.base_path() + path
+
+    def _send(self, base_url, method, path, query, body, sign):
+        """One HTTP exchange; transport failures become RomaTransportError, statuses are returned as they are."""
+        body_bytes = json.dumps(body, separators=(',', ':')).encode('utf-8') if body is not None else b''
+        headers = {'Content-Type': JSON_BODY_CONTENT_TYPE if body is not None else JSON_CONTENT_TYPE}
+        full_path = urlsplit(base_url).path.rstrip('/') + path
+        if sign:
+            headers = self.auth.sign(self, method, full_path, query, headers, body_bytes)
+        query_string = canonical_query_string(query)
+        url = base_url + path + ('?' + query_string if query_string else '')
+        try:
+            raw = self.session.request(method, url, data=body_bytes or None, headers=headers, timeout=self.timeout, allow_redirects=False)
+            return Response(raw.status_code, dict(raw.headers), raw.content)
+        except requests.exceptions.SSLError as exc:
+            raise RomaTransportError(
+                'TLS failure talking to %s: %s. Set ca_path to the CA bundle that signed the endpoint\'s certificate, '
+                'or validate_certs: false only for testing (%s %s).' % (base_url, _describe(exc), method, full_path),
+                method=method, path=full_path, retryable=False)
+        except requests.exceptions.ConnectTimeout as exc:
+            raise RomaTransportError('Timed out connecting to %s after %ss (%s %s): %s'
+                                     % (base_url, self.timeout, method, full_path, _describe(exc)), method=method, path=full_path)
+        except requests.exceptions.Timeout as exc:
+            raise self._ambiguous(RomaTransportError('No response from %s within the timeout of %ss (%s %s)'
+                                                     % (base_url, self.timeout, method, full_path), method=method, path=full_path))
+        except requests.exceptions.ConnectionError as exc:
+            error = RomaTransportError('Connection to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)),
+                                       method=method, path=full_path)
+            refused = 'NewConnectionError' in repr(exc) or 'refused' in str(exc).lower()
+            raise error if refused else self._ambiguous(error)
+        except requests.exceptions.RequestException as exc:
+            raise RomaTransportError('Request to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)),
+                                     method=method, path=full_path)
+
+    @staticmethod
+    def _ambiguous(error):
+        """Mark a failure after which the server may have processed the request."""
+        error.may_have_been_processed = True
+        return error
+
+    @staticmethod
+    def _with_attempts(error, attempts):
+        if attempts > 1:
+            error.attempts = attempts
+            error.details['attempts'] = attempts
+            error.message = '%s (gave up after %d attempts)' % (error.message, attempts)
+        return error
+
+    def _decode(self, response, method, path, expect_body):
+        """Decode a 2xx body.  An empty body is None where the API documents none, an error where it promises JSON."""
+        request_id = response.header('X-Request-Id')
+        where = '%s %s' % (method, self._display_path(path))
+        details = dict(status=response.status, request_id=request_id, method=method, path=self._display_path(path))
+        suffix = ', request id %s' % request_id if request_id else ''
+        if response.status == 204 or not response.content.strip():
+            if expect_body:
+                raise RomaResponseError('ROMA Connect answered %s with status %s and an empty body where JSON was expected%s'
+                                        % (where, response.status, suffix), **details)
+            return None
+        try:
+            return json.loads(response.content.decode('utf-8'))
+        except ValueError:
+            raise RomaResponseError(
+                'ROMA Connect answered %s with status %s but the body is not valid JSON (truncated, or not an API '
+                'response): %r%s' % (where, response.status, safe_snippet(response.content), suffix), **details)

@@ -1,0 +1,194 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The collection's error types and the parser for every error body ROMA Connect sends.
+
+Every failure a module reports goes through one of these types, so a module never
+formats an API error itself and never lets a traceback reach the user.  Error texts
+are built only from what the server sent back plus the method and path: request
+headers (tokens, signatures) are never part of a message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+SNIPPET_LENGTH = 160
+
+
+class RomaError(Exception):
+    """Base of every error the collection turns into a failed task.
+
+    ``details`` holds the structured fields that are returned beside ``msg``.
+    ``may_have_been_processed`` tells a caller that sent a POST whether the server
+    may have acted on it although no success reached us.
+    """
+
+    may_have_been_processed = False
+
+    def __init__(self, message, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = {key: value for key, value in details.items() if value is not None}
+
+    def __str__(self):
+        return self.message
+
+
+class RomaInputError(RomaError):
+    """Options that cannot work; raised before any request is sent."""
+
+
+class RomaApiError(RomaError):
+    """ROMA Connect, its API gateway or IAM answered with an HTTP error status."""
+
+    def __init__(self, status, error_code=None, error_msg=None, request_id=None, method=None, path=None,
+                 attempts=1, hint=None, service='ROMA Connect'):
+        self.status = status
+        self.error_code = error_code
+        self.error_msg = error_msg
+        self.request_id = request_id
+        self.method = method
+        self.path = path
+        self.attempts = attempts
+        self.hint = hint
+        self.service = service
+        super().__init__(
+            self._format(),
+            status=status, error_code=error_code, error_msg=error_msg, request_id=request_id,
+            method=method, path=path, attempts=attempts if attempts > 1 else None,
+        )
+
+    def _format(self):
+        head = '%s API error %s' % (self.service, self.status)
+        if self.error_code:
+            head += ' %s' % self.error_code
+        if self.error_msg:
+            head += ': %s' % self.error_msg
+        where = []
+        if self.method and self.path:
+            where.append('%s %s' % (self.method, self.path))
+        if self.request_id:
+            where.append('request id %s' % self.request_id)
+        if self.attempts > 1:
+            where.append('after %d attempts' % self.attempts)
+        if where:
+            head += ' (%s)' % ', '.join(where)
+        if self.hint:
+            head += '. %s' % self.hint
+        return head
+
+    def with_hint(self, hint):
+        """Return a copy of this error that ends with advice for the user."""
+        return RomaApiError(self.status, self.error_code, self.error_msg, self.request_id, self.method,
+                            self.path, self.attempts, hint, self.service)
+
+    def with_attempts(self, attempts):
+        """Return a copy of this error that says how many times the request was sent."""
+        return RomaApiError(self.status, self.error_code, self.error_msg, self.request_id, self.method,
+                            self.path, attempts, self.hint, self.service)
+
+    @property
+    def may_have_been_processed(self):
+        """A 5xx can come after the service did the work (a gateway timing out a slow backend)."""
+        return self.status >= 500
+
+    @property
+    def is_task_not_found(self):
+        """FDI reports an unknown task as 400 FDI.3021, not 404; accept both."""
+        return self.error_code == 'FDI.3021' or (self.status == 404 and not self.error_code)
+
+
+class RomaTransportError(RomaError):
+    """No usable HTTP response: connection refused or reset, timeout, TLS failure."""
+
+    def __init__(self, message, method=None, path=None, attempts=1, retryable=True):
+        self.method = method
+        self.path = path
+        self.attempts = attempts
+        self.retryable = retryable
+        super().__init__(message, method=method, path=path, attempts=attempts if attempts > 1 else None)
+
+
+class RomaResponseError(RomaError):
+    """A success status whose body is not what the API documents (HTML, truncated or empty JSON)."""
+
+    may_have_been_processed = True
+
+
+def safe_snippet(body, limit=SNIPPET_LENGTH):
+    """Return a short single-line excerpt of a response body that is safe to show.
+
+    HTML pages from proxies and gateways are reduced to their text, control
+    characters are dropped and the result is cut to ``limit`` characters.
+    """
+    if body is None:
+        return ''
+    if isinstance(body, bytes):
+        body = body.decode('utf-8', 'replace')
+    text = re.sub(r'(?is)<(script|style)\b.*?</\1>', ' ', body)
+    text = re.sub(r'<[^>]*>', ' ', text)
+    text = re.sub(r'[\x00-\x1f\x7f]+', ' ', text)
+    text = re.sub(r'\s+', ' ', text).strip()
+    if len(text) > limit:
+        text = text[:limit - 3].rstrip() + '...'
+    return text
+
+
+_CODE_MESSAGE_KEYS = (('error_code', 'error_msg'), ('errorCode', 'errorMsg'), ('code', 'message'))
+
+
+def _find_code_and_message(document):
+    """Find an error code/message pair the way the official SDK does: known key pairs first, then nested dicts."""
+    if not isinstance(document, dict):
+        return None, None
+    for code_key, message_key in _CODE_MESSAGE_KEYS:
+        if code_key in document or message_key in document:
+            code, message = document.get(code_key), document.get(message_key)
+            if code is not None or message is not None:
+                return (str(code) if code is not None else None), (str(message) if message is not None else None)
+    for value in document.values():
+        if isinstance(value, dict):
+            code, message = _find_code_and_message(value)
+            if code is not None or message is not None:
+                return code, message
+    return None, None
+
+
+def _header(headers, name):
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def api_error_from_response(status, headers, body, method=None, path=None, service='ROMA Connect'):
+    """Build a :class:`RomaApiError` from any error response: FDI, APIG gateway, IAM or a non-JSON page."""
+    request_id = _header(headers, 'x-request-id') or _header(headers, 'x-iam-trace-id')
+    text = body.decode('utf-8', 'replace') if isinstance(body, bytes) else (body or '')
+    error_code = error_msg = None
+    try:
+        document = json.loads(text) if text.strip() else None
+    except ValueError:
+        document = None
+    if isinstance(document, dict):
+        error_code, error_msg = _find_code_and_message(document)
+        request_id = request_id or document.get('request_id')
+        if error_code is not None and error_code == str(status) and not error_msg:
+            error_code = None
+    if error_code is None and error_msg is None:
+        content_type = _header(headers, 'content-type') or 'no content type'
+        snippet = safe_snippet(text)
+        if snippet:
+            error_msg = 'unexpected %s response: %s' % (content_type.split(';')[0], snippet)
+        else:
+            error_msg = 'empty response body'
+    elif error_code is not None and error_code.isdigit() and document and 'error' in document:
+        # Keystone-style IAM bodies carry the HTTP status as "code"; the title says more.
+        title = document['error'].get('title') if isinstance(document.get('error'), dict) else None
+        error_code = title or None
+    return RomaApiError(status, error_code, error_msg, request_id, method, path, service=service)

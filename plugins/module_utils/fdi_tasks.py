@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The FDI composite-task resource: validation rules, API calls and one normalised task shape.
+
+The API describes a task three different ways (list entity, show response with a
+JSON-in-a-string ``task_detail``, create/update bodies) with different casing for
+``task_type`` and different types for ``status``.  Everything above this file sees
+only the dict built by :func:`normalize_task`, so comparisons never report a
+change that is only a difference in spelling.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError, RomaResponseError, safe_snippet
+
+OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
+TASK_TYPES = ('REALTIME', 'TIMING')
+MUTABLE_FIELDS = ('description', 'task_tag', 'operation_types')
+IMMUTABLE_FIELDS = ('task_name', 'task_type', 'source_app_id', 'target_app_id')
+COMPARABLE_FIELDS = ('task_name', 'task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id')
+TASK_FIELDS = ('task_id',) + COMPARABLE_FIELDS + ('status',)
+BATCH_LIMIT = 10
+
+# option name -> (pattern, human rule).  The option names are what users write, so errors name them.
+RULES = {
+    'instance_id': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 characters: letters, digits, "-" and "_", starting with a letter or digit'),
+    'project_id': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 characters: letters, digits, "-" and "_", starting with a letter or digit'),
+    'task_id': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{2,49}$'), '3-50 characters: letters, digits, ".", "_" and "-", starting with a letter or digit'),
+    'name': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{2,99}$'), '3-100 characters: letters, digits, ".", "_" and "-", starting with a letter or digit'),
+    'tag': (re.compile(r'^[A-Za-z0-9_-]{4,64}$'), '4-64 characters: letters, digits, "-" and "_"'),
+    'source_app_id': (re.compile(r'^[A-Za-z0-9._-]{1,64}$'), '1-64 characters: letters, digits, ".", "_" and "-"'),
+    'target_app_id': (re.compile(r'^[A-Za-z0-9._-]{1,64}$'), '1-64 characters: letters, digits, ".", "_" and "-"'),
+}
+DESCRIPTION_MAX_LENGTH = 1024
+
+
+def _show(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 4] + '...' + text[-1]
+
+
+def check_option(option, value, rule=None):
+    """Return an error message for ``value`` of ``option`` under its rule, or None when it is fine (or unset)."""
+    if value is None:
+        return None
+    pattern, description = RULES[rule or option]
+    if not isinstance(value, str) or not pattern.match(value):
+        return '%s must be %s; got %s' % (option, description, _show(value))
+    return None
+
+
+def validate_task_options(params):
+    """Check the composite-task options before any request; raise RomaInputError listing every problem."""
+    problems = [check_option(option, params.get(option)) for option in
+                ('instance_id', 'project_id', 'task_id', 'name', 'tag', 'source_app_id', 'target_app_id')]
+    description = params.get('description')
+    if description is not None and len(description) > DESCRIPTION_MAX_LENGTH:
+        problems.append('description must be at most %d characters; got %d' % (DESCRIPTION_MAX_LENGTH, len(description)))
+    operation_types = params.get('operation_types')
+    if operation_types is not None:
+        if not operation_types:
+            problems.append('operation_types must list 1-3 of %s; got an empty list' % ', '.join(OPERATION_TYPES))
+        elif len(set(operation_types)) != len(operation_types):
+            problems.append('operation_types must not repeat an item; got %s' % ', '.join(operation_types))
+    problems = [problem for problem in problems if problem]
+    if problems:
+        raise RomaInputError('Invalid options: %s.' % '; '.join(problems), invalid_options=problems)
+
+
+def canonical_operation_types(values):
+    """Upper-case, de-duplicate and order operation types INSERT, UPDATE, DELETE (unknown ones last, sorted)."""
+    if values is None:
+        return None
+    wanted = set(str(value).upper() for value in values)
+    known = [value for value in OPERATION_TYPES if value in wanted]
+    return known + sorted(wanted.difference(OPERATION_TYPES))
+
+
+def normalize_status(value):
+    """Map the list API's 0/1 and the show API's "stop"/"running" to "stopped"/"running"; keep unknown values as text."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in ('1', 'running', 'run', 'started', 'start'):
+        return 'running'
+    if text in ('0', 'stop', 'stopped', 'unstarted'):
+        return 'stopped'
+    return text
+
+
+def _find_key(document, key, depth=0):
+    """Depth-limited search for ``key`` in nested dicts/lists (task_detail's layout is not documented)."""
+    if depth > 6:
+        return None
+    if isinstance(document, dict):
+        if key in document:
+            return document[key]
+        children = document.values()
+    elif isinstance(document, list):
+        children = document
+    else:
+        return None
+    for child in children:
+        found = _find_key(child, key, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def parse_task_detail(task_detail):
+    """``task_detail`` is a JSON document serialised as a string; return it as a dict ({} when unreadable)."""
+    if isinstance(task_detail, dict):
+        return task_detail
+    if not isinstance(task_detail, str) or not task_detail.strip():
+        return {}
+    try:
+        document = json.loads(task_detail)
+    except ValueError:
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def normalize_task(entity=None, shown=None):
+    """Build the collection's task dict from a list entity and/or a show response.
+
+    Fields the API did not report are None, except ``description`` and
+    ``task_tag`` from a show response: the show API omits them when empty, so
+    there an absent value means "".
+    """
+    entity = entity or {}
+    shown_task = (shown or {}).get('task') or {}
+    detail = parse_task_detail((shown or {}).get('task_detail'))
+    merged = dict(entity)
+    merged.update((key, value) for key, value in shown_task.items() if value is not None)
+
+    def pick(key):
+        value = merged.get(key)
+        return detail.get(key) if value is None and isinstance(detail.get(key), (str, int)) else value
+
+    operation_types = _find_key(detail, 'operation_types') if detail else None
+    if not isinstance(operation_types, list):
+        operation_types = merged.get('operation_types') if isinstance(merged.get('operation_types'), list) else None
+    task = {
+        'task_id': _text(pick('task_id')),
+        'task_name': _text(pick('task_name')),
+        'task_type': _text(pick('task_type')).upper() if pick('task_type') is not None else None,
+        'description': _text(pick('description')),
+        'task_tag': _text(pick('task_tag')),
+        'operation_types': canonical_operation_types(operation_types),
+        'source_app_id': _text(pick('source_app_id')) or None,
+        'target_app_id': _text(pick('target_app_id')) or None,
+        'status': normalize_status(merged.get('status')),
+    }
+    if shown is not None:
+        for key in ('description', 'task_tag'):
+            if task[key] is None:
+                task[key] = ''
+    if merged.get('execute_status') is not None:
+        task['execute_status'] = _text(merged['execute_status'])
+    return task
+
+
+def _same(field, current, wanted):
+    if field == 'operation_types':
+        return current is not None and set(current) == set(wanted)
+    if field in ('description', 'task_tag'):
+        return (current or '') == (wanted or '')
+    return current == wanted
+
+
+def compare_task(wanted, current):
+    """Compare what the user asked for with the task as it is.
+
+    ``wanted`` holds only the fields the user set (None means "don't care").
+    Returns ``(changes, conflicts)``: mutable fields to update, and immutable
+    fields that differ, each as {field: (current, wanted)}.
+    """
+    changes, conflicts = {}, {}
+    for field in COMPARABLE_FIELDS:
+        value = wanted.get(field)
+        if value is None:
+            continue
+        if field == 'task_type' and current.get(field) is None:
+            continue  # not reported by the API: nothing to compare against
+        if not _same(field, current.get(field), value):
+            (changes if field in MUTABLE_FIELDS else conflicts)[field] = (current.get(field), value)
+    return changes, conflicts
+
+
+def describe_conflicts(task, conflicts):
+    """One sentence per immutable field the user tried to change, with current and wanted values."""
+    parts = ['%s is %s but %s was requested' % (field, _show(current), _show(wanted))
+             for field, (current, wanted) in sorted(conflicts.items())]
+    return ('Cannot change composite task %r (task_id %s): %s. These fields can only be set when the task is created; '
+            'delete the task and create it again to change them. Nothing was changed.'
+            % (task.get('task_name'), task.get('task_id'), '; '.join(parts)))
+
+
+def comparable_view(task):
+    """The fields shown in diff mode."""
+    if not task:
+        return {}
+    return dict((field, task.get(field)) for field in COMPARABLE_FIELDS + ('status',))
+
+
+class FdiTaskApi:
+    """Calls for the composite tasks of one ROMA Connect instance, returning normalised task dicts."""
+
+    def __init__(self, client, instance_id):
+        self.client = client
+        self.instance_id = instance_id
+
+    def _path(self, *parts):
+        return '/v2/%s/fdi/instances/%s/%s' % (self.client.project_id, self.instance_id, '/'.join(parts))
+
+    # -- reads --------------------------------------------------------------------------------------
+
+    def iter_tasks(self, **filters):
+        """Every task matching the list API's filters, across all pages, as brief normalised dicts."""
+        query = dict((key, value) for key, value in filters.items() if value is not None)
+        for entity in self.client.paginate(self._path('tasks'), query):
+            if isinstance(entity, dict):
+                yield normalize_task(entity)
+
+    def find_task_by_name(self, name):
+        """The one task whose name is exactly ``name`` (the API's name filter is a substring match), or None."""
+        matches = [task for task in self.iter_tasks(name=name) if task['task_name'] == name]
+        if len(matches) > 1:
+            raise RomaError('More than one task in instance %s is named %r (task ids %s): set task_id to say which one.'
+                            % (self.instance_id, name, ', '.join(task['task_id'] for task in matches)))
+        return matches[0] if matches else None
+
+    def get_task(self, task_id):
+        """The full task (show API: includes description and operation_types), or None when it does not exist."""
+        try:
+            shown = self.client.call('GET', self._path('tasks', task_id))
+        except RomaApiError as error:
+            if error.is_task_not_found:
+                return None
+            raise
+        if not isinstance(shown, dict) or not isinstance(shown.get('task'), dict):
+            raise RomaResponseError('ROMA Connect answered GET %s without a "task" object: %s'
+                                    % (self._path('tasks', task_id), safe_snippet(json.dumps(shown))))
+        task = normalize_task(shown=shown)
+        task['task_id'] = task['task_id'] or task_id
+        return task
+
+    def find_task(self, task_id=None, name=None, detail=True):
+        """Find a task by id (one show request) or else by exact name (list pages, plus one show when ``detail``)."""
+        if task_id:
+            return self.get_task(task_id)
+        brief = self.find_task_by_name(name)
+        if brief is None or not detail:
+            return brief
+        return self.add_detail(brief)
+
+    def add_detail(self, brief):
+        """Complete a list entry with the show API's fields (description, operation_types); None if it was deleted meanwhile."""
+        full = self.get_task(brief['task_id'])
+        if full is None:
+            return None
+        for key, value in brief.items():
+            if full.get(key) is None:
+                full[key] = value
+        return full
+
+    # -- writes -------------------------------------------------------------------------------------
+
+    def create_task(self, body):
+        """POST a new composite task and return its id, without ever creating it twice.
+
+        POST is not idempotent, so it is never re-sent blindly: after a failure
+        that the server may have acted on (lost connection, timeout, 5xx, a
+        garbled 200) the task is looked up by identity first, and only when it
+        is not there is the POST sent again.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self.client.call('POST', self._path('multi-tasks'), body=body)
+            except RomaError as error:
+                if not error.may_have_been_processed:
+                    raise
+                existing = self.find_task(task_id=body.get('task_id'), name=body['task_name'], detail=False)
+                if existing is not None:
+                    return existing['task_id']
+                if attempt > self.client.retries:
+                    raise
+                self.client.retry_policy.wait(attempt)
+                continue
+            task_id = response.get('task_id') if isinstance(response, dict) else None
+            if task_id:
+                return task_id
+            existing = self.find_task(task_id=body.get('task_id'), name=body['task_name'], detail=False)
+            if existing is None:
+                raise RomaError('ROMA Connect accepted the create request for %r but returned no task_id and the task '
+                                'cannot be found.' % body['task_name'])
+            return existing['task_id']
+
+    def update_task(self, task_id, body):
+        self.client.call('PUT', self._path('multi-tasks', task_id), body=body)
+
+    def delete_task(self, task_id):
+        """Delete a task; a task that is already gone (e.g. after a retried DELETE) counts as deleted."""
+        try:
+            self.client.call('DELETE', self._path('tasks', task_id))
+        except RomaApiError as error:
+            if not error.is_task_not_found:
+                raise
+
+    def set_running(self, task, running):
+        """Start or stop one task with the batch API.
+
+        Repeating a start or stop is harmless (a running task that is asked to
+        start stays running), so unlike create this POST may be retried.
+        """
+        action = 'start' if running else 'stop'
+        result = self.client.call('POST', self._path('batch-operation', 'tasks'),
+                                  body={'action_id': action, 'list': [{'task_id': task['task_id']}]}, idempotent=True)
+        failures = (result or {}).get('failure') or []
+        if failures:
+            failure = failures[0] if isinstance(failures[0], dict) else {}
+            code, message = failure.get('error_code'), failure.get('error_msg')
+            raise RomaError('ROMA Connect could not %s composite task %r (task_id %s): %s%s'
+                            % (action, task.get('task_name'), task['task_id'], '%s ' % code if code else '',
+                               message or 'no reason given'),
+                            error_code=code, error_msg=message)

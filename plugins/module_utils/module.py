@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""RomaModule: the AnsibleModule every hwcloud.roma module is built on.
+
+It adds the shared connection options (documented once in the ``connection`` doc
+fragment), builds one :class:`RomaClient` from them, and is the one place that
+turns a :class:`RomaError` into ``fail_json``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth import PasswordAuth, select_auth
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, RetryPolicy, RomaClient
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import check_option
+
+MAX_RETRIES = 10
+
+
+def connection_argument_spec():
+    """The options in the ``hwcloud.roma.connection`` doc fragment, with their environment fallbacks."""
+    def env(*names):
+        return (env_fallback, list(names))
+
+    return dict(
+        region=dict(type='str', fallback=env('HUAWEICLOUD_REGION', 'HW_REGION_NAME')),
+        project_id=dict(type='str', fallback=env('HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID')),
+        endpoint=dict(type='str', fallback=env('HUAWEICLOUD_ROMA_ENDPOINT')),
+        iam_endpoint=dict(type='str', fallback=env('HUAWEICLOUD_SDK_IAM_ENDPOINT')),
+        auth_token=dict(type='str', no_log=True, fallback=env('HUAWEICLOUD_AUTH_TOKEN')),
+        access_key=dict(type='str', no_log=True, fallback=env('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY')),
+        secret_key=dict(type='str', no_log=True, fallback=env('HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY')),
+        security_token=dict(type='str', no_log=True, fallback=env('HUAWEICLOUD_SDK_SECURITY_TOKEN')),
+        user_name=dict(type='str', fallback=env('HW_USER_NAME')),
+        password=dict(type='str', no_log=True, fallback=env('HW_PASSWORD')),
+        domain_name=dict(type='str', fallback=env('HW_DOMAIN_NAME')),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        timeout=dict(type='float', default=30.0),
+        retries=dict(type='int', default=3),
+    )
+
+
+def _check_url(option, value):
+    parts = urlsplit(value)
+    if parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment:
+        raise RomaInputError('%s must be an http:// or https:// base URL such as https://roma.cn-north-4.myhuaweicloud.com '
+                             '(host and optional port and path, no query); got %r' % (option, value))
+    try:
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError:
+        raise RomaInputError('%s has an invalid port; got %r' % (option, value)) from None
+    return value.rstrip('/')
+
+
+def resolve_endpoints(params, needs_roma=True, needs_iam=False):
+    """Return (endpoint, iam_endpoint) from the explicit options or from ``region``."""
+    region = params.get('region')
+    endpoint = params.get('endpoint')
+    iam_endpoint = params.get('iam_endpoint')
+    if region is not None and not check_region(region):
+        raise RomaInputError('region must be a region ID such as cn-north-4 (lower-case letters, digits and "-"); got %r' % region)
+    if endpoint:
+        endpoint = _check_url('endpoint', endpoint)
+    elif needs_roma:
+        if not region:
+            raise RomaInputError('Set region (or HUAWEICLOUD_REGION) or endpoint (or HUAWEICLOUD_ROMA_ENDPOINT) to say '
+                                 'which ROMA Connect to use.')
+        endpoint = 'https://roma.%s.myhuaweicloud.com' % region
+    if iam_endpoint:
+        iam_endpoint = _check_url('iam_endpoint', iam_endpoint)
+    elif needs_iam:
+        if not region:
+            raise RomaInputError('Password login needs iam_endpoint (or HUAWEICLOUD_SDK_IAM_ENDPOINT) or region.')
+        iam_endpoint = 'https://iam.%s.myhuaweicloud.com' % region
+    return endpoint, iam_endpoint
+
+
+def check_region(region):
+    return bool(region) and all(char.isalnum() or char == '-' for char in region) and region == region.lower()
+
+
+def build_client(params, needs_roma=True):
+    """Validate the connection options and build the client; nothing is sent yet."""
+    problems = [check_option('project_id', params.get('project_id'))]
+    if params.get('timeout') is not None and not params['timeout'] > 0:
+        problems.append('timeout must be a number of seconds greater than 0; got %r' % params['timeout'])
+    if params.get('retries') is not None and not 0 <= params['retries'] <= MAX_RETRIES:
+        problems.append('retries must be between 0 and %d; got %r' % (MAX_RETRIES, params['retries']))
+    problems = [problem for problem in problems if problem]
+    if problems:
+        raise RomaInputError('Invalid options: %s.' % '; '.join(problems))
+    auth = select_auth(params)
+    if not isinstance(auth, PasswordAuth) and not params.get('project_id'):
+        raise RomaInputError('project_id (or HUAWEICLOUD_SDK_PROJECT_ID) is required with %s; only a password login can '
+                             'find it from the token.' % auth.description)
+    endpoint, iam_endpoint = resolve_endpoints(params, needs_roma=needs_roma, needs_iam=isinstance(auth, PasswordAuth))
+    return RomaClient(
+        endpoint,
+        auth,
+        project_id=params.get('project_id'),
+        iam_endpoint=iam_endpoint,
+        timeout=params.get('timeout') or 30.0,
+        validate_certs=params.get('validate_certs', True),
+        ca_path=params.get('ca_path'),
+        retry_policy=RetryPolicy(retries=params.get('retries') if params.get('retries') is not None else 3),
+    )
+
+
+class RomaModule(AnsibleModule):
+    """AnsibleModule with the connection options, a lazily built client and RomaError reporting."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, **kwargs)
+        if REQUESTS_IMPORT_ERROR:
+            self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = build_client(self.params)
+        return self._client
+
+    def fail_from_error(self, error, **result):
+        """Fail the task with the error's one-line message and its structured fields (status, error_code, ...)."""
+        fields = dict(error.details)
+        fields.update(result)
+        self.fail_json(msg=error.message, **fields)
+
+    def run(self, action):
+        """Call ``action(self)`` and exit with its result; any RomaError becomes a clean failure."""
+        try:
+            result = action(self)
+        except RomaError as error:
+            self.fail_from_error(error)
+        self.exit_json(**result)

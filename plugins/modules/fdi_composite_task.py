@@ -1,0 +1,382 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: fdi_composite_task
+short_description: Manage ROMA Connect FDI composite (multi-table, real-time) tasks
+version_added: 0.1.0
+description:
+  - Ensures that one composite data-integration task of a ROMA Connect instance exists with the given settings,
+    is running or stopped, or is gone.
+  - The task is identified by O(task_id) when it is set, otherwise by its exact O(name) within O(instance_id).
+  - A task that is missing is created; a task whose O(description), O(tag) or O(operation_types) differ is updated
+    with one request; a task whose O(task_type), O(source_app_id), O(target_app_id) or (when found by O(task_id))
+    O(name) differ cannot be changed in place, so the module fails, names each field, and changes nothing.
+  - Options that are not set are not compared.
+author:
+  - hwcloud.roma maintainers (@hwcloud)
+extends_documentation_fragment:
+  - hwcloud.roma.connection
+  - hwcloud.roma.attributes
+  - hwcloud.roma.attributes.actions
+options:
+  instance_id:
+    description:
+      - ID of the ROMA Connect instance that holds the task.
+    type: str
+    required: true
+  name:
+    description:
+      - Task name, 3 to 100 characters of letters, digits, V(.), V(_) and V(-), starting with a letter or digit.
+      - Identifies the task when O(task_id) is not set. Names are matched exactly, not as the list API's substring filter.
+      - Required when O(state=present). Cannot be changed after creation.
+    type: str
+    aliases: [task_name]
+  task_id:
+    description:
+      - Task ID, 3 to 50 characters of letters, digits, V(.), V(_) and V(-).
+      - When set, it identifies the task, and it is sent on create so the new task gets this ID
+        (for example one assigned by the C(multi-tasks/init) API).
+    type: str
+  task_type:
+    description:
+      - V(REALTIME) synchronises changes continuously; V(TIMING) runs on a schedule.
+        ROMA Connect currently supports only V(REALTIME) for composite tasks.
+      - Cannot be changed after creation.
+    type: str
+    choices: [REALTIME, TIMING]
+    default: REALTIME
+  description:
+    description:
+      - Task description, up to 1024 characters. V("") clears it.
+    type: str
+  tag:
+    description:
+      - Task tag, 4 to 64 characters of letters, digits, V(-) and V(_).
+    type: str
+    aliases: [task_tag]
+  operation_types:
+    description:
+      - The data operations to synchronise. The order does not matter.
+      - Required when O(state=present), and when a task has to be created for O(state=started) or O(state=stopped).
+    type: list
+    elements: str
+    choices: [INSERT, UPDATE, DELETE]
+  source_app_id:
+    description:
+      - ID of the integration application that owns the source data source (1 to 64 characters).
+      - Cannot be changed after creation.
+    type: str
+  target_app_id:
+    description:
+      - ID of the integration application that owns the target data source (1 to 64 characters).
+      - Cannot be changed after creation.
+    type: str
+  repulling_snapshot:
+    description:
+      - Whether ROMA Connect re-synchronises the existing data when the task is updated.
+      - Sent with every update; not compared, so it never causes a change on its own.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) ensures the task exists with the given settings, without changing whether it runs.
+      - V(started) and V(stopped) also ensure it exists, then start or stop it when its status differs.
+      - V(absent) deletes the task, stopping it first if it is running.
+      - ROMA Connect does not change a running task, so an update to a running task stops it, updates it
+        and starts it again (unless O(state=stopped)).
+    type: str
+    choices: [present, absent, started, stopped]
+    default: present
+notes:
+  - Composite tasks are created and modified through the C(multi-tasks) API and listed, shown, deleted, started
+    and stopped through the generic FDI C(tasks) API.
+  - The list API does not report O(description) or O(operation_types), so when they are compared the module
+    reads the task's details with one more request.
+seealso:
+  - module: hwcloud.roma.fdi_composite_task_info
+  - module: hwcloud.roma.iam_token
+'''
+
+EXAMPLES = r'''
+- name: Ensure a composite task exists
+  hwcloud.roma.fdi_composite_task:
+    region: cn-north-4
+    project_id: "{{ roma_project_id }}"
+    auth_token: "{{ roma_token }}"
+    instance_id: "{{ roma_instance_id }}"
+    name: orders-to-warehouse
+    description: Replicate the orders schema to the warehouse
+    tag: sales-sync
+    operation_types: [INSERT, UPDATE, DELETE]
+    source_app_id: "{{ source_app_id }}"
+    target_app_id: "{{ target_app_id }}"
+
+- name: Use AK/SK from the environment (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID)
+  hwcloud.roma.fdi_composite_task:
+    region: cn-north-4
+    instance_id: "{{ roma_instance_id }}"
+    name: orders-to-warehouse
+    operation_types: [INSERT, UPDATE]
+    repulling_snapshot: true
+
+- name: Delete the task (stopped first if it is running)
+  hwcloud.roma.fdi_composite_task:
+    region: cn-north-4
+    instance_id: "{{ roma_instance_id }}"
+    name: orders-to-warehouse
+    state: absent
+'''
+
+RETURN = r'''
+task:
+  description:
+    - The task after the module ran (as it would be, in check mode). V({}) when it is absent.
+  returned: always
+  type: dict
+  contains:
+    task_id:
+      description: Task ID. Unknown (V(null)) for a task that check mode would create without O(task_id).
+      type: str
+      sample: 9d2a8c8e5b0f4a7e9a0c6f3d1b2e4c5a
+    task_name:
+      description: Task name.
+      type: str
+      sample: orders-to-warehouse
+    task_type:
+      description: V(REALTIME) or V(TIMING).
+      type: str
+      sample: REALTIME
+    description:
+      description: Description (V("") when empty; V(null) when the API did not report it).
+      type: str
+      sample: Replicate the orders schema to the warehouse
+    task_tag:
+      description: Tag (V("") when empty).
+      type: str
+      sample: sales-sync
+    operation_types:
+      description: Synchronised operations, in the order V(INSERT), V(UPDATE), V(DELETE).
+      type: list
+      elements: str
+      sample: [INSERT, UPDATE, DELETE]
+    source_app_id:
+      description: Integration application of the source data source.
+      type: str
+      sample: d5afd9af-a8fe-47f6-a98c-edbcba11a0da
+    target_app_id:
+      description: Integration application of the target data source.
+      type: str
+      sample: d5afd9af-a8fe-47f6-a98c-edbcba11a0da
+    status:
+      description: V(running) or V(stopped). Other values ROMA Connect may add are returned in lower case.
+      type: str
+      sample: stopped
+    execute_status:
+      description: Execution status from the list API (for example V(UNSTARTED), V(RUNNING)), when it was read.
+      type: str
+      returned: when the task was found through the list API
+      sample: UNSTARTED
+diff:
+  description: The task's comparable fields before and after, in diff mode.
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: Fields before the change (V({}) when the task did not exist).
+      type: dict
+    after:
+      description: Fields after the change (V({}) when the task is deleted).
+      type: dict
+status:
+  description: HTTP status of the failed API call.
+  returned: on API failure
+  type: int
+  sample: 400
+error_code:
+  description: Error code from ROMA Connect, its API gateway or IAM.
+  returned: on API failure, when the service sent one
+  type: str
+  sample: FDI.3033
+error_msg:
+  description: Error message from the service.
+  returned: on API failure
+  type: str
+  sample: Invalid parameter [task_name].
+request_id:
+  description: C(X-Request-Id) of the failed call, for Huawei Cloud support.
+  returned: on API failure, when the service sent one
+  type: str
+  sample: 5f2c1e0d9a8b47c6b5a4d3c2e1f00123
+'''
+
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
+    FdiTaskApi,
+    canonical_operation_types,
+    comparable_view,
+    compare_task,
+    describe_conflicts,
+    validate_task_options,
+)
+from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
+
+# Fields the list API does not return: reading them costs one show request.
+DETAIL_ONLY_FIELDS = ('description', 'operation_types')
+
+
+def wanted_fields(params):
+    """The task fields the user set, in API names; None means "don't care"."""
+    return {
+        'task_name': params['name'],
+        'task_type': params['task_type'],
+        'description': params['description'],
+        'task_tag': params['tag'],
+        'operation_types': canonical_operation_types(params['operation_types']),
+        'source_app_id': params['source_app_id'],
+        'target_app_id': params['target_app_id'],
+    }
+
+
+def create_body(params, wanted):
+    body = {'task_name': wanted['task_name']}
+    if params['task_id']:
+        body['task_id'] = params['task_id']
+    for field in ('task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id'):
+        if wanted[field] not in (None, ''):
+            body[field] = wanted[field]
+    return body
+
+
+def created_task(body, task_id, status):
+    """The task as ROMA Connect reports it after a create: what was sent, empty text fields as ""."""
+    task = dict.fromkeys(('source_app_id', 'target_app_id'))
+    task.update(description='', task_tag='')
+    task.update(body)
+    task.update(task_id=task_id, status=status)
+    return task
+
+
+def update_body(current, wanted, repulling_snapshot):
+    """The PUT body: the API wants every mutable field, so unset ones keep their current values."""
+    body = {}
+    for field in ('description', 'task_tag'):
+        value = wanted[field] if wanted[field] is not None else current.get(field)
+        if value is not None and (value != '' or wanted[field] == ''):
+            body[field] = value
+    body['operation_types'] = wanted['operation_types'] or current.get('operation_types')
+    body['repulling_snapshot'] = repulling_snapshot
+    return body
+
+
+class CompositeTaskState:
+    """Converges one task; check mode skips every write and returns the same result."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.check_mode = module.check_mode
+        self.api = FdiTaskApi(module.client, self.params['instance_id'])
+        self.wanted = wanted_fields(self.params)
+
+    def run(self):
+        state = self.params['state']
+        needs_detail = state != 'absent' and any(self.wanted[field] is not None for field in DETAIL_ONLY_FIELDS)
+        current = self.api.find_task(task_id=self.params['task_id'], name=self.params['name'], detail=needs_detail)
+        if state == 'absent':
+            return self.remove(current)
+        if current is None:
+            return self.create()
+        return self.converge(current)
+
+    def result(self, changed, before, after):
+        result = {'changed': changed, 'task': after or {}}
+        if self.module._diff:
+            result['diff'] = {'before': comparable_view(before), 'after': comparable_view(after)}
+        return result
+
+    def remove(self, current):
+        if current is None:
+            return self.result(False, None, None)
+        if not self.check_mode:
+            if current.get('status') == 'running':
+                self.api.set_running(current, False)  # ROMA Connect refuses to delete a running task
+            self.api.delete_task(current['task_id'])
+        return self.result(True, current, None)
+
+    def create(self):
+        missing = [option for option, field in (('name', 'task_name'), ('operation_types', 'operation_types'))
+                   if not self.wanted[field]]
+        if missing:
+            raise RomaInputError('Task %s does not exist; to create it, set %s.'
+                                 % (self.params['task_id'] or self.params['name'], ' and '.join(missing)))
+        body = create_body(self.params, self.wanted)
+        task_id = self.params['task_id'] if self.check_mode else self.api.create_task(body)
+        task = created_task(body, task_id, 'stopped')
+        if self.params['state'] == 'started':
+            if not self.check_mode:
+                self.api.set_running(task, True)
+            task['status'] = 'running'
+        return self.result(True, None, task)
+
+    def converge(self, current):
+        changes, conflicts = compare_task(self.wanted, current)
+        if conflicts:
+            raise RomaError(describe_conflicts(current, conflicts), task=current,
+                            conflicts={field: {'current': old, 'wanted': new} for field, (old, new) in conflicts.items()})
+        if changes and current.get('operation_types') is None:
+            # Found through the list API only: the update body needs the current details.
+            current = self.api.add_detail(current)
+            if current is None:
+                raise RomaError('Task %s was deleted by someone else while this task was updating it.' % self.params['name'])
+            changes = compare_task(self.wanted, current)[0]
+        running = current.get('status') == 'running'
+        should_run = {'started': True, 'stopped': False}.get(self.params['state'], running)
+        if not self.check_mode:
+            if changes:
+                if running:
+                    self.api.set_running(current, False)  # ROMA Connect refuses to modify a running task
+                self.api.update_task(current['task_id'], update_body(current, self.wanted, self.params['repulling_snapshot']))
+                if should_run:
+                    self.api.set_running(current, True)
+            elif should_run != running:
+                self.api.set_running(current, should_run)
+        after = dict(current, **{field: new for field, (_current, new) in changes.items()})
+        if should_run != running:
+            after['status'] = 'running' if should_run else 'stopped'
+        return self.result(bool(changes) or should_run != running, current, after)
+
+
+def ensure_composite_task(module):
+    validate_task_options(module.params)
+    return CompositeTaskState(module).run()
+
+
+def main():
+    module = RomaModule(
+        argument_spec=dict(
+            instance_id=dict(type='str', required=True),
+            name=dict(type='str', aliases=['task_name']),
+            task_id=dict(type='str'),
+            task_type=dict(type='str', choices=['REALTIME', 'TIMING'], default='REALTIME'),
+            description=dict(type='str'),
+            tag=dict(type='str', aliases=['task_tag']),
+            operation_types=dict(type='list', elements='str', choices=['INSERT', 'UPDATE', 'DELETE']),
+            source_app_id=dict(type='str'),
+            target_app_id=dict(type='str'),
+            repulling_snapshot=dict(type='bool', default=False),
+            state=dict(type='str', choices=['present', 'absent', 'started', 'stopped'], default='present'),
+        ),
+        required_if=[('state', 'present', ('name', 'operation_types'))],
+        required_one_of=[('name', 'task_id')],
+        supports_check_mode=True,
+    )
+    module.run(ensure_composite_task)
+
+
+if __name__ == '__main__':
+    main()
