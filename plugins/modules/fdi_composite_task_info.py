@@ -1,0 +1,200 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: fdi_composite_task_info
+short_description: Read ROMA Connect FDI composite tasks
+version_added: 0.1.0
+description:
+  - Returns the tasks of a ROMA Connect instance that match every filter given, reading all pages of the list API.
+  - Each task has the same fields as the RV(hwcloud.roma.fdi_composite_task#module:task) that
+    M(hwcloud.roma.fdi_composite_task) returns.
+author:
+  - hwcloud.roma maintainers (@hwcloud)
+extends_documentation_fragment:
+  - hwcloud.roma.connection
+  - hwcloud.roma.attributes
+  - hwcloud.roma.attributes.info_module
+options:
+  instance_id:
+    description:
+      - ID of the ROMA Connect instance.
+    type: str
+    required: true
+  task_id:
+    description:
+      - Return only the task with this ID (one request).
+    type: str
+  name:
+    description:
+      - Return only the task whose name is exactly this.
+    type: str
+    aliases: [task_name]
+  name_contains:
+    description:
+      - Return the tasks whose name contains this text (case-sensitive).
+    type: str
+  status:
+    description:
+      - Return only running or only stopped tasks.
+    type: str
+    choices: [running, stopped]
+  tag:
+    description:
+      - Return only the tasks with exactly this tag.
+    type: str
+    aliases: [task_tag]
+  source_app_id:
+    description:
+      - Return only the tasks whose source data source belongs to this integration application.
+    type: str
+  target_app_id:
+    description:
+      - Return only the tasks whose target data source belongs to this integration application.
+    type: str
+  details:
+    description:
+      - Read each task's details (one request per task) so that RV(tasks[].description) and
+        RV(tasks[].operation_types) are filled in.
+      - Set to V(false) to list many tasks with one request per 999 tasks; those two fields are then V(null).
+    type: bool
+    default: true
+notes:
+  - The list API's name filter matches substrings; O(name) is matched exactly on the client side.
+seealso:
+  - module: hwcloud.roma.fdi_composite_task
+'''
+
+EXAMPLES = r'''
+- name: Read one task by name
+  hwcloud.roma.fdi_composite_task_info:
+    region: cn-north-4
+    project_id: "{{ roma_project_id }}"
+    auth_token: "{{ roma_token }}"
+    instance_id: "{{ roma_instance_id }}"
+    name: orders-to-warehouse
+  register: orders_task
+
+- name: Show its status
+  ansible.builtin.debug:
+    msg: "{{ orders_task.tasks[0].status | default('absent') }}"
+
+- name: List every running task whose name contains "orders", without details
+  hwcloud.roma.fdi_composite_task_info:
+    region: cn-north-4
+    instance_id: "{{ roma_instance_id }}"
+    name_contains: orders
+    status: running
+    details: false
+  register: running_orders_tasks
+'''
+
+RETURN = r'''
+tasks:
+  description: The matching tasks, in the order the API lists them. Empty when none match.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    task_id:
+      description: Task ID.
+      type: str
+      sample: 9d2a8c8e5b0f4a7e9a0c6f3d1b2e4c5a
+    task_name:
+      description: Task name.
+      type: str
+      sample: orders-to-warehouse
+    task_type:
+      description: V(REALTIME) or V(TIMING).
+      type: str
+      sample: REALTIME
+    description:
+      description: Description (V("") when empty; V(null) when O(details=false)).
+      type: str
+      sample: Replicate the orders schema to the warehouse
+    task_tag:
+      description: Tag (V("") or V(null) when empty).
+      type: str
+      sample: sales-sync
+    operation_types:
+      description: Synchronised operations, in the order V(INSERT), V(UPDATE), V(DELETE) (V(null) when O(details=false)).
+      type: list
+      elements: str
+      sample: [INSERT, UPDATE, DELETE]
+    source_app_id:
+      description: Integration application of the source data source.
+      type: str
+      sample: d5afd9af-a8fe-47f6-a98c-edbcba11a0da
+    target_app_id:
+      description: Integration application of the target data source.
+      type: str
+      sample: d5afd9af-a8fe-47f6-a98c-edbcba11a0da
+    status:
+      description: V(running) or V(stopped).
+      type: str
+      sample: running
+    execute_status:
+      description: Execution status from the list API (for example V(UNSTARTED), V(RUNNING)).
+      type: str
+      returned: when the task was read through the list API
+      sample: RUNNING
+'''
+
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, validate_task_options
+from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
+
+STATUS_QUERY = {'running': 1, 'stopped': 0}
+EXACT_FILTERS = ('task_id', 'task_name', 'status', 'task_tag', 'source_app_id', 'target_app_id')
+
+
+def read_tasks(module):
+    params = module.params
+    validate_task_options(params)
+    if params['name_contains'] is not None and not 1 <= len(params['name_contains']) <= 100:
+        raise RomaInputError('name_contains must be 1-100 characters; got %d' % len(params['name_contains']))
+    api = FdiTaskApi(module.client, params['instance_id'])
+    exact = {
+        'task_id': params['task_id'], 'task_name': params['name'], 'status': params['status'],
+        'task_tag': params['tag'], 'source_app_id': params['source_app_id'], 'target_app_id': params['target_app_id'],
+    }
+    if params['task_id']:
+        found = api.get_task(params['task_id'])
+        candidates = [found] if found else []
+    else:
+        candidates = api.iter_tasks(
+            name=params['name'] or params['name_contains'], status=STATUS_QUERY.get(params['status']),
+            task_tag=params['tag'], source_app_id=params['source_app_id'], target_app_id=params['target_app_id'])
+    # The API's filters are not all exact (name is a substring match), so every filter is applied here too.
+    matching = [task for task in candidates
+                if all(exact[field] is None or task.get(field) == exact[field] for field in EXACT_FILTERS)]
+    if params['details'] and not params['task_id']:
+        matching = [task for task in (api.add_detail(brief) for brief in matching) if task is not None]
+    return {'changed': False, 'tasks': matching}
+
+
+def main():
+    module = RomaModule(
+        argument_spec=dict(
+            instance_id=dict(type='str', required=True),
+            task_id=dict(type='str'),
+            name=dict(type='str', aliases=['task_name']),
+            name_contains=dict(type='str'),
+            status=dict(type='str', choices=['running', 'stopped']),
+            tag=dict(type='str', aliases=['task_tag']),
+            source_app_id=dict(type='str'),
+            target_app_id=dict(type='str'),
+            details=dict(type='bool', default=True),
+        ),
+        mutually_exclusive=[('name', 'name_contains')],
+        supports_check_mode=True,
+    )
+    module.run(read_tasks)
+
+
+if __name__ == '__main__':
+    main()
