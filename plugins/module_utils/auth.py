@@ -111,7 +111,7 @@ class PasswordAuth:
         if self.token and not force:
             return
         headers, document = client.iam_login(self.request_body(), self.description)
-        token = headers.get('X-Subject-Token')
+        token = next((value for name, value in headers.items() if name.lower() == 'x-subject-token'), None)  # any case, as HTTP allows
         details = document.get('token') if isinstance(document, dict) else None
         if not token or not isinstance(details, dict):
             raise RomaResponseError('IAM answered the password login without a token (no X-Subject-Token header or no '

@@ -138,7 +138,10 @@ class RomaClient:
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy()
         self.session = session or requests.Session()
-        self.session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        # Passed with every request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE replace a session's
+        # verify setting, which would silently override validate_certs: false and ca_path.
+        self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self.session.verify = self.verify
         self.session.headers.update({
             'User-Agent': 'hwcloud.roma/%s ansible-core/%s python-requests/%s' % (
                 COLLECTION_VERSION, ANSIBLE_CORE_VERSION, getattr(requests, '__version__', 'unknown')),
@@ -183,7 +186,7 @@ class RomaClient:
                     continue
                 raise self._with_attempts(error, attempt)
             if response.status < 400:
-                return self._decode(response, method, path, expect_body)
+                return self._decode(response, method, self._display_path(path), expect_body)
             error = api_error_from_response(response.status, response.headers, response.content, method, self._display_path(path))
             if response.status == 401 and self.auth.can_reauthenticate and not reauthenticated:
                 reauthenticated = True
@@ -231,7 +234,7 @@ class RomaClient:
                     continue
                 raise self._with_attempts(error, attempt)
             if response.status < 400:
-                return response.headers, self._decode(response, 'POST', path, expect_body=True)
+                return response.headers, self._decode(response, 'POST', path, expect_body=True, service='IAM')
             if response.status in RetryPolicy.RETRYABLE_STATUSES and attempt <= self.retries:
                 self.retry_policy.wait(attempt, parse_retry_after(response.header('Retry-After')))
                 continue
@@ -261,7 +264,8 @@ class RomaClient:
         query_string = canonical_query_string(query)
         url = base_url + path + ('?' + query_string if query_string else '')
         try:
-            raw = self.session.request(method, url, data=body_bytes or None, headers=headers, timeout=self.timeout, allow_redirects=False)
+            raw = self.session.request(method, url, data=body_bytes or None, headers=headers, timeout=self.timeout, verify=self.verify,
+                                       allow_redirects=False)
             return Response(raw.status_code, dict(raw.headers), raw.content)
         except requests.exceptions.SSLError as exc:
             raise RomaTransportError(
@@ -297,20 +301,20 @@ class RomaClient:
             error.message = '%s (gave up after %d attempts)' % (error.message, attempts)
         return error
 
-    def _decode(self, response, method, path, expect_body):
+    def _decode(self, response, method, display_path, expect_body, service='ROMA Connect'):
         """Decode a 2xx body.  An empty body is None where the API documents none, an error where it promises JSON."""
         request_id = response.header('X-Request-Id')
-        where = '%s %s' % (method, self._display_path(path))
-        details = dict(status=response.status, request_id=request_id, method=method, path=self._display_path(path))
+        where = '%s %s' % (method, display_path)
+        details = dict(status=response.status, request_id=request_id, method=method, path=display_path)
         suffix = ', request id %s' % request_id if request_id else ''
         if response.status == 204 or not response.content.strip():
             if expect_body:
-                raise RomaResponseError('ROMA Connect answered %s with status %s and an empty body where JSON was expected%s'
-                                        % (where, response.status, suffix), **details)
+                raise RomaResponseError('%s answered %s with status %s and an empty body where JSON was expected%s'
+                                        % (service, where, response.status, suffix), **details)
             return None
         try:
             return json.loads(response.content.decode('utf-8'))
         except ValueError:
             raise RomaResponseError(
-                'ROMA Connect answered %s with status %s but the body is not valid JSON (truncated, or not an API '
-                'response): %r%s' % (where, response.status, safe_snippet(response.content), suffix), **details)
+                '%s answered %s with status %s but the body is not valid JSON (truncated, or not an API '
+                'response): %r%s' % (service, where, response.status, safe_snippet(response.content), suffix), **details)

@@ -325,9 +325,13 @@ class FdiTaskApi:
         start stays running), so unlike create this POST may be retried.
         """
         action = 'start' if running else 'stop'
-        result = self.client.call('POST', self._path('batch-operation', 'tasks'),
-                                  body={'action_id': action, 'list': [{'task_id': task['task_id']}]}, idempotent=True)
-        failures = (result or {}).get('failure') or []
+        path = self._path('batch-operation', 'tasks')
+        result = self.client.call('POST', path, body={'action_id': action, 'list': [{'task_id': task['task_id']}]}, idempotent=True)
+        if not isinstance(result, dict):
+            raise RomaResponseError('ROMA Connect answered POST %s without a result object: %s' % (path, safe_snippet(json.dumps(result))))
+        failures = result.get('failure') or []
+        if not isinstance(failures, list):
+            failures = [failures]
         if failures:
             failure = failures[0] if isinstance(failures[0], dict) else {}
             code, message = failure.get('error_code'), failure.get('error_msg')

@@ -1,0 +1,381 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""RomaClient on the wire: headers, retries and backoff, transport failures, body decoding, paging."""
+
+from __future__ import annotations
+
+import email.utils
+import ssl
+
+import pytest
+import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
+from urllib3.exceptions import SSLError as Urllib3SSLError
+
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth import TokenAuth
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPolicy, RomaClient, parse_retry_after
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaResponseError, RomaTransportError
+from ansible_collections.hwcloud.roma.plugins.module_utils.version import COLLECTION_VERSION
+from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, Call
+from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import IAM, PROJECT_ID, ROMA, TOKEN, TOKEN_HEADERS, api_path, api_url, fdi_error
+
+TASKS_URL = api_url('tasks')
+TASKS_PATH = api_path('tasks')
+# waits of RetryPolicy() with the test suite's fixed jitter of 0.5: three quarters of 0.5 s * 2^n, capped at 8 s
+BACKOFF = [0.375, 0.75, 1.5, 3.0, 6.0, 6.0]
+
+
+def make_client(retries=3, endpoint=ROMA, **kwargs):
+    return RomaClient(endpoint, TokenAuth(TOKEN), project_id=PROJECT_ID, iam_endpoint=IAM, retry_policy=RetryPolicy(retries=retries), **kwargs)
+
+
+def request_call(method, url=TASKS_URL, **kwargs):
+    kwargs.setdefault('json', {'x': 1} if method in ('POST', 'PUT') else ANY)
+    return Call(method, url, headers=TOKEN_HEADERS, **kwargs)
+
+
+def send(client, method, path=TASKS_PATH, **kwargs):
+    body = {'x': 1} if method in ('POST', 'PUT') else None
+    return client.call(method, path, body=body, **kwargs)
+
+
+def chained(*exceptions):
+    """The last exception, raised while handling the one before it (as urllib3 and requests do)."""
+    for inner, outer in zip(exceptions, exceptions[1:]):
+        outer.__context__ = inner
+    return exceptions[-1]
+
+
+def reset_by_peer():
+    cause = ConnectionResetError(104, 'Connection reset by peer')
+    return chained(cause, ProtocolError('Connection aborted.', cause), requests.exceptions.ConnectionError('Connection aborted.'))
+
+
+def connection_refused():
+    reason = NewConnectionError(object(), 'Failed to establish a new connection: [Errno 111] Connection refused')
+    return requests.exceptions.ConnectionError(MaxRetryError(None, '/v2', reason=reason))
+
+
+def read_timeout():
+    return requests.exceptions.ReadTimeout(ReadTimeoutError(None, '/v2', 'Read timed out. (read timeout=30)'))
+
+
+def certificate_error():
+    cause = ssl.SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate')
+    return requests.exceptions.SSLError(MaxRetryError(None, '/v2', reason=Urllib3SSLError(cause)))
+
+
+TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
+TRANSIENT_EXCEPTIONS = [pytest.param(reset_by_peer, id='reset'), pytest.param(read_timeout, id='read-timeout'),
+                        pytest.param(connection_refused, id='refused')]
+
+
+class TestRequests:
+
+    def test_get_sends_json_headers_token_timeout_and_no_redirects(self, http):
+        http.expect(Call('GET', TASKS_URL, query={'offset': 0, 'limit': 2}, headers={
+            'X-Auth-Token': TOKEN, 'Content-Type': 'application/json', 'Accept': 'application/json'}).reply(200, json={'ok': True}))
+        client = make_client(timeout=12.5)
+        assert client.call('GET', TASKS_PATH, {'offset': 0, 'limit': 2}) == {'ok': True}
+        sent = http.requests[0]
+        assert sent.raw_query == 'limit=2&offset=0'
+        assert (sent.timeout, sent.allow_redirects, sent.verify) == (12.5, False, True)
+        assert sent.headers['User-Agent'].startswith('hwcloud.roma/%s ansible-core/' % COLLECTION_VERSION)
+
+    def test_post_sends_compact_utf8_json(self, http):
+        http.expect(Call('POST', api_url('multi-tasks'), json={'task_name': 'caf\u00e9', 'operation_types': ['INSERT']},
+                         headers={'Content-Type': 'application/json;charset=UTF-8'}).reply(200, json={'task_id': 't1'}))
+        assert make_client().call('POST', api_path('multi-tasks'), body={'task_name': 'caf\u00e9', 'operation_types': ['INSERT']}) == {'task_id': 't1'}
+        assert http.requests[0].body == b'{"task_name":"caf\\u00e9","operation_types":["INSERT"]}'
+
+    @pytest.mark.parametrize('validate_certs, ca_path, verify', [
+        (True, None, True),
+        (False, None, False),
+        (True, '/etc/pki/private-ca.pem', '/etc/pki/private-ca.pem'),
+        (False, '/etc/pki/private-ca.pem', False),
+    ])
+    def test_tls_verification_settings(self, http, validate_certs, ca_path, verify):
+        http.expect(request_call('GET').reply(200, json={}))
+        make_client(validate_certs=validate_certs, ca_path=ca_path).call('GET', TASKS_PATH)
+        assert http.requests[0].verify == verify
+
+    @pytest.mark.parametrize('validate_certs, ca_path, verify', [
+        (True, None, '/etc/ssl/from-environment.pem'),
+        (False, None, False),
+        (True, '/etc/pki/private-ca.pem', '/etc/pki/private-ca.pem'),
+    ])
+    @pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+    def test_tls_options_beat_the_requests_environment_variables(self, http, monkeypatch, variable, validate_certs, ca_path, verify):
+        """requests lets REQUESTS_CA_BUNDLE override a session's verify setting; validate_certs and ca_path must still win."""
+        monkeypatch.setenv(variable, '/etc/ssl/from-environment.pem')
+        http.expect(request_call('GET').reply(200, json={}))
+        make_client(validate_certs=validate_certs, ca_path=ca_path).call('GET', TASKS_PATH)
+        assert http.requests[0].verify == verify
+
+    def test_endpoint_with_port_and_base_path(self, http):
+        base = 'http://127.0.0.1:8080/gateway/roma'
+        http.expect(Call('GET', api_url('tasks', 't1', base=base), headers=TOKEN_HEADERS).reply(
+            400, json=fdi_error('FDI.3033', 'Invalid parameter [task_id].')))
+        client = make_client(endpoint=base + '/')
+        assert client.host_header() == '127.0.0.1:8080'
+        with pytest.raises(RomaApiError) as caught:
+            client.call('GET', api_path('tasks', 't1'))
+        assert caught.value.path == '/gateway/roma' + api_path('tasks', 't1')
+
+
+class TestRetries:
+
+    @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
+    @pytest.mark.parametrize('status', TRANSIENT_STATUSES)
+    def test_idempotent_methods_are_retried_on_transient_statuses(self, http, sleeps, method, status):
+        http.expect(request_call(method).reply(status, json=fdi_error('APIG.0308', 'busy')),
+                    request_call(method).reply(200, json={'done': True}))
+        assert send(make_client(), method) == {'done': True}
+        assert sleeps == BACKOFF[:1]
+
+    @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
+    @pytest.mark.parametrize('failure', TRANSIENT_EXCEPTIONS)
+    def test_idempotent_methods_are_retried_on_connection_failures(self, http, sleeps, method, failure):
+        http.expect(request_call(method).fail(failure()), request_call(method).fail(failure()), request_call(method).reply(200, json={}))
+        assert send(make_client(), method) == {}
+        assert sleeps == BACKOFF[:2]
+
+    def test_backoff_grows_and_exhaustion_reports_every_attempt(self, http, sleeps):
+        http.expect([request_call('GET').reply(503, json=fdi_error('APIG.0201', 'Backend unavailable.'), headers={'X-Request-Id': 'r%d' % n})
+                     for n in range(6)])
+        with pytest.raises(RomaApiError) as caught:
+            make_client(retries=5).call('GET', TASKS_PATH)
+        assert sleeps == BACKOFF[:5]
+        assert caught.value.message == ('ROMA Connect API error 503 APIG.0201: Backend unavailable. (GET %s, request id r5, after 6 attempts)'
+                                        % TASKS_PATH)
+        assert caught.value.details['attempts'] == 6
+
+    def test_transport_exhaustion_reports_every_attempt(self, http, sleeps):
+        http.expect([request_call('GET').fail(read_timeout()) for dummy in range(4)])
+        with pytest.raises(RomaTransportError) as caught:
+            make_client(timeout=7).call('GET', TASKS_PATH)
+        assert caught.value.message == ('No response from %s within the timeout of 7s (GET %s) (gave up after 4 attempts)' % (ROMA, TASKS_PATH))
+        assert caught.value.details == {'method': 'GET', 'path': TASKS_PATH, 'attempts': 4}
+        assert sleeps == BACKOFF[:3]
+
+    @pytest.mark.parametrize('retry_after, waited', [
+        ('2', 2.0),
+        ('0.5', 0.5),
+        ('3600', 30.0),                                              # bounded
+        ('Wed, 21 Oct 2099 07:28:00 GMT', 30.0),                     # a far future date is bounded too
+        ('Wed, 21 Oct 2015 07:28:00 GMT', 0.0),                      # a past date: retry now
+        ('soon', 0.375),                                             # unreadable: normal backoff
+    ])
+    def test_429_honours_retry_after(self, http, sleeps, retry_after, waited):
+        throttled = fdi_error('APIG.0308', 'The throttling threshold has been reached.')
+        http.expect(request_call('GET').reply(429, json=throttled, headers={'Retry-After': retry_after}),
+                    request_call('GET').reply(200, json={}))
+        make_client().call('GET', TASKS_PATH)
+        assert sleeps == [waited]
+
+    def test_429_without_retry_after_uses_backoff(self, http, sleeps):
+        http.expect([request_call('GET').reply(429, json=fdi_error('APIG.0308', 'throttled')) for dummy in range(3)],
+                    request_call('GET').reply(200, json={}))
+        make_client().call('GET', TASKS_PATH)
+        assert sleeps == BACKOFF[:3]
+
+    @pytest.mark.parametrize('status', [500, 502, 503, 504])
+    def test_post_is_never_resent_on_a_server_error(self, http, sleeps, status):
+        http.expect(request_call('POST').reply(status, json=fdi_error('FDI.9999', 'Internal error.')))
+        with pytest.raises(RomaApiError) as caught:
+            send(make_client(), 'POST')
+        assert caught.value.may_have_been_processed
+        assert sleeps == []
+
+    @pytest.mark.parametrize('failure, ambiguous', [(reset_by_peer, True), (read_timeout, True), (connection_refused, False)])
+    def test_post_is_never_resent_after_a_connection_failure(self, http, sleeps, failure, ambiguous):
+        http.expect(request_call('POST').fail(failure()))
+        with pytest.raises(RomaTransportError) as caught:
+            send(make_client(), 'POST')
+        assert caught.value.may_have_been_processed is ambiguous
+        assert sleeps == []
+
+    def test_post_is_resent_on_429_because_the_gateway_did_not_pass_it_on(self, http, sleeps):
+        http.expect(request_call('POST').reply(429, json=fdi_error('APIG.0308', 'throttled'), headers={'Retry-After': '1'}),
+                    request_call('POST').reply(200, json={'task_id': 't1'}))
+        assert send(make_client(), 'POST') == {'task_id': 't1'}
+        assert sleeps == [1.0]
+
+    def test_post_declared_idempotent_is_retried(self, http, sleeps):
+        http.expect(request_call('POST').reply(503, json={}), request_call('POST').reply(200, json={'ok': 1}))
+        assert send(make_client(), 'POST', idempotent=True) == {'ok': 1}
+
+    @pytest.mark.parametrize('status', [400, 401, 403, 404, 409])
+    def test_client_errors_are_not_retried(self, http, sleeps, status):
+        http.expect(request_call('GET').reply(status, json=fdi_error('FDI.3002', 'Invalid parameters.')))
+        with pytest.raises(RomaApiError) as caught:
+            make_client().call('GET', TASKS_PATH)
+        assert caught.value.status == status and caught.value.attempts == 1
+        assert sleeps == []
+
+    def test_retries_zero_sends_once(self, http, sleeps):
+        http.expect(request_call('GET').reply(503, json=fdi_error('APIG.0201', 'Backend unavailable.')))
+        with pytest.raises(RomaApiError) as caught:
+            make_client(retries=0).call('GET', TASKS_PATH)
+        assert 'attempts' not in caught.value.message
+        assert sleeps == []
+
+    def test_retries_zero_sends_once_on_transport_failure(self, http, sleeps):
+        http.expect(request_call('GET').fail(reset_by_peer()))
+        with pytest.raises(RomaTransportError) as caught:
+            make_client(retries=0).call('GET', TASKS_PATH)
+        assert caught.value.message == 'Connection to %s failed (GET %s): Connection reset by peer' % (ROMA, TASKS_PATH)
+        assert sleeps == []
+
+
+class TestTransportErrors:
+
+    def test_tls_failure_is_not_retried_and_explains_the_certificate_options(self, http, sleeps):
+        http.expect(request_call('GET').fail(certificate_error()))
+        with pytest.raises(RomaTransportError) as caught:
+            make_client().call('GET', TASKS_PATH)
+        message = caught.value.message
+        assert message.startswith('TLS failure talking to %s: ' % ROMA)
+        assert 'certificate verify failed: self-signed certificate' in message
+        assert 'Set ca_path' in message and 'validate_certs: false' in message
+        assert 'MaxRetryError' not in message and 'HTTPSConnectionPool' not in message
+        assert not caught.value.retryable and sleeps == []
+
+    def test_connection_refused_names_the_endpoint_and_the_cause(self, http):
+        http.expect(request_call('GET').fail(connection_refused()))
+        with pytest.raises(RomaTransportError) as caught:
+            make_client(retries=0).call('GET', TASKS_PATH)
+        assert caught.value.message == 'Connection to %s failed (GET %s): Connection refused' % (ROMA, TASKS_PATH)
+
+    def test_connect_timeout(self, http):
+        http.expect(request_call('GET').fail(requests.exceptions.ConnectTimeout('timed out')))
+        with pytest.raises(RomaTransportError) as caught:
+            make_client(retries=0, timeout=3).call('GET', TASKS_PATH)
+        assert caught.value.message == 'Timed out connecting to %s after 3s (GET %s): timed out' % (ROMA, TASKS_PATH)
+        assert not caught.value.may_have_been_processed
+
+    def test_any_other_requests_error_is_reported_without_traceback(self, http):
+        http.expect(request_call('GET').fail(requests.exceptions.TooManyRedirects('Exceeded 30 redirects.')))
+        with pytest.raises(RomaTransportError) as caught:
+            make_client(retries=0).call('GET', TASKS_PATH)
+        assert caught.value.message == 'Request to %s failed (GET %s): Exceeded 30 redirects.' % (ROMA, TASKS_PATH)
+
+
+class TestBodies:
+
+    @pytest.mark.parametrize('body', [b'<html><body><h1>Maintenance</h1></body></html>', b'{"total": 3, "entit'])
+    def test_a_2xx_that_is_not_json_is_a_clear_error_with_a_snippet(self, http, body):
+        http.expect(request_call('GET').reply(200, body=body, headers={'X-Request-Id': 'r7'}))
+        with pytest.raises(RomaResponseError) as caught:
+            make_client().call('GET', TASKS_PATH)
+        snippet = 'Maintenance' if body.startswith(b'<') else '{"total": 3, "entit'
+        assert caught.value.message == ("ROMA Connect answered GET %s with status 200 but the body is not valid JSON (truncated, or "
+                                        "not an API response): '%s', request id r7" % (TASKS_PATH, snippet))
+        assert caught.value.details == {'status': 200, 'request_id': 'r7', 'method': 'GET', 'path': TASKS_PATH}
+
+    @pytest.mark.parametrize('status', [200, 201, 204])
+    def test_an_empty_2xx_where_json_is_expected_is_an_error(self, http, status):
+        http.expect(request_call('GET').reply(status, body=b''))
+        with pytest.raises(RomaResponseError) as caught:
+            make_client().call('GET', TASKS_PATH)
+        assert caught.value.message == ('ROMA Connect answered GET %s with status %s and an empty body where JSON was expected'
+                                        % (TASKS_PATH, status))
+
+    @pytest.mark.parametrize('status, body', [(204, b''), (200, b''), (200, b'{"message": "success"}')])
+    def test_delete_needs_no_body(self, http, status, body):
+        http.expect(request_call('DELETE').reply(status, body=body))
+        expected = {'message': 'success'} if body else None
+        assert make_client().call('DELETE', TASKS_PATH) == expected
+
+
+def entities(start, count):
+    return [{'task_id': 't%04d' % n, 'task_name': 'task-%04d' % n} for n in range(start, start + count)]
+
+
+def list_page(offset, items, total='count', limit=999, **query):
+    document = {'size': len(items), 'entities': items}
+    if total is not None:
+        document['total'] = len(items) if total == 'count' else total
+    return Call('GET', TASKS_URL, query=dict(query, offset=offset, limit=limit), headers=TOKEN_HEADERS).reply(200, json=document)
+
+
+class TestPaging:
+
+    def test_pages_are_read_with_offset_and_limit_999_until_total(self, http):
+        http.expect(list_page(0, entities(0, 999), total=2001, name='orders'),
+                    list_page(999, entities(999, 999), total=2001, name='orders'),
+                    list_page(1998, entities(1998, 3), total=2001, name='orders'))
+        found = list(make_client().paginate(TASKS_PATH, {'name': 'orders'}))
+        assert [item['task_id'] for item in found] == ['t%04d' % n for n in range(2001)]
+
+    def test_one_request_when_total_is_reached(self, http):
+        http.expect(list_page(0, entities(0, 3), total=3))
+        assert len(list(make_client().paginate(TASKS_PATH))) == 3
+
+    def test_a_full_page_reaching_total_ends_the_listing(self, http):
+        http.expect(list_page(0, entities(0, 999), total=999))
+        assert len(list(make_client().paginate(TASKS_PATH))) == 999
+
+    def test_without_total_a_short_page_ends_the_listing(self, http):
+        http.expect(list_page(0, entities(0, 999), total=None), list_page(999, entities(999, 5), total=None))
+        assert len(list(make_client().paginate(TASKS_PATH))) == 1004
+
+    def test_an_empty_page_ends_the_listing_even_if_total_says_more(self, http):
+        http.expect(list_page(0, entities(0, 999), total=5000), list_page(999, [], total=5000))
+        assert len(list(make_client().paginate(TASKS_PATH))) == 999
+
+    def test_empty_list(self, http):
+        http.expect(list_page(0, [], total=0))
+        assert not list(make_client().paginate(TASKS_PATH))
+
+    def test_custom_page_size(self, http):
+        http.expect(list_page(0, entities(0, 2), total=3, limit=2), list_page(2, entities(2, 1), total=3, limit=2))
+        assert len(list(make_client().paginate(TASKS_PATH, page_size=2))) == 3
+
+    @pytest.mark.parametrize('document', [{'total': 1, 'tasks': [{'task_id': 't1'}]}, {'total': 1, 'entities': None}, ['t1']])
+    def test_a_list_response_without_entities_is_an_error(self, http, document):
+        http.expect(Call('GET', TASKS_URL, query={'offset': 0, 'limit': 999}, headers=TOKEN_HEADERS).reply(200, json=document))
+        with pytest.raises(RomaResponseError) as caught:
+            list(make_client().paginate(TASKS_PATH))
+        assert caught.value.message.startswith('ROMA Connect returned a list response without "entities" (GET %s): ' % TASKS_PATH)
+
+    def test_a_failing_page_is_retried_like_any_get(self, http, sleeps):
+        http.expect(list_page(0, entities(0, 999), total=1000),
+                    Call('GET', TASKS_URL, query={'offset': 999, 'limit': 999}).fail(reset_by_peer()),
+                    list_page(999, entities(999, 1), total=1000))
+        assert len(list(make_client().paginate(TASKS_PATH))) == 1000
+        assert sleeps == BACKOFF[:1]
+
+
+class TestRetryPolicy:
+
+    def test_delays_double_up_to_the_cap_with_jitter_on_the_upper_half(self):
+        low = RetryPolicy(base_delay=1, max_delay=5, jitter=lambda: 0.0)
+        high = RetryPolicy(base_delay=1, max_delay=5, jitter=lambda: 1.0)
+        assert [low.delay(n) for n in range(1, 6)] == [0.5, 1.0, 2.0, 2.5, 2.5]
+        assert [high.delay(n) for n in range(1, 6)] == [1.0, 2.0, 4.0, 5.0, 5.0]
+
+    def test_retry_after_wins_but_is_bounded(self):
+        policy = RetryPolicy(max_retry_after=10, jitter=lambda: 0.0)
+        assert policy.delay(1, retry_after=4) == 4
+        assert policy.delay(5, retry_after=0) == 0
+        assert policy.delay(1, retry_after=99) == 10
+
+    def test_wait_uses_the_injected_sleep(self):
+        slept = []
+        RetryPolicy(sleep=slept.append, jitter=lambda: 0.0).wait(2)
+        assert slept == [0.5]
+
+    @pytest.mark.parametrize('value, expected', [
+        (None, None),
+        ('7', 7.0),
+        (' 1.5 ', 1.5),
+        ('-3', None),
+        ('tomorrow', None),
+        (email.utils.formatdate(1000060, usegmt=True), 60.0),
+        (email.utils.formatdate(999000, usegmt=True), 0.0),
+    ])
+    def test_parse_retry_after(self, value, expected):
+        assert parse_retry_after(value, now=1000000) == expected

@@ -1,0 +1,489 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""hwcloud.roma.fdi_composite_task run through main(): every branch, in normal and check mode, as exact request sequences.
+
+Each scenario lists the requests a real run sends.  In check mode the module must
+send only the GETs of that list and still return the same ``changed`` and ``task``.
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task
+from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call, verify_signature
+from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
+from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
+    IAM,
+    NAME,
+    PROJECT_ID,
+    REGION,
+    TASK_ID,
+    TOKEN,
+    api_path,
+    api_url,
+    batch,
+    create,
+    delete,
+    fdi_error,
+    iam_login,
+    list_tasks,
+    module_view,
+    password_body,
+    server_task,
+    show,
+    show_missing,
+    update,
+)
+
+STOPPED = server_task()
+RUNNING = server_task(running=True)
+OPS = ['INSERT', 'UPDATE']
+PRESENT = dict(name=NAME, operation_types=OPS)
+FULL = dict(PRESENT, description='Replicate orders', tag='sales-sync', source_app_id='app-source', target_app_id='app-target')
+MASK = '********'
+
+
+@pytest.fixture
+def run_module(capsys):
+    """``run_module(options, check_mode=.., diff=.., connection=..)`` -> the module's result."""
+    return ModuleRunner(capsys, fdi_composite_task.main)
+
+
+def created(task_id=TASK_ID, **fields):
+    """The task a create returns: what was sent, with "" for empty text and None for unset app ids."""
+    task = dict(task_id=task_id, task_name=NAME, task_type='REALTIME', description='', task_tag='', operation_types=OPS,
+                source_app_id=None, target_app_id=None, status='stopped')
+    task.update(fields)
+    return task
+
+
+def brief(task, **fields):
+    """The task as found through the list API only (no show request): no description, no operation types."""
+    return dict(module_view(task), description=None, operation_types=None, **fields)
+
+
+def full_body(**fields):
+    body = dict(task_name=NAME, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync', operation_types=OPS,
+                source_app_id='app-source', target_app_id='app-target')
+    body.update(fields)
+    return body
+
+
+def put_body(**fields):
+    body = dict(description='Replicate orders', task_tag='sales-sync', operation_types=OPS, repulling_snapshot=False)
+    body.update(fields)
+    return body
+
+
+class Scenario:
+    """Options, the requests of a real run, and the result both modes must return."""
+
+    def __init__(self, args, calls, changed, task, check_task=None):
+        self.args = args
+        self.calls = calls
+        self.changed = changed
+        self.task = task
+        self.check_task = task if check_task is None else check_task
+
+
+SCENARIOS = {
+    # absent -> create
+    'create-by-name': Scenario(
+        dict(FULL, operation_types=['UPDATE', 'INSERT']),
+        [list_tasks(NAME, []), create(full_body(), task_id='new-1')],
+        True, created('new-1', description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target'),
+        check_task=created(None, description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target')),
+    'create-minimal': Scenario(
+        PRESENT,
+        [list_tasks(NAME, [server_task(task_name=NAME + '-2', task_id='other')]),
+         create({'task_name': NAME, 'task_type': 'REALTIME', 'operation_types': OPS}, task_id='new-2')],
+        True, created('new-2'), check_task=created(None)),
+    'create-by-task-id': Scenario(
+        dict(PRESENT, task_id='my-task-01'),
+        [show_missing('my-task-01'), create({'task_name': NAME, 'task_id': 'my-task-01', 'task_type': 'REALTIME', 'operation_types': OPS},
+                                            task_id='my-task-01')],
+        True, created('my-task-01')),
+    'create-started': Scenario(
+        dict(PRESENT, state='started'),
+        [list_tasks(NAME, []), create({'task_name': NAME, 'task_type': 'REALTIME', 'operation_types': OPS}, task_id='new-3'),
+         batch('start', 'new-3')],
+        True, created('new-3', status='running'), check_task=created(None, status='running')),
+    'create-stopped': Scenario(
+        dict(PRESENT, state='stopped', task_id='my-task-02'),
+        [show_missing('my-task-02'), create({'task_name': NAME, 'task_id': 'my-task-02', 'task_type': 'REALTIME', 'operation_types': OPS},
+                                            task_id='my-task-02')],
+        True, created('my-task-02')),
+    # present and equal
+    'noop-by-name': Scenario(FULL, [list_tasks(NAME, [STOPPED]), show(STOPPED)], False, module_view(STOPPED)),
+    'noop-by-name-running': Scenario(PRESENT, [list_tasks(NAME, [RUNNING]), show(RUNNING)], False, module_view(RUNNING)),
+    'noop-by-aliases': Scenario(dict(task_name=NAME, task_tag='sales-sync', operation_types=OPS), [list_tasks(NAME, [STOPPED]), show(STOPPED)],
+                                False, module_view(STOPPED)),
+    'noop-by-task-id': Scenario(dict(FULL, task_id=TASK_ID), [show(STOPPED)], False, module_view(STOPPED, listed=False)),
+    'noop-unset-options-not-compared': Scenario(
+        dict(PRESENT, operation_types=['UPDATE', 'INSERT']),
+        [list_tasks(NAME, [server_task(description='', task_tag='')]), show(server_task(description='', task_tag=''))],
+        False, module_view(server_task(description='', task_tag=''))),
+    'noop-empty-description-equals-missing': Scenario(
+        dict(PRESENT, description=''), [list_tasks(NAME, [server_task(description='')]), show(server_task(description=''))],
+        False, module_view(server_task(description=''))),
+    # mutable changes
+    'update-description-keeps-tag': Scenario(
+        dict(PRESENT, description='New text'),
+        [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(description='New text'))],
+        True, module_view(server_task(description='New text'))),
+    'update-operation-types-with-repulling': Scenario(
+        dict(name=NAME, operation_types=['DELETE', 'INSERT', 'UPDATE'], repulling_snapshot=True),
+        [list_tasks(NAME, [STOPPED]), show(STOPPED),
+         update(TASK_ID, put_body(operation_types=['INSERT', 'UPDATE', 'DELETE'], repulling_snapshot=True))],
+        True, module_view(server_task(operation_types=['INSERT', 'UPDATE', 'DELETE']))),
+    'update-clears-description': Scenario(
+        dict(PRESENT, description=''),
+        [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(description=''))],
+        True, module_view(server_task(description=''))),
+    'update-without-tag-sends-none': Scenario(
+        dict(PRESENT, description='x'),
+        [list_tasks(NAME, [server_task(task_tag='')]), show(server_task(task_tag='')),
+         update(TASK_ID, {'description': 'x', 'operation_types': OPS, 'repulling_snapshot': False})],
+        True, module_view(server_task(task_tag='', description='x'))),
+    'update-by-task-id': Scenario(
+        dict(PRESENT, task_id=TASK_ID, tag='ops-team'),
+        [show(STOPPED), update(TASK_ID, put_body(task_tag='ops-team'))],
+        True, module_view(server_task(task_tag='ops-team'), listed=False)),
+    'update-running-restarts': Scenario(
+        dict(PRESENT, tag='ops-team'),
+        [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), update(TASK_ID, put_body(task_tag='ops-team')),
+         batch('start', TASK_ID)],
+        True, module_view(server_task(running=True, task_tag='ops-team'))),
+    'update-running-and-stop': Scenario(
+        dict(PRESENT, tag='ops-team', state='stopped'),
+        [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), update(TASK_ID, put_body(task_tag='ops-team'))],
+        True, dict(module_view(server_task(running=True, task_tag='ops-team')), status='stopped')),
+    'update-tag-and-start-reads-detail-for-the-body': Scenario(
+        dict(name=NAME, tag='ops-team', state='started'),
+        [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(task_tag='ops-team')), batch('start', TASK_ID)],
+        True, dict(module_view(server_task(task_tag='ops-team')), status='running')),
+    # state absent
+    'absent-deletes': Scenario(dict(name=NAME, state='absent'), [list_tasks(NAME, [STOPPED]), delete(TASK_ID)], True, {}),
+    'absent-stops-then-deletes': Scenario(
+        dict(name=NAME, state='absent'), [list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), delete(TASK_ID)], True, {}),
+    'absent-by-task-id': Scenario(dict(task_id=TASK_ID, state='absent'), [show(STOPPED), delete(TASK_ID)], True, {}),
+    'absent-ignores-other-options': Scenario(
+        dict(FULL, state='absent', source_app_id='another-app'), [list_tasks(NAME, [STOPPED]), delete(TASK_ID)], True, {}),
+    'already-absent': Scenario(dict(name=NAME, state='absent'), [list_tasks(NAME, [server_task(task_name=NAME + 'x')])], False, {}),
+    'already-absent-by-task-id': Scenario(dict(task_id=TASK_ID, state='absent'), [show_missing(TASK_ID)], False, {}),
+    # started / stopped
+    'start': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [STOPPED]), batch('start', TASK_ID)], True,
+                      brief(STOPPED, status='running')),
+    'start-by-task-id': Scenario(dict(task_id=TASK_ID, state='started'), [show(STOPPED), batch('start', TASK_ID)], True,
+                                 dict(module_view(STOPPED, listed=False), status='running')),
+    'already-started': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [RUNNING])], False, brief(RUNNING)),
+    'stop': Scenario(dict(PRESENT, state='stopped'), [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID)], True,
+                     dict(module_view(RUNNING), status='stopped')),
+    'already-stopped': Scenario(dict(task_id=TASK_ID, state='stopped'), [show(STOPPED)], False, module_view(STOPPED, listed=False)),
+}
+
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+@pytest.mark.parametrize('name', sorted(SCENARIOS))
+def test_scenario(http, run_module, name, check_mode):
+    scenario = SCENARIOS[name]
+    http.expect([call for call in scenario.calls if call.is_read or not check_mode])
+    result = run_module(scenario.args, check_mode=check_mode)
+    assert result['changed'] is scenario.changed
+    assert result['task'] == (scenario.check_task if check_mode else scenario.task)
+    assert 'diff' not in result
+
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+def test_immutable_change_fails_naming_each_field_and_writes_nothing(http, run_module, check_mode):
+    http.expect(list_tasks(NAME, [STOPPED]), show(STOPPED))
+    result = run_module(dict(FULL, task_type='TIMING', source_app_id='other-app', description='changed too'), check_mode=check_mode)
+    assert result['failed'] is True
+    assert result['msg'] == (
+        "Cannot change composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5): source_app_id is 'app-source' but 'other-app' was "
+        "requested; task_type is 'REALTIME' but 'TIMING' was requested. These fields can only be set when the task is created; delete "
+        "the task and create it again to change them. Nothing was changed.")
+    assert result['conflicts'] == {'source_app_id': {'current': 'app-source', 'wanted': 'other-app'},
+                                   'task_type': {'current': 'REALTIME', 'wanted': 'TIMING'}}
+    assert result['task'] == module_view(STOPPED)
+    assert 'exception' not in result
+
+
+def test_a_name_change_by_task_id_is_a_conflict(http, run_module):
+    http.expect(show(STOPPED))
+    result = run_module(dict(PRESENT, task_id=TASK_ID, name='renamed-task'))
+    assert result['failed'] and "task_name is 'orders-sync' but 'renamed-task' was requested" in result['msg']
+
+
+def test_a_task_deleted_while_reading_its_detail(http, run_module):
+    http.expect(list_tasks(NAME, [STOPPED]), show_missing(TASK_ID))
+    result = run_module(dict(name=NAME, tag='ops-team', state='started'))
+    assert result['failed'] and result['msg'] == 'Task orders-sync was deleted by someone else while this task was updating it.'
+
+
+def test_creating_for_started_needs_operation_types(http, run_module):
+    http.expect(show_missing('my-task-03'))
+    result = run_module(dict(task_id='my-task-03', state='started'))
+    assert result['failed'] and result['msg'] == 'Task my-task-03 does not exist; to create it, set name and operation_types.'
+
+
+class TestDiff:
+
+    @pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+    def test_update(self, http, run_module, check_mode):
+        calls = [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), update(TASK_ID, put_body(description='New')),
+                 batch('start', TASK_ID)]
+        http.expect([call for call in calls if call.is_read or not check_mode])
+        result = run_module(dict(PRESENT, description='New'), check_mode=check_mode, diff=True)
+        before = dict(task_name=NAME, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync', operation_types=OPS,
+                      source_app_id='app-source', target_app_id='app-target', status='running')
+        assert result['diff'] == {'before': before, 'after': dict(before, description='New')}
+
+    def test_create(self, http, run_module):
+        http.expect(list_tasks(NAME, []), create({'task_name': NAME, 'task_type': 'REALTIME', 'operation_types': OPS}, task_id='n1'))
+        result = run_module(PRESENT, diff=True)
+        after = created('n1')
+        del after['task_id']
+        assert result['diff'] == {'before': {}, 'after': after}
+
+    def test_delete(self, http, run_module):
+        http.expect(list_tasks(NAME, [STOPPED]), delete(TASK_ID))
+        result = run_module(dict(name=NAME, state='absent'), diff=True)
+        assert result['diff']['after'] == {}
+        assert result['diff']['before']['task_name'] == NAME and result['diff']['before']['status'] == 'stopped'
+
+    def test_no_change(self, http, run_module):
+        http.expect(list_tasks(NAME, [STOPPED]), show(STOPPED))
+        result = run_module(PRESENT, diff=True)
+        assert result['diff']['before'] == result['diff']['after'] != {}
+
+
+INVALID = {
+    'name-too-short': (dict(name='ab', operation_types=OPS), 'name must be 3-100 characters'),
+    'name-characters': (dict(name='bad name!', operation_types=OPS), 'name must be 3-100 characters'),
+    'tag-too-short': (dict(PRESENT, tag='abc'), 'tag must be 4-64 characters'),
+    'tag-characters': (dict(PRESENT, tag='with space'), 'tag must be 4-64 characters'),
+    'task-id': (dict(PRESENT, task_id='x'), 'task_id must be 3-50 characters'),
+    'description-length': (dict(PRESENT, description='d' * 1025), 'description must be at most 1024 characters; got 1025'),
+    'operation-types-repeated': (dict(name=NAME, operation_types=['INSERT', 'INSERT']), 'operation_types must not repeat an item'),
+    'operation-types-empty': (dict(name=NAME, operation_types=[]), 'operation_types must list 1-3 of INSERT, UPDATE, DELETE'),
+    'operation-types-choice': (dict(name=NAME, operation_types=['MERGE']), 'value of operation_types must be one or more of: INSERT, UPDATE, DELETE'),
+    'app-id-length': (dict(PRESENT, source_app_id='a' * 65), 'source_app_id must be 1-64 characters'),
+    'instance-id': (dict(PRESENT, instance_id='inst/1'), 'instance_id must be 1-64 characters'),
+    'task-type-choice': (dict(PRESENT, task_type='STREAM'), 'value of task_type must be one of: REALTIME, TIMING'),
+    'state-choice': (dict(PRESENT, state='restarted'), 'value of state must be one of: present, absent, started, stopped'),
+    'present-needs-operation-types': (dict(name=NAME), 'state is present but all of the following are missing: operation_types'),
+    'identity-needed': (dict(operation_types=OPS, state='started'), 'one of the following is required: name, task_id'),
+    'endpoint-url': (dict(PRESENT, endpoint='roma.example.com'), 'endpoint must be an http:// or https:// base URL'),
+    'endpoint-port': (dict(PRESENT, endpoint='https://roma.example.com:70000'), 'endpoint has an invalid port'),
+    'retries-too-many': (dict(PRESENT, retries=11), 'retries must be between 0 and 10; got 11'),
+    'retries-negative': (dict(PRESENT, retries=-1), 'retries must be between 0 and 10; got -1'),
+    'timeout': (dict(PRESENT, timeout=0), 'timeout must be a number of seconds greater than 0'),
+    'region': (dict(PRESENT, region='CN-NORTH-4'), 'region must be a region ID'),
+    'project-id-missing': (dict(PRESENT, project_id=None), 'project_id (or HUAWEICLOUD_SDK_PROJECT_ID) is required with auth_token'),
+    'no-credentials': (dict(PRESENT, auth_token=None), 'No credentials: set one of auth_token'),
+    'half-aksk': (dict(PRESENT, auth_token=None, access_key='AK-only'), 'access_key and secret_key must be given together; secret_key is missing'),
+}
+
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+@pytest.mark.parametrize('case', sorted(INVALID))
+def test_invalid_input_fails_before_any_request(http, run_module, case, check_mode):
+    args, message = INVALID[case]
+    result = run_module(args, check_mode=check_mode)
+    assert result['failed'] is True
+    assert message in result['msg']
+    assert 'exception' not in result
+    assert http.requests == []
+
+
+CREATE_BODY = {'task_name': NAME, 'task_type': 'REALTIME', 'operation_types': OPS}
+CREATE_PATH = api_path('multi-tasks')
+API_FAILURES = [
+    pytest.param(
+        Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(
+            400, json=fdi_error('FDI.3033', 'Invalid parameter [task_name].'), headers={'X-Request-Id': '5f2c1e0d9a8b'}),
+        dict(status=400, error_code='FDI.3033', error_msg='Invalid parameter [task_name].', request_id='5f2c1e0d9a8b', method='POST', path=CREATE_PATH),
+        'ROMA Connect API error 400 FDI.3033: Invalid parameter [task_name]. (POST %s, request id 5f2c1e0d9a8b)' % CREATE_PATH,
+        id='fdi-error'),
+    pytest.param(
+        Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(
+            403, body=b'<html><h1>403 Forbidden</h1></html>', headers={'Content-Type': 'text/html'}),
+        dict(status=403, error_msg='unexpected text/html response: 403 Forbidden'),
+        'ROMA Connect API error 403: unexpected text/html response: 403 Forbidden (POST %s)' % CREATE_PATH,
+        id='html'),
+]
+
+
+@pytest.mark.parametrize('failure, fields, message', API_FAILURES)
+def test_api_error_fails_with_structured_fields(http, run_module, failure, fields, message):
+    http.expect(list_tasks(NAME, []), failure)
+    result = run_module(PRESENT)
+    assert result['failed'] is True
+    assert result['msg'] == message
+    for key, value in fields.items():
+        assert result[key] == value
+    assert 'exception' not in result and 'changed' not in result
+
+
+def test_a_failed_list_fails_cleanly_after_retries(http, run_module, sleeps):
+    http.expect([list_tasks(NAME, []).reply(503, body=b'') for dummy in range(3)])
+    result = run_module(dict(PRESENT, retries=2))
+    assert result['msg'] == 'ROMA Connect API error 503: empty response body (GET %s, after 3 attempts)' % api_path('tasks')
+    assert (result['status'], result['attempts']) == (503, 3)
+    assert len(sleeps) == 2
+
+
+def test_a_garbled_answer_fails_cleanly(http, run_module):
+    http.expect(list_tasks(NAME, []).reply(200, body=b'{"total": 1, "enti'))
+    result = run_module(PRESENT)
+    assert result['failed'] and 'the body is not valid JSON' in result['msg'] and 'exception' not in result
+
+
+def test_a_batch_failure_entry_fails_the_task(http, run_module):
+    http.expect(list_tasks(NAME, [STOPPED]), batch('start', TASK_ID, failure=('FDI.3026', 'Failed to manually start the task.')))
+    result = run_module(dict(name=NAME, state='started'))
+    assert result['failed'] and result['error_code'] == 'FDI.3026'
+
+
+def test_a_duplicate_name_fails(http, run_module):
+    http.expect(list_tasks(NAME, [server_task(task_id='id-1'), server_task(task_id='id-2')]))
+    result = run_module(PRESENT)
+    assert result['msg'] == "More than one task in instance inst-1 is named 'orders-sync' (task ids id-1, id-2): set task_id to say which one."
+
+
+def test_create_recovers_from_a_lost_answer_without_a_second_post(http, run_module):
+    http.expect(list_tasks(NAME, []), Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(504, body=b'Gateway Timeout'),
+                list_tasks(NAME, [server_task(task_id='made-1')]))
+    result = run_module(PRESENT)
+    assert result['changed'] is True and result['task']['task_id'] == 'made-1'
+
+
+# -- other credentials and where they come from ----------------------------------------------------
+
+AK, SK, STS = 'AKEXAMPLE0123456789', 'SKEXAMPLEsecret0123456789', 'sts-token-value'
+
+
+def signed_by(access_key, secret_key, security_token=None):
+    """Turn a scripted token-auth call into one that must be AK/SK signed instead."""
+    def convert(call):
+        call.headers = {'X-Auth-Token': None, 'X-Project-Id': PROJECT_ID, 'X-Security-Token': security_token}
+        call.check = lambda request: verify_signature(request, access_key, secret_key)
+        return call
+    return convert
+
+
+def test_aksk_signs_every_request(http, run_module):
+    sign = signed_by(AK, SK, STS)
+    http.expect(sign(list_tasks(NAME, [RUNNING])), sign(show(RUNNING)), sign(batch('stop', TASK_ID)), sign(update(TASK_ID, put_body(task_tag='ops-team'))),
+                sign(batch('start', TASK_ID)))
+    connection = dict(region=REGION, project_id=PROJECT_ID, access_key=AK, secret_key=SK, security_token=STS)
+    result = run_module(dict(PRESENT, tag='ops-team'), connection=connection)
+    assert result['changed'] is True
+
+
+def test_password_login_adds_exactly_one_iam_call(http, run_module):
+    token = 'MIIE-password-run-token'
+    headers = {'X-Auth-Token': token}
+    http.expect(iam_login(password_body(), token=token), list_tasks(NAME, [STOPPED], headers=headers), delete(TASK_ID, headers=headers))
+    connection = dict(region=REGION, user_name='robot', password='pa55-word', domain_name='acme')
+    result = run_module(dict(name=NAME, state='absent'), connection=connection)
+    assert result['changed'] is True
+
+
+def test_password_relogin_on_an_expired_token(http, run_module):
+    expired = fdi_error('APIG.0301', 'Incorrect IAM authentication information: token expires')
+    http.expect(iam_login(password_body(), token='t1'), list_tasks(NAME, [STOPPED], headers={'X-Auth-Token': 't1'}).reply(401, json=expired),
+                iam_login(password_body(scope={'id': PROJECT_ID}), token='t2'), list_tasks(NAME, [STOPPED], headers={'X-Auth-Token': 't2'}))
+    connection = dict(region=REGION, user_name='robot', password='pa55-word', domain_name='acme')
+    result = run_module(dict(name=NAME, state='started'), connection=connection, check_mode=True)
+    assert result['changed'] is True
+
+
+def test_connection_from_the_environment(http, run_module, monkeypatch):
+    for name, value in [('HUAWEICLOUD_REGION', REGION), ('HUAWEICLOUD_SDK_PROJECT_ID', PROJECT_ID), ('HW_PROJECT_ID', 'not-this-one'),
+                        ('HUAWEICLOUD_AUTH_TOKEN', TOKEN)]:
+        monkeypatch.setenv(name, value)
+    http.expect(list_tasks(NAME, [RUNNING]))
+    result = run_module(dict(name=NAME, state='started'), connection={})
+    assert result['changed'] is False
+
+
+def test_first_set_access_key_variable_wins(http, run_module, monkeypatch):
+    for name, value in [('HW_REGION_NAME', REGION), ('HW_PROJECT_ID', PROJECT_ID), ('HUAWEICLOUD_SDK_AK', AK), ('HW_ACCESS_KEY', 'AK-OTHER'),
+                        ('HW_SECRET_KEY', SK)]:
+        monkeypatch.setenv(name, value)
+    http.expect(signed_by(AK, SK)(list_tasks(NAME, [RUNNING])))
+    result = run_module(dict(name=NAME, state='started'), connection={})
+    assert result['changed'] is False
+
+
+def test_endpoint_with_port_and_base_path(http, run_module):
+    base = 'http://127.0.0.1:8080/roma'
+    http.expect(Call('GET', api_url('tasks', TASK_ID, base=base)).reply(200, json={'task': {'task_id': TASK_ID, 'status': 'running'}}))
+    result = run_module(dict(task_id=TASK_ID, state='started', endpoint=base))
+    assert result['changed'] is False
+
+
+@pytest.mark.parametrize('tls, verify', [
+    (dict(), '/etc/ssl/machine-bundle.pem'),
+    (dict(validate_certs=False), False),
+    (dict(ca_path='/etc/pki/roma-ca.pem'), '/etc/pki/roma-ca.pem'),
+])
+def test_tls_options_reach_the_wire(http, run_module, monkeypatch, tls, verify):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/ssl/machine-bundle.pem')
+    http.expect(list_tasks(NAME, [RUNNING]))
+    run_module(dict(name=NAME, state='started', timeout=4.5, **tls))
+    assert (http.requests[0].verify, http.requests[0].timeout) == (verify, 4.5)
+
+
+# -- secrets never reach the output ------------------------------------------------------------------
+
+SECRET_CONNECTIONS = [
+    pytest.param(dict(region=REGION, project_id=PROJECT_ID, auth_token='tok-SECRET-1'), ['tok-SECRET-1'], id='token'),
+    pytest.param(dict(region=REGION, project_id=PROJECT_ID, access_key=AK, secret_key='sk-SECRET-2', security_token='sts-SECRET-3'),
+                 ['sk-SECRET-2', 'sts-SECRET-3'], id='aksk'),
+    pytest.param(dict(region=REGION, user_name='robot', password='pw-SECRET-4', domain_name='acme', iam_endpoint=IAM),
+                 ['pw-SECRET-4', 'MIIE-fresh-iam-token'], id='password'),
+]
+
+
+def any_auth(call):
+    call.headers = {}
+    return call
+
+
+def script(connection, calls):
+    if 'password' in connection:
+        body = password_body(password=connection['password'])
+        return [iam_login(body)] + [any_auth(call) for call in calls]
+    return [any_auth(call) for call in calls]
+
+
+@pytest.mark.parametrize('connection, secrets', SECRET_CONNECTIONS)
+@pytest.mark.parametrize('outcome', ['success', 'api-error', 'conflict', 'transport-error'])
+def test_secrets_never_appear_in_the_output(http, run_module, connection, secrets, outcome):
+    rejected = fdi_error('APIG.0301', 'Incorrect IAM authentication information: decrypt token fail')
+    calls = {
+        'success': [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), update(TASK_ID, put_body(task_tag='ops-team')),
+                    batch('start', TASK_ID)],
+        'api-error': [list_tasks(NAME, []).reply(401, json=rejected)],
+        'conflict': [list_tasks(NAME, [STOPPED]), show(STOPPED)],
+        'transport-error': [list_tasks(NAME, []).fail(requests.exceptions.ConnectionError('Connection refused'))],
+    }[outcome]
+    if outcome == 'api-error' and 'password' in connection:  # one fresh login, rejected again
+        calls = calls + [iam_login(password_body(password=connection['password'], scope={'id': PROJECT_ID}))] + calls
+    args = dict(PRESENT, tag='ops-team', retries=0)
+    if outcome == 'conflict':
+        args['source_app_id'] = 'different'
+    http.expect(script(connection, calls))
+    result = run_module(args, connection=connection)
+    output = run_module.output
+    assert result.get('failed', False) is (outcome != 'success')
+    for secret in secrets:
+        assert secret not in output
+    assert MASK not in output, 'the module tried to return a secret (it was masked): %s' % output

@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""hwcloud.roma.fdi_composite_task_info: filters, paging and details, as exact request sequences."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task_info
+from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
+from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
+    NAME,
+    TASK_ID,
+    list_tasks,
+    module_view,
+    server_task,
+    show,
+    show_missing,
+)
+
+STOPPED = server_task()
+RUNNING = server_task(task_id='run-1', task_name=NAME + '-live', running=True, task_tag='live-sync')
+OTHER = server_task(task_id='other-1', task_name='x' + NAME, source_app_id='app-other')
+
+
+@pytest.fixture
+def run_module(capsys):
+    return ModuleRunner(capsys, fdi_composite_task_info.main)
+
+
+def brief(task):
+    return dict(module_view(task), description=None, operation_types=None)
+
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+def test_exact_name_with_details(http, run_module, check_mode):
+    http.expect(list_tasks(NAME, [OTHER, STOPPED, RUNNING]), show(STOPPED))
+    result = run_module(dict(name=NAME), check_mode=check_mode)
+    assert result == dict(result, changed=False, tasks=[module_view(STOPPED)])
+
+
+def test_name_contains_without_details_reads_pages_only(http, run_module):
+    http.expect(list_tasks(NAME, [OTHER, STOPPED], total=3), list_tasks(NAME, [RUNNING], offset=2, total=3))
+    result = run_module(dict(name_contains=NAME, details=False))
+    assert result['tasks'] == [brief(OTHER), brief(STOPPED), brief(RUNNING)]
+
+
+def test_every_filter_is_sent_and_applied_again(http, run_module):
+    # the server returns more than asked for: only the exact matches are kept
+    http.expect(list_tasks(None, [STOPPED, RUNNING, OTHER], status=1, task_tag='live-sync', source_app_id='app-source'), show(RUNNING))
+    result = run_module(dict(status='running', tag='live-sync', source_app_id='app-source'))
+    assert result['tasks'] == [module_view(RUNNING)]
+
+
+@pytest.mark.parametrize('found', [True, False])
+def test_by_task_id_is_one_show(http, run_module, found):
+    http.expect(show(STOPPED) if found else show_missing(TASK_ID))
+    result = run_module(dict(task_id=TASK_ID))
+    assert result['tasks'] == ([module_view(STOPPED, listed=False)] if found else [])
+
+
+def test_a_task_deleted_between_list_and_show_is_left_out(http, run_module):
+    http.expect(list_tasks(None, [STOPPED, OTHER]), show_missing(TASK_ID), show(OTHER))
+    assert run_module({})['tasks'] == [module_view(OTHER)]
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(name=NAME, name_contains='orders'), 'parameters are mutually exclusive: name|name_contains'),
+    (dict(name_contains='o' * 101), 'name_contains must be 1-100 characters; got 101'),
+    (dict(name='no'), 'name must be 3-100 characters'),
+    (dict(status='paused'), 'value of status must be one of: running, stopped'),
+])
+def test_invalid_input_fails_before_any_request(http, run_module, args, message):
+    result = run_module(args)
+    assert result['failed'] and message in result['msg']
+    assert http.requests == []

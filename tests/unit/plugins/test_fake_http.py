@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The scripted network must reject what it was not told to expect, or every other test could pass vacuously."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, Call, FakeHttp
+
+URL = 'https://roma.example.com/v2/p/tasks'
+
+
+def send(fake, method='GET', url=URL + '?limit=999&offset=0', body=None, headers=None):
+    session = requests.Session()
+    return fake(session, method, url, data=body, headers=headers or {}, timeout=30, allow_redirects=False)
+
+
+def expecting(**kwargs):
+    kwargs.setdefault('query', {'offset': 0, 'limit': 999})
+    return FakeHttp().expect(Call(kwargs.pop('method', 'GET'), kwargs.pop('url', URL), **kwargs).reply(200, json={'ok': True}))
+
+
+def test_a_matching_request_gets_the_scripted_response():
+    fake = expecting(headers={'X-Auth-Token': 't'})
+    response = send(fake, headers={'X-Auth-Token': 't'})
+    assert (response.status_code, response.json()) == (200, {'ok': True})
+    fake.verify_done()
+
+
+@pytest.mark.parametrize('fake, kwargs, complaint', [
+    (expecting(), dict(method='POST'), 'method POST != GET'),
+    (expecting(), dict(url='https://roma.example.com/v2/p/task?limit=999&offset=0'), 'url '),
+    (expecting(), dict(url=URL + '?limit=999&offset=1'), 'query '),
+    (expecting(), dict(url=URL + '?limit=999&offset=0&name=x'), 'query '),
+    (expecting(), dict(body=b'{}'), 'unexpected body'),
+    (expecting(json={'a': 1}), dict(body=b'{"a":2}'), 'body '),
+    (expecting(headers={'X-Auth-Token': 't'}), dict(), 'header X-Auth-Token'),
+    (expecting(headers={'Authorization': None}), dict(headers={'Authorization': 'x'}), 'header Authorization'),
+])
+def test_a_mismatch_fails(fake, kwargs, complaint):
+    with pytest.raises(AssertionError, match='does not match') as caught:
+        send(fake, **kwargs)
+    assert complaint in str(caught.value)
+    with pytest.raises(AssertionError):
+        fake.verify_done()
+
+
+def test_an_extra_request_fails():
+    fake = FakeHttp()
+    with pytest.raises(AssertionError, match='was not expected'):
+        send(fake)
+
+
+def test_a_missing_request_fails():
+    with pytest.raises(AssertionError, match='never sent'):
+        expecting().verify_done()
+
+
+def test_any_skips_the_check_and_exceptions_are_raised():
+    fake = FakeHttp().expect(Call('PUT', URL, query=ANY, json=ANY).fail(requests.exceptions.ReadTimeout('slow')))
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        send(fake, method='PUT', body=b'{"x":1}')
+    fake.verify_done()
+
+
+def test_a_failing_check_is_a_mismatch():
+    def check(request):
+        assert request.timeout == 5, 'timeout %s' % request.timeout
+    fake = expecting(check=check)
+    with pytest.raises(AssertionError, match='check failed: timeout 30'):
+        send(fake)
