@@ -184,7 +184,11 @@ class RomaClient:
                 if idempotent and error.retryable and attempt <= self.retries:
                     self.retry_policy.wait(attempt)
                     continue
-                raise self._with_attempts(error, attempt)
+                raise error.with_attempts(attempt)
+            if 300 <= response.status < 400:
+                raise RomaResponseError('ROMA Connect redirected %s %s (status %s) to %s: set endpoint to the URL of the API itself.'
+                                        % (method, self._display_path(path), response.status, response.header('Location') or 'an unnamed location'),
+                                        status=response.status, method=method, path=self._display_path(path))
             if response.status < 400:
                 return self._decode(response, method, self._display_path(path), expect_body)
             error = api_error_from_response(response.status, response.headers, response.content, method, self._display_path(path))
@@ -204,6 +208,7 @@ class RomaClient:
     def paginate(self, path, query=None, page_size=LIST_PAGE_SIZE):
         """Yield every entity of a ``{total, size, entities}`` list, page by page (offset/limit)."""
         offset = 0
+        previous_page = None
         while True:
             page_query = dict(query or {}, offset=offset, limit=page_size)
             page = self.call('GET', path, page_query)
@@ -211,6 +216,10 @@ class RomaClient:
             if not isinstance(entities, list):
                 raise RomaResponseError('ROMA Connect returned a list response without "entities" (GET %s): %s'
                                         % (self._display_path(path), safe_snippet(json.dumps(page))))
+            if entities and entities == previous_page:
+                raise RomaResponseError('ROMA Connect returned the same page of results for offset %d as for the previous offset '
+                                        '(GET %s): the list API ignored "offset", so paging stopped.' % (offset, self._display_path(path)))
+            previous_page = entities
             yield from entities
             offset += len(entities)
             total = page.get('total')
@@ -232,7 +241,7 @@ class RomaClient:
                 if error.retryable and attempt <= self.retries:
                     self.retry_policy.wait(attempt)
                     continue
-                raise self._with_attempts(error, attempt)
+                raise error.with_attempts(attempt)
             if response.status < 400:
                 return response.headers, self._decode(response, 'POST', path, expect_body=True, service='IAM')
             if response.status in RetryPolicy.RETRYABLE_STATUSES and attempt <= self.retries:
@@ -275,31 +284,16 @@ class RomaClient:
         except requests.exceptions.ConnectTimeout as exc:
             raise RomaTransportError('Timed out connecting to %s after %ss (%s %s): %s'
                                      % (base_url, self.timeout, method, full_path, _describe(exc)), method=method, path=full_path)
-        except requests.exceptions.Timeout as exc:
-            raise self._ambiguous(RomaTransportError('No response from %s within the timeout of %ss (%s %s)'
-                                                     % (base_url, self.timeout, method, full_path), method=method, path=full_path))
+        except requests.exceptions.Timeout:
+            raise RomaTransportError('No response from %s within the timeout of %ss (%s %s)' % (base_url, self.timeout, method, full_path),
+                                     method=method, path=full_path, may_have_been_processed=True)
         except requests.exceptions.ConnectionError as exc:
-            error = RomaTransportError('Connection to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)),
-                                       method=method, path=full_path)
-            refused = 'NewConnectionError' in repr(exc) or 'refused' in str(exc).lower()
-            raise error if refused else self._ambiguous(error)
+            never_connected = 'NewConnectionError' in repr(exc) or 'refused' in str(exc).lower()
+            raise RomaTransportError('Connection to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)),
+                                     method=method, path=full_path, may_have_been_processed=not never_connected)
         except requests.exceptions.RequestException as exc:
             raise RomaTransportError('Request to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)),
-                                     method=method, path=full_path)
-
-    @staticmethod
-    def _ambiguous(error):
-        """Mark a failure after which the server may have processed the request."""
-        error.may_have_been_processed = True
-        return error
-
-    @staticmethod
-    def _with_attempts(error, attempts):
-        if attempts > 1:
-            error.attempts = attempts
-            error.details['attempts'] = attempts
-            error.message = '%s (gave up after %d attempts)' % (error.message, attempts)
-        return error
+                                     method=method, path=full_path, may_have_been_processed=True)
 
     def _decode(self, response, method, display_path, expect_body, service='ROMA Connect'):
         """Decode a 2xx body.  An empty body is None where the API documents none, an error where it promises JSON."""

@@ -36,6 +36,14 @@ class RomaError(Exception):
     def __str__(self):
         return self.message
 
+    def with_attempts(self, attempts):
+        """Say how many times the request was sent, when it was more than once."""
+        if attempts > 1:
+            self.attempts = attempts
+            self.details['attempts'] = attempts
+            self.message = '%s (gave up after %d attempts)' % (self.message, attempts)
+        return self
+
 
 class RomaInputError(RomaError):
     """Options that cannot work; raised before any request is sent."""
@@ -102,14 +110,18 @@ class RomaApiError(RomaError):
 
 
 class RomaTransportError(RomaError):
-    """No usable HTTP response: connection refused or reset, timeout, TLS failure."""
+    """No usable HTTP response: connection refused or reset, timeout, TLS failure.
 
-    def __init__(self, message, method=None, path=None, attempts=1, retryable=True):
+    ``may_have_been_processed`` is False only when the request cannot have
+    reached the server (the connection was never made).
+    """
+
+    def __init__(self, message, method=None, path=None, retryable=True, may_have_been_processed=False):
         self.method = method
         self.path = path
-        self.attempts = attempts
         self.retryable = retryable
-        super().__init__(message, method=method, path=path, attempts=attempts if attempts > 1 else None)
+        self.may_have_been_processed = may_have_been_processed
+        super().__init__(message, method=method, path=path)
 
 
 class RomaResponseError(RomaError):

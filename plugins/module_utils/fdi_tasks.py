@@ -16,7 +16,14 @@ from __future__ import annotations
 import json
 import re
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError, RomaResponseError, safe_snippet
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
+    RomaApiError,
+    RomaError,
+    RomaInputError,
+    RomaResponseError,
+    RomaTransportError,
+    safe_snippet,
+)
 
 OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
 TASK_TYPES = ('REALTIME', 'TIMING')
@@ -290,12 +297,15 @@ class FdiTaskApi:
                 response = self.client.call('POST', self._path('multi-tasks'), body=body)
             except RomaError as error:
                 if not error.may_have_been_processed:
-                    raise
+                    if isinstance(error, RomaTransportError) and error.retryable and attempt <= self.client.retries:
+                        self.client.retry_policy.wait(attempt)  # nothing reached the server (e.g. connection refused)
+                        continue
+                    raise error.with_attempts(attempt)
                 existing = self.find_task(task_id=body.get('task_id'), name=body['task_name'], detail=False)
                 if existing is not None:
                     return existing['task_id']
                 if attempt > self.client.retries:
-                    raise
+                    raise error.with_attempts(attempt)
                 self.client.retry_policy.wait(attempt)
                 continue
             task_id = response.get('task_id') if isinstance(response, dict) else None

@@ -212,6 +212,34 @@ request_id:
   returned: on API failure, when the service sent one
   type: str
   sample: 5f2c1e0d9a8b47c6b5a4d3c2e1f00123
+method:
+  description: HTTP method of the request that failed.
+  returned: on API or connection failure
+  type: str
+  sample: POST
+path:
+  description: Path of the request that failed, without the query string.
+  returned: on API or connection failure
+  type: str
+  sample: /v2/0123456789abcdef0123456789abcdef/fdi/instances/demo-instance/multi-tasks
+attempts:
+  description: How many times the request was sent, when transient failures made the module retry it.
+  returned: on failure after retries
+  type: int
+  sample: 4
+invalid_options:
+  description: One message per invalid option (each names the option and the rule), when options are invalid.
+  returned: when the task options are invalid; nothing was sent
+  type: list
+  elements: str
+  sample: ['tag must be 4-64 letters, digits, "-" or "_"; got "x"']
+conflicts:
+  description:
+    - The fields that cannot be changed in place, each with the task's C(current) and the C(wanted) value.
+    - The module fails and changes nothing; RV(task) is the task as it is.
+  returned: when a field that is fixed at creation differs
+  type: dict
+  sample: {"source_app_id": {"current": "app-orders", "wanted": "app-billing"}}
 '''
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
@@ -269,6 +297,9 @@ def update_body(current, wanted, repulling_snapshot):
         if value is not None and (value != '' or wanted[field] == ''):
             body[field] = value
     body['operation_types'] = wanted['operation_types'] or current.get('operation_types')
+    if not body['operation_types']:
+        raise RomaError('ROMA Connect did not report the operation types of task %r and the update must send them: '
+                        'set operation_types.' % current.get('task_name'))
     body['repulling_snapshot'] = repulling_snapshot
     return body
 
@@ -338,17 +369,28 @@ class CompositeTaskState:
         should_run = {'started': True, 'stopped': False}.get(self.params['state'], running)
         if not self.check_mode:
             if changes:
-                if running:
-                    self.api.set_running(current, False)  # ROMA Connect refuses to modify a running task
-                self.api.update_task(current['task_id'], update_body(current, self.wanted, self.params['repulling_snapshot']))
-                if should_run:
-                    self.api.set_running(current, True)
+                self.update(current, running, should_run)
             elif should_run != running:
                 self.api.set_running(current, should_run)
         after = dict(current, **{field: new for field, (_current, new) in changes.items()})
         if should_run != running:
             after['status'] = 'running' if should_run else 'stopped'
         return self.result(bool(changes) or should_run != running, current, after)
+
+    def update(self, current, running, should_run):
+        """PUT the changes.  ROMA Connect refuses to modify a running task: stop it first, start it again after,
+        and also when the update fails, so that a rejected change does not leave a sync job stopped."""
+        body = update_body(current, self.wanted, self.params['repulling_snapshot'])
+        if running:
+            self.api.set_running(current, False)
+        try:
+            self.api.update_task(current['task_id'], body)
+        except RomaError:
+            if running:
+                self.api.set_running(current, True)
+            raise
+        if should_run:
+            self.api.set_running(current, True)
 
 
 def ensure_composite_task(module):

@@ -142,6 +142,47 @@ tasks:
       type: str
       returned: when the task was read through the list API
       sample: RUNNING
+status:
+  description: HTTP status of the failed API call.
+  returned: on API failure
+  type: int
+  sample: 400
+error_code:
+  description: Error code from ROMA Connect, its API gateway or IAM.
+  returned: on API failure, when the service sent one
+  type: str
+  sample: FDI.3033
+error_msg:
+  description: Error message from the service.
+  returned: on API failure
+  type: str
+  sample: Invalid parameter [task_name].
+request_id:
+  description: C(X-Request-Id) of the failed call, for Huawei Cloud support.
+  returned: on API failure, when the service sent one
+  type: str
+  sample: 5f2c1e0d9a8b47c6b5a4d3c2e1f00123
+method:
+  description: HTTP method of the request that failed.
+  returned: on API or connection failure
+  type: str
+  sample: GET
+path:
+  description: Path of the request that failed, without the query string.
+  returned: on API or connection failure
+  type: str
+  sample: /v2/0123456789abcdef0123456789abcdef/fdi/instances/demo-instance/tasks
+attempts:
+  description: How many times the request was sent, when transient failures made the module retry it.
+  returned: on failure after retries
+  type: int
+  sample: 4
+invalid_options:
+  description: One message per invalid option (each names the option and the rule), when options are invalid.
+  returned: when the task options are invalid; nothing was sent
+  type: list
+  elements: str
+  sample: ['tag must be 4-64 letters, digits, "-" or "_"; got "x"']
 '''
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError

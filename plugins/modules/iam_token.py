@@ -82,6 +82,40 @@ project_id:
   returned: success
   type: str
   sample: 0123456789abcdef0123456789abcdef
+status:
+  description: HTTP status of the failed IAM call.
+  returned: on API failure
+  type: int
+  sample: 401
+error_code:
+  description: Error code from IAM or its API gateway.
+  returned: on API failure, when the service sent one
+  type: str
+error_msg:
+  description: Error message from IAM.
+  returned: on API failure
+  type: str
+  sample: The username or password is wrong.
+request_id:
+  description: C(X-Request-Id) of the failed call, for Huawei Cloud support.
+  returned: on API failure, when the service sent one
+  type: str
+  sample: 5f2c1e0d9a8b47c6b5a4d3c2e1f00123
+method:
+  description: HTTP method of the request that failed.
+  returned: on API or connection failure
+  type: str
+  sample: POST
+path:
+  description: Path of the request that failed, without the query string.
+  returned: on API or connection failure
+  type: str
+  sample: /v3/auth/tokens
+attempts:
+  description: How many times the request was sent, when transient failures made the module retry it.
+  returned: on failure after retries
+  type: int
+  sample: 4
 '''
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import RomaClient

@@ -341,6 +341,11 @@ class TestPaging:
             list(make_client().paginate(TASKS_PATH))
         assert caught.value.message.startswith('ROMA Connect returned a list response without "entities" (GET %s): ' % TASKS_PATH)
 
+    def test_a_server_that_ignores_offset_cannot_make_paging_loop_forever(self, http):
+        http.expect(list_page(0, entities(0, 999), total=None), list_page(999, entities(0, 999), total=None))
+        with pytest.raises(RomaResponseError, match='the list API ignored "offset", so paging stopped'):
+            list(make_client().paginate(TASKS_PATH))
+
     def test_a_failing_page_is_retried_like_any_get(self, http, sleeps):
         http.expect(list_page(0, entities(0, 999), total=1000),
                     Call('GET', TASKS_URL, query={'offset': 999, 'limit': 999}).fail(reset_by_peer()),
@@ -379,3 +384,12 @@ class TestRetryPolicy:
     ])
     def test_parse_retry_after(self, value, expected):
         assert parse_retry_after(value, now=1000000) == expected
+
+
+@pytest.mark.parametrize('status', [301, 302, 307])
+def test_a_redirect_names_its_target_instead_of_a_json_error(http, status):
+    http.expect(Call('GET', TASKS_URL, headers=TOKEN_HEADERS).reply(status, body=b'', headers={'Location': 'https://console.example/login'}))
+    with pytest.raises(RomaResponseError) as caught:
+        make_client().call('GET', TASKS_PATH)
+    assert caught.value.message == ('ROMA Connect redirected GET %s (status %d) to https://console.example/login: set endpoint to the URL '
+                                    'of the API itself.' % (TASKS_PATH, status))

@@ -362,11 +362,18 @@ class TestCreate:
             api().create_task(BODY)
         assert (caught.value.status, caught.value.error_code) == (status, 'FDI.3033')
 
-    def test_connection_refused_is_raised_without_lookup(self, http):
+    def test_connection_refused_is_resent_without_lookup(self, http, sleeps):
+        """Nothing reached the server, so sending the POST again cannot create a duplicate."""
         refused = requests.exceptions.ConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')
-        http.expect(post_fails(refused))
-        with pytest.raises(RomaError, match='Connection refused'):
-            api().create_task(BODY)
+        http.expect(post_fails(refused), Call('POST', api_url('multi-tasks'), json=BODY).reply(200, json={'task_id': 'id-new'}))
+        assert api().create_task(BODY) == 'id-new'
+        assert len(sleeps) == 1
+
+    def test_connection_refused_every_time_fails_after_the_retries(self, http, sleeps):
+        refused = requests.exceptions.ConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')
+        http.expect(*[post_fails(refused) for _attempt in range(3)])
+        with pytest.raises(RomaError, match=r'Connection refused.*gave up after 3 attempts'):
+            api(retries=2).create_task(BODY)
 
     def test_answer_without_task_id_is_resolved_by_name(self, http):
         http.expect(Call('POST', api_url('multi-tasks'), json=BODY).reply(200, json={'task_id': ''}), list_tasks(NAME, [named(NAME, 8)]))

@@ -35,6 +35,7 @@ from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     password_body,
     server_task,
     show,
+    show_document,
     show_missing,
     update,
 )
@@ -487,3 +488,28 @@ def test_secrets_never_appear_in_the_output(http, run_module, connection, secret
     for secret in secrets:
         assert secret not in output
     assert MASK not in output, 'the module tried to return a secret (it was masked): %s' % output
+
+
+def test_a_rejected_update_of_a_running_task_starts_it_again(http, run_module):
+    """The task was stopped only to be modified; when the PUT fails it must not stay stopped."""
+    rejected = Call('PUT', api_url('multi-tasks', TASK_ID), json=put_body(task_tag='ops-team')).reply(
+        400, json=fdi_error('FDI.3033', 'Invalid parameter [task_tag].'))
+    http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), rejected, batch('start', TASK_ID))
+    result = run_module(dict(PRESENT, tag='ops-team'))
+    assert result['failed'] and result['error_code'] == 'FDI.3033'
+
+
+def test_an_update_without_known_operation_types_fails_before_writing(http, run_module):
+    """Neither the user nor the show API gives operation_types, which the PUT body requires."""
+    undocumented = show(STOPPED)
+    undocumented.reply(200, json=dict(show_document_without_detail(STOPPED)))
+    http.expect(list_tasks(NAME, [STOPPED]), undocumented)
+    result = run_module(dict(name=NAME, tag='ops-team', state='started'))
+    assert result['failed'] and result['msg'] == (
+        "ROMA Connect did not report the operation types of task 'orders-sync' and the update must send them: set operation_types.")
+
+
+def show_document_without_detail(task):
+    document = show_document(task)
+    document['task_detail'] = '{}'
+    return document
