@@ -88,7 +88,7 @@ class PasswordAuth:
 
     @property
     def description(self):
-        return "IAM password login of user_name '%s' in domain_name '%s'" % (self.user_name, self.domain_name)
+        return "password login of user_name '%s' in domain_name '%s'" % (self.user_name, self.domain_name)
 
     @property
     def rejected_hint(self):

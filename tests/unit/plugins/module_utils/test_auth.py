@@ -221,7 +221,7 @@ class TestPassword:
             client_for(password_auth(project_name=REGION)).call('GET', TASKS_PATH)
         assert caught.value.message == (
             "IAM API error 401 Unauthorized: The username or password is wrong. (POST /v3/auth/tokens, request id iam-trace). "
-            "IAM refused the IAM password login of user_name 'robot' in domain_name 'acme': check user_name, password and "
+            "IAM refused the password login of user_name 'robot' in domain_name 'acme': check user_name, password and "
             "domain_name (the account name), and that the user is not locked or required to use MFA.")
 
     def test_iam_transient_failures_are_retried(self, http, sleeps):

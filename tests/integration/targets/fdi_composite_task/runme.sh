@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# create, idempotent re-run, check mode, diff mode, update, immutable refusal, absent twice and
+# API error display, asserting on what the simulator received as well as on module results.
+set -euo pipefail
+source ../setup_roma_simulator/simulator.sh
+start_roma_simulator
+run_playbook playbook.yml "$@"

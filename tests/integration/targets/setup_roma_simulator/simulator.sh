@@ -1,0 +1,49 @@
+# shellcheck shell=bash
+# Sourced by the runme.sh of every integration target that needs ROMA Connect:
+#   source ../setup_roma_simulator/simulator.sh
+#   start_roma_simulator [simulator options...]      # exports ROMA_SIM_URL, stops it when the script exits
+#   run_playbook playbook.yml [ansible-playbook options...]
+# ansible-test copies only the target (and its needs/target/ dependencies) to a temporary
+# directory, so the simulator is found through the collection that ansible-test put on
+# ANSIBLE_COLLECTIONS_PATH.
+
+ROMA_COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/hwcloud/roma"
+ROMA_SIM_DIR="$(mktemp -d)"
+ROMA_SIM_PIDS=()
+
+stop_roma_simulators() {
+    local pid
+    for pid in "${ROMA_SIM_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$ROMA_SIM_DIR"
+}
+trap stop_roma_simulators EXIT
+
+# start_roma_simulator [--https ...]: starts one simulator; its URL is in ROMA_SIM_URL.
+start_roma_simulator() {
+    local url_file="$ROMA_SIM_DIR/url-${#ROMA_SIM_PIDS[@]}"
+    python "$ROMA_COLLECTION_ROOT/tests/simulator/run_simulator.py" --port 0 --url-file "$url_file" "$@" \
+        >"$url_file.log" 2>&1 &
+    ROMA_SIM_PIDS+=("$!")
+    local waited=0
+    until [ -s "$url_file" ]; do
+        if ! kill -0 "${ROMA_SIM_PIDS[-1]}" 2>/dev/null || [ "$waited" -ge 400 ]; then
+            echo "The ROMA simulator did not start:" >&2
+            cat "$url_file.log" >&2
+            return 1
+        fi
+        sleep 0.05
+        waited=$((waited + 1))
+    done
+    ROMA_SIM_URL="$(cat "$url_file")"
+    export ROMA_SIM_URL
+}
+
+# run_playbook FILE [options]: against the ansible-test inventory, with the simulator's URL.
+run_playbook() {
+    local playbook="$1"
+    shift
+    ansible-playbook -i "$INVENTORY_PATH" "$playbook" -e "roma_sim_url=$ROMA_SIM_URL" "$@"
+}
