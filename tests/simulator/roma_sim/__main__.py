@@ -1,0 +1,85 @@
+"""Command line: start the simulator, print ``ROMA simulator listening on <URL>``, serve until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import ssl
+import sys
+import tempfile
+import threading
+
+from .auth import Accounts
+from .server import Simulator, SimulatorServer
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog='run_simulator.py', description='Local ROMA Connect + IAM simulator for the hwcloud.roma tests.')
+    parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default: %(default)s)')
+    parser.add_argument('--port', type=int, default=0, help='port to listen on; 0 picks a free one (default: %(default)s)')
+    parser.add_argument('--https', action='store_true', help='serve TLS with a freshly generated CA and server certificate')
+    parser.add_argument('--cert-dir', help='where --https writes ca.pem, server.pem and server-key.pem (required with --https)')
+    parser.add_argument('--state-file', help='JSON file the tasks are loaded from at start and saved to after every change')
+    parser.add_argument('--accounts', help='JSON accounts file replacing the built-in demo account (format: tests/simulator/README.md)')
+    parser.add_argument('--token-lifetime', type=float, default=86400, help='IAM token lifetime in seconds (default: %(default)s)')
+    parser.add_argument('--url-file', help='also write the URL to this file (atomically) once the server accepts connections')
+    parser.add_argument('--log-requests', action='store_true', help='print an access-log line per request to stderr')
+    args = parser.parse_args(argv)
+    if args.https and not args.cert_dir:
+        parser.error('--https needs --cert-dir (the client must be able to trust the generated ca.pem)')
+    if args.token_lifetime <= 0:
+        parser.error('--token-lifetime must be > 0')
+    return args
+
+
+def write_atomically(path, text):
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temp_path = tempfile.mkstemp(prefix='.roma-sim-url-', dir=directory)
+    with os.fdopen(handle, 'w', encoding='utf-8') as stream:
+        stream.write(text)
+    os.replace(temp_path, path)
+
+
+def build_server(args):
+    """The listening server for the parsed options (TLS material generated first with ``--https``)."""
+    accounts = Accounts.from_file(args.accounts) if args.accounts else Accounts.default()
+    simulator = Simulator(accounts, token_lifetime=args.token_lifetime, state_file=args.state_file)
+    ssl_context = None
+    if args.https:
+        from .certs import generate_certificates  # cryptography is needed only here
+        hosts = ['127.0.0.1', 'localhost', '::1'] + ([args.host] if args.host not in ('127.0.0.1', 'localhost', '::1', '0.0.0.0', '::') else [])
+        _ca, cert, key = generate_certificates(args.cert_dir, hosts)
+        ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ssl_context.load_cert_chain(cert, key)
+    return SimulatorServer(simulator, args.host, args.port, ssl_context, log_requests=args.log_requests)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        server = build_server(args)
+    except (OSError, ValueError, KeyError, TypeError) as error:  # bad accounts/state file, port in use, ...
+        print('run_simulator.py: cannot start: %s: %s' % (type(error).__name__, error), file=sys.stderr)
+        return 2
+    simulator = server.simulator
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    serving = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, name='roma-sim', daemon=True)
+    serving.start()
+    if args.url_file:
+        write_atomically(args.url_file, server.url + '\n')
+    print('ROMA simulator listening on %s' % server.url, flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        simulator.store.save()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""The test-control API under ``/_sim/``: request log, fault injection, seeding, tokens, configuration.
+
+Tests observe the exact requests a module sent (``/_sim/requests``) and make the
+next requests fail in controlled ways (``/_sim/faults``); nothing here needs auth.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+from .auth import iam_time
+
+FAULT_ACTIONS = ('respond', 'reset', 'timeout', 'process_then_drop', 'process_then_respond', 'truncate', 'empty')
+PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate')
+FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length')
+MATCH_KEYS = ('method', 'route', 'path_contains')
+CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit')
+DEFAULT_TIMEOUT_DELAY = 30.0
+LOG_LIMIT = 100000  # oldest entries are dropped beyond this; seq keeps counting
+
+
+class ControlError(Exception):
+    """A bad control request: answered 400 ``{"error": message}``."""
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def normalize_fault(raw):
+    """Validate one fault and fill in its defaults, so a typo fails loudly instead of never matching."""
+    if not isinstance(raw, dict):
+        raise ControlError('a fault must be a JSON object')
+    unknown = sorted(set(raw) - set(FAULT_KEYS))
+    if unknown:
+        raise ControlError('unknown fault field(s): %s' % ', '.join(unknown))
+    fault = {'action': raw.get('action', 'respond'), 'count': raw.get('count', 1), 'match': raw.get('match') or {},
+             'status': raw.get('status', 500), 'headers': raw.get('headers') or {}, 'body': raw.get('body'),
+             'content_type': raw.get('content_type'), 'declare_full_length': bool(raw.get('declare_full_length'))}
+    fault['delay'] = raw.get('delay', DEFAULT_TIMEOUT_DELAY if fault['action'] == 'timeout' else 0)
+    if fault['action'] not in FAULT_ACTIONS:
+        raise ControlError('action must be one of %s' % ', '.join(FAULT_ACTIONS))
+    if not isinstance(fault['count'], int) or isinstance(fault['count'], bool) or fault['count'] < 1:
+        raise ControlError('count must be an integer >= 1')
+    if not isinstance(fault['match'], dict) or set(fault['match']) - set(MATCH_KEYS) or not all(isinstance(v, str) for v in fault['match'].values()):
+        raise ControlError('match must be an object with string values for %s' % ', '.join(MATCH_KEYS))
+    if not isinstance(fault['status'], int) or not 100 <= fault['status'] <= 599:
+        raise ControlError('status must be an HTTP status code')
+    if not _is_number(fault['delay']) or fault['delay'] < 0:
+        raise ControlError('delay must be a number of seconds >= 0')
+    if not isinstance(fault['headers'], dict):
+        raise ControlError('headers must be an object')
+    fault['headers'] = dict((str(name), str(value)) for name, value in fault['headers'].items())
+    return fault
+
+
+def fault_body(fault, request_id):
+    """(body bytes, content type) a ``respond``/``process_then_respond`` fault sends."""
+    body = fault['body']
+    if body is None:
+        if fault['status'] < 400:
+            return b'', fault['content_type']
+        body = {'error_code': 'SIM.FAULT', 'error_msg': 'Fault injected by the ROMA simulator.', 'request_id': request_id}
+    if isinstance(body, str):
+        return body.encode('utf-8'), fault['content_type'] or 'text/plain;charset=UTF-8'
+    return json.dumps(body).encode('utf-8'), fault['content_type'] or 'application/json;charset=UTF-8'
+
+
+class FaultQueue:
+    """Faults in arrival order; each applies to the next ``count`` requests it matches."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults = []
+
+    def add(self, faults):
+        with self._lock:
+            self._faults.extend(faults)
+
+    def snapshot(self):
+        with self._lock:
+            return [dict(fault) for fault in self._faults]
+
+    def clear(self):
+        with self._lock:
+            self._faults = []
+
+    def take(self, method, route, path):
+        """The first fault matching this request (its count consumed), or None."""
+        with self._lock:
+            for fault in self._faults:
+                match = fault['match']
+                if (match.get('method', method).upper() == method.upper() and match.get('route', route) == route
+                        and match.get('path_contains', '') in path):
+                    fault['count'] -= 1
+                    if fault['count'] == 0:
+                        self._faults.remove(fault)
+                    return dict(fault)
+        return None
+
+
+class RequestLog:
+    """Every non-control request, in arrival order; entries are completed (status) before the response is sent."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = []
+        self._seq = 0
+
+    def record(self, entry):
+        with self._lock:
+            self._seq += 1
+            entry.update(seq=self._seq, time=time.time())
+            self._entries.append(entry)
+            if len(self._entries) > LOG_LIMIT:
+                del self._entries[:len(self._entries) - LOG_LIMIT]
+        return entry
+
+    def since(self, seq):
+        with self._lock:
+            return [dict(entry) for entry in self._entries if entry['seq'] > seq]
+
+    def clear(self):
+        with self._lock:
+            self._entries = []
+
+
+def _config_update(body):
+    if not isinstance(body, dict) or set(body) - set(CONFIG_KEYS):
+        raise ControlError('config accepts only %s' % ', '.join(CONFIG_KEYS))
+    if 'token_lifetime' in body and (not _is_number(body['token_lifetime']) or body['token_lifetime'] <= 0):
+        raise ControlError('token_lifetime must be a number of seconds > 0')
+    if 'clock_offset_seconds' in body and not _is_number(body['clock_offset_seconds']):
+        raise ControlError('clock_offset_seconds must be a number')
+    known = body.get('known_instances')
+    if known is not None and (not isinstance(known, list) or not all(isinstance(item, str) for item in known)):
+        raise ControlError('known_instances must be a list of instance IDs or null')
+    if 'max_limit' in body and (not isinstance(body['max_limit'], int) or body['max_limit'] < 1):
+        raise ControlError('max_limit must be an integer >= 1')
+    return body
+
+
+def _seed(sim, body):
+    if not isinstance(body, dict) or not body.get('instance_id'):
+        raise ControlError('seed needs at least {"instance_id", "count"}')
+    count = body.get('count', 1)
+    if not isinstance(count, int) or not 1 <= count <= 1000000:
+        raise ControlError('count must be an integer from 1 to 1000000')
+    try:
+        task_ids = sim.store.seed(body.get('project_id') or sim.default_project_id, body['instance_id'], count,
+                                  body.get('name_prefix', 'seeded-task-'), body.get('operation_types') or ['INSERT'],
+                                  1 if body.get('status') in (1, 'running') else 0, sim.now_ms(), start=int(body.get('start', 0)))
+    except ValueError as error:
+        raise ControlError(str(error))
+    return {'created': len(task_ids), 'task_ids': task_ids}
+
+
+def _mint_token(sim, body):
+    body = body if isinstance(body, dict) else {}
+    project = next((project for project in sim.accounts.projects.values()
+                    if project['id'] == body.get('project_id') or project['name'] == body.get('project_name')), None)
+    if project is None and not body.get('project_id') and not body.get('project_name'):
+        project = sim.accounts.projects.get(sim.default_project_id)
+    user = project and sim.accounts.first_user_of(project['id'])
+    if user is None:
+        raise ControlError('no user of the configured accounts is a member of that project')
+    lifetime = body.get('lifetime', sim.config['token_lifetime'])
+    if not _is_number(lifetime):
+        raise ControlError('lifetime must be a number of seconds (<= 0 mints an expired token)')
+    token, record = sim.tokens.issue(user, project, lifetime, sim.now())
+    return {'token': token, 'expires_at': iam_time(record['expires_at']), 'project_id': project['id']}
+
+
+def handle_control(sim, method, path, query, body):
+    """Answer one ``/_sim/...`` request: returns (HTTP status, JSON document)."""
+    try:
+        route = (method, path.rstrip('/'))
+        if route == ('GET', '/_sim/requests'):
+            return 200, {'requests': sim.log.since(int(query.get('since', 0)))}
+        if route == ('DELETE', '/_sim/requests'):
+            sim.log.clear()
+            return 200, {'requests': []}
+        if route == ('GET', '/_sim/faults'):
+            return 200, {'faults': sim.faults.snapshot()}
+        if route == ('POST', '/_sim/faults'):
+            if body == []:
+                raise ControlError('give a fault object or a non-empty list of them')
+            sim.faults.add([normalize_fault(raw) for raw in (body if isinstance(body, list) else [body])])
+            return 200, {'faults': sim.faults.snapshot()}
+        if route == ('DELETE', '/_sim/faults'):
+            sim.faults.clear()
+            return 200, {'faults': []}
+        if route == ('POST', '/_sim/seed'):
+            return 200, _seed(sim, body)
+        if route == ('GET', '/_sim/tasks'):
+            return 200, {'tasks': sim.store.all_tasks(query.get('project_id'), query.get('instance_id'))}
+        if route == ('POST', '/_sim/reset'):
+            sim.reset()
+            return 200, {'reset': True}
+        if route == ('POST', '/_sim/tokens'):
+            return 200, _mint_token(sim, body)
+        if route == ('GET', '/_sim/config'):
+            return 200, dict(sim.config)
+        if route == ('POST', '/_sim/config'):
+            sim.config.update(_config_update(body))
+            return 200, dict(sim.config)
+    except ControlError as error:
+        return 400, {'error': str(error)}
+    except ValueError as error:
+        return 400, {'error': 'bad query parameter: %s' % error}
+    return 404, {'error': 'no control route %s %s' % (method, path)}

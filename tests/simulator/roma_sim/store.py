@@ -1,0 +1,383 @@
+"""FDI composite tasks as ROMA Connect keeps them: validation, the API shapes of a task, listing, persistence.
+
+Tasks live per (project_id, instance_id) in insertion-ordered dicts, so "created order"
+is free and a name or ID lookup is O(1).  Listing is one pass over the instance's
+tasks, which keeps a 10,000-task instance at a few milliseconds per request.
+Every rule here either follows the reference contract or is an [INF] choice that
+tests/simulator/README.md lists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import tempfile
+import threading
+import time
+
+TASK_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]{2,99}')
+TASK_ID_RE = re.compile(r'[A-Za-z0-9_-]{3,50}')
+TASK_TAG_RE = re.compile(r'[A-Za-z0-9_-]{4,64}')
+APP_ID_RE = re.compile(r'.{1,64}', re.DOTALL)
+OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
+EXECUTE_STATUSES = ('UNSTARTED', 'WAITING', 'RUNNING', 'SUCCESS', 'CANCELLED', 'ERROR')
+EXT_TYPE = 'MULTI'  # marks a composite task; the real value set is undocumented
+DEFAULT_LIMIT = 10
+MAX_BATCH = 10
+STATE_FORMAT = 1
+
+
+class FdiError(Exception):
+    """An FDI business error, answered as ``{"error_code", "error_msg"}`` with ``status``."""
+
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def invalid(field):
+    return FdiError('FDI.3033', 'Invalid parameter [%s].' % field)
+
+
+def invalid_parameters():
+    return FdiError('FDI.3002', 'Invalid parameters.')
+
+
+def task_missing():
+    return FdiError('FDI.3021', 'One or more tasks do not exist.')
+
+
+def task_running():
+    return FdiError('FDI.3023', 'One or more tasks are running.')
+
+
+def iso_time(epoch_ms):
+    """``2024-01-01T00:00:00.000Z``: the list API's created_date (its format is undocumented)."""
+    return time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(epoch_ms // 1000)) + '.%03dZ' % (epoch_ms % 1000)
+
+
+def _blank(value):
+    return value is None or value == '' or value == []
+
+
+def _text(value, field, pattern):
+    """An optional string field: None/"" mean "not given" (returned as ""), anything else must match."""
+    if _blank(value):
+        return ''
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise invalid(field)
+    return value
+
+
+def _description(value):
+    if _blank(value):
+        return ''
+    if not isinstance(value, str) or len(value) > 1024:
+        raise invalid('description')
+    return value
+
+
+def _operation_types(value):
+    if (not isinstance(value, list) or len(value) > 3 or not all(isinstance(item, str) and item in OPERATION_TYPES for item in value)
+            or len(set(value)) != len(value)):
+        raise invalid('operation_types')
+    return list(value)
+
+
+def _int_query(query, name, default):
+    raw = query.get(name)
+    if raw in (None, ''):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise invalid(name)
+
+
+def _choice_query(query, name, choices):
+    raw = query.get(name)
+    if raw in (None, ''):
+        return None
+    if raw not in choices:
+        raise invalid(name)
+    return raw
+
+
+def brief(task):
+    """BriefTaskRespBean (list API): upper-case task_type, integer status, no description or operation types."""
+    return {
+        'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'],
+        'status': task['status'], 'created_date': iso_time(task['created_date']), 'version': task['version'],
+        'last_modified_time': task['last_modified_time'], 'execute_status': task['execute_status'],
+        'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
+        'source_instance_id': task['source_instance_id'], 'target_instance_id': task['target_instance_id'],
+        'ext_type': task['ext_type'], 'enterprise_project_id': task['enterprise_project_id'], 'task_tag': task['task_tag'],
+    }
+
+
+def detail(task):
+    """The show API's ``task_detail`` document (serialised to a string by :func:`show`)."""
+    return {
+        'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'], 'ext_type': task['ext_type'],
+        'description': task['description'], 'task_tag': task['task_tag'], 'operation_types': list(task['operation_types']),
+        'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
+        'repulling_snapshot': bool(task['repulling_snapshot']),
+    }
+
+
+def show(task):
+    """ShowTaskResponse: TaskBasicRsp (lower-case task_type, "stop"/"running", empty description/tag omitted) + task_detail."""
+    shown = {
+        'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'].lower(),
+        'status': 'running' if task['status'] else 'stop', 'project_id': task['project_id'],
+        'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
+        'created_date': task['created_date'], 'last_modified_date': task['last_modified_time'],
+    }
+    for field in ('description', 'task_tag'):
+        if task[field]:
+            shown[field] = task[field]
+    return {'task': shown, 'task_detail': json.dumps(detail(task), separators=(',', ':'))}
+
+
+class TaskStore:
+    """Every task of every (project, instance); thread-safe; optionally mirrored to a JSON state file."""
+
+    def __init__(self, state_file=None):
+        self.state_file = state_file
+        self._lock = threading.RLock()
+        self._scopes = {}  # (project_id, instance_id) -> {task_id: task}, in creation order
+        self._names = {}  # (project_id, instance_id) -> {task_name: task_id}
+        self._seq = 0
+
+    # -- persistence ----------------------------------------------------------------------------
+
+    def load(self):
+        """Read the state file if it exists (a missing file is an empty store)."""
+        if not self.state_file or not os.path.exists(self.state_file):
+            return
+        with open(self.state_file, encoding='utf-8') as handle:
+            document = json.load(handle)
+        with self._lock:
+            self._clear()
+            for task in sorted(document.get('tasks', []), key=lambda item: item['seq']):
+                self._insert(task)
+            self._seq = max([self._seq] + [task['seq'] for task in document.get('tasks', [])])
+
+    def save(self):
+        """Atomically rewrite the state file (temp file + rename), so a crash never leaves half a file."""
+        if not self.state_file:
+            return
+        with self._lock:
+            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks()}
+            directory = os.path.dirname(os.path.abspath(self.state_file))
+            os.makedirs(directory, exist_ok=True)
+            handle, temp_path = tempfile.mkstemp(prefix='.roma-sim-state-', dir=directory)
+            with os.fdopen(handle, 'w', encoding='utf-8') as stream:
+                json.dump(document, stream)
+            os.replace(temp_path, self.state_file)
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _clear(self):
+        self._scopes.clear()
+        self._names.clear()
+
+    def reset(self):
+        with self._lock:
+            self._clear()
+            self.save()
+
+    def _insert(self, task):
+        scope = (task['project_id'], task['instance_id'])
+        self._scopes.setdefault(scope, {})[task['task_id']] = task
+        self._names.setdefault(scope, {})[task['task_name']] = task['task_id']
+
+    def _new_task(self, project_id, instance_id, fields, now_ms):
+        self._seq += 1
+        task = {
+            'task_id': fields.get('task_id') or self._fresh_id(project_id, instance_id), 'task_name': fields['task_name'],
+            'task_type': 'REALTIME', 'description': fields.get('description', ''), 'task_tag': fields.get('task_tag', ''),
+            'operation_types': fields['operation_types'],
+            'source_app_id': fields.get('source_app_id', ''), 'target_app_id': fields.get('target_app_id', ''),
+            'source_instance_id': '', 'target_instance_id': '', 'ext_type': EXT_TYPE, 'enterprise_project_id': '0',
+            'project_id': project_id, 'instance_id': instance_id, 'status': fields.get('status', 0),
+            'execute_status': 'RUNNING' if fields.get('status') else 'UNSTARTED',
+            'created_date': now_ms, 'last_modified_time': now_ms, 'version': '1', 'repulling_snapshot': None, 'seq': self._seq,
+        }
+        self._insert(task)
+        return task
+
+    def _fresh_id(self, project_id, instance_id):
+        tasks = self._scopes.get((project_id, instance_id), {})
+        while True:
+            task_id = secrets.token_hex(16)
+            if task_id not in tasks:
+                return task_id
+
+    def _find(self, project_id, instance_id, task_id):
+        task = self._scopes.get((project_id, instance_id), {}).get(task_id)
+        if task is None:
+            raise task_missing()
+        return task
+
+    def all_tasks(self, project_id=None, instance_id=None):
+        """Full internal records (``/_sim/tasks``, the state file), in creation order."""
+        with self._lock:
+            tasks = [dict(task, operation_types=list(task['operation_types'])) for (project, instance), scope in self._scopes.items()
+                     if project_id in (None, project) and instance_id in (None, instance) for task in scope.values()]
+        return sorted(tasks, key=lambda task: task['seq'])
+
+    # -- the API ------------------------------------------------------------------------------------
+
+    def create(self, project_id, instance_id, body, now_ms):
+        """POST .../multi-tasks (MultiTaskRequestBody); returns the new task."""
+        if not isinstance(body, dict) or _blank(body.get('task_name')) or _blank(body.get('operation_types')):
+            raise invalid_parameters()
+        fields = {'task_name': _text(body['task_name'], 'task_name', TASK_NAME_RE), 'task_id': _text(body.get('task_id'), 'task_id', TASK_ID_RE)}
+        if body.get('task_type') not in (None, '', 'REALTIME'):  # composite tasks are real-time only
+            raise invalid('task_type')
+        fields['description'] = _description(body.get('description'))
+        fields['task_tag'] = _text(body.get('task_tag'), 'task_tag', TASK_TAG_RE)
+        fields['operation_types'] = _operation_types(body['operation_types'])
+        for field in ('source_app_id', 'target_app_id'):
+            fields[field] = _text(body.get(field), field, APP_ID_RE)
+        with self._lock:
+            scope = (project_id, instance_id)
+            if fields['task_name'] in self._names.get(scope, {}):
+                raise invalid('task_name')
+            if fields['task_id'] in self._scopes.get(scope, {}):
+                raise invalid('task_id')
+            task = self._new_task(project_id, instance_id, fields, now_ms)
+            self.save()
+            return dict(task)
+
+    def update(self, project_id, instance_id, task_id, body, now_ms):
+        """PUT .../multi-tasks/{task_id} (MultiTaskUpdateBody); other fields in the body are ignored."""
+        if not isinstance(body, dict) or _blank(body.get('operation_types')) or body.get('repulling_snapshot') is None:
+            raise invalid_parameters()
+        operation_types = _operation_types(body['operation_types'])
+        if not isinstance(body['repulling_snapshot'], bool):
+            raise invalid('repulling_snapshot')
+        changes = {'operation_types': operation_types, 'repulling_snapshot': body['repulling_snapshot']}
+        if body.get('description') is not None:  # absent: unchanged; "": cleared
+            changes['description'] = _description(body['description'])
+        if body.get('task_tag') is not None:
+            changes['task_tag'] = _text(body['task_tag'], 'task_tag', TASK_TAG_RE)
+        with self._lock:
+            task = self._find(project_id, instance_id, task_id)
+            if task['status']:
+                raise task_running()
+            task.update(changes)
+            task['version'] = str(int(task['version']) + 1)
+            task['last_modified_time'] = now_ms
+            self.save()
+            return dict(task)
+
+    def get(self, project_id, instance_id, task_id):
+        with self._lock:
+            return dict(self._find(project_id, instance_id, task_id))
+
+    def delete(self, project_id, instance_id, task_id):
+        with self._lock:
+            task = self._find(project_id, instance_id, task_id)
+            if task['status']:
+                raise task_running()
+            del self._scopes[(project_id, instance_id)][task_id]
+            del self._names[(project_id, instance_id)][task['task_name']]
+            self.save()
+
+    def set_running(self, project_id, instance_id, task_id, running, now_ms):
+        """Start (status 1, RUNNING) or stop (status 0, CANCELLED); a no-op when already there."""
+        with self._lock:
+            task = self._find(project_id, instance_id, task_id)
+            if bool(task['status']) != running:
+                task['status'] = 1 if running else 0
+                task['execute_status'] = 'RUNNING' if running else 'CANCELLED'
+                task['last_modified_time'] = now_ms
+                self.save()
+            return dict(task)
+
+    def batch(self, project_id, instance_id, body, now_ms):
+        """POST .../batch-operation/tasks: start or stop up to 10 tasks, reporting each one."""
+        if not isinstance(body, dict):
+            raise invalid_parameters()
+        action = body.get('action_id')
+        if action not in ('start', 'stop'):
+            raise invalid('action_id')
+        items = body.get('list')
+        if _blank(items):
+            raise FdiError('FDI.3150', 'The task list is empty.')
+        if not isinstance(items, list) or len(items) > MAX_BATCH or not all(isinstance(item, dict) for item in items):
+            raise invalid('list')
+        task_ids = [item.get('task_id') for item in items]
+        if any(_blank(task_id) for task_id in task_ids):
+            raise FdiError('FDI.3022', 'One or more tasks have empty task IDs.')
+        if not all(isinstance(task_id, str) for task_id in task_ids):
+            raise invalid('list')
+        result = {'success_count': 0, 'failure_count': 0, 'success': [], 'failure': []}
+        with self._lock:
+            for task_id in task_ids:
+                try:
+                    task = self.set_running(project_id, instance_id, task_id, action == 'start', now_ms)
+                except FdiError as error:
+                    result['failure'].append({'task_id': task_id, 'task_name': '', 'error_code': error.code, 'error_msg': error.message})
+                else:
+                    result['success'].append({'task_id': task_id, 'task_name': task['task_name']})
+        result['success_count'], result['failure_count'] = len(result['success']), len(result['failure'])
+        return result
+
+    def list_page(self, project_id, instance_id, query, max_limit):
+        """GET .../tasks: filters, sorting and record-offset paging; returns ``{total, size, entities}``."""
+        offset = max(_int_query(query, 'offset', 0), 0)
+        limit = _int_query(query, 'limit', DEFAULT_LIMIT)
+        if limit < 1:
+            raise invalid('limit')
+        limit = min(limit, max_limit)
+        exact = {}
+        status = _choice_query(query, 'status', ('0', '1'))
+        if status is not None:
+            exact['status'] = int(status)
+        task_type = _choice_query(query, 'task_type', ('realtime', 'timing'))
+        if task_type is not None:
+            exact['task_type'] = task_type.upper()
+        exact_names = ('task_id', 'source_app_id', 'target_app_id', 'task_tag')
+        exact.update((name, query[name]) for name in exact_names if query.get(name))
+        execute_status = _choice_query(query, 'execute_status', EXECUTE_STATUSES)
+        if execute_status is not None:
+            exact['execute_status'] = execute_status
+        sort_field = _choice_query(query, 'sort_field', ('CREATED_DATE', 'STATUS'))
+        sort_type = _choice_query(query, 'sort_type', ('ASC', 'DESC'))
+        name = query.get('name') or query.get('task_name') or None
+        with self._lock:
+            scope = self._scopes.get((project_id, instance_id), {})
+            if 'task_id' in exact:
+                matches = [scope[exact['task_id']]] if exact['task_id'] in scope else []
+            else:
+                matches = list(scope.values())
+            if name is not None:
+                matches = [task for task in matches if name in task['task_name']]
+            for key, value in exact.items():  # one cheap pass per filter keeps 10,000 tasks at about a millisecond
+                matches = [task for task in matches if task[key] == value]
+            if sort_type == 'DESC':
+                matches.reverse()
+            if sort_field == 'STATUS':  # stable: creation order (reversed for DESC) within each status
+                matches.sort(key=lambda task: task['status'], reverse=sort_type == 'DESC')
+            entities = [brief(task) for task in matches[offset:offset + limit]]
+        return {'total': len(matches), 'size': len(entities), 'entities': entities}
+
+    def seed(self, project_id, instance_id, count, name_prefix, operation_types, status, now_ms, start=0):
+        """Bulk-create ``count`` tasks named ``{name_prefix}{n:05d}`` for n from ``start`` (test setup: names must be free)."""
+        names = ['%s%05d' % (name_prefix, number) for number in range(start, start + count)]
+        with self._lock:
+            taken = self._names.get((project_id, instance_id), {})
+            clash = next((name for name in names if name in taken), None)
+            if clash is not None:
+                raise ValueError('task name %s already exists in instance %s' % (clash, instance_id))
+            created = [self._new_task(project_id, instance_id, {'task_name': name, 'operation_types': list(operation_types), 'status': status},
+                                      now_ms + index)['task_id'] for index, name in enumerate(names)]
+            self.save()
+        return created
