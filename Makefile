@@ -1,31 +1,51 @@
 # hwcloud.roma developer entry points.  `make demo` and `make test` work on a fresh clone:
 # every tool is installed into build/ by the targets below, nothing is assumed on the machine
-# except Python 3.11 (and Python 3.12 for the newest ansible-core in `make test-matrix`).
+# except Python 3.11 (and Python 3.12 for the newest ansible-core, the second leg of `make test`).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
+# ansible-core version matrix.  Every leg has its own venv and collection tree (so its own
+# ansible-test output); the first is the default and lives in build/, the others in build/core-X/.
+# `make test` runs all of them; `make test-core CORE=2.21` runs sanity, units and integration on one.
+CORES := 2.19 2.21
+CORE ?= $(firstword $(CORES))
+CORE_PYTHON_VERSION_2.19 := 3.11
+CORE_PYTHON_VERSION_2.21 := 3.12
+CORE_PYTHON_VERSION := $(CORE_PYTHON_VERSION_$(CORE))
+$(if $(CORE_PYTHON_VERSION),,$(error CORE must be one of $(CORES); got $(CORE)))
+# The interpreter of each leg's venv (override with e.g. `make PYTHON_2.21=/opt/py312/bin/python3`).
+# PYENV_VERSION selects the interpreter where pyenv provides it and is ignored elsewhere.
+PYTHON_2.19 ?= python3
+PYTHON_2.21 ?= PYENV_VERSION=3.12 python3.12
+PYTHON := $(PYTHON_$(CORE))
+
 BUILD := $(CURDIR)/build
-VENV := $(BUILD)/venv
+LEG := $(if $(filter $(CORE),$(firstword $(CORES))),$(BUILD),$(BUILD)/core-$(CORE))
+VENV := $(LEG)/venv
 BIN := $(VENV)/bin
 # ansible-test insists on running from .../ansible_collections/<namespace>/<name>/
-COLLECTIONS_ROOT := $(BUILD)/collections
+COLLECTIONS_ROOT := $(LEG)/collections
 TREE := $(COLLECTIONS_ROOT)/ansible_collections/hwcloud/roma
 ANSIBLE_TEST := cd $(TREE) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
-TEST_PYTHON_VERSION := 3.11
+TEST_PYTHON_VERSION := $(CORE_PYTHON_VERSION)
 
 .PHONY: help setup tree sanity units simulator-tests integration test demo clean
 
 help:
 	@echo 'make demo   set up, start the bundled ROMA Connect simulator and run docs/demo.yml against it'
-	@echo 'make test   set up and run every test (sanity, units, simulator, integration)'
+	@echo 'make test   set up and run every test (sanity, units, simulator, integration; lint, docs, changelog, tarball, EE; then the other ansible-core legs)'
+	@echo 'make test-core CORE=2.21   sanity, units and integration on one ansible-core of the matrix ($(CORES))'
+	@echo 'make docs   render the collection docsite (HTML) into build/docs/html with antsibull-docs'
+	@echo 'make lint   ansible-lint (production profile) on the collection, docs/ playbooks and module EXAMPLES'
+	@echo 'make ee-check   check the execution-environment metadata with ansible-builder (no container runtime needed)'
+	@echo 'make package   build the collection tarball into build/dist and install it into build/package'
 	@echo 'make clean  remove build/ (virtual environments, collection tree, test output)'
 
-$(BIN)/.installed: tools/requirements-dev.txt requirements.txt
+$(BIN)/.installed: tools/requirements-dev.txt tools/requirements-core-$(CORE).txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r tools/requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r tools/requirements-dev.txt -r tools/requirements-core-$(CORE).txt
 	touch $@
 
 setup: $(BIN)/.installed
@@ -54,10 +74,84 @@ simulator-tests: setup
 integration: tree
 	$(ANSIBLE_TEST) integration --local --python $(TEST_PYTHON_VERSION) --color no
 
-test: sanity units simulator-tests integration
+test: sanity units simulator-tests integration ecosystem test-other-cores
 
 demo: tree
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py
 
 clean:
 	rm -rf $(BUILD) tests/output
+
+# --- Ecosystem: lint, docs, changelog, the built tarball, execution environment -----------------
+# These tools are heavy and independent of the ansible-core leg: one pinned venv, build/venv-tools.
+TOOLS_PYTHON ?= python3
+TOOLS_VENV := $(BUILD)/venv-tools
+TOOLS_BIN := $(TOOLS_VENV)/bin
+TOOLS_ENV := PATH=$(TOOLS_BIN):$$PATH
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+DIST := $(BUILD)/dist
+TARBALL := $(DIST)/hwcloud-roma-$(VERSION).tar.gz
+# The tarball, installed: what `package-test`, `docs` and `ee-check` use.
+PACKAGE_COLLECTIONS := $(BUILD)/package/collections
+# A link to the checkout, so ansible-lint resolves hwcloud.roma.* to the sources it lints.
+LINT_COLLECTIONS := $(BUILD)/lint/collections
+
+.PHONY: tools lint docs-lint changelog-lint package package-test docs ee-check ecosystem test-core test-matrix test-other-cores
+
+$(TOOLS_BIN)/.installed: tools/requirements-tools.txt tools/constraints-tools.txt
+	$(TOOLS_PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_BIN)/pip install --quiet --disable-pip-version-check -r tools/requirements-tools.txt
+	touch $@
+
+tools: $(TOOLS_BIN)/.installed
+
+# ansible-lint, production profile (.ansible-lint): the collection with its docs/ playbooks, then every
+# module's EXAMPLES and every playbook of the Markdown docs, as the playbooks a user would paste them into.
+lint: tools
+	mkdir -p $(LINT_COLLECTIONS)/ansible_collections/hwcloud
+	ln -sfn $(CURDIR) $(LINT_COLLECTIONS)/ansible_collections/hwcloud/roma
+	$(TOOLS_ENV) ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(TOOLS_BIN)/ansible-lint --nocolor
+	$(TOOLS_BIN)/python tools/extract_examples.py $(BUILD)/lint/examples
+	$(TOOLS_ENV) ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(TOOLS_BIN)/ansible-lint --nocolor --enable-list args docs/*.yml $(BUILD)/lint/examples/*.yml
+
+# Plugin documentation (schema, markup, references, RST generation) as the Ansible docsite checks it.
+docs-lint: tools
+	$(TOOLS_ENV) $(TOOLS_BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
+
+# The changelog fragments lint, and a release of $(VERSION) works (in a throw-away copy, so the
+# fragments here are not consumed): build/changelog-release/CHANGELOG.rst.
+changelog-lint: tools
+	$(TOOLS_ENV) $(TOOLS_BIN)/antsibull-changelog lint
+	$(TOOLS_ENV) $(TOOLS_BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+	$(TOOLS_ENV) $(TOOLS_BIN)/python tools/check_changelog_release.py $(BUILD)/changelog-release
+
+# The tarball users install: built with galaxy.yml's build_ignore, checked for debris, installed.
+package: tools
+	rm -rf $(DIST) $(PACKAGE_COLLECTIONS)
+	$(TOOLS_BIN)/ansible-galaxy collection build --output-path $(DIST) .
+	$(TOOLS_BIN)/python tools/check_package.py $(TARBALL)
+	ANSIBLE_COLLECTIONS_PATH=$(PACKAGE_COLLECTIONS) $(TOOLS_BIN)/ansible-galaxy collection install --offline -p $(PACKAGE_COLLECTIONS) $(TARBALL)
+
+# docs/demo.yml, run from the installed tarball (not the checkout) against the simulator.
+package-test: setup package
+	PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py --collections-path $(PACKAGE_COLLECTIONS) --state-file $(BUILD)/package/demo-state.json
+
+# The docsite of the installed tarball: build/docs/html/index.html.
+docs: package
+	$(TOOLS_ENV) $(TOOLS_BIN)/python tools/build_docsite.py --collections-path $(PACKAGE_COLLECTIONS) --dest $(BUILD)/docs
+
+# meta/execution-environment.yml: ansible-builder writes a build context for docs/execution-environment.yml
+# and finds the collection's Python requirements in the installed tarball.
+ee-check: package
+	$(TOOLS_ENV) $(TOOLS_BIN)/python tools/check_ee.py --definition docs/execution-environment.yml --collections-path $(PACKAGE_COLLECTIONS) --context $(BUILD)/ee
+
+ecosystem: lint docs-lint changelog-lint package-test docs ee-check
+
+# The version matrix: sanity, units and integration on one leg, on every leg, on the legs `test` did not run.
+test-core: sanity units integration
+
+test-matrix:
+	for core in $(CORES); do $(MAKE) --no-print-directory test-core CORE=$$core; done
+
+test-other-cores:
+	for core in $(filter-out $(CORE),$(CORES)); do $(MAKE) --no-print-directory test-core CORE=$$core; done

@@ -3,10 +3,17 @@
 
 The simulator keeps its tasks in build/demo-state.json, so what the demo leaves
 behind (nothing, when it finishes) survives between runs like a real instance.
+
+``--collections-path PATH`` runs the demo from an installed collection instead
+(`make package-test`: the built tarball, installed into PATH): Ansible then finds
+hwcloud.roma only there, and the playbook is that collection's docs/demo.yml.
+Other arguments are passed to ansible-playbook.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import subprocess
 import sys
@@ -16,15 +23,41 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simulator_process import REPO_ROOT, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 
+def installed_collection(collections_path: str, env: dict) -> str:
+    """The root of hwcloud.roma in an installed collections path, after checking it is the only one Ansible sees."""
+    root = os.path.join(collections_path, 'ansible_collections', 'hwcloud', 'roma')
+    if not os.path.isfile(os.path.join(root, 'MANIFEST.json')):
+        raise SystemExit(f'hwcloud.roma is not installed from a tarball in {collections_path} (no MANIFEST.json)')
+    listing = subprocess.run(['ansible-galaxy', 'collection', 'list', 'hwcloud.roma', '--format', 'json'], env=env,
+                             check=True, capture_output=True, text=True).stdout
+    seen = sorted(path for path, collections in json.loads(listing).items() if 'hwcloud.roma' in collections)
+    if seen != [os.path.join(collections_path, 'ansible_collections')]:
+        raise SystemExit(f'Ansible would not use (only) the hwcloud.roma installed in {collections_path}: it sees {seen}')
+    return root
+
+
 def main() -> int:
-    state_file = os.path.join(REPO_ROOT, 'build', 'demo-state.json')
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--collections-path', help='run the demo from hwcloud.roma installed in this collections path')
+    parser.add_argument('--state-file', default=os.path.join(REPO_ROOT, 'build', 'demo-state.json'),
+                        help='where the simulator keeps its tasks between runs')
+    args, playbook_args = parser.parse_known_args()
+    state_file = os.path.abspath(args.state_file)
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='default', ANSIBLE_NOCOLOR='1')
+    env.setdefault('ANSIBLE_LOCALHOST_WARNING', 'false')
+    env.setdefault('ANSIBLE_INVENTORY_UNPARSED_WARNING', 'false')
     playbook = os.path.join(REPO_ROOT, 'docs', 'demo.yml')
+    if args.collections_path:
+        collections_path = os.path.abspath(args.collections_path)
+        env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
+        collection = installed_collection(collections_path, env)
+        playbook = os.path.join(collection, 'docs', 'demo.yml')
+        print(f'Running the demo from the installed collection {collection}', flush=True)
+    os.makedirs(os.path.dirname(state_file), exist_ok=True)
     with SimulatorProcess('--state-file', state_file) as url:
         print(f'ROMA Connect simulator running at {url} (state in {os.path.relpath(state_file, REPO_ROOT)})', flush=True)
-        env = dict(os.environ, ROMA_ENDPOINT=url, ANSIBLE_STDOUT_CALLBACK='default', ANSIBLE_NOCOLOR='1')
-        env.setdefault('ANSIBLE_LOCALHOST_WARNING', 'false')
-        env.setdefault('ANSIBLE_INVENTORY_UNPARSED_WARNING', 'false')
-        returncode = subprocess.call(['ansible-playbook', playbook] + sys.argv[1:], env=env)
+        env['ROMA_ENDPOINT'] = url
+        returncode = subprocess.call(['ansible-playbook', playbook] + playbook_args, env=env)
     print('Simulator stopped.' if returncode == 0 else f'Demo failed (ansible-playbook exit status {returncode}).')
     return returncode
 
