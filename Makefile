@@ -31,7 +31,7 @@ TREE := $(COLLECTIONS_ROOT)/ansible_collections/hwcloud/roma
 ANSIBLE_TEST := cd $(TREE) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 TEST_PYTHON_VERSION := $(CORE_PYTHON_VERSION)
 
-.PHONY: help setup tree sanity units simulator-tests integration test demo clean
+.PHONY: help setup tree sanity units simulator-tests integration docs-examples test demo clean
 
 help:
 	@echo 'make demo   set up, start the bundled ROMA Connect simulator and run docs/demo.yml against it'
@@ -74,10 +74,15 @@ simulator-tests: setup
 integration: tree
 	$(ANSIBLE_TEST) integration --local --python $(TEST_PYTHON_VERSION) --color no
 
-test: sanity units simulator-tests integration ecosystem test-other-cores
+test: sanity units simulator-tests integration docs-examples ecosystem test-other-cores
 
 demo: tree
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py
+
+# The guide's complete example playbooks must run, unchanged, against the simulator.
+docs-examples: tree
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py --playbook docs/lifecycle.yml \
+		--state-file $(BUILD)/docs-examples-state.json
 
 clean:
 	rm -rf $(BUILD) tests/output

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""`make demo`: run docs/demo.yml against the bundled ROMA Connect simulator, then stop it.
+"""`make demo`: run docs/demo.yml (or ``--playbook``) against the bundled ROMA Connect simulator, then stop it.
 
 The simulator keeps its tasks in build/demo-state.json, so what the demo leaves
 behind (nothing, when it finishes) survives between runs like a real instance.
@@ -8,6 +8,12 @@ behind (nothing, when it finishes) survives between runs like a real instance.
 (`make package-test`: the built tarball, installed into PATH): Ansible then finds
 hwcloud.roma only there, and the playbook is that collection's docs/demo.yml.
 Other arguments are passed to ansible-playbook.
+
+The playbook finds the simulator through ``ROMA_ENDPOINT``/``ROMA_IAM_ENDPOINT``,
+and the simulator's demo account through ``HW_USER_NAME``/``HW_PASSWORD``/
+``HW_DOMAIN_NAME`` (the collection's own environment fallbacks), so a docs
+example runs unchanged against the simulator and, with real values, against
+Huawei Cloud.
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from simulator_process import REPO_ROOT, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+
+
+# The simulator's built-in demo account (tests/simulator/README.md), never a real one.
+SIMULATOR_DEMO_ACCOUNT = {'HW_USER_NAME': 'demo-user', 'HW_PASSWORD': 'Demo-Passw0rd!', 'HW_DOMAIN_NAME': 'demo-account'}
 
 
 def installed_collection(collections_path: str, env: dict) -> str:
@@ -39,6 +49,8 @@ def installed_collection(collections_path: str, env: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--collections-path', help='run the demo from hwcloud.roma installed in this collections path')
+    parser.add_argument('--playbook', default=os.path.join('docs', 'demo.yml'),
+                        help='playbook to run, relative to the collection root (default: docs/demo.yml)')
     parser.add_argument('--state-file', default=os.path.join(REPO_ROOT, 'build', 'demo-state.json'),
                         help='where the simulator keeps its tasks between runs')
     args, playbook_args = parser.parse_known_args()
@@ -46,17 +58,17 @@ def main() -> int:
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='default', ANSIBLE_NOCOLOR='1')
     env.setdefault('ANSIBLE_LOCALHOST_WARNING', 'false')
     env.setdefault('ANSIBLE_INVENTORY_UNPARSED_WARNING', 'false')
-    playbook = os.path.join(REPO_ROOT, 'docs', 'demo.yml')
+    playbook = os.path.join(REPO_ROOT, args.playbook)
     if args.collections_path:
         collections_path = os.path.abspath(args.collections_path)
         env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false')
         collection = installed_collection(collections_path, env)
-        playbook = os.path.join(collection, 'docs', 'demo.yml')
+        playbook = os.path.join(collection, args.playbook)
         print(f'Running the demo from the installed collection {collection}', flush=True)
     os.makedirs(os.path.dirname(state_file), exist_ok=True)
     with SimulatorProcess('--state-file', state_file) as url:
         print(f'ROMA Connect simulator running at {url} (state in {os.path.relpath(state_file, REPO_ROOT)})', flush=True)
-        env['ROMA_ENDPOINT'] = url
+        env.update(ROMA_ENDPOINT=url, ROMA_IAM_ENDPOINT=url, **SIMULATOR_DEMO_ACCOUNT)
         returncode = subprocess.call(['ansible-playbook', playbook] + playbook_args, env=env)
     print('Simulator stopped.' if returncode == 0 else f'Demo failed (ansible-playbook exit status {returncode}).')
     return returncode
