@@ -41,6 +41,7 @@ help:
 	@echo 'make lint   ansible-lint (production profile) on the collection, docs/ playbooks and module EXAMPLES'
 	@echo 'make ee-check   check the execution-environment metadata with ansible-builder (no container runtime needed)'
 	@echo 'make package   build the collection tarball into build/dist and install it into build/package'
+	@echo 'make bench  benchmark fdi_composite_task against ansible.builtin.uri on the simulator (time, requests; build/bench/results.json)'
 	@echo 'make clean  remove build/ (virtual environments, collection tree, test output)'
 
 $(BIN)/.installed: tools/requirements-dev.txt tools/requirements-core-$(CORE).txt requirements.txt
@@ -78,6 +79,12 @@ test: sanity units simulator-tests integration docs-examples ecosystem test-othe
 
 demo: tree
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py
+
+# Performance (docs/performance.md): time per task against ansible.builtin.uri, requests per operation, lookup cost,
+# import time.  Not part of `make test` (timing); the request budget is checked there by an integration target.
+.PHONY: bench
+bench: setup
+	PATH=$(BIN):$$PATH $(BIN)/python tools/benchmark.py --output $(BUILD)/bench/results.json
 
 # The guide's complete example playbooks must run, unchanged, against the simulator.
 docs-examples: tree
