@@ -84,11 +84,13 @@ options:
     default: true
   ca_path:
     description:
-      - Path to a PEM CA bundle used to verify the endpoints' certificates, for private or test endpoints.
+      - Path to a PEM CA bundle (or a directory of CA certificates) used to verify the endpoints' certificates, for
+        private or test endpoints. It must exist when O(validate_certs=true).
+      - Without it, the CA bundle of C(requests) is used, or the one the E(REQUESTS_CA_BUNDLE) environment variable names.
     type: path
   timeout:
     description:
-      - Seconds to wait for a connection and for each response.
+      - Seconds to wait for a connection and for each response, more than 0 and at most 86400.
     type: float
     default: 30
   retries:

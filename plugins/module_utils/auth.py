@@ -12,7 +12,12 @@ gateway says its token expired), so a play that passes a token through
 
 from __future__ import annotations
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError
+import email.utils
+import re
+import time
+from datetime import timezone
+
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError, register_secret
 from ansible_collections.hwcloud.roma.plugins.module_utils.signer import sign_request
 
 CREDENTIAL_SOURCES = (
@@ -20,6 +25,46 @@ CREDENTIAL_SOURCES = (
     'access_key and secret_key (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK)',
     'user_name, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)',
 )
+
+SIGNATURE_WINDOW_SECONDS = 15 * 60  # the gateway rejects an AK/SK signature whose X-Sdk-Date is further off than this
+_REQUEST_TIME_WORDS = re.compile(r'x-sdk-date|request time|time ?skew|clock|timestamp|request (?:has )?expired', re.IGNORECASE)
+
+
+def clock_offset(server_date, now=None):
+    """Seconds the server's clock (its ``Date`` header) is ahead of this machine's; None when unknown."""
+    if not server_date:
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(server_date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp() - (time.time() if now is None else now)
+
+
+def _duration(seconds):
+    minutes = int(round(seconds / 60.0))
+    if minutes < 120:
+        return '%d minute%s' % (minutes, '' if minutes == 1 else 's')
+    return '%.1f hours' % (seconds / 3600.0)
+
+
+def clock_skew_hint(error_msg, server_date=None, now=None):
+    """Explain a rejected AK/SK signature as clock skew, when the gateway's message or its Date header say so; else None."""
+    offset = clock_offset(server_date, now)
+    skewed = offset is not None and abs(offset) > SIGNATURE_WINDOW_SECONDS
+    if not skewed and not (error_msg and _REQUEST_TIME_WORDS.search(error_msg)):
+        return None
+    hint = ("The gateway rejected the request's time, not necessarily the keys: it accepts an AK/SK signature only within 15 "
+            "minutes of its own clock")
+    if skewed:
+        hint += (", and this machine's clock is %s %s the gateway's (its Date header says %s)"
+                 % (_duration(abs(offset)), 'behind' if offset > 0 else 'ahead of', server_date))
+    return hint + (". Synchronise this machine's clock (for example with NTP) and run again; a message about X-Sdk-Date or the "
+                   "request time means this machine's clock is off by more than 15 minutes.")
 
 
 class TokenAuth:
@@ -32,9 +77,14 @@ class TokenAuth:
 
     def __init__(self, token):
         self.token = token
+        register_secret(token)
 
     def authenticate(self, client):
         """Nothing to do: the token is ready to use."""
+
+    def explain_rejection(self, status, error_msg, server_date):  # pylint: disable=unused-argument
+        """Advice for a 401/403 answer (None: the gateway's message says it all)."""
+        return self.rejected_hint if status == 401 else None
 
     def sign(self, client, method, path, query, headers, body):
         headers['X-Auth-Token'] = self.token
@@ -51,6 +101,8 @@ class AkSkAuth:
         self.access_key = access_key
         self.secret_key = secret_key
         self.security_token = security_token
+        for secret in (secret_key, security_token):
+            register_secret(secret)
 
     @property
     def rejected_hint(self):
@@ -62,6 +114,13 @@ class AkSkAuth:
 
     def authenticate(self, client):
         """Nothing to do: keys sign each request."""
+
+    def explain_rejection(self, status, error_msg, server_date):
+        """Advice for a 401/403 answer: clock skew when the message or the gateway's Date header point to it."""
+        skew = clock_skew_hint(error_msg, server_date if status == 401 else None)
+        if skew:
+            return skew
+        return self.rejected_hint if status == 401 else None
 
     def sign(self, client, method, path, query, headers, body):
         headers['Host'] = client.host_header()
@@ -85,6 +144,7 @@ class PasswordAuth:
         self.project_name = project_name
         self.token = None
         self.expires_at = None
+        register_secret(password)
 
     @property
     def description(self):
@@ -94,6 +154,10 @@ class PasswordAuth:
     def rejected_hint(self):
         return ('The gateway rejected the token from the password login of user_name %r even after a fresh login: '
                 'check that the user may use ROMA Connect in project %s.' % (self.user_name, self.project_id or self.project_name))
+
+    def explain_rejection(self, status, error_msg, server_date):  # pylint: disable=unused-argument
+        """Advice for a 401/403 answer that a fresh login did not cure."""
+        return self.rejected_hint if status == 401 else None
 
     def request_body(self):
         """The IAM password body, scoped by project id when known, else by project (region) name."""
@@ -117,6 +181,7 @@ class PasswordAuth:
             raise RomaResponseError('IAM answered the password login without a token (no X-Subject-Token header or no '
                                     '"token" in the body): check iam_endpoint points at IAM.')
         self.token = token
+        register_secret(token)
         self.expires_at = details.get('expires_at')
         project = details.get('project') or {}
         if not self.project_id:

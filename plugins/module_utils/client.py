@@ -108,7 +108,28 @@ def _describe(exc):
     errno_match = re.search(r'\[Errno -?\d+\]\s*([^\'")]+)', text)
     if errno_match:
         text = errno_match.group(1).strip()
+    text = re.sub(r'\s*\(_ssl\.c:\d+\)', '', text)  # OpenSSL's source location: noise for the user
     return text or root.__class__.__name__
+
+
+def tls_advice(description, verify):
+    """What to do about a TLS failure, from OpenSSL's reason and the verification setting in use."""
+    text = description.lower()
+    if any(reason in text for reason in ('wrong version number', 'record layer failure', 'unknown protocol', 'packet length too long',
+                                         'http request')):
+        return ('The server does not speak TLS on that port: check whether the endpoint is http:// or https:// and its port '
+                '(validate_certs and ca_path cannot help here).')
+    if 'hostname mismatch' in text or "doesn't match" in text or 'ip address mismatch' in text:
+        return 'The certificate is not issued for that host name: use the host name the certificate names in the endpoint.'
+    if 'certificate has expired' in text or 'not yet valid' in text:
+        return 'The server\'s certificate is outside its validity period (or this machine\'s clock is wrong).'
+    if isinstance(verify, str) and ('no certificate or crl found' in text or 'pem lib' in text or 'x509' in text):
+        return 'ca_path %s holds no usable PEM certificate: point it at the CA bundle (PEM) that signed the endpoint\'s certificate.' % verify
+    if isinstance(verify, str):
+        return ('The certificate is not signed by a CA in ca_path %s: set ca_path to the CA bundle that signed the endpoint\'s '
+                'certificate, or validate_certs: false only for testing.' % verify)
+    return ('The certificate is not signed by a CA this machine trusts (validate_certs is true by default). Set ca_path to the CA '
+            'bundle that signed the endpoint\'s certificate, or validate_certs: false only for testing.')
 
 
 class Response:
@@ -199,10 +220,10 @@ class RomaClient:
             if (idempotent or response.status == 429) and response.status in RetryPolicy.RETRYABLE_STATUSES and attempt <= self.retries:
                 self.retry_policy.wait(attempt, parse_retry_after(response.header('Retry-After')))
                 continue
-            if response.status == 401:
-                error = error.with_hint(self.auth.rejected_hint)
-            elif error.error_msg and 'x-sdk-date' in error.error_msg.lower():
-                error = error.with_hint(self.auth.rejected_hint)
+            if response.status in (401, 403):
+                hint = self.auth.explain_rejection(response.status, error.error_msg, response.header('Date'))
+                if hint:
+                    error = error.with_hint(hint)
             raise error.with_attempts(attempt)
 
     def paginate(self, path, query=None, page_size=LIST_PAGE_SIZE):
@@ -277,10 +298,10 @@ class RomaClient:
                                        allow_redirects=False)
             return Response(raw.status_code, dict(raw.headers), raw.content)
         except requests.exceptions.SSLError as exc:
-            raise RomaTransportError(
-                'TLS failure talking to %s: %s. Set ca_path to the CA bundle that signed the endpoint\'s certificate, '
-                'or validate_certs: false only for testing (%s %s).' % (base_url, _describe(exc), method, full_path),
-                method=method, path=full_path, retryable=False)
+            description = _describe(exc)
+            advice = tls_advice(description, self.verify)
+            raise RomaTransportError('TLS failure talking to %s: %s (%s %s). %s' % (base_url, description, method, full_path, advice),
+                                     method=method, path=full_path, retryable=False)
         except requests.exceptions.ConnectTimeout as exc:
             raise RomaTransportError('Timed out connecting to %s after %ss (%s %s): %s'
                                      % (base_url, self.timeout, method, full_path, _describe(exc)), method=method, path=full_path)
@@ -294,6 +315,10 @@ class RomaClient:
         except requests.exceptions.RequestException as exc:
             raise RomaTransportError('Request to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)),
                                      method=method, path=full_path, may_have_been_processed=True)
+        except (OSError, ValueError) as exc:  # raised before sending, e.g. an unreadable CA bundle from REQUESTS_CA_BUNDLE
+            raise RomaTransportError('Cannot send the request to %s (%s %s): %s. Check ca_path and the REQUESTS_CA_BUNDLE and '
+                                     'CURL_CA_BUNDLE environment variables.' % (base_url, method, full_path, _describe(exc)),
+                                     method=method, path=full_path, retryable=False)
 
     def _decode(self, response, method, display_path, expect_body, service='ROMA Connect'):
         """Decode a 2xx body.  An empty body is None where the API documents none, an error where it promises JSON."""

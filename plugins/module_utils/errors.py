@@ -16,6 +16,23 @@ import json
 import re
 
 SNIPPET_LENGTH = 160
+ERROR_MSG_LENGTH = 512  # the API documents error_msg as 2-512 characters
+
+# Values that look like credentials, in JSON ("password": "...") or header/query form (X-Auth-Token: ...,
+# Signature=...).  A proxy or debugging gateway that echoes the request would otherwise put them in a message.
+_SECRET_NAMES = (r'(?:x-auth-token|x-subject-token|x-security-token|security[_-]?token|auth[_-]?token|token|authorization|'
+                 r'password|passwd|secret[_-]?key|secret|signature|credentials?)')
+_SECRET_JSON = re.compile(r'("%s"\s*:\s*")(?:[^"\\]|\\.)*(")' % _SECRET_NAMES, re.IGNORECASE)
+_SECRET_AUTHORIZATION = re.compile(r'(\bauthorization\b["\']?\s*[:=]\s*["\']?)[^"\'\r\n]+', re.IGNORECASE)
+_SECRET_FIELD = re.compile(r'(\b%s\b["\']?\s*[:=]\s*["\']?)[^\s"\',;&<>]+' % _SECRET_NAMES, re.IGNORECASE)
+REDACTED = '********'
+_KNOWN_SECRETS = set()  # credential values of this run (see register_secret); masked before any text is cut short
+
+
+def register_secret(value):
+    """Remember a credential value (token, secret key, password) so that no error text can show it, whole or in part."""
+    if isinstance(value, str) and len(value) >= 4:
+        _KNOWN_SECRETS.add(value)
 
 
 class RomaError(Exception):
@@ -140,10 +157,27 @@ def safe_snippet(body, limit=SNIPPET_LENGTH):
         return ''
     if isinstance(body, bytes):
         body = body.decode('utf-8', 'replace')
-    text = re.sub(r'(?is)<(script|style)\b.*?</\1>', ' ', body)
+    text = re.sub(r'(?is)<(script|style)\b.*?</\1>', ' ', redact_secrets(body))
     text = re.sub(r'<[^>]*>', ' ', text)
     text = re.sub(r'[\x00-\x1f\x7f]+', ' ', text)
     text = re.sub(r'\s+', ' ', text).strip()
+    if len(text) > limit:
+        text = text[:limit - 3].rstrip() + '...'
+    return text
+
+
+def redact_secrets(text):
+    """Mask the registered credential values in ``text``, and anything labelled as one (token, password, secret key, signature)."""
+    for secret in sorted(_KNOWN_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    text = _SECRET_JSON.sub(r'\1%s\2' % REDACTED, text)
+    text = _SECRET_AUTHORIZATION.sub(r'\1%s' % REDACTED, text)
+    return _SECRET_FIELD.sub(r'\1%s' % REDACTED, text)
+
+
+def one_line(text, limit=ERROR_MSG_LENGTH):
+    """A server-supplied message as one line of at most ``limit`` characters, credentials masked."""
+    text = re.sub(r'\s+', ' ', re.sub(r'[\x00-\x1f\x7f]+', ' ', redact_secrets(text))).strip()
     if len(text) > limit:
         text = text[:limit - 3].rstrip() + '...'
     return text
@@ -192,6 +226,10 @@ def api_error_from_response(status, headers, body, method=None, path=None, servi
         request_id = request_id or document.get('request_id')
         if error_code is not None and error_code == str(status) and not error_msg:
             error_code = None
+        if error_msg is not None:
+            error_msg = one_line(error_msg)
+        if error_code is not None:
+            error_code = one_line(error_code, 64)
     if error_code is None and error_msg is None:
         content_type = _header(headers, 'content-type') or 'no content type'
         snippet = safe_snippet(text)

@@ -56,7 +56,7 @@ def check_option(option, value, rule=None):
     if value is None:
         return None
     pattern, description = RULES[rule or option]
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):  # fullmatch: "$" alone would accept a trailing newline
         return '%s must be %s; got %s' % (option, description, _show(value))
     return None
 
@@ -243,7 +243,10 @@ class FdiTaskApi:
         matches = [task for task in self.iter_tasks(name=name) if task['task_name'] == name]
         if len(matches) > 1:
             raise RomaError('More than one task in instance %s is named %r (task ids %s): set task_id to say which one.'
-                            % (self.instance_id, name, ', '.join(task['task_id'] for task in matches)))
+                            % (self.instance_id, name, ', '.join(str(task['task_id']) for task in matches)))
+        if matches and not matches[0]['task_id']:
+            raise RomaResponseError('ROMA Connect listed the task named %r in instance %s without a task_id, so it cannot be '
+                                    'read or changed.' % (name, self.instance_id))
         return matches[0] if matches else None
 
     def get_task(self, task_id):
@@ -272,6 +275,8 @@ class FdiTaskApi:
 
     def add_detail(self, brief):
         """Complete a list entry with the show API's fields (description, operation_types); None if it was deleted meanwhile."""
+        if not brief.get('task_id'):
+            return brief  # listed without an ID (the API promises one): there is nothing to read the details of
         full = self.get_task(brief['task_id'])
         if full is None:
             return None

@@ -11,6 +11,10 @@ turns a :class:`RomaError` into ``fail_json``.
 
 from __future__ import annotations
 
+import ipaddress
+import math
+import os
+import re
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -20,6 +24,11 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaErr
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import check_option
 
 MAX_RETRIES = 10
+MAX_TIMEOUT = 86400.0  # a day; far larger values overflow the socket layer
+REGION_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
+HOST_LABEL = r'[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?'
+HOST_NAME_RE = re.compile(r'^%s(?:\.%s)*\.?$' % (HOST_LABEL, HOST_LABEL))
+URL_PATH_RE = re.compile(r"^(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*$")
 
 
 def connection_argument_spec():
@@ -46,15 +55,46 @@ def connection_argument_spec():
     )
 
 
+def _valid_host(netloc):
+    """host[:port] of a base URL: a DNS name, an IPv4 address or a bracketed IPv6 address (no user info)."""
+    host, port = netloc, None
+    if netloc.startswith('['):
+        host, bracket, rest = netloc[1:].partition(']')
+        if not bracket or (rest and not rest.startswith(':')):
+            return False
+        port = rest[1:] if rest else None
+        try:
+            return ipaddress.ip_address(host).version == 6 and _valid_port(port)
+        except ValueError:
+            return False
+    if ':' in netloc:
+        host, port = netloc.rsplit(':', 1)
+    return len(host) <= 253 and bool(HOST_NAME_RE.fullmatch(host)) and _valid_port(port)
+
+
+def _valid_port(port):
+    return port is None or port == '' or (port.isdigit() and port.isascii() and 1 <= int(port) <= 65535)
+
+
 def _check_url(option, value):
-    parts = urlsplit(value)
-    if parts.scheme not in ('http', 'https') or not parts.hostname or parts.query or parts.fragment:
-        raise RomaInputError('%s must be an http:// or https:// base URL such as https://roma.cn-north-4.myhuaweicloud.com '
-                             '(host and optional port and path, no query); got %r' % (option, value))
+    """Return the base URL without a trailing slash; RomaInputError unless it is a plain http(s)://host[:port][/path]."""
+    rule = ('%s must be an http:// or https:// base URL such as https://roma.cn-north-4.myhuaweicloud.com '
+            '(host and optional port and path, no query)' % option)
+    if not value.isascii() or re.search(r'[\s\x00-\x1f\x7f?#]', value):
+        raise RomaInputError('%s; got %r' % (rule, value))
     try:
-        parts.port  # pylint: disable=pointless-statement
-    except ValueError:
-        raise RomaInputError('%s has an invalid port; got %r' % (option, value)) from None
+        parts = urlsplit(value)
+    except ValueError:  # e.g. "Invalid IPv6 URL" for an unclosed "["
+        raise RomaInputError('%s; got %r' % (rule, value)) from None
+    if parts.scheme.lower() not in ('http', 'https') or not value.lower().startswith(parts.scheme.lower() + '://'):
+        raise RomaInputError('%s; got %r' % (rule, value))
+    if '@' in parts.netloc:
+        raise RomaInputError('%s must not contain a user name or password; put credentials in the credential options' % option)
+    if not _valid_host(parts.netloc) or not URL_PATH_RE.fullmatch(parts.path):
+        port = parts.netloc.rpartition(':')[2] if ':' in parts.netloc.rpartition(']')[2] else None
+        if port is not None and not _valid_port(port):
+            raise RomaInputError('%s has an invalid port; got %r (a port is 1-65535)' % (option, value))
+        raise RomaInputError('%s; got %r' % (rule, value))
     return value.rstrip('/')
 
 
@@ -82,16 +122,22 @@ def resolve_endpoints(params, needs_roma=True, needs_iam=False):
 
 
 def check_region(region):
-    return bool(region) and all(char.isalnum() or char == '-' for char in region) and region == region.lower()
+    return isinstance(region, str) and bool(REGION_RE.fullmatch(region)) and len(region) <= 64
 
 
 def build_client(params, needs_roma=True):
     """Validate the connection options and build the client; nothing is sent yet."""
     problems = [check_option('project_id', params.get('project_id'))]
-    if params.get('timeout') is not None and not params['timeout'] > 0:
-        problems.append('timeout must be a number of seconds greater than 0; got %r' % params['timeout'])
+    timeout = params.get('timeout')
+    if timeout is not None and not timeout > 0:
+        problems.append('timeout must be a number of seconds greater than 0; got %r' % timeout)
+    elif timeout is not None and not (math.isfinite(timeout) and timeout <= MAX_TIMEOUT):
+        problems.append('timeout must be a number of seconds of at most %d; got %r' % (MAX_TIMEOUT, timeout))
     if params.get('retries') is not None and not 0 <= params['retries'] <= MAX_RETRIES:
         problems.append('retries must be between 0 and %d; got %r' % (MAX_RETRIES, params['retries']))
+    ca_path = params.get('ca_path')
+    if ca_path and params.get('validate_certs', True) and not os.path.exists(ca_path):
+        problems.append('ca_path must be a CA bundle file (PEM) or a directory of CA certificates; %r does not exist' % ca_path)
     problems = [problem for problem in problems if problem]
     if problems:
         raise RomaInputError('Invalid options: %s.' % '; '.join(problems))
@@ -133,6 +179,10 @@ class RomaModule(AnsibleModule):
         """Fail the task with the error's one-line message and its structured fields (status, error_code, ...)."""
         fields = dict(error.details)
         fields.update(result)
+        # A token from a password login is a secret Ansible does not know about: mask it like the no_log options.
+        token = getattr(getattr(self._client, 'auth', None), 'token', None)
+        if isinstance(token, str) and token:
+            self.no_log_values.add(token)
         self.fail_json(msg=error.message, **fields)
 
     def run(self, action):

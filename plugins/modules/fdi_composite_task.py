@@ -38,7 +38,7 @@ options:
     aliases: [task_name]
   task_id:
     description:
-      - Task ID, 3 to 50 characters of letters, digits, V(.), V(_) and V(-).
+      - Task ID, 3 to 50 characters of letters, digits, V(.), V(_) and V(-), starting with a letter or digit.
       - When set, it identifies the task, and it is sent on create so the new task gets this ID
         (for example one assigned by the C(multi-tasks/init) API).
     type: str
@@ -68,12 +68,14 @@ options:
     choices: [INSERT, UPDATE, DELETE]
   source_app_id:
     description:
-      - ID of the integration application that owns the source data source (1 to 64 characters).
+      - ID of the integration application that owns the source data source (1 to 64 characters of letters, digits,
+        V(.), V(_) and V(-)).
       - Cannot be changed after creation.
     type: str
   target_app_id:
     description:
-      - ID of the integration application that owns the target data source (1 to 64 characters).
+      - ID of the integration application that owns the target data source (1 to 64 characters of letters, digits,
+        V(.), V(_) and V(-)).
       - Cannot be changed after creation.
     type: str
   repulling_snapshot:

@@ -14,7 +14,7 @@ from .auth import iam_time
 
 FAULT_ACTIONS = ('respond', 'reset', 'timeout', 'process_then_drop', 'process_then_respond', 'truncate', 'empty')
 PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate')
-FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length')
+FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length', 'echo_request')
 MATCH_KEYS = ('method', 'route', 'path_contains')
 CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit')
 DEFAULT_TIMEOUT_DELAY = 30.0
@@ -38,7 +38,8 @@ def normalize_fault(raw):
         raise ControlError('unknown fault field(s): %s' % ', '.join(unknown))
     fault = {'action': raw.get('action', 'respond'), 'count': raw.get('count', 1), 'match': raw.get('match') or {},
              'status': raw.get('status', 500), 'headers': raw.get('headers') or {}, 'body': raw.get('body'),
-             'content_type': raw.get('content_type'), 'declare_full_length': bool(raw.get('declare_full_length'))}
+             'content_type': raw.get('content_type'), 'declare_full_length': bool(raw.get('declare_full_length')),
+             'echo_request': bool(raw.get('echo_request'))}
     fault['delay'] = raw.get('delay', DEFAULT_TIMEOUT_DELAY if fault['action'] == 'timeout' else 0)
     if fault['action'] not in FAULT_ACTIONS:
         raise ControlError('action must be one of %s' % ', '.join(FAULT_ACTIONS))
@@ -56,9 +57,17 @@ def normalize_fault(raw):
     return fault
 
 
-def fault_body(fault, request_id):
-    """(body bytes, content type) a ``respond``/``process_then_respond`` fault sends."""
+def fault_body(fault, request_id, request=None):
+    """(body bytes, content type) a ``respond``/``process_then_respond`` fault sends.
+
+    With ``echo_request`` the body is an error document quoting the request's headers and body, as
+    a debugging proxy might send: tests use it to check that credentials never reach the output.
+    """
     body = fault['body']
+    if fault['echo_request'] and request is not None:
+        echoed = {'headers': dict(request['headers'].items()), 'body': request['body'].decode('utf-8', 'replace')}
+        body = {'error_code': 'SIM.ECHO', 'error_msg': 'Request echoed by the ROMA simulator: %s' % json.dumps(echoed),
+                'request_id': request_id, 'request': echoed}
     if body is None:
         if fault['status'] < 400:
             return b'', fault['content_type']

@@ -254,6 +254,10 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     def version_string(self):
         return self.server_version
 
+    def date_time_string(self, timestamp=None):
+        """The Date header from the simulator's clock, so ``clock_offset_seconds`` shows in it as on a skewed gateway."""
+        return super().date_time_string(self.server.simulator.now() if timestamp is None else timestamp)
+
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         if self.server.log_requests:
             super().log_message(format, *args)
@@ -342,7 +346,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
                 self._drop(abort=action == 'reset')
                 return
             if action in ('respond', 'process_then_respond'):
-                payload, content_type = fault_body(fault, request_id)
+                payload, content_type = fault_body(fault, request_id, request)
                 reply = Reply(fault['status'], raw=payload, content_type=content_type)
             elif action == 'empty':
                 reply = Reply(200, raw=b'', content_type=JSON_TYPE)

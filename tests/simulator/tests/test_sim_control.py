@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import json
 import os
@@ -156,6 +157,21 @@ def test_empty_fault(client):
     response = client.request('POST', api_path('multi-tasks'), VALID)
     assert (response.status, response.body, response.headers['Content-Length']) == (200, b'', '0')
     assert response.headers['Content-Type'].startswith('application/json') and task_names(client) == []
+
+
+def test_echo_request_fault_quotes_the_request_like_a_debugging_proxy(client):
+    add_fault(client, status=502, echo_request=True, match={'route': 'create_multi_task'})
+    response = client.request('POST', api_path('multi-tasks'), VALID)
+    document = response.json()
+    assert (response.status, document['error_code'], document['request_id']) == (502, 'SIM.ECHO', response.request_id)
+    assert document['request']['headers']['X-Auth-Token'] == client.token and json.loads(document['request']['body']) == VALID
+    assert client.token in document['error_msg'] and task_names(client) == []
+
+
+def test_date_header_follows_the_simulator_clock(client):
+    client.control('POST', 'config', {'clock_offset_seconds': 7200})
+    served = email.utils.parsedate_to_datetime(client.request('GET', api_path('tasks')).headers['Date']).timestamp()
+    assert abs(served - (time.time() + 7200)) < 5
 
 
 def test_fault_validation_and_clearing(client):

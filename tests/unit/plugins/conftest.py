@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from ansible_collections.hwcloud.roma.plugins.module_utils import client as client_module
+from ansible_collections.hwcloud.roma.plugins.module_utils import errors as errors_module
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import connection_argument_spec
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import FakeHttp
 
@@ -68,6 +69,12 @@ def sleeps(monkeypatch):
 
     monkeypatch.setattr(client_module.RetryPolicy, '__init__', init)
     return slept
+
+
+@pytest.fixture(autouse=True)
+def no_known_secrets(monkeypatch):
+    """Every test starts with an empty registry of credential values to mask (errors.register_secret)."""
+    monkeypatch.setattr(errors_module, '_KNOWN_SECRETS', set())
 
 
 @pytest.fixture(autouse=True)

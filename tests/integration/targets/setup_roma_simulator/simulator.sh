@@ -3,11 +3,13 @@
 #   source ../setup_roma_simulator/simulator.sh
 #   start_roma_simulator [simulator options...]      # exports ROMA_SIM_URL, stops it when the script exits
 #   run_playbook playbook.yml [ansible-playbook options...]
+#   run_fault_matrix cases.yml NAME [options...]     # fault_matrix.yml with these cases, then the table NAME of docs/troubleshooting.md
 # ansible-test copies only the target (and its needs/target/ dependencies) to a temporary
 # directory, so the simulator is found through the collection that ansible-test put on
 # ANSIBLE_COLLECTIONS_PATH.
 
 ROMA_COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/hwcloud/roma"
+ROMA_SETUP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROMA_SIM_DIR="$(mktemp -d)"
 ROMA_SIM_PIDS=()
 
@@ -46,4 +48,19 @@ run_playbook() {
     local playbook="$1"
     shift
     ansible-playbook -i "$INVENTORY_PATH" "$playbook" -e "roma_sim_url=$ROMA_SIM_URL" "$@"
+}
+
+# run_fault_matrix CASES_FILE NAME [ansible-playbook options]: run the cases through fault_matrix.yml,
+# then check that the table NAME in docs/troubleshooting.md is what they observed.  The rows and the
+# rendered table are kept in tests/output/fault-matrix/ of the collection, to update the docs from
+# (see filter_plugins/roma_matrix.py).
+run_fault_matrix() {
+    local cases="$1" name="$2"
+    shift 2
+    local out_dir="$ROMA_COLLECTION_ROOT/tests/output/fault-matrix"
+    mkdir -p "$out_dir"
+    ANSIBLE_FILTER_PLUGINS="$ROMA_SETUP_DIR/filter_plugins" run_playbook "$ROMA_SETUP_DIR/fault_matrix.yml" \
+        -e "@$cases" -e "matrix_file=$out_dir/$name.json" "$@"
+    python "$ROMA_SETUP_DIR/filter_plugins/roma_matrix.py" check "$out_dir/$name.json" \
+        "$ROMA_COLLECTION_ROOT/docs/troubleshooting.md" "$name" --out "$out_dir/$name.md"
 }

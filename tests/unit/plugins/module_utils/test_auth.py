@@ -6,13 +6,15 @@
 
 from __future__ import annotations
 
+import email.utils
 import re
+import time
 
 import pytest
 import requests
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.auth import AkSkAuth, PasswordAuth, TokenAuth, select_auth
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth import AkSkAuth, PasswordAuth, TokenAuth, clock_offset, select_auth
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule, connection_argument_spec
@@ -320,3 +322,43 @@ class TestEnvironment:
         spec = connection_argument_spec()
         assert sorted(name for name, option in spec.items() if option.get('no_log')) == [
             'access_key', 'auth_token', 'password', 'secret_key', 'security_token']
+
+
+class TestClockSkew:
+
+    def rejected(self, http, message, date):
+        http.expect(signed('GET', api_url('tasks', 't1')).reply(401, json=fdi_error('APIG.0301', message), headers={'Date': date}))
+        with pytest.raises(RomaApiError) as caught:
+            client_for(AkSkAuth(AK, SK)).call('GET', api_path('tasks', 't1'))
+        return caught.value.message
+
+    @pytest.mark.parametrize('offset, words', [(3600, '60 minutes behind'), (-5400, '90 minutes ahead of'), (-3 * 86400, '72.0 hours ahead of')])
+    def test_the_gateway_date_measures_the_skew(self, http, offset, words):
+        date = email.utils.formatdate(time.time() + offset, usegmt=True)
+        message = self.rejected(http, 'Incorrect IAM authentication information: verify aksk signature fail', date)
+        assert ("The gateway rejected the request's time, not necessarily the keys: it accepts an AK/SK signature only within 15 "
+                "minutes of its own clock, and this machine's clock is %s the gateway's (its Date header says %s). Synchronise this "
+                "machine's clock" % (words, date)) in message
+
+    def test_the_message_alone_is_enough(self, http):
+        message = self.rejected(http, 'Incorrect IAM authentication information: the request time is out of range', 'not a date')
+        assert "The gateway rejected the request's time, not necessarily the keys" in message and 'Date header' not in message
+
+    def test_a_clock_within_the_window_is_not_blamed(self, http):
+        message = self.rejected(http, 'Incorrect IAM authentication information: verify aksk signature fail',
+                                email.utils.formatdate(time.time() + 600, usegmt=True))
+        assert 'The gateway rejected the AK/SK signature: check that access_key and secret_key belong together' in message
+        assert "not necessarily the keys" not in message
+
+    @pytest.mark.parametrize('date, offset', [(None, None), ('', None), ('garbage', None), ('Thu, 01 Jan 1970 01:00:00 GMT', 3600.0),
+                                              ('Thu, 01 Jan 1970 01:00:00', 3600.0)])
+    def test_clock_offset(self, date, offset):
+        assert clock_offset(date, now=0) == offset
+
+    def test_token_auth_never_blames_the_clock(self, http):
+        expired = fdi_error('APIG.0301', 'Incorrect IAM authentication information: token expires, expires_at: x')
+        skewed = {'Date': email.utils.formatdate(time.time() + 7200, usegmt=True)}
+        http.expect(Call('GET', api_url('tasks')).reply(401, json=expired, headers=skewed))
+        with pytest.raises(RomaApiError) as caught:
+            client_for(TokenAuth(TOKEN)).call('GET', TASKS_PATH)
+        assert 'clock' not in caught.value.message and 'The gateway rejected auth_token' in caught.value.message

@@ -393,3 +393,50 @@ def test_a_redirect_names_its_target_instead_of_a_json_error(http, status):
         make_client().call('GET', TASKS_PATH)
     assert caught.value.message == ('ROMA Connect redirected GET %s (status %d) to https://console.example/login: set endpoint to the URL '
                                     'of the API itself.' % (TASKS_PATH, status))
+
+
+# -- TLS: what to do, from OpenSSL's reason and the settings in use ---------------------------------------------------
+
+def ssl_failure(reason):
+    cause = ssl.SSLError(1, reason)
+    return requests.exceptions.SSLError(MaxRetryError(None, '/v2', reason=Urllib3SSLError(cause)))
+
+
+@pytest.mark.parametrize('reason, ca_path, advice', [
+    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)', None,
+     'The certificate is not signed by a CA this machine trusts (validate_certs is true by default). Set ca_path'),
+    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)', '/etc/ca.pem',
+     'The certificate is not signed by a CA in ca_path /etc/ca.pem: set ca_path to the CA bundle'),
+    ('[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found (_ssl.c:4154)', '/etc/ca.pem',
+     'ca_path /etc/ca.pem holds no usable PEM certificate'),
+    ('[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)', None, 'The server does not speak TLS on that port'),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'x'. (_ssl.c:1006)",
+     None, 'The certificate is not issued for that host name'),
+    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1006)', None,
+     "The server's certificate is outside its validity period"),
+])
+def test_tls_failures_say_what_to_do(http, monkeypatch, tmp_path, reason, ca_path, advice):
+    http.expect(request_call('GET').fail(ssl_failure(reason)))
+    with pytest.raises(RomaTransportError) as caught:
+        make_client(ca_path=ca_path).call('GET', TASKS_PATH)
+    message = caught.value.message
+    assert message.startswith('TLS failure talking to %s: ' % ROMA) and '(GET %s). ' % TASKS_PATH in message
+    assert advice in message and '_ssl.c' not in message and not caught.value.retryable
+
+
+def test_an_unusable_ca_bundle_from_the_environment_is_an_error_not_a_traceback(http):
+    http.expect(request_call('GET').fail(OSError('Could not find a suitable TLS CA certificate bundle, invalid path: /nowhere')))
+    with pytest.raises(RomaTransportError) as caught:
+        make_client().call('GET', TASKS_PATH)
+    assert caught.value.message == ('Cannot send the request to %s (GET %s): Could not find a suitable TLS CA certificate bundle, invalid '
+                                    'path: /nowhere. Check ca_path and the REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE environment variables.'
+                                    % (ROMA, TASKS_PATH))
+    assert not caught.value.retryable
+
+
+def test_a_403_that_is_not_about_time_gets_no_hint(http):
+    http.expect(request_call('GET').reply(403, json=fdi_error('APIG.1005', 'No permissions to request this method.'),
+                                          headers={'Date': email.utils.formatdate(usegmt=True)}))
+    with pytest.raises(RomaApiError) as caught:
+        make_client().call('GET', TASKS_PATH)
+    assert caught.value.message == 'ROMA Connect API error 403 APIG.1005: No permissions to request this method. (GET %s)' % TASKS_PATH

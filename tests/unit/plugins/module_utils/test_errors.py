@@ -10,7 +10,13 @@ import json
 
 import pytest
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, api_error_from_response, safe_snippet
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
+    RomaApiError,
+    api_error_from_response,
+    redact_secrets,
+    register_secret,
+    safe_snippet,
+)
 
 PATH = '/v2/0123456789abcdef0123456789abcdef/fdi/instances/inst-1/multi-tasks'
 NGINX_502 = (b'<html>\r\n<head><title>502 Bad Gateway</title><style>body { color: red }</style></head>\r\n'
@@ -144,3 +150,42 @@ class TestRomaApiError:
 ])
 def test_safe_snippet(body, expected):
     assert safe_snippet(body) == expected
+
+
+# -- credentials in what the server sends back (a proxy or gateway echoing the request) ------------------------------
+
+@pytest.mark.parametrize('text, expected', [
+    pytest.param('{"X-Auth-Token": "MIIabc", "Host": "h"}', '{"X-Auth-Token": "********", "Host": "h"}', id='json-header'),
+    pytest.param('{"password": "p\\"w", "name": "u"}', '{"password": "********", "name": "u"}', id='json-escaped-quote'),
+    pytest.param('Authorization: SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=abc\nNext: 1',
+                 'Authorization: ********\nNext: 1', id='authorization-line'),
+    pytest.param('x-security-token=STS123&limit=1', 'x-security-token=********&limit=1', id='query'),
+    pytest.param("secret_key: 'SK1'", "secret_key: '********'", id='quoted-value'),
+    pytest.param('Incorrect IAM authentication information: x-auth-token not found',
+                 'Incorrect IAM authentication information: x-auth-token not found', id='a-name-is-not-a-value'),
+    pytest.param('token expires, expires_at: 2024-01-01T00:00:00Z', 'token expires, expires_at: 2024-01-01T00:00:00Z', id='no-value'),
+])
+def test_labelled_credentials_are_masked(text, expected):
+    assert redact_secrets(text) == expected
+
+
+def test_registered_secrets_are_masked_before_a_message_is_cut_short():
+    token = 'MIIsecret' + 'x' * 600
+    register_secret(token)
+    error = parse(502, {'error_code': 'PROXY.ECHO', 'error_msg': 'you sent token %s and more' % token})
+    assert error.error_msg == 'you sent token ******** and more'
+    snippet = safe_snippet(('<p>echo %s</p>' % token).encode('utf-8'))
+    assert snippet == 'echo ********'
+    assert 'MIIsecret' not in error.message
+
+
+def test_short_values_are_not_registered():
+    register_secret('abc')
+    assert redact_secrets('abc abcd') == 'abc abcd'
+
+
+def test_a_server_message_is_one_line_of_at_most_512_characters():
+    error = parse(500, {'error_code': 'FDI.9\n9', 'error_msg': 'first line\r\nsecond\tline ' + 'x' * 900})
+    assert error.error_code == 'FDI.9 9'
+    assert error.error_msg.startswith('first line second line x') and error.error_msg.endswith('...')
+    assert len(error.error_msg) == 512 and '\n' not in error.message

@@ -230,6 +230,12 @@ class TestValidate:
             validate_task_options({option: value})
         assert caught.value.message.startswith('Invalid options: ' + rule)
 
+    @pytest.mark.parametrize('option, value', [('name', 'orders\n'), ('task_id', 'abc\n'), ('tag', 'sales\n'), ('instance_id', 'i\n'),
+                                               ('source_app_id', 'app\n')])
+    def test_a_trailing_newline_is_not_part_of_a_valid_value(self, option, value):
+        with pytest.raises(RomaInputError, match='^Invalid options: %s must be ' % option):
+            validate_task_options({option: value})
+
     def test_every_problem_is_listed(self):
         with pytest.raises(RomaInputError) as caught:
             validate_task_options(dict(name='x', tag='y'))
@@ -259,6 +265,17 @@ class TestFind:
     def test_no_exact_match(self, http):
         http.expect(list_tasks(NAME, [named(NAME + '-old', 1), named(NAME.upper(), 2)]))
         assert api().find_task(name=NAME) is None
+
+    def test_a_listed_task_without_an_id_cannot_be_managed(self, http):
+        http.expect(list_tasks(NAME, [{'task_name': NAME, 'task_type': 'REALTIME', 'status': 0}]))
+        with pytest.raises(RomaResponseError) as caught:
+            api().find_task(name=NAME)
+        assert caught.value.message == ("ROMA Connect listed the task named 'orders-sync' in instance inst-1 without a task_id, so it "
+                                        "cannot be read or changed.")
+
+    def test_details_of_a_listed_task_without_an_id_are_not_requested(self, http):
+        brief = {'task_id': None, 'task_name': NAME}
+        assert api().add_detail(brief) is brief
 
     def test_duplicate_exact_names(self, http):
         http.expect(list_tasks(NAME, [named(NAME, 1), named(NAME + '2', 2), named(NAME, 3)]))

@@ -83,10 +83,12 @@ class TestBuildClient:
         assert (client.timeout, client.retries, client.session.verify) == (9.5, 0, False)
         assert http.requests == []
 
-    def test_aksk_client_with_ca_path(self):
-        client = build_client(params(auth_token=None, access_key='ak', secret_key='sk', ca_path='/etc/ca.pem'))
+    def test_aksk_client_with_ca_path(self, tmp_path):
+        ca_path = tmp_path / 'ca.pem'
+        ca_path.write_text('-----BEGIN CERTIFICATE-----\n')
+        client = build_client(params(auth_token=None, access_key='ak', secret_key='sk', ca_path=str(ca_path)))
         assert isinstance(client.auth, AkSkAuth)
-        assert client.session.verify == '/etc/ca.pem'
+        assert client.session.verify == str(ca_path)
 
     def test_password_client_without_project_id(self):
         client = build_client(params(auth_token=None, project_id=None, user_name='u', password='p', domain_name='d'))

@@ -10,6 +10,8 @@ send only the GETs of that list and still return the same ``changed`` and ``task
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 
@@ -288,6 +290,16 @@ INVALID = {
     'project-id-missing': (dict(PRESENT, project_id=None), 'project_id (or HUAWEICLOUD_SDK_PROJECT_ID) is required with auth_token'),
     'no-credentials': (dict(PRESENT, auth_token=None), 'No credentials: set one of auth_token'),
     'half-aksk': (dict(PRESENT, auth_token=None, access_key='AK-only'), 'access_key and secret_key must be given together; secret_key is missing'),
+    'name-newline': (dict(PRESENT, name=NAME + '\n'), 'name must be 3-100 characters'),
+    'tag-newline': (dict(PRESENT, tag='sales-sync\n'), 'tag must be 4-64 characters'),
+    'region-unicode': (dict(PRESENT, region='cn-n\u00f6rth-4'), 'region must be a region ID'),
+    'region-newline': (dict(PRESENT, region='cn-north-4\n'), 'region must be a region ID'),
+    'endpoint-user': (dict(PRESENT, endpoint='https://user:pw@roma.example.com'), 'endpoint must not contain a user name or password'),
+    'endpoint-ipv6': (dict(PRESENT, endpoint='https://[::1'), 'endpoint must be an http:// or https:// base URL'),
+    'endpoint-space': (dict(PRESENT, endpoint='https://roma.example.com/a b'), 'endpoint must be an http:// or https:// base URL'),
+    'timeout-inf': (dict(PRESENT, timeout=float('inf')), 'timeout must be a number of seconds of at most 86400; got inf'),
+    'ca-path-missing': (dict(PRESENT, ca_path='/nonexistent/ca.pem'), "ca_path must be a CA bundle file (PEM) or a directory of CA "
+                                                                      "certificates; '/nonexistent/ca.pem' does not exist"),
 }
 
 
@@ -433,9 +445,13 @@ def test_endpoint_with_port_and_base_path(http, run_module):
 @pytest.mark.parametrize('tls, verify', [
     (dict(), '/etc/ssl/machine-bundle.pem'),
     (dict(validate_certs=False), False),
-    (dict(ca_path='/etc/pki/roma-ca.pem'), '/etc/pki/roma-ca.pem'),
+    (dict(ca_path='{tmp}/roma-ca.pem'), '{tmp}/roma-ca.pem'),
 ])
-def test_tls_options_reach_the_wire(http, run_module, monkeypatch, tls, verify):
+def test_tls_options_reach_the_wire(http, run_module, monkeypatch, tmp_path, tls, verify):
+    # ca_path must exist (it is checked before any request): the placeholder {tmp} is a directory of this test
+    tls = dict((key, value.format(tmp=tmp_path) if isinstance(value, str) else value) for key, value in tls.items())
+    verify = verify.format(tmp=tmp_path) if isinstance(verify, str) else verify
+    (tmp_path / 'roma-ca.pem').write_text('-----BEGIN CERTIFICATE-----\n')
     monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/ssl/machine-bundle.pem')
     http.expect(list_tasks(NAME, [RUNNING]))
     run_module(dict(name=NAME, state='started', timeout=4.5, **tls))
@@ -488,6 +504,34 @@ def test_secrets_never_appear_in_the_output(http, run_module, connection, secret
     for secret in secrets:
         assert secret not in output
     assert MASK not in output, 'the module tried to return a secret (it was masked): %s' % output
+
+
+def echo_of(request):
+    """What a debugging proxy answers: the request it got, headers and body, in its error."""
+    return {'error_code': 'PROXY.ECHO', 'error_msg': 'you sent %s' % json.dumps({'headers': dict(request.headers),
+                                                                                 'body': request.body.decode('utf-8')})}
+
+
+@pytest.mark.parametrize('connection, secrets', SECRET_CONNECTIONS)
+@pytest.mark.parametrize('answer', ['json', 'html'])
+def test_secrets_echoed_by_a_proxy_never_appear_in_the_output(http, run_module, monkeypatch, connection, secrets, answer):
+    """The IAM token of a password login is no option Ansible knows to mask: the module masks it itself."""
+    http.expect(script(connection, [list_tasks(NAME, []).reply(502, json={})]))
+    original = http.__call__
+
+    def echoing(session, method, url, **kwargs):
+        response = original(session, method, url, **kwargs)
+        if response.status_code == 502:
+            document = echo_of(http.requests[-1])
+            response._content = (json.dumps(document) if answer == 'json' else '<html><pre>%s</pre></html>' % document['error_msg']).encode()
+            response.headers['Content-Type'] = 'application/json' if answer == 'json' else 'text/html'
+        return response
+
+    monkeypatch.setattr(requests.Session, 'request', echoing)
+    result = run_module(dict(PRESENT, retries=0), connection=connection)
+    assert result['failed'] and result['status'] == 502 and 'you sent' in result['msg']
+    for secret in secrets:
+        assert secret[:12] not in run_module.output
 
 
 def test_a_rejected_update_of_a_running_task_starts_it_again(http, run_module):
