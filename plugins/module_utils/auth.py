@@ -12,12 +12,10 @@ gateway says its token expired), so a play that passes a token through
 
 from __future__ import annotations
 
-import email.utils
 import re
-import time
-from datetime import timezone
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError, register_secret
+from ansible_collections.hwcloud.roma.plugins.module_utils.http_dates import seconds_from_now
 from ansible_collections.hwcloud.roma.plugins.module_utils.signer import sign_request
 
 CREDENTIAL_SOURCES = (
@@ -32,17 +30,7 @@ _REQUEST_TIME_WORDS = re.compile(r'x-sdk-date|request time|time ?skew|clock|time
 
 def clock_offset(server_date, now=None):
     """Seconds the server's clock (its ``Date`` header) is ahead of this machine's; None when unknown."""
-    if not server_date:
-        return None
-    try:
-        moment = email.utils.parsedate_to_datetime(server_date)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp() - (time.time() if now is None else now)
+    return seconds_from_now(server_date, now)
 
 
 def _duration(seconds):

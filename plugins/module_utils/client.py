@@ -12,7 +12,6 @@ Modules and the resource layer above it never see ``requests``.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import random
 import re
@@ -28,6 +27,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     api_error_from_response,
     safe_snippet,
 )
+from ansible_collections.hwcloud.roma.plugins.module_utils.http_dates import seconds_from_now
 from ansible_collections.hwcloud.roma.plugins.module_utils.signer import canonical_query_string
 from ansible_collections.hwcloud.roma.plugins.module_utils.version import COLLECTION_VERSION
 
@@ -78,13 +78,8 @@ def parse_retry_after(value, now=None):
     value = value.strip()
     if re.match(r'^\d+(\.\d+)?$', value):
         return float(value)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None:
-        return None
-    return max(0.0, moment.timestamp() - (now if now is not None else time.time()))
+    seconds = seconds_from_now(value, now)
+    return None if seconds is None else max(0.0, seconds)
 
 
 def _root_cause(exc):
