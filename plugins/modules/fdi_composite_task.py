@@ -47,9 +47,9 @@ options:
       - V(REALTIME) synchronises changes continuously; V(TIMING) runs on a schedule.
         ROMA Connect currently supports only V(REALTIME) for composite tasks.
       - Cannot be changed after creation.
+      - When not set, a new task is created as V(REALTIME) and the type of an existing task is not compared.
     type: str
     choices: [REALTIME, TIMING]
-    default: REALTIME
   description:
     description:
       - Task description, up to 1024 characters. V("") clears it.
@@ -255,6 +255,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 
+DEFAULT_TASK_TYPE = 'REALTIME'  # what a new task is when task_type is not set (composite tasks are real-time)
 # Fields the list API does not return: reading them costs one show request.
 DETAIL_ONLY_FIELDS = ('description', 'operation_types')
 
@@ -276,7 +277,8 @@ def create_body(params, wanted):
     body = {'task_name': wanted['task_name']}
     if params['task_id']:
         body['task_id'] = params['task_id']
-    for field in ('task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id'):
+    body['task_type'] = wanted['task_type'] or DEFAULT_TASK_TYPE
+    for field in ('description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id'):
         if wanted[field] not in (None, ''):
             body[field] = wanted[field]
     return body
@@ -324,7 +326,8 @@ class CompositeTaskState:
             return self.remove(current)
         if current is None:
             return self.create()
-        return self.converge(current)
+        # A task found by task_id was read with the show API, which has every field.
+        return self.converge(current, detailed=needs_detail or bool(self.params['task_id']))
 
     def result(self, changed, before, after):
         result = {'changed': changed, 'task': after or {}}
@@ -356,16 +359,16 @@ class CompositeTaskState:
             task['status'] = 'running'
         return self.result(True, None, task)
 
-    def converge(self, current):
+    def converge(self, current, detailed):
         changes, conflicts = compare_task(self.wanted, current)
         if conflicts:
             raise RomaError(describe_conflicts(current, conflicts), task=current,
                             conflicts={field: {'current': old, 'wanted': new} for field, (old, new) in conflicts.items()})
-        if changes and current.get('operation_types') is None:
+        if changes and not detailed:
             # Found through the list API only: the update body needs the current details.
-            current = self.api.add_detail(current)
+            brief, current = current, self.api.add_detail(current)
             if current is None:
-                raise RomaError('Task %s was deleted by someone else while this task was updating it.' % self.params['name'])
+                raise RomaError('Task %s was deleted by someone else while this task was updating it.' % brief['task_name'])
             changes = compare_task(self.wanted, current)[0]
         running = current.get('status') == 'running'
         should_run = {'started': True, 'stopped': False}.get(self.params['state'], running)
@@ -377,18 +380,19 @@ class CompositeTaskState:
         after = dict(current, **{field: new for field, (_current, new) in changes.items()})
         if should_run != running:
             after['status'] = 'running' if should_run else 'stopped'
+            after.pop('execute_status', None)  # read before the start/stop: no longer true
         return self.result(bool(changes) or should_run != running, current, after)
 
     def update(self, current, running, should_run):
-        """PUT the changes.  ROMA Connect refuses to modify a running task: stop it first, start it again after,
-        and also when the update fails, so that a rejected change does not leave a sync job stopped."""
+        """PUT the changes.  ROMA Connect refuses to modify a running task: stop it first and start it again after
+        (unless it should stop), also when the update fails, so that a rejected change does not leave a sync job stopped."""
         body = update_body(current, self.wanted, self.params['repulling_snapshot'])
         if running:
             self.api.set_running(current, False)
         try:
             self.api.update_task(current['task_id'], body)
         except RomaError:
-            if running:
+            if running and should_run:
                 self.api.set_running(current, True)
             raise
         if should_run:
@@ -406,7 +410,7 @@ def main():
             instance_id=dict(type='str', required=True),
             name=dict(type='str', aliases=['task_name']),
             task_id=dict(type='str'),
-            task_type=dict(type='str', choices=['REALTIME', 'TIMING'], default='REALTIME'),
+            task_type=dict(type='str', choices=['REALTIME', 'TIMING']),
             description=dict(type='str'),
             tag=dict(type='str', aliases=['task_tag']),
             operation_types=dict(type='list', elements='str', choices=['INSERT', 'UPDATE', 'DELETE']),

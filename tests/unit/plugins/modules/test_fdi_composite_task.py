@@ -69,6 +69,13 @@ def brief(task, **fields):
     return dict(module_view(task), description=None, operation_types=None, **fields)
 
 
+def switched(view, status):
+    """``view`` after a start or stop: the new status, and no execute_status (it was read before the switch)."""
+    view = dict(view, status=status)
+    view.pop('execute_status', None)
+    return view
+
+
 def full_body(**fields):
     body = dict(task_name=NAME, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync', operation_types=OPS,
                 source_app_id='app-source', target_app_id='app-target')
@@ -164,11 +171,11 @@ SCENARIOS = {
     'update-running-and-stop': Scenario(
         dict(PRESENT, tag='ops-team', state='stopped'),
         [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), update(TASK_ID, put_body(task_tag='ops-team'))],
-        True, dict(module_view(server_task(running=True, task_tag='ops-team')), status='stopped')),
+        True, switched(module_view(server_task(running=True, task_tag='ops-team')), 'stopped')),
     'update-tag-and-start-reads-detail-for-the-body': Scenario(
         dict(name=NAME, tag='ops-team', state='started'),
         [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(task_tag='ops-team')), batch('start', TASK_ID)],
-        True, dict(module_view(server_task(task_tag='ops-team')), status='running')),
+        True, switched(module_view(server_task(task_tag='ops-team')), 'running')),
     # state absent
     'absent-deletes': Scenario(dict(name=NAME, state='absent'), [list_tasks(NAME, [STOPPED]), delete(TASK_ID)], True, {}),
     'absent-stops-then-deletes': Scenario(
@@ -180,12 +187,12 @@ SCENARIOS = {
     'already-absent-by-task-id': Scenario(dict(task_id=TASK_ID, state='absent'), [show_missing(TASK_ID)], False, {}),
     # started / stopped
     'start': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [STOPPED]), batch('start', TASK_ID)], True,
-                      brief(STOPPED, status='running')),
+                      switched(brief(STOPPED), 'running')),
     'start-by-task-id': Scenario(dict(task_id=TASK_ID, state='started'), [show(STOPPED), batch('start', TASK_ID)], True,
                                  dict(module_view(STOPPED, listed=False), status='running')),
     'already-started': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [RUNNING])], False, brief(RUNNING)),
     'stop': Scenario(dict(PRESENT, state='stopped'), [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID)], True,
-                     dict(module_view(RUNNING), status='stopped')),
+                     switched(module_view(RUNNING), 'stopped')),
     'already-stopped': Scenario(dict(task_id=TASK_ID, state='stopped'), [show(STOPPED)], False, module_view(STOPPED, listed=False)),
 }
 
@@ -557,3 +564,29 @@ def show_document_without_detail(task):
     document = show_document(task)
     document['task_detail'] = '{}'
     return document
+
+
+def test_a_rejected_update_under_state_stopped_leaves_the_task_stopped(http, run_module):
+    rejected = Call('PUT', api_url('multi-tasks', TASK_ID), json=put_body(task_tag='ops-team')).reply(
+        400, json=fdi_error('FDI.3033', 'Invalid parameter [task_tag].'))
+    http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), rejected)
+    result = run_module(dict(PRESENT, tag='ops-team', state='stopped'))
+    assert result['failed'] and result['error_code'] == 'FDI.3033'
+
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+def test_task_type_left_out_is_not_compared(http, run_module, check_mode):
+    """Unset means "don't care": an existing TIMING task is not a conflict when task_type is not given."""
+    timing = server_task(task_type='TIMING')
+    http.expect(list_tasks(NAME, [timing]), show(timing))
+    result = run_module(PRESENT, check_mode=check_mode)
+    assert result['changed'] is False and result['task']['task_type'] == 'TIMING'
+
+
+def test_a_task_found_by_task_id_is_read_once(http, run_module):
+    """The show request that found the task has all it has: no second show before deciding the update."""
+    undocumented = show(STOPPED)
+    undocumented.reply(200, json=show_document_without_detail(STOPPED))
+    http.expect(undocumented)
+    result = run_module(dict(task_id=TASK_ID, tag='ops-team', state='started'))
+    assert result['failed'] and 'did not report the operation types' in result['msg']
