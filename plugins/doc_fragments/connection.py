@@ -97,8 +97,9 @@ options:
     description:
       - How many times a request is re-sent after a transient failure (connection error, timeout, HTTP 429, 500,
         502, 503 or 504), with exponential backoff and jitter, honouring C(Retry-After).
-      - GET, PUT and DELETE are retried. A create is never re-sent blindly; the task is looked up first so
-        that a retry cannot create a duplicate.
+      - GET, PUT and DELETE are retried, and so are the IAM login, start/stop requests (repeating them is
+        harmless) and any request the gateway throttled with HTTP 429 (nothing processed it).
+        A create is never re-sent blindly; the task is looked up first so that a retry cannot create a duplicate.
       - Between 0 and 10.
     type: int
     default: 3

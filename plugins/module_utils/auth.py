@@ -28,11 +28,6 @@ SIGNATURE_WINDOW_SECONDS = 15 * 60  # the gateway rejects an AK/SK signature who
 _REQUEST_TIME_WORDS = re.compile(r'x-sdk-date|request time|time ?skew|clock|timestamp|request (?:has )?expired', re.IGNORECASE)
 
 
-def clock_offset(server_date, now=None):
-    """Seconds the server's clock (its ``Date`` header) is ahead of this machine's; None when unknown."""
-    return seconds_from_now(server_date, now)
-
-
 def _duration(seconds):
     minutes = int(round(seconds / 60.0))
     if minutes < 120:
@@ -42,7 +37,7 @@ def _duration(seconds):
 
 def clock_skew_hint(error_msg, server_date=None, now=None):
     """Explain a rejected AK/SK signature as clock skew, when the gateway's message or its Date header say so; else None."""
-    offset = clock_offset(server_date, now)
+    offset = seconds_from_now(server_date, now)  # how far the gateway's clock is ahead of this machine's
     skewed = offset is not None and abs(offset) > SIGNATURE_WINDOW_SECONDS
     if not skewed and not (error_msg and _REQUEST_TIME_WORDS.search(error_msg)):
         return None
@@ -163,7 +158,7 @@ class PasswordAuth:
         if self.token and not force:
             return
         headers, document = client.iam_login(self.request_body(), self.description)
-        token = next((value for name, value in headers.items() if name.lower() == 'x-subject-token'), None)  # any case, as HTTP allows
+        token = headers.get('X-Subject-Token')  # the client's response headers ignore case, as HTTP does
         details = document.get('token') if isinstance(document, dict) else None
         if not token or not isinstance(details, dict):
             raise RomaResponseError('IAM answered the password login without a token (no X-Subject-Token header or no '

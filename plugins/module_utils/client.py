@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import iam_error_hint
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
+    RomaRedirectError,
     RomaResponseError,
     RomaTransportError,
     api_error_from_response,
@@ -128,7 +129,7 @@ def tls_advice(description, verify):
 
 
 class Response:
-    """The parts of an HTTP response the client needs, decoupled from ``requests``."""
+    """The parts of an HTTP response the client needs, decoupled from ``requests``; ``headers`` ignore case."""
 
     def __init__(self, status, headers, content):
         self.status = status
@@ -136,10 +137,7 @@ class Response:
         self.content = content
 
     def header(self, name):
-        for key, value in self.headers.items():
-            if key.lower() == name.lower():
-                return value
-        return None
+        return self.headers.get(name)
 
 
 class RomaClient:
@@ -190,36 +188,25 @@ class RomaClient:
         if expect_body is None:
             expect_body = method != 'DELETE'
         self.auth.authenticate(self)
-        reauthenticated = False
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self._send(self.endpoint, method, path, query, body, sign=True)
-            except RomaTransportError as error:
-                if idempotent and error.retryable and attempt <= self.retries:
-                    self.retry_policy.wait(attempt)
-                    continue
-                raise error.with_attempts(attempt)
-            if 300 <= response.status < 400:
-                raise RomaResponseError('ROMA Connect redirected %s %s (status %s) to %s: set endpoint to the URL of the API itself.'
-                                        % (method, self._display_path(path), response.status, response.header('Location') or 'an unnamed location'),
-                                        status=response.status, method=method, path=self._display_path(path))
-            if response.status < 400:
-                return self._decode(response, method, self._display_path(path), expect_body)
-            error = api_error_from_response(response.status, response.headers, response.content, method, self._display_path(path))
-            if response.status == 401 and self.auth.can_reauthenticate and not reauthenticated:
-                reauthenticated = True
-                self.auth.authenticate(self, force=True)
-                continue
-            if (idempotent or response.status == 429) and response.status in RetryPolicy.RETRYABLE_STATUSES and attempt <= self.retries:
-                self.retry_policy.wait(attempt, parse_retry_after(response.header('Retry-After')))
-                continue
-            if response.status in (401, 403):
-                hint = self.auth.explain_rejection(response.status, error.error_msg, response.header('Date'))
-                if hint:
-                    error = error.with_hint(hint)
-            raise error.with_attempts(attempt)
+        response, attempts = self._exchange(self.endpoint, method, path, query, body, True, idempotent)
+        if response.status == 401 and self.auth.can_reauthenticate:
+            # The token expired (or was revoked): log in again once, then repeat the request, which the gateway refused.
+            self.auth.authenticate(self, force=True)
+            response, more_attempts = self._exchange(self.endpoint, method, path, query, body, True, idempotent)
+            attempts += more_attempts
+        where = self._display_path(path)
+        if 300 <= response.status < 400:
+            raise RomaRedirectError('ROMA Connect redirected %s %s (status %s) to %s: set endpoint to the URL of the API itself.'
+                                    % (method, where, response.status, response.header('Location') or 'an unnamed location'),
+                                    status=response.status, method=method, path=where)
+        if response.status < 400:
+            return self._decode(response, method, where, expect_body)
+        error = api_error_from_response(response.status, response.headers, response.content, method, where)
+        if response.status in (401, 403):
+            hint = self.auth.explain_rejection(response.status, error.error_msg, response.header('Date'))
+            if hint:
+                error = error.with_hint(hint)
+        raise error.with_attempts(attempts)
 
     def paginate(self, path, query=None, page_size=LIST_PAGE_SIZE):
         """Yield every entity of a ``{total, size, entities}`` list, page by page (offset/limit)."""
@@ -247,25 +234,12 @@ class RomaClient:
         if not self.iam_endpoint:
             raise RomaResponseError('Password login needs iam_endpoint or region.')
         path = '/v3/auth/tokens'
-        query = {'nocatalog': 'true'}
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self._send(self.iam_endpoint, 'POST', path, query, body, sign=False)
-            except RomaTransportError as error:
-                if error.retryable and attempt <= self.retries:
-                    self.retry_policy.wait(attempt)
-                    continue
-                raise error.with_attempts(attempt)
-            if response.status < 400:
-                return response.headers, self._decode(response, 'POST', path, expect_body=True, service='IAM')
-            if response.status in RetryPolicy.RETRYABLE_STATUSES and attempt <= self.retries:
-                self.retry_policy.wait(attempt, parse_retry_after(response.header('Retry-After')))
-                continue
-            error = api_error_from_response(response.status, response.headers, response.content, 'POST', path, service='IAM')
-            hint = iam_error_hint(error, description)
-            raise (error.with_hint(hint) if hint else error).with_attempts(attempt)
+        response, attempts = self._exchange(self.iam_endpoint, 'POST', path, {'nocatalog': 'true'}, body, False, True)
+        if response.status < 400:
+            return response.headers, self._decode(response, 'POST', path, expect_body=True, service='IAM')
+        error = api_error_from_response(response.status, response.headers, response.content, 'POST', path, service='IAM')
+        hint = iam_error_hint(error, description)
+        raise (error.with_hint(hint) if hint else error).with_attempts(attempts)
 
     def host_header(self):
         """The Host value AK/SK signing covers: the endpoint's host[:port] exactly as in the URL."""
@@ -279,6 +253,28 @@ class RomaClient:
     def _display_path(self, path):
         return self.base_path() + path
 
+    def _exchange(self, base_url, method, path, query, body, sign, idempotent):
+        """Send until the answer is not a transient failure, or the retries are used up; return (response, attempts).
+
+        Only repeatable requests are re-sent; a 429 is re-sent whatever the method,
+        because the gateway throttled it before anything processed it.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._send(base_url, method, path, query, body, sign)
+            except RomaTransportError as error:
+                if idempotent and error.retryable and attempt <= self.retries:
+                    self.retry_policy.wait(attempt)
+                    continue
+                raise error.with_attempts(attempt)
+            transient = response.status in RetryPolicy.RETRYABLE_STATUSES and (idempotent or response.status == 429)
+            if transient and attempt <= self.retries:
+                self.retry_policy.wait(attempt, parse_retry_after(response.header('Retry-After')))
+                continue
+            return response, attempt
+
     def _send(self, base_url, method, path, query, body, sign):
         """One HTTP exchange; transport failures become RomaTransportError, statuses are returned as they are."""
         body_bytes = json.dumps(body, separators=(',', ':')).encode('utf-8') if body is not None else b''
@@ -291,7 +287,7 @@ class RomaClient:
         try:
             raw = self.session.request(method, url, data=body_bytes or None, headers=headers, timeout=self.timeout, verify=self.verify,
                                        allow_redirects=False)
-            return Response(raw.status_code, dict(raw.headers), raw.content)
+            return Response(raw.status_code, requests.structures.CaseInsensitiveDict(raw.headers), raw.content)
         except requests.exceptions.SSLError as exc:
             description = _describe(exc)
             advice = tls_advice(description, self.verify)

@@ -147,6 +147,12 @@ class RomaResponseError(RomaError):
     may_have_been_processed = True
 
 
+class RomaRedirectError(RomaResponseError):
+    """A 3xx answer: the endpoint points at something other than the API, which acted on nothing."""
+
+    may_have_been_processed = False
+
+
 def safe_snippet(body, limit=SNIPPET_LENGTH):
     """Return a short single-line excerpt of a response body that is safe to show.
 

@@ -28,10 +28,8 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
 OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
 TASK_TYPES = ('REALTIME', 'TIMING')
 MUTABLE_FIELDS = ('description', 'task_tag', 'operation_types')
-IMMUTABLE_FIELDS = ('task_name', 'task_type', 'source_app_id', 'target_app_id')
 COMPARABLE_FIELDS = ('task_name', 'task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id')
 TASK_FIELDS = ('task_id',) + COMPARABLE_FIELDS + ('status',)
-BATCH_LIMIT = 10
 
 # option name -> (pattern, human rule).  The option names are what users write, so errors name them.
 RULES = {

@@ -234,7 +234,8 @@ invalid_options:
   returned: when the task options are invalid; nothing was sent
   type: list
   elements: str
-  sample: ['tag must be 4-64 letters, digits, "-" or "_"; got "x"']
+  sample:
+    - "tag must be 4-64 characters: letters, digits, \"-\" and \"_\"; got 'x'"
 conflicts:
   description:
     - The fields that cannot be changed in place, each with the task's C(current) and the C(wanted) value.

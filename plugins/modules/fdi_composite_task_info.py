@@ -36,7 +36,8 @@ options:
     aliases: [task_name]
   name_contains:
     description:
-      - Return the tasks whose name contains this text (case-sensitive).
+      - Return the tasks whose name contains this text (case-sensitive), 1 to 64 characters.
+      - Sent to the list API as its name filter and checked again on each task returned.
     type: str
   status:
     description:
@@ -182,7 +183,8 @@ invalid_options:
   returned: when the task options are invalid; nothing was sent
   type: list
   elements: str
-  sample: ['tag must be 4-64 letters, digits, "-" or "_"; got "x"']
+  sample:
+    - "tag must be 4-64 characters: letters, digits, \"-\" and \"_\"; got 'x'"
 '''
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError
@@ -196,8 +198,8 @@ EXACT_FILTERS = ('task_id', 'task_name', 'status', 'task_tag', 'source_app_id', 
 def read_tasks(module):
     params = module.params
     validate_task_options(params)
-    if params['name_contains'] is not None and not 1 <= len(params['name_contains']) <= 100:
-        raise RomaInputError('name_contains must be 1-100 characters; got %d' % len(params['name_contains']))
+    if params['name_contains'] is not None and not 1 <= len(params['name_contains']) <= 64:
+        raise RomaInputError('name_contains must be 1-64 characters (the list API\'s name filter); got %d' % len(params['name_contains']))
     api = FdiTaskApi(module.client, params['instance_id'])
     exact = {
         'task_id': params['task_id'], 'task_name': params['name'], 'status': params['status'],
@@ -210,9 +212,10 @@ def read_tasks(module):
         candidates = api.iter_tasks(
             name=params['name'] or params['name_contains'], status=STATUS_QUERY.get(params['status']),
             task_tag=params['tag'], source_app_id=params['source_app_id'], target_app_id=params['target_app_id'])
-    # The API's filters are not all exact (name is a substring match), so every filter is applied here too.
+    # The API's filters are not all exact (its name match's case rules are undocumented), so every filter is applied here too.
     matching = [task for task in candidates
-                if all(exact[field] is None or task.get(field) == exact[field] for field in EXACT_FILTERS)]
+                if all(exact[field] is None or task.get(field) == exact[field] for field in EXACT_FILTERS)
+                and (params['name_contains'] is None or params['name_contains'] in (task.get('task_name') or ''))]
     if params['details'] and not params['task_id']:
         matching = [task for task in (api.add_detail(brief) for brief in matching) if task is not None]
     return {'changed': False, 'tasks': matching}

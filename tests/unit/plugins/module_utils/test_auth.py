@@ -14,7 +14,7 @@ import pytest
 import requests
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.auth import AkSkAuth, PasswordAuth, TokenAuth, clock_offset, select_auth
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth import AkSkAuth, PasswordAuth, TokenAuth, select_auth
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule, connection_argument_spec
@@ -349,11 +349,6 @@ class TestClockSkew:
                                 email.utils.formatdate(time.time() + 600, usegmt=True))
         assert 'The gateway rejected the AK/SK signature: check that access_key and secret_key belong together' in message
         assert "not necessarily the keys" not in message
-
-    @pytest.mark.parametrize('date, offset', [(None, None), ('', None), ('garbage', None), ('Thu, 01 Jan 1970 01:00:00 GMT', 3600.0),
-                                              ('Thu, 01 Jan 1970 01:00:00', 3600.0)])
-    def test_clock_offset(self, date, offset):
-        assert clock_offset(date, now=0) == offset
 
     def test_token_auth_never_blames_the_clock(self, http):
         expired = fdi_error('APIG.0301', 'Incorrect IAM authentication information: token expires, expires_at: x')

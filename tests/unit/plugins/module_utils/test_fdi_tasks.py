@@ -392,6 +392,13 @@ class TestCreate:
         with pytest.raises(RomaError, match=r'Connection refused.*gave up after 3 attempts'):
             api(retries=2).create_task(BODY)
 
+    def test_a_redirected_create_is_neither_looked_up_nor_resent(self, http, sleeps):
+        """A 3xx means the endpoint is not the API: nothing was created, and repeating it cannot help."""
+        http.expect(Call('POST', api_url('multi-tasks'), json=BODY).reply(302, body=b'', headers={'Location': 'https://login.example/'}))
+        with pytest.raises(RomaResponseError, match='redirected POST'):
+            api().create_task(BODY)
+        assert not sleeps
+
     def test_answer_without_task_id_is_resolved_by_name(self, http):
         http.expect(Call('POST', api_url('multi-tasks'), json=BODY).reply(200, json={'task_id': ''}), list_tasks(NAME, [named(NAME, 8)]))
         assert api().create_task(BODY) == 'id-0008'

@@ -54,6 +54,13 @@ def test_every_filter_is_sent_and_applied_again(http, run_module):
     assert result['tasks'] == [module_view(RUNNING)]
 
 
+def test_name_contains_is_case_sensitive_whatever_the_server_matches(http, run_module):
+    shouting = server_task(task_id='loud-1', task_name=NAME.upper() + '-x')
+    http.expect(list_tasks(NAME, [shouting, STOPPED]))
+    result = run_module(dict(name_contains=NAME, details=False))
+    assert result['tasks'] == [brief(STOPPED)]
+
+
 @pytest.mark.parametrize('found', [True, False])
 def test_by_task_id_is_one_show(http, run_module, found):
     http.expect(show(STOPPED) if found else show_missing(TASK_ID))
@@ -68,7 +75,7 @@ def test_a_task_deleted_between_list_and_show_is_left_out(http, run_module):
 
 @pytest.mark.parametrize('args, message', [
     (dict(name=NAME, name_contains='orders'), 'parameters are mutually exclusive: name|name_contains'),
-    (dict(name_contains='o' * 101), 'name_contains must be 1-100 characters; got 101'),
+    (dict(name_contains='o' * 65), "name_contains must be 1-64 characters (the list API's name filter); got 65"),
     (dict(name='no'), 'name must be 3-100 characters'),
     (dict(status='paused'), 'value of status must be one of: running, stopped'),
 ])

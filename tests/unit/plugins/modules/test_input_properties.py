@@ -345,6 +345,8 @@ VALID = {
 @PURE
 @given(option=st.sampled_from(sorted(VALID)), data=st.data())
 def test_the_valid_strategies_follow_the_rules(option, data):
+    """Guards the tests below, not the plugins: "every valid value is accepted" only means something if the
+    generated values really are valid by the documented rules."""
     value = data.draw(VALID[option])
     assert (spec_app_id if option == 'app_id' else SPECS[option])(value)
 
