@@ -26,20 +26,21 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
 )
 
 OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
-TASK_TYPES = ('REALTIME', 'TIMING')
 MUTABLE_FIELDS = ('description', 'task_tag', 'operation_types')
 COMPARABLE_FIELDS = ('task_name', 'task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id')
 TASK_FIELDS = ('task_id',) + COMPARABLE_FIELDS + ('status',)
 
 # option name -> (pattern, human rule).  The option names are what users write, so errors name them.
+_PATH_ID_RULE = (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 characters: letters, digits, "-" and "_", starting with a letter or digit')
+_APP_ID_RULE = (re.compile(r'^[A-Za-z0-9._-]{1,64}$'), '1-64 characters: letters, digits, ".", "_" and "-"')
 RULES = {
-    'instance_id': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 characters: letters, digits, "-" and "_", starting with a letter or digit'),
-    'project_id': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 characters: letters, digits, "-" and "_", starting with a letter or digit'),
+    'instance_id': _PATH_ID_RULE,
+    'project_id': _PATH_ID_RULE,
     'task_id': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{2,49}$'), '3-50 characters: letters, digits, ".", "_" and "-", starting with a letter or digit'),
     'name': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{2,99}$'), '3-100 characters: letters, digits, ".", "_" and "-", starting with a letter or digit'),
     'tag': (re.compile(r'^[A-Za-z0-9_-]{4,64}$'), '4-64 characters: letters, digits, "-" and "_"'),
-    'source_app_id': (re.compile(r'^[A-Za-z0-9._-]{1,64}$'), '1-64 characters: letters, digits, ".", "_" and "-"'),
-    'target_app_id': (re.compile(r'^[A-Za-z0-9._-]{1,64}$'), '1-64 characters: letters, digits, ".", "_" and "-"'),
+    'source_app_id': _APP_ID_RULE,
+    'target_app_id': _APP_ID_RULE,
 }
 DESCRIPTION_MAX_LENGTH = 1024
 
@@ -49,11 +50,11 @@ def _show(value, limit=60):
     return text if len(text) <= limit else text[:limit - 4] + '...' + text[-1]
 
 
-def check_option(option, value, rule=None):
+def check_option(option, value):
     """Return an error message for ``value`` of ``option`` under its rule, or None when it is fine (or unset)."""
     if value is None:
         return None
-    pattern, description = RULES[rule or option]
+    pattern, description = RULES[option]
     if not isinstance(value, str) or not pattern.fullmatch(value):  # fullmatch: "$" alone would accept a trailing newline
         return '%s must be %s; got %s' % (option, description, _show(value))
     return None
