@@ -24,6 +24,8 @@ def parse_args(argv):
     parser.add_argument('--accounts', help='JSON accounts file replacing the built-in demo account (format: tests/simulator/README.md)')
     parser.add_argument('--token-lifetime', type=float, default=86400, help='IAM token lifetime in seconds (default: %(default)s)')
     parser.add_argument('--url-file', help='also write the URL to this file (atomically) once the server accepts connections')
+    parser.add_argument('--not-found', choices=('FDI.3021', 'FDI.3081'), default='FDI.3021',
+                        help='how an unknown task or mapping is answered: 400 FDI.3021 or 404 FDI.3081 (default: %(default)s)')
     parser.add_argument('--log-requests', action='store_true', help='print an access-log line per request to stderr')
     args = parser.parse_args(argv)
     if args.https and not args.cert_dir:
@@ -44,7 +46,7 @@ def write_atomically(path, text):
 def build_server(args):
     """The listening server for the parsed options (TLS material generated first with ``--https``)."""
     accounts = Accounts.from_file(args.accounts) if args.accounts else Accounts.default()
-    simulator = Simulator(accounts, token_lifetime=args.token_lifetime, state_file=args.state_file)
+    simulator = Simulator(accounts, token_lifetime=args.token_lifetime, state_file=args.state_file, not_found=args.not_found)
     ssl_context = None
     if args.https:
         from .certs import generate_certificates  # cryptography is needed only here

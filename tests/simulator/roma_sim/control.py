@@ -16,7 +16,8 @@ FAULT_ACTIONS = ('respond', 'reset', 'timeout', 'process_then_drop', 'process_th
 PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate')
 FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length', 'echo_request')
 MATCH_KEYS = ('method', 'route', 'path_contains')
-CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit')
+CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found')
+NOT_FOUND_FORMS = ('FDI.3021', 'FDI.3081')
 DEFAULT_TIMEOUT_DELAY = 30.0
 LOG_LIMIT = 100000  # oldest entries are dropped beyond this; seq keeps counting
 
@@ -148,6 +149,8 @@ def _config_update(body):
         raise ControlError('known_instances must be a list of instance IDs or null')
     if 'max_limit' in body and (not isinstance(body['max_limit'], int) or body['max_limit'] < 1):
         raise ControlError('max_limit must be an integer >= 1')
+    if 'not_found' in body and body['not_found'] not in NOT_FOUND_FORMS:
+        raise ControlError('not_found must be one of %s' % ', '.join(NOT_FOUND_FORMS))
     return body
 
 

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .auth import AuthError, TokenRegistry, iam_time, same_secret, verify_signature
 from .control import PROCESSING_FAULTS, FaultQueue, RequestLog, fault_body, handle_control
-from .store import FdiError, TaskStore, invalid_parameters, show
+from .store import NOT_FOUND_CODE, FdiError, TaskStore, invalid_parameters, show
 
 JSON_TYPE = 'application/json;charset=UTF-8'
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -92,7 +92,7 @@ def json_body(body):
 class Simulator:
     """All simulator state (accounts, tokens, tasks, request log, faults, config) and the API semantics."""
 
-    def __init__(self, accounts, token_lifetime=86400, state_file=None):
+    def __init__(self, accounts, token_lifetime=86400, state_file=None, not_found='FDI.3021'):
         self.accounts = accounts
         self.default_project_id = next(iter(accounts.projects))
         self.store = TaskStore(state_file)
@@ -100,7 +100,8 @@ class Simulator:
         self.tokens = TokenRegistry()
         self.log = RequestLog()
         self.faults = FaultQueue()
-        self.startup_config = {'token_lifetime': token_lifetime, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999}
+        self.startup_config = {'token_lifetime': token_lifetime, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
+                               'not_found': not_found}
         self.config = dict(self.startup_config)
         self.stopping = threading.Event()  # set on shutdown: wakes handlers sleeping for a fault's delay
 
@@ -136,12 +137,23 @@ class Simulator:
             return Reply(400, {'error_code': 'FDI.3039', 'error_msg': 'The project ID is empty or does not match the project ID in the URL.'})
         known = self.config['known_instances']
         if not INSTANCE_ID_RE.fullmatch(instance_id) or (known is not None and instance_id not in known):
-            return Reply(404, {'error_code': 'ROMA.00110002', 'request_id': request_id,
+            return Reply(500, {'error_code': 'ROMA.00110002', 'request_id': request_id,
                                'error_msg': 'The instance does not exist. project_id: %s, instance_id: %s' % (project_id, instance_id)})
         try:
             return getattr(self, 'api_' + route)(params, request)
         except FdiError as error:
+            error = self.not_found_form(error)
             return Reply(error.status, {'error_code': error.code, 'error_msg': error.message})
+
+    def not_found_form(self, error):
+        """An unknown task or mapping in the configured form: 400 FDI.3021 (the default) or 404 FDI.3081.
+
+        The FDI error table documents 400 FDI.3021, the official OpenAPI definitions 404 FDI.3081;
+        the switch lets tests prove that a client treats both as "absent".
+        """
+        if error.code == NOT_FOUND_CODE and self.config['not_found'] == 'FDI.3081':
+            return FdiError('FDI.3081', 'The task does not exist.', status=404)
+        return error
 
     def authenticate(self, request, project_id):
         """X-Auth-Token first, then an SDK-HMAC-SHA256 Authorization header; AuthError otherwise."""
@@ -214,7 +226,11 @@ class Simulator:
         return Reply(204)
 
     def api_batch_tasks(self, params, request):
-        return Reply(200, self.store.batch(params['project_id'], params['instance_id'], json_body(request['body']), self.now_ms()))
+        result = self.store.batch(params['project_id'], params['instance_id'], json_body(request['body']), self.now_ms())
+        for entry in result['failure']:
+            error = self.not_found_form(FdiError(entry['error_code'], entry['error_msg']))
+            entry.update(error_code=error.code, error_msg=error.message)
+        return Reply(200, result)
 
     def api_stop_task(self, params, request):
         self.store.set_running(params['project_id'], params['instance_id'], params['task_id'], False, self.now_ms())

@@ -47,8 +47,12 @@ def invalid_parameters():
     return FdiError('FDI.3002', 'Invalid parameters.')
 
 
+NOT_FOUND_CODE = 'FDI.3021'
+
+
 def task_missing():
-    return FdiError('FDI.3021', 'One or more tasks do not exist.')
+    """An unknown task or mapping; the server turns it into 404 FDI.3081 when the ``not_found`` switch says so."""
+    return FdiError(NOT_FOUND_CODE, 'One or more tasks do not exist.')
 
 
 def task_running():

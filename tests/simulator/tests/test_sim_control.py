@@ -226,12 +226,13 @@ def test_reset_restores_start_up_state(client):
     client.control('POST', 'config', {'max_limit': 5, 'clock_offset_seconds': 99, 'known_instances': ['x']})
     assert client.control('POST', 'reset') == {'reset': True}
     assert client.control('GET', 'tasks') == {'tasks': []} and client.control('GET', 'faults') == {'faults': []}
-    assert client.control('GET', 'config') == {'token_lifetime': 86400, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999}
+    assert client.control('GET', 'config') == {'token_lifetime': 86400, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
+                                                      'not_found': 'FDI.3021'}
     assert client.requests_log() == []
 
 
 def test_config_validation_and_unknown_control_route(client):
-    for body in ({'token_lifetime': 0}, {'max_limit': 0}, {'known_instances': 'inst-1'}, {'speed': 'fast'}):
+    for body in ({'token_lifetime': 0}, {'max_limit': 0}, {'known_instances': 'inst-1'}, {'speed': 'fast'}, {'not_found': 'FDI.9999'}):
         assert client.request('POST', '/_sim/config', body).status == 400
     assert client.request('GET', '/_sim/nothing').status == 404
     assert client.request('POST', '/_sim/tokens', {'project_id': 'f' * 32}).status == 400
@@ -274,7 +275,7 @@ def test_command_line_url_file_accounts_and_token_lifetime(tmp_path):
                              'access_keys': [{'access': 'AKACME', 'secret': 'SKACME', 'user': 'robot'}]}]}
     accounts_file = tmp_path / 'accounts.json'
     accounts_file.write_text(json.dumps(accounts), encoding='utf-8')
-    simulator = SimulatorProcess('--accounts', str(accounts_file), '--token-lifetime', '600').start()
+    simulator = SimulatorProcess('--accounts', str(accounts_file), '--token-lifetime', '600', '--not-found', 'FDI.3081').start()
     try:
         assert simulator.first_line == 'ROMA simulator listening on %s' % simulator.url and simulator.url.startswith('http://127.0.0.1:')
         client = SimClient(simulator.url)
@@ -284,6 +285,8 @@ def test_command_line_url_file_accounts_and_token_lifetime(tmp_path):
         assert client.request('POST', '/v3/auth/tokens', password_body()).status == 401  # the demo account is replaced
         token = response.headers['X-Subject-Token']
         assert client.request('GET', api_path('tasks', project_id='p' * 32), headers={'X-Auth-Token': token}).status == 200
+        missing = client.request('GET', api_path('tasks', 'no-such-task', project_id='p' * 32), headers={'X-Auth-Token': token})
+        assert (missing.status, missing.json()['error_code']) == (404, 'FDI.3081')
         client.close()
     finally:
         assert simulator.stop() == 0

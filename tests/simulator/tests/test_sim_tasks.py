@@ -335,6 +335,37 @@ def test_run_and_terminate(client):
         assert (response.status, response.json()) == (400, NOT_FOUND)
 
 
+# -- not found: both documented forms, every task route ------------------------------------------------
+
+NOT_FOUND_3081 = {'error_code': 'FDI.3081', 'error_msg': 'The task does not exist.'}
+UNKNOWN_TASK_REQUESTS = [
+    ('GET', ('tasks', 'no-such-task'), None),
+    ('DELETE', ('tasks', 'no-such-task'), None),
+    ('PUT', ('multi-tasks', 'no-such-task'), {'operation_types': ['INSERT'], 'repulling_snapshot': False}),
+    ('POST', ('tasks', 'no-such-task', 'run'), None),
+    ('POST', ('tasks', 'no-such-task', 'terminate'), None),
+]
+
+
+@pytest.mark.parametrize('form,status,error', [('FDI.3021', 400, NOT_FOUND), ('FDI.3081', 404, NOT_FOUND_3081)])
+@pytest.mark.parametrize('method,parts,body', UNKNOWN_TASK_REQUESTS)
+def test_unknown_task_in_either_not_found_form(client, form, status, error, method, parts, body):
+    if form != 'FDI.3021':
+        client.control('POST', 'config', {'not_found': form})
+    response = client.request(method, api_path(*parts), body)
+    assert (response.status, response.json()) == (status, error)
+
+
+def test_batch_failure_entries_follow_the_not_found_form(client):
+    client.control('POST', 'config', {'not_found': 'FDI.3081'})
+    task_id = client.create('task-one')
+    response = batch(client, 'start', task_id, 'missing-id')
+    assert response.status == 200
+    assert response.json()['failure'] == [{'task_id': 'missing-id', 'task_name': '', 'error_code': 'FDI.3081', 'error_msg': 'The task does not exist.'}]
+    # other errors keep their form: the running task cannot be deleted
+    assert client.request('DELETE', api_path('tasks', task_id)).json() == RUNNING
+
+
 # -- gateway behaviour ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('method,path', [
@@ -353,13 +384,13 @@ def test_unknown_instance(client):
     client.control('POST', 'config', {'known_instances': ['inst-1']})
     assert listing(client)['total'] == 0
     response = client.request('GET', api_path('tasks', instance_id='inst-9'))
-    assert response.status == 404
+    assert response.status == 500  # as ROMA Connect answers it (a permanent condition despite the 5xx)
     assert response.json() == {'error_code': 'ROMA.00110002', 'request_id': response.request_id,
                                'error_msg': 'The instance does not exist. project_id: %s, instance_id: inst-9' % PROJECT_ID}
     client.control('POST', 'config', {'known_instances': None})
     assert client.request('GET', api_path('tasks', instance_id='inst-9')).status == 200
     assert client.request('GET', api_path('tasks', instance_id='bad.instance')).json()['error_code'] == 'ROMA.00110002'
-    assert client.request('GET', api_path('tasks', instance_id='i' * 65)).status == 404
+    assert client.request('GET', api_path('tasks', instance_id='i' * 65)).status == 500
 
 
 def test_every_response_has_a_request_id(client):
