@@ -1,0 +1,311 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The table mappings of a composite task: validation, one normalised shape, comparison, API calls.
+
+A mapping says which source table feeds which target table, column by column.  Its
+identity is the pair (source_table, target_table): one source table may feed
+several target tables, so the source table alone is not a key.  The API reports
+a mapping as ``MultiTaskMappingElement`` (``id``, ``mapping[]`` of column pairs);
+everything above this file sees only the dict built by :func:`normalize_mapping`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError, RomaResponseError, safe_snippet
+
+MAPPING_PAGE_SIZE = 1000  # the largest page the mapping list API returns
+NAME_MAX_LENGTH = 256  # tables, columns and types: the official definitions allow 1-256 (older prose said 64)
+COLUMN_DETAILS = ('source_type', 'source_length', 'target_type', 'target_length')
+# column option -> MappingInfo field of the API
+_COLUMN_API_FIELDS = (('source', 'source_column'), ('target', 'target_column'), ('source_type', 'source_column_type'),
+                      ('source_length', 'source_column_length'), ('target_type', 'target_column_type'),
+                      ('target_length', 'target_column_length'))
+
+
+def mapping_key(mapping):
+    """The identity of a mapping: (source table, target table)."""
+    return (mapping['source_table'], mapping['target_table'])
+
+
+def describe_key(key):
+    return '%s -> %s' % key
+
+
+def mapping_argument_spec():
+    """Suboptions of the ``mappings`` option, shared by every module that declares mappings."""
+    column = dict(
+        source=dict(type='str', required=True),
+        target=dict(type='str'),
+        source_type=dict(type='str'),
+        source_length=dict(type='raw'),
+        target_type=dict(type='str'),
+        target_length=dict(type='raw'),
+    )
+    return dict(
+        source_table=dict(type='str', required=True),
+        target_table=dict(type='str'),
+        columns=dict(type='list', elements='dict', options=column),
+    )
+
+
+def _check_name(problems, where, option, value):
+    if not isinstance(value, str) or not value.strip():
+        problems.append('%s: %s must be a non-empty string; got %r' % (where, option, value))
+    elif len(value) > NAME_MAX_LENGTH:
+        problems.append('%s: %s must be at most %d characters; got %d' % (where, option, NAME_MAX_LENGTH, len(value)))
+
+
+def _length_text(value):
+    """Column lengths are strings in the API; accept 20 as well as "20"."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+def normalize_wanted_mappings(options, option_name='mappings'):
+    """Validate the ``mappings`` option and return it normalised (defaults filled in), or None when unset.
+
+    Raises RomaInputError naming every invalid item, before any request is sent.
+    """
+    if options is None:
+        return None
+    problems = []
+    result, seen = [], {}
+    for index, item in enumerate(options):
+        where = '%s[%d]' % (option_name, index)
+        if not isinstance(item, dict):
+            problems.append('%s must be a dict with source_table; got %r' % (where, item))
+            continue
+        source_table = item.get('source_table')
+        target_table = item.get('target_table') if item.get('target_table') is not None else source_table
+        _check_name(problems, where, 'source_table', source_table)
+        _check_name(problems, where, 'target_table', target_table)
+        mapping = {'source_table': source_table, 'target_table': target_table, 'columns': None}
+        if isinstance(source_table, str) and isinstance(target_table, str):
+            key = mapping_key(mapping)
+            if key in seen:
+                problems.append('%s: the pair %s is already listed as %s[%d]; list each pair once'
+                                % (where, describe_key(key), option_name, seen[key]))
+            seen[key] = index
+        columns = item.get('columns')
+        if columns is not None:
+            mapping['columns'] = _normalize_columns(problems, where, columns)
+        result.append(mapping)
+    if problems:
+        raise RomaInputError('Invalid %s: %s.' % (option_name, '; '.join(problems)), invalid_options=problems)
+    return result
+
+
+def _normalize_columns(problems, where, columns):
+    if not columns:
+        problems.append('%s: columns must list at least one column, or be omitted to map same-named columns' % where)
+        return []
+    normalized, targets = [], {}
+    for position, column in enumerate(columns):
+        here = '%s.columns[%d]' % (where, position)
+        if not isinstance(column, dict):
+            problems.append('%s must be a dict with source; got %r' % (here, column))
+            continue
+        source = column.get('source')
+        target = column.get('target') if column.get('target') is not None else source
+        _check_name(problems, here, 'source', source)
+        _check_name(problems, here, 'target', target)
+        entry = {'source': source, 'target': target}
+        for detail in COLUMN_DETAILS:
+            value = _length_text(column.get(detail))
+            if value is None:
+                continue
+            if detail.endswith('_length') and not (isinstance(value, str) and value.strip() and len(value) <= NAME_MAX_LENGTH):
+                problems.append('%s: %s must be a length such as 20 or "10,2"; got %r' % (here, detail, column.get(detail)))
+                continue
+            _check_name(problems, here, detail, value)
+            entry[detail] = value
+        if isinstance(target, str):
+            if target in targets:
+                problems.append('%s: target column %r is already mapped by %s.columns[%d]; each target column takes one source'
+                                % (here, target, where, targets[target]))
+            targets[target] = position
+        normalized.append(entry)
+    return normalized
+
+
+def normalize_mapping(element):
+    """The collection's mapping dict from a ``MultiTaskMappingElement``."""
+    columns = []
+    for pair in element.get('mapping') or []:
+        if not isinstance(pair, dict):
+            continue
+        column = {}
+        for option, field in _COLUMN_API_FIELDS:
+            value = pair.get(field)
+            column[option] = None if value is None else str(value)
+        columns.append(column)
+    columns.sort(key=lambda column: (column['target'] or '', column['source'] or ''))
+    return {
+        'mapping_id': None if element.get('id') is None else str(element['id']),
+        'source_table': element.get('source_table'),
+        'target_table': element.get('target_table'),
+        'columns': columns,
+        'status': element.get('status'),
+    }
+
+
+def columns_differ(wanted, current):
+    """Whether the columns the user listed differ from the mapping's, keyed by target column.
+
+    Types and lengths count only where the user gave them; ``wanted`` None is "don't care".
+    """
+    if wanted is None:
+        return False
+    current_by_target = dict((column.get('target'), column) for column in current or [])
+    if set(current_by_target) != set(column['target'] for column in wanted):
+        return True
+    for column in wanted:
+        existing = current_by_target[column['target']]
+        if existing.get('source') != column['source']:
+            return True
+        if any(column[detail] != existing.get(detail) for detail in COLUMN_DETAILS if detail in column):
+            return True
+    return False
+
+
+def mapping_body(mapping, source_datasource_id, target_datasource_id, server_id=None):
+    """The create/modify body of one mapping.  Without ``columns``, ROMA Connect maps same-named columns."""
+    body = {'source_datasource_id': source_datasource_id, 'target_datasource_id': target_datasource_id}
+    if server_id:
+        body['ext_info'] = {'server_id': server_id}
+    body['source_table'] = mapping['source_table']
+    body['target_table'] = mapping['target_table']
+    if mapping.get('columns'):
+        body['mapping_columns'] = [
+            dict((field, column[option]) for option, field in _COLUMN_API_FIELDS if column.get(option) is not None)
+            for column in mapping['columns']]
+    return body
+
+
+def mapping_view(mapping):
+    """What diff mode and the return values show of a mapping (no server bookkeeping beyond the ID)."""
+    view = {'source_table': mapping['source_table'], 'target_table': mapping['target_table']}
+    if mapping.get('columns') is not None:
+        view['columns'] = [dict((key, value) for key, value in column.items() if value is not None)
+                           for column in sorted(mapping['columns'], key=lambda column: column['target'])]
+    for key in ('mapping_id', 'status'):
+        if mapping.get(key) is not None:
+            view[key] = mapping[key]
+    return view
+
+
+class MappingList:
+    """A task's mappings as read from the list API, with the task-level fields that the list repeats."""
+
+    def __init__(self, mappings, source_datasource_id=None, target_datasource_id=None, server_id=None):
+        self.mappings = mappings
+        self.source_datasource_id = source_datasource_id
+        self.target_datasource_id = target_datasource_id
+        self.server_id = server_id
+
+    def by_key(self):
+        return dict((mapping_key(mapping), mapping) for mapping in self.mappings)
+
+
+class FdiMappingApi:
+    """Calls for the mappings of the composite tasks of one ROMA Connect instance."""
+
+    def __init__(self, client, instance_id, not_found=None):
+        self.client = client
+        self.instance_id = instance_id
+        # which API errors mean "no such task or mapping" is the FDI resource's knowledge (fdi_tasks)
+        self.not_found = not_found or (lambda error: False)
+
+    def _path(self, task_id, *parts):
+        return '/v2/%s/fdi/instances/%s/multi-tasks/%s' % (self.client.project_id, self.instance_id, '/'.join((task_id,) + parts))
+
+    def list_mappings(self, task_id, **filters):
+        """Every mapping of the task, one request per 1000; None when the task does not exist."""
+        path = self._path(task_id, 'mappings')
+        mappings, header, offset = [], {}, 0
+        while True:
+            query = dict((key, value) for key, value in filters.items() if value is not None)
+            query.update(offset=offset, limit=MAPPING_PAGE_SIZE)
+            try:
+                page = self.client.call('GET', path, query)
+            except RomaError as error:
+                if self.not_found(error):
+                    return None
+                raise
+            if not isinstance(page, dict) or not isinstance(page.get('mappings', []), list):
+                raise RomaResponseError('ROMA Connect answered GET %s without a "mappings" list: %s'
+                                        % (path, safe_snippet(json.dumps(page))))
+            header = header or page
+            elements = [element for element in page.get('mappings') or [] if isinstance(element, dict)]
+            mappings.extend(normalize_mapping(element) for element in elements)
+            offset += len(elements)
+            total = page.get('mappings_total_count')
+            if not elements or not isinstance(total, int) or offset >= total:
+                break
+        ext_info = header.get('ext_info') if isinstance(header.get('ext_info'), dict) else {}
+        return MappingList(mappings, header.get('source_datasource_id') or None, header.get('target_datasource_id') or None,
+                           None if ext_info.get('server_id') in (None, '') else str(ext_info['server_id']))
+
+    def find_mapping(self, task_id, source_table, target_table):
+        """The mapping of this pair, or None: how an ambiguous create is recovered without a duplicate."""
+        found = self.list_mappings(task_id, source_table=source_table, target_table=target_table)
+        for mapping in (found.mappings if found else []):
+            if mapping_key(mapping) == (source_table, target_table):
+                return mapping
+        return None
+
+    def create_mapping(self, task_id, body):
+        """POST a mapping and return its ID, never creating the pair twice.
+
+        POST is not idempotent: after a failure the server may have acted on
+        (or a 2xx without an ID), the pair is looked up before anything is re-sent.
+        """
+        try:
+            response = self.client.call('POST', self._path(task_id, 'mappings'), body=body)
+        except RomaError as error:
+            if not error.may_have_been_processed:
+                raise
+            existing = self.find_mapping(task_id, body['source_table'], body['target_table'])
+            if existing is None:
+                raise
+            return existing['mapping_id']
+        mapping_id = response.get('mapping_id') if isinstance(response, dict) else None
+        if mapping_id:
+            return str(mapping_id)
+        existing = self.find_mapping(task_id, body['source_table'], body['target_table'])
+        if existing is None:
+            raise RomaResponseError('ROMA Connect accepted the mapping %s but returned no mapping_id and it cannot be found.'
+                                    % describe_key((body['source_table'], body['target_table'])))
+        return existing['mapping_id']
+
+    def update_mapping(self, task_id, mapping_id, body):
+        self.client.call('PUT', self._path(task_id, 'mappings', mapping_id), body=body)
+
+    def delete_mapping(self, task_id, mapping_id):
+        """Delete a mapping; one that is already gone (a retried DELETE) counts as deleted."""
+        try:
+            self.client.call('DELETE', self._path(task_id, 'mappings', mapping_id), expect_body=False)
+        except RomaError as error:
+            if not self.not_found(error):
+                raise
+
+    def init_task(self, body):
+        """``POST multi-tasks/init``: returns the task ID ROMA Connect assigned (or accepted).
+
+        Initialising creates no task that the list API shows, so re-sending it is harmless.
+        """
+        path = '/v2/%s/fdi/instances/%s/multi-tasks/init' % (self.client.project_id, self.instance_id)
+        response = self.client.call('POST', path, body=body, idempotent=True)
+        elements = response if isinstance(response, list) else (response or {}).get('init_result') if isinstance(response, dict) else None
+        element = elements[0] if isinstance(elements, list) and elements and isinstance(elements[0], dict) else {}
+        task_id = element.get('task_id') or body.get('task_id')
+        if not task_id:
+            raise RomaResponseError('ROMA Connect answered POST %s without a task_id: %s' % (path, safe_snippet(json.dumps(response))))
+        return str(task_id)
