@@ -1,0 +1,289 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) hwcloud.roma contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The FDI data-source resource: lookups, table names, and connection settings without their secrets.
+
+A data source's ``content`` holds its connection settings, and with them the
+database password, access keys, key stores and the like.  The collection only
+ever reads data sources to find their IDs, so everything above this file sees the
+dict built by :func:`normalize_datasource`, in which :func:`redact_secrets_in`
+has removed every field whose name says it holds a secret (and masked
+credentials written inside other strings, such as a URL's ``user:password@``).
+The values removed are handed to a ``secret_sink`` (the module adds them to
+``no_log_values``), so that nothing the module prints can echo them either.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
+    REDACTED,
+    RomaApiError,
+    RomaInputError,
+    RomaResponseError,
+    register_secret,
+    safe_snippet,
+)
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import RULES as TASK_RULES
+
+DATASOURCE_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id', 'app_name', 'description',
+                     'create_time', 'update_time')
+TABLE_POSITIONS = ('SOURCE', 'TARGET')
+
+# option name -> (pattern, human rule).  datasource_name: the SDK's DatasourceInfo says 1-255 characters without & < > " ' ( ).
+NAME_RULE = (re.compile(r'^[^&<>"\'()\x00-\x1f\x7f]{1,255}$'), '1-255 characters without &, <, >, ", \', (, ) or control characters')
+RULES = {
+    'instance_id': TASK_RULES['instance_id'],
+    'datasource_id': TASK_RULES['instance_id'],  # a path segment, like the instance ID
+    'app_id': TASK_RULES['source_app_id'],
+    'datasource_type': (re.compile(r'^[A-Za-z0-9_]{1,64}$'), '1-64 letters, digits and "_", such as MYSQL or DWS'),
+    'name': NAME_RULE,
+    'name_contains': NAME_RULE,
+    'tables_position': (re.compile(r'^(?:SOURCE|TARGET)$'), 'SOURCE or TARGET'),
+}
+
+# "Not found" for a data source.  The reference documents no data-source code; FDI's two documented not-found forms
+# are taken to mean absent here too (the simulator answers them for data sources).  Nothing else does: a bare 404 (a
+# wrong endpoint or base path, a gateway page) stays an error.
+DATASOURCE_NOT_FOUND = frozenset(((400, 'FDI.3021'), (404, 'FDI.3081')))
+
+
+def _show(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 4] + '...' + text[-1]
+
+
+def validate_datasource_options(params):
+    """Check the data-source lookup options before any request; raise RomaInputError listing every problem.
+
+    (The connection options, project_id included, are checked when the client is built, also before any request.)
+    """
+    problems = []
+    for option, (pattern, rule) in RULES.items():
+        value = params.get(option)
+        if value is not None and (not isinstance(value, str) or not pattern.fullmatch(value)):
+            problems.append('%s must be %s; got %s' % (option, rule, _show(value)))
+    if problems:
+        raise RomaInputError('Invalid options: %s.' % '; '.join(problems), invalid_options=problems)
+
+
+# -- secrets in connection settings -------------------------------------------------------------
+
+# A field is secret when one of the words of its name (snake_case, camelCase, kebab-case) is one of these ...
+SECRET_WORDS = frozenset((
+    'password', 'passwords', 'passwd', 'pwd', 'pw', 'pass', 'passphrase', 'secret', 'secrets', 'token', 'tokens',
+    'credential', 'credentials', 'key', 'keys', 'sk', 'ak', 'keytab', 'authorization', 'community', 'cookie', 'signature',
+))
+# ... or when its name contains one of these (names written as one word: saslpassword, accesskey, secretkey) ...
+SECRET_FRAGMENTS = ('password', 'passwd', 'passphrase', 'secret', 'token', 'credential', 'keytab', 'apikey', 'accesskey',
+                    'privatekey', 'authorization')
+# ... or when it holds all words of one of these (the content of an uploaded file: a keytab, a key store) ...
+SECRET_WORD_SETS = (frozenset(('file', 'content')),)
+# ... unless its last word says it only describes a secret (key_store_file_type: JKS; auth_method: basicauth).
+DESCRIPTOR_WORDS = frozenset(('type', 'method', 'mode', 'enable', 'enabled', 'algorithm', 'format'))
+
+_URL_USERINFO = re.compile(r'(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:?#]*:)(?P<secret>[^\s/@?#]+)(?P<tail>@)')
+_ASSIGNMENT = re.compile(r'''(?P<head>(?P<name>[A-Za-z_][\w.-]*)\s*=\s*)(?P<secret>"[^"]*"|'[^']*'|[^\s&;,]+)''')
+_JSON_PAIR = re.compile(r'''(?P<head>(?P<quote>["'])(?P<name>[^"'\s]{1,100})(?P=quote)\s*:\s*)(?P<secret>"(?:[^"\\]|\\.)*"|'[^']*')''')
+
+
+def field_words(name):
+    """The lower-case words of a field name: ``sslKeyPassword`` and ``ssl-key_password`` are both ssl, key, password."""
+    spaced = re.sub(r'([a-z0-9])([A-Z])', r'\1_\2', str(name))
+    return [word for word in re.split(r'[^a-z0-9]+', spaced.lower()) if word]
+
+
+def is_secret_field(name):
+    """Whether a field of that name holds a password, secret, key, token or credential (see the word lists above)."""
+    words = field_words(name)
+    if not words or words[-1] in DESCRIPTOR_WORDS:
+        return False
+    joined = ''.join(words)
+    return (any(word in SECRET_WORDS for word in words) or any(fragment in joined for fragment in SECRET_FRAGMENTS)
+            or any(word_set.issubset(words) for word_set in SECRET_WORD_SETS))
+
+
+def _leaves(value):
+    """Every non-empty scalar in a removed value, as text (booleans and null are not secrets)."""
+    if isinstance(value, dict):
+        for child in value.values():
+            yield from _leaves(child)
+    elif isinstance(value, (list, tuple)):
+        for child in value:
+            yield from _leaves(child)
+    elif value is not None and not isinstance(value, bool):
+        text = str(value)
+        if text.strip():
+            yield text
+
+
+def _unquote(text):
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in '"\'' else text
+
+
+def _mask_text(text, found):
+    """Mask credentials written inside a string: ``scheme://user:password@``, ``password=...``, ``"secret": "..."``."""
+    def url(match):
+        found.append(match.group('secret'))
+        return match.group('head') + REDACTED + match.group('tail')
+
+    def named(match):
+        if not is_secret_field(match.group('name')):
+            return match.group(0)
+        secret = _unquote(match.group('secret'))
+        if not secret.strip():
+            return match.group(0)
+        found.append(secret)
+        quote = match.group('secret')[0] if match.group('secret')[:1] in ('"', "'") else ''
+        return match.group('head') + quote + REDACTED + quote
+
+    text = _URL_USERINFO.sub(url, text)
+    text = _JSON_PAIR.sub(named, text)
+    return _ASSIGNMENT.sub(named, text)
+
+
+def redact_secrets_in(value, found=None):
+    """Return ``(copy of value without its secrets, [the secret values removed])``.
+
+    In every dict at any depth, a field whose name is secret (:func:`is_secret_field`)
+    is removed, unless its value is a boolean or null (``ssl_key_enabled: true`` is
+    not a secret).  In every remaining string, credentials written inside it are
+    masked.  The removed values are listed so that the caller can keep them out of
+    every other output as well.
+    """
+    found = [] if found is None else found
+    if isinstance(value, dict):
+        kept = {}
+        for key, child in value.items():
+            if is_secret_field(key) and child is not None and not isinstance(child, bool):
+                found.extend(_leaves(child))
+                continue
+            kept[key] = redact_secrets_in(child, found)[0]
+        return kept, found
+    if isinstance(value, (list, tuple)):
+        return [redact_secrets_in(child, found)[0] for child in value], found
+    if isinstance(value, str):
+        return _mask_text(value, found), found
+    return value, found
+
+
+def _content_document(content):
+    """``content`` as a dict: the API's object, or one serialised as a JSON string; None for anything else."""
+    if isinstance(content, str):
+        try:
+            content = json.loads(content)
+        except ValueError:
+            return None
+    return content if isinstance(content, dict) else None
+
+
+def normalize_datasource(entity, secret_sink=None):
+    """Build the collection's data-source dict from a ``DataSourceRsp``, without a secret.
+
+    Secrets are looked for in the whole entity, not only in ``content``, so that a
+    secret the API reports anywhere is also handed to ``secret_sink``.  A ``content``
+    that is neither an object nor a JSON object cannot be checked field by field: it
+    is left out (``None``) and the whole value is treated as a secret.
+    """
+    entity = dict(entity)
+    content = entity.pop('content', None)
+    document = _content_document(content)
+    redacted, found = redact_secrets_in(entity)
+    if document is not None:
+        redacted_content = redact_secrets_in(document, found)[0]
+    else:
+        redacted_content = None
+        found.extend(_leaves(content))
+    for secret in found:
+        register_secret(secret)
+        if secret_sink is not None:
+            secret_sink(secret)
+    datasource = dict((field, redacted.get(field)) for field in DATASOURCE_FIELDS)
+    for field in ('datasource_id', 'datasource_name', 'app_id', 'app_name', 'description'):
+        if datasource[field] is not None and not isinstance(datasource[field], str):
+            datasource[field] = str(datasource[field])
+    if isinstance(datasource['datasource_type'], str):
+        datasource['datasource_type'] = datasource['datasource_type'].upper()
+    datasource['content'] = redacted_content
+    return datasource
+
+
+def is_datasource_not_found(error):
+    """Whether an API error says that the data source does not exist (only the forms in DATASOURCE_NOT_FOUND)."""
+    return isinstance(error, RomaApiError) and (error.status, error.error_code) in DATASOURCE_NOT_FOUND
+
+
+def matches_filters(datasource, name=None, name_contains=None, datasource_type=None, app_id=None):
+    """Apply every filter on the client: the API's name filter is fuzzy, and its other filters' rules are undocumented."""
+    return ((name is None or datasource.get('datasource_name') == name)
+            and (name_contains is None or name_contains in (datasource.get('datasource_name') or ''))
+            and (datasource_type is None or (datasource.get('datasource_type') or '').upper() == datasource_type.upper())
+            and (app_id is None or datasource.get('app_id') == app_id))
+
+
+class FdiDatasourceApi:
+    """Read calls for the data sources of one ROMA Connect instance, returning normalised data-source dicts.
+
+    ``secret_sink`` is called with every secret value removed from a data source.
+    """
+
+    def __init__(self, client, instance_id, secret_sink=None):
+        self.client = client
+        self.instance_id = instance_id
+        self.secret_sink = secret_sink
+
+    def _path(self, *parts):
+        return '/v2/%s/fdi/instances/%s/%s' % (self.client.project_id, self.instance_id, '/'.join(parts))
+
+    def _normalize(self, entity):
+        return normalize_datasource(entity, self.secret_sink)
+
+    def iter_datasources(self, name=None, datasource_type=None, app_id=None):
+        """Every data source matching the list API's filters, across all pages, each once (``name`` is a fuzzy match)."""
+        query = dict((key, value) for key, value in
+                     (('name', name), ('datasource_type', datasource_type.upper() if datasource_type else None), ('app_id', app_id))
+                     if value is not None)
+        seen = set()
+        for entity in self.client.paginate(self._path('datasources'), query):
+            if not isinstance(entity, dict):
+                continue
+            datasource = self._normalize(entity)
+            identity = datasource['datasource_id']
+            if identity is not None and identity in seen:
+                continue  # listed again on a later page because the list changed while it was read
+            seen.add(identity)
+            yield datasource
+
+    def get_datasource(self, datasource_id):
+        """One data source by ID (one request), or None when it does not exist."""
+        path = self._path('datasources', datasource_id)
+        try:
+            shown = self.client.call('GET', path)
+        except RomaApiError as error:
+            if is_datasource_not_found(error):
+                return None
+            raise
+        if not isinstance(shown, dict) or not shown:
+            raise RomaResponseError('ROMA Connect answered GET %s without a data source object: %s'
+                                    % (self.client.base_path() + path, safe_snippet(json.dumps(shown))))
+        datasource = self._normalize(shown)
+        datasource['datasource_id'] = datasource['datasource_id'] or datasource_id
+        return datasource
+
+    def list_tables(self, datasource_id, position='SOURCE'):
+        """The table names of a data source, as seen from that end of a task; None when the data source does not exist."""
+        path = self._path('datasources', datasource_id, 'tables')
+        try:
+            answer = self.client.call('GET', path, {'position': position})
+        except RomaApiError as error:
+            if is_datasource_not_found(error):
+                return None
+            raise
+        tables = answer.get('tables') if isinstance(answer, dict) else None
+        if not isinstance(tables, list) or not all(isinstance(table, str) for table in tables):
+            raise RomaResponseError('ROMA Connect answered GET %s without a "tables" list of names: %s'
+                                    % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
+        return tables
