@@ -26,6 +26,9 @@ def parse_args(argv):
     parser.add_argument('--url-file', help='also write the URL to this file (atomically) once the server accepts connections')
     parser.add_argument('--not-found', choices=('FDI.3021', 'FDI.3081'), default='FDI.3021',
                         help='how an unknown task or mapping is answered: 400 FDI.3021 or 404 FDI.3081 (default: %(default)s)')
+    parser.add_argument('--demo-datasources', metavar='INSTANCE_ID', action='append', default=[],
+                        help='seed the demo data sources (MySQL mysql-orders, DWS dws-warehouse) into this instance of the default '
+                             'project, at start and after every /_sim/reset; repeatable')
     parser.add_argument('--log-requests', action='store_true', help='print an access-log line per request to stderr')
     args = parser.parse_args(argv)
     if args.https and not args.cert_dir:
@@ -46,7 +49,8 @@ def write_atomically(path, text):
 def build_server(args):
     """The listening server for the parsed options (TLS material generated first with ``--https``)."""
     accounts = Accounts.from_file(args.accounts) if args.accounts else Accounts.default()
-    simulator = Simulator(accounts, token_lifetime=args.token_lifetime, state_file=args.state_file, not_found=args.not_found)
+    simulator = Simulator(accounts, token_lifetime=args.token_lifetime, state_file=args.state_file, not_found=args.not_found,
+                          demo_instances=args.demo_datasources)
     ssl_context = None
     if args.https:
         from .certs import generate_certificates  # cryptography is needed only here

@@ -11,6 +11,7 @@ import threading
 import time
 
 from .auth import iam_time
+from .datasources import demo_datasources
 
 FAULT_ACTIONS = ('respond', 'reset', 'timeout', 'process_then_drop', 'process_then_respond', 'truncate', 'empty')
 PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate')
@@ -169,6 +170,20 @@ def _seed(sim, body):
     return {'created': len(task_ids), 'task_ids': task_ids}
 
 
+def _seed_datasources(sim, body):
+    """``{"instance_id", "project_id"?, "datasources": [...]}`` or ``{"instance_id", "demo": true}``."""
+    if not isinstance(body, dict) or not isinstance(body.get('instance_id'), str) or not body['instance_id']:
+        raise ControlError('seeding data sources needs {"instance_id", "datasources": [...]} or {"instance_id", "demo": true}')
+    raws = demo_datasources() if body.get('demo') else body.get('datasources')
+    if not isinstance(raws, list) or not raws:
+        raise ControlError('datasources must be a non-empty list (or give "demo": true)')
+    try:
+        ids = sim.store.seed_datasources(body.get('project_id') or sim.default_project_id, body['instance_id'], raws, sim.now_ms())
+    except ValueError as error:
+        raise ControlError(str(error))
+    return {'created': len(ids), 'datasource_ids': ids}
+
+
 def _mint_token(sim, body):
     body = body if isinstance(body, dict) else {}
     project = next((project for project in sim.accounts.projects.values()
@@ -208,6 +223,10 @@ def handle_control(sim, method, path, query, body):
             return 200, _seed(sim, body)
         if route == ('GET', '/_sim/tasks'):
             return 200, {'tasks': sim.store.all_tasks(query.get('project_id'), query.get('instance_id'))}
+        if route == ('POST', '/_sim/datasources'):
+            return 200, _seed_datasources(sim, body)
+        if route == ('GET', '/_sim/datasources'):
+            return 200, {'datasources': sim.store.all_datasources(query.get('project_id'), query.get('instance_id'))}
         if route == ('POST', '/_sim/reset'):
             sim.reset()
             return 200, {'reset': True}

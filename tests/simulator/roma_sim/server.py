@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .auth import AuthError, TokenRegistry, iam_time, same_secret, verify_signature
 from .control import PROCESSING_FAULTS, FaultQueue, RequestLog, fault_body, handle_control
+from .datasources import demo_datasources
 from .store import NOT_FOUND_CODE, FdiError, TaskStore, invalid_parameters, show
 
 JSON_TYPE = 'application/json;charset=UTF-8'
@@ -30,6 +31,7 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 INSTANCE_ID_RE = re.compile(r'[A-Za-z0-9_-]{1,64}')
 _INSTANCE = r'/v2/(?P<project_id>[^/]+)/fdi/instances/(?P<instance_id>[^/]+)'
 _TASK = r'(?P<task_id>[^/]+)'
+_DATASOURCE = r'/datasources/(?P<datasource_id>[^/]+)'
 ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
     ('POST', r'/v3/auth/tokens', 'iam_token'),
     ('POST', _INSTANCE + r'/multi-tasks', 'create_multi_task'),
@@ -40,6 +42,10 @@ ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
     ('POST', _INSTANCE + r'/batch-operation/tasks', 'batch_tasks'),
     ('POST', _INSTANCE + r'/tasks/' + _TASK + r'/run', 'run_task'),
     ('POST', _INSTANCE + r'/tasks/' + _TASK + r'/terminate', 'stop_task'),
+    ('GET', _INSTANCE + r'/datasources', 'list_datasources'),
+    ('GET', _INSTANCE + _DATASOURCE, 'show_datasource'),
+    ('GET', _INSTANCE + _DATASOURCE + r'/tables', 'list_datasource_tables'),
+    ('GET', _INSTANCE + _DATASOURCE + r'/columns', 'list_datasource_columns'),
 )]
 
 
@@ -92,11 +98,12 @@ def json_body(body):
 class Simulator:
     """All simulator state (accounts, tokens, tasks, request log, faults, config) and the API semantics."""
 
-    def __init__(self, accounts, token_lifetime=86400, state_file=None, not_found='FDI.3021'):
+    def __init__(self, accounts, token_lifetime=86400, state_file=None, not_found='FDI.3021', demo_instances=()):
         self.accounts = accounts
         self.default_project_id = next(iter(accounts.projects))
-        self.store = TaskStore(state_file)
+        self.store = TaskStore(state_file, self.default_project_id)
         self.store.load()
+        self.demo_instances = list(demo_instances)  # --demo-datasources: seeded at start and again by every reset
         self.tokens = TokenRegistry()
         self.log = RequestLog()
         self.faults = FaultQueue()
@@ -104,6 +111,7 @@ class Simulator:
                                'not_found': not_found}
         self.config = dict(self.startup_config)
         self.stopping = threading.Event()  # set on shutdown: wakes handlers sleeping for a fault's delay
+        self.seed_demo()
 
     def now(self):
         """The simulator's clock: real time plus the configured ``clock_offset_seconds``."""
@@ -112,8 +120,14 @@ class Simulator:
     def now_ms(self):
         return int(self.now() * 1000)
 
+    def seed_demo(self, instances=None):
+        """The demo data-source pair (MySQL source, DWS target) in each instance of the default project."""
+        for instance_id in self.demo_instances if instances is None else instances:
+            self.store.seed_datasources(self.default_project_id, instance_id, demo_datasources(), self.now_ms())
+
     def reset(self):
         self.store.reset()
+        self.seed_demo()
         self.tokens.clear()
         self.log.clear()
         self.faults.clear()
@@ -239,6 +253,19 @@ class Simulator:
     def api_run_task(self, params, request):
         self.store.set_running(params['project_id'], params['instance_id'], params['task_id'], True, self.now_ms())
         return Reply(200)
+
+
+    def api_list_datasources(self, params, request):
+        return Reply(200, self.store.list_datasources(params['project_id'], params['instance_id'], request['query'], self.config['max_limit']))
+
+    def api_show_datasource(self, params, request):
+        return Reply(200, self.store.show_datasource(params['project_id'], params['instance_id'], params['datasource_id']))
+
+    def api_list_datasource_tables(self, params, request):
+        return Reply(200, self.store.datasource_tables(params['project_id'], params['instance_id'], params['datasource_id'], request['query']))
+
+    def api_list_datasource_columns(self, params, request):
+        return Reply(200, self.store.datasource_columns(params['project_id'], params['instance_id'], params['datasource_id'], request['query']))
 
 
 def _loggable(body):

@@ -17,6 +17,10 @@ import tempfile
 import threading
 import time
 
+from . import datasources as ds
+from .errors import (NOT_FOUND_CODE, FdiError, choice_query, int_query, invalid, invalid_parameters,  # noqa: F401  (re-exported)
+                     page_bounds, task_missing, task_running)
+
 TASK_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]{2,99}')
 TASK_ID_RE = re.compile(r'[A-Za-z0-9_-]{3,50}')
 TASK_TAG_RE = re.compile(r'[A-Za-z0-9_-]{4,64}')
@@ -27,36 +31,6 @@ EXT_TYPE = 'MULTI'  # marks a composite task; the real value set is undocumented
 DEFAULT_LIMIT = 10
 MAX_BATCH = 10
 STATE_FORMAT = 1
-
-
-class FdiError(Exception):
-    """An FDI business error, answered as ``{"error_code", "error_msg"}`` with ``status``."""
-
-    def __init__(self, code, message, status=400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-
-
-def invalid(field):
-    return FdiError('FDI.3033', 'Invalid parameter [%s].' % field)
-
-
-def invalid_parameters():
-    return FdiError('FDI.3002', 'Invalid parameters.')
-
-
-NOT_FOUND_CODE = 'FDI.3021'
-
-
-def task_missing():
-    """An unknown task or mapping; the server turns it into 404 FDI.3081 when the ``not_found`` switch says so."""
-    return FdiError(NOT_FOUND_CODE, 'One or more tasks do not exist.')
-
-
-def task_running():
-    return FdiError('FDI.3023', 'One or more tasks are running.')
 
 
 def iso_time(epoch_ms):
@@ -90,25 +64,6 @@ def _operation_types(value):
             or len(set(value)) != len(value)):
         raise invalid('operation_types')
     return list(value)
-
-
-def _int_query(query, name, default):
-    raw = query.get(name)
-    if raw in (None, ''):
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise invalid(name)
-
-
-def _choice_query(query, name, choices):
-    raw = query.get(name)
-    if raw in (None, ''):
-        return None
-    if raw not in choices:
-        raise invalid(name)
-    return raw
 
 
 def brief(task):
@@ -150,11 +105,13 @@ def show(task):
 class TaskStore:
     """Every task of every (project, instance); thread-safe; optionally mirrored to a JSON state file."""
 
-    def __init__(self, state_file=None):
+    def __init__(self, state_file=None, default_project_id=''):
         self.state_file = state_file
+        self.default_project_id = default_project_id  # for state-file data sources that name no project
         self._lock = threading.RLock()
         self._scopes = {}  # (project_id, instance_id) -> {task_id: task}, in creation order
         self._names = {}  # (project_id, instance_id) -> {task_name: task_id}
+        self._datasources = {}  # (project_id, instance_id) -> {datasource_id: data source}, in seeding order
         self._seq = 0
 
     # -- persistence ----------------------------------------------------------------------------
@@ -170,13 +127,16 @@ class TaskStore:
             for task in sorted(document.get('tasks', []), key=lambda item: item['seq']):
                 self._insert(task)
             self._seq = max([self._seq] + [task['seq'] for task in document.get('tasks', [])])
+            for raw in document.get('datasources', []):
+                project_id, instance_id = raw.get('project_id') or self.default_project_id, raw['instance_id']
+                self._put_datasource(ds.normalize(raw, project_id, instance_id, int(time.time() * 1000)))
 
     def save(self):
         """Atomically rewrite the state file (temp file + rename), so a crash never leaves half a file."""
         if not self.state_file:
             return
         with self._lock:
-            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks()}
+            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks(), 'datasources': self.all_datasources()}
             directory = os.path.dirname(os.path.abspath(self.state_file))
             os.makedirs(directory, exist_ok=True)
             handle, temp_path = tempfile.mkstemp(prefix='.roma-sim-state-', dir=directory)
@@ -189,6 +149,7 @@ class TaskStore:
     def _clear(self):
         self._scopes.clear()
         self._names.clear()
+        self._datasources.clear()
 
     def reset(self):
         with self._lock:
@@ -336,25 +297,25 @@ class TaskStore:
 
     def list_page(self, project_id, instance_id, query, max_limit):
         """GET .../tasks: filters, sorting and record-offset paging; returns ``{total, size, entities}``."""
-        offset = max(_int_query(query, 'offset', 0), 0)
-        limit = _int_query(query, 'limit', DEFAULT_LIMIT)
+        offset = max(int_query(query, 'offset', 0), 0)
+        limit = int_query(query, 'limit', DEFAULT_LIMIT)
         if limit < 1:
             raise invalid('limit')
         limit = min(limit, max_limit)
         exact = {}
-        status = _choice_query(query, 'status', ('0', '1'))
+        status = choice_query(query, 'status', ('0', '1'))
         if status is not None:
             exact['status'] = int(status)
-        task_type = _choice_query(query, 'task_type', ('realtime', 'timing'))
+        task_type = choice_query(query, 'task_type', ('realtime', 'timing'))
         if task_type is not None:
             exact['task_type'] = task_type.upper()
         exact_names = ('task_id', 'source_app_id', 'target_app_id', 'task_tag')
         exact.update((name, query[name]) for name in exact_names if query.get(name))
-        execute_status = _choice_query(query, 'execute_status', EXECUTE_STATUSES)
+        execute_status = choice_query(query, 'execute_status', EXECUTE_STATUSES)
         if execute_status is not None:
             exact['execute_status'] = execute_status
-        sort_field = _choice_query(query, 'sort_field', ('CREATED_DATE', 'STATUS'))
-        sort_type = _choice_query(query, 'sort_type', ('ASC', 'DESC'))
+        sort_field = choice_query(query, 'sort_field', ('CREATED_DATE', 'STATUS'))
+        sort_type = choice_query(query, 'sort_type', ('ASC', 'DESC'))
         name = query.get('name') or query.get('task_name') or None
         with self._lock:
             scope = self._scopes.get((project_id, instance_id), {})
@@ -385,3 +346,71 @@ class TaskStore:
                                       now_ms + index)['task_id'] for index, name in enumerate(names)]
             self.save()
         return created
+
+    # -- data sources ---------------------------------------------------------------------------------
+
+    def _put_datasource(self, datasource):
+        self._datasources.setdefault((datasource['project_id'], datasource['instance_id']), {})[datasource['datasource_id']] = datasource
+
+    def seed_datasources(self, project_id, instance_id, raws, now_ms):
+        """Add data sources (test setup); one with an ID that exists replaces it.  ValueError names a bad field."""
+        normalized = [ds.normalize(raw, project_id, instance_id, now_ms) for raw in raws]
+        with self._lock:
+            for datasource in normalized:
+                self._put_datasource(datasource)
+            self.save()
+        return [datasource['datasource_id'] for datasource in normalized]
+
+    def all_datasources(self, project_id=None, instance_id=None):
+        """Full internal records, tables included (``/_sim/datasources``, the state file)."""
+        with self._lock:
+            return [json.loads(json.dumps(datasource)) for (project, instance), scope in self._datasources.items()
+                    if project_id in (None, project) and instance_id in (None, instance) for datasource in scope.values()]
+
+    def _datasource(self, project_id, instance_id, datasource_id, field='datasource_id'):
+        """The data source, or 400 FDI.3033 naming ``field`` (no "data source not found" code is documented)."""
+        datasource = self._datasources.get((project_id, instance_id), {}).get(datasource_id)
+        if datasource is None:
+            raise invalid(field)
+        return datasource
+
+    def list_datasources(self, project_id, instance_id, query, max_limit):
+        """GET .../datasources: ``name`` substring, exact ``datasource_type``/``app_id``/``custom_plugin_id``, record-offset paging."""
+        offset, limit = page_bounds(query, max_limit)
+        kind = choice_query(query, 'datasource_type', ds.DATASOURCE_TYPES)
+        choice_query(query, 'sort_field', ('CREATED_DATE',))
+        descending = choice_query(query, 'sort_type', ('ASC', 'DESC')) == 'DESC'
+        name = query.get('name') or None
+        exact = dict((field, query[field]) for field in ('app_id', 'custom_plugin_id') if query.get(field))
+        if kind is not None:
+            exact['datasource_type'] = kind
+        with self._lock:
+            matches = [datasource for datasource in self._datasources.get((project_id, instance_id), {}).values()
+                       if (name is None or name in datasource['datasource_name'])
+                       and all(datasource[field] == value for field, value in exact.items())]
+            matches.sort(key=lambda datasource: datasource['create_time'])  # stable: seeding order within one time
+            if descending:
+                matches.reverse()
+            entities = [ds.response(datasource) for datasource in matches[offset:offset + limit]]
+        return {'total': len(matches), 'size': len(entities), 'entities': entities}
+
+    def show_datasource(self, project_id, instance_id, datasource_id):
+        with self._lock:
+            return ds.response(self._datasource(project_id, instance_id, datasource_id))
+
+    def datasource_tables(self, project_id, instance_id, datasource_id, query):
+        """GET .../datasources/{id}/tables: ``{"tables": [names]}``, ``filter`` a case-sensitive substring."""
+        ds.check_position(query)
+        wanted = query.get('filter') or ''
+        with self._lock:
+            tables = list(self._datasource(project_id, instance_id, datasource_id)['tables'])
+        return {'tables': [table for table in tables if wanted in table]}
+
+    def datasource_columns(self, project_id, instance_id, datasource_id, query):
+        """GET .../datasources/{id}/columns?table_name=: ``{"columns": [ColumnInfo]}``; an unknown table is FDI.3033 [table_name]."""
+        ds.check_position(query)
+        with self._lock:
+            columns = ds.table_columns(self._datasource(project_id, instance_id, datasource_id), query.get('table_name') or '')
+        if columns is None:
+            raise invalid('table_name')
+        return {'columns': columns}

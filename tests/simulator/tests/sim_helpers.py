@@ -164,3 +164,49 @@ class SimulatorProcess:
             self.process.stderr.close()
             shutil.rmtree(self.workdir, ignore_errors=True)
         return status
+
+
+# -- the official SDK's response models --------------------------------------------------------------------
+
+_SCALARS = {'str': str, 'int': int, 'float': (int, float), 'bool': bool, 'object': object, 'date': str, 'datetime': str}
+
+
+def model_problems(document, model, where='$'):
+    """Every way ``document`` departs from the official SDK model named ``model`` (e.g. ``'ListTasksResponse'``).
+
+    A key the model does not know, or a value of another type, is a problem: the SDK
+    would drop or mis-read it, so a client written against the SDK's documentation would
+    see something else than the simulator sends.  ``None`` is allowed for any field.
+    """
+    from huaweicloudsdkroma.v2 import model as models  # pylint: disable=import-outside-toplevel
+    if document is None:
+        return []
+    if model.startswith('list['):
+        if not isinstance(document, list):
+            return ['%s: expected a list for %s, got %r' % (where, model, type(document).__name__)]
+        return [problem for index, item in enumerate(document) for problem in model_problems(item, model[5:-1], '%s[%d]' % (where, index))]
+    if model.startswith('dict('):
+        return [] if isinstance(document, dict) else ['%s: expected an object' % where]
+    if model in _SCALARS:
+        expected = _SCALARS[model]
+        if model == 'int' and isinstance(document, bool) or not isinstance(document, expected):
+            return ['%s: expected %s, got %r' % (where, model, document)]
+        return []
+    cls = getattr(models, model)
+    if not isinstance(document, dict):
+        return ['%s: expected a %s object, got %r' % (where, model, document)]
+    json_names = dict((json_name, attribute) for attribute, json_name in cls.attribute_map.items())
+    problems = []
+    for key, value in document.items():
+        if key not in json_names:
+            problems.append('%s.%s: not a field of %s' % (where, key, model))
+        else:
+            problems.extend(model_problems(value, cls.openapi_types[json_names[key]], '%s.%s' % (where, key)))
+    return problems
+
+
+def assert_model(document, model, required=()):
+    """``document`` is an instance of the SDK model ``model`` and has every field in ``required``."""
+    problems = model_problems(document, model)
+    missing = [field for field in required if field not in document]
+    assert not problems and not missing, (problems, missing)
