@@ -16,19 +16,23 @@ convergence is split in three:
   write requests, in order, with the task as it will be afterwards, or a
   :class:`PlanError` for a change that cannot be made.  No I/O: check mode, diff
   mode and rendered requests all come from the plan;
-- **apply** (:func:`apply_plan`): sends the plan's requests in order, with the one
-  stop/change/start rule: a change that fails after its task was stopped still
-  restarts the task before the error is reported.
+- **apply** (:func:`apply_plans`, and :func:`apply_plan` for one plan): sends the plans'
+  requests, each plan's in order, with the one stop/change/start rule: a change that
+  fails after its task was stopped still restarts the task before the error is
+  reported.  With many plans, start/stop go in batches and the other writes run
+  concurrently; one plan's failure never stops the others.
 """
 
 from __future__ import annotations
 
 import binascii
 import copy
+import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError, RomaResponseError, safe_snippet
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import (
     columns_differ,
     mapping_body,
@@ -37,10 +41,12 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import (
     normalize_wanted_mappings,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
+    TASK_NOT_FOUND_CODES,
     canonical_operation_types,
     comparable_view,
     compare_task,
     describe_conflicts,
+    is_not_found,
     validate_task_options,
 )
 
@@ -48,6 +54,7 @@ DEFAULT_TASK_TYPE = 'REALTIME'  # what a new task is when task_type is not set (
 DETAIL_ONLY_FIELDS = ('description', 'operation_types')  # not in the list API: comparing them costs one show request
 DATASOURCE_ID_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$')
 SERVER_ID_RE = re.compile(r'^[0-9A-Za-z._-]{1,20}$')
+BATCH_SIZE = 10  # tasks per batch-operation/tasks request: the API takes at most 10
 # the fields fixed once set, besides those fdi_tasks compares: (option, task field)
 FIXED_SOURCE_FIELDS = (('source_datasource_id', 'source_datasource_id'), ('target_datasource_id', 'target_datasource_id'),
                        ('server_id', 'server_id'))
@@ -439,28 +446,199 @@ def apply_plan(apis, plan):
     A failure after the task was stopped for a change still restarts it when the
     plan would have; the error then lists what was done (``done``), and
     ``deleted: true`` when a recreate deleted the old task but could not create the new one.
+    This is :func:`apply_plans` with one plan: the same requests, in the same order.
     """
-    task_id = plan.task_id
-    after = copy.deepcopy(plan.after)
-    done, state = [], {}
-    stopped_for_change = False
-    restart = bool(plan.actions) and plan.actions[-1].kind == 'start'
-    for index, action in enumerate(plan.actions):
+    result = apply_plans(apis, [plan])[0]
+    if result.error is not None:
+        raise result.error
+    return result.after
+
+
+class PlanResult:
+    """What applying one plan did: ``done`` (the actions that succeeded), ``after``, and ``error`` (an ApplyError) if one failed."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self.task_id = plan.task_id
+        self.after = copy.deepcopy(plan.after)
+        self.done = []
+        self.error = None
+        self.failed_action = None
+        self.cause = None
+        self.restarted = None
+        self.state = {}  # per-plan memory of _send (the pairs an auto-mapping init made)
+
+    @property
+    def failed(self):
+        return self.cause is not None
+
+    @property
+    def stopped_for_change(self):
+        """Whether the plan stopped the task so that it could be changed (a lone stop is the change itself)."""
+        return len(self.plan.actions) > 1 and bool(self.done) and self.done[0].kind == 'stop'
+
+    def task(self):
+        return {'task_id': self.task_id, 'task_name': (self.after or self.plan.before or {}).get('task_name')}
+
+    def fail(self, action, error):
+        self.failed_action, self.cause = action, error
+
+    def finish(self):
+        if self.cause is None:
+            if self.after is not None:
+                self.after['task_id'] = self.task_id
+            return self
+        details = {'done': [item.kind for item in self.done], 'task_id': self.task_id}
+        if any(item.kind == 'delete' for item in self.done) and self.plan.after is not None:
+            details['deleted'] = True
+        if self.restarted is not None:
+            details['restarted'] = self.restarted
+        self.error = ApplyError('%s%s' % (self.cause.message, _done_words(self.plan, self.done, details)),
+                                **dict(self.cause.details, **details))
+        return self
+
+
+def apply_plans(apis, plans, parallelism=1, batch_size=BATCH_SIZE, on_batch=None):
+    """Apply many plans at once; return one :class:`PlanResult` per plan, in order.  Never raises for an API error.
+
+    Three steps, so that start/stop go in batches (``batch-operation/tasks`` takes at
+    most ``batch_size`` tasks) and everything else runs concurrently:
+
+    1. every task that must stop is stopped, in batches; those stopped for a change are
+       then waited for until they report stopped (concurrently);
+    2. each plan's other writes are sent in order, plans concurrently (``parallelism`` threads);
+    3. every task that must start is started, in batches, together with those stopped for
+       a change that failed (the stop/change/start rule: a rejected change does not leave a
+       sync job stopped, unless the plan itself stops it, or the old task of a recreate is gone).
+
+    A plan's failure never stops the others: its result carries the error.
+    ``on_batch(action_id, task_ids)`` is told of each batch request before it is sent.
+    """
+    results = [PlanResult(plan) for plan in plans]
+    stopping = [result for result in results if result.plan.actions and result.plan.actions[0].kind == 'stop']
+    _switch(apis, stopping, False, batch_size, on_batch)
+    waiting = [result for result in stopping if not result.failed and len(result.plan.actions) > 1]
+    _run_each(waiting, parallelism, lambda result: _wait_stopped(apis, result))
+    changing = [result for result in results if not result.failed and _middle(result.plan)]
+    _run_each(changing, parallelism, lambda result: _send_middle(apis, result))
+    starting = [result for result in results if not result.failed and result.plan.actions and result.plan.actions[-1].kind == 'start']
+    restarting = [result for result in results if result.failed and _restart_after_failure(result)]
+    _switch(apis, starting + restarting, True, batch_size, on_batch)
+    return [result.finish() for result in results]
+
+
+def _middle(plan):
+    """The plan's actions between a leading stop and a trailing start (plan_task puts stop first and start last)."""
+    actions = list(plan.actions)
+    if actions and actions[0].kind == 'stop':
+        actions = actions[1:]
+    if actions and actions[-1].kind == 'start':
+        actions = actions[:-1]
+    return actions
+
+
+def _restart_after_failure(result):
+    """A task stopped for a change that failed is started again when the plan would have started it, and still exists."""
+    actions = result.plan.actions
+    return (result.stopped_for_change and actions[-1].kind == 'start' and result.failed_action is not actions[-1]
+            and not any(item.kind == 'delete' for item in result.done))
+
+
+def _run_each(results, parallelism, work):
+    """``work(result)`` for each result, up to ``parallelism`` at once (inline when there is nothing to overlap)."""
+    if parallelism <= 1 or len(results) <= 1:
+        for result in results:
+            work(result)
+        return
+    with ThreadPoolExecutor(max_workers=min(parallelism, len(results))) as pool:
+        for future in [pool.submit(work, result) for result in results]:
+            future.result()  # only a bug raises here: API errors are kept on the result
+
+
+def _wait_stopped(apis, result):
+    try:
+        apis.tasks.wait_until_stopped(result.task())  # a change or delete follows: the task must really be stopped
+    except RomaError as error:
+        result.fail(result.plan.actions[0], error)
+
+
+def _send_middle(apis, result):
+    for action in _middle(result.plan):
         try:
-            task_id = _send(apis, plan, action, task_id, after, state)
+            result.task_id = _send(apis, result.plan, action, result.task_id, result.after, result.state)
         except RomaError as error:
-            details = {'done': [item.kind for item in done], 'task_id': task_id}
-            if any(item.kind == 'delete' for item in done) and plan.after is not None:
-                details['deleted'] = True
-            if stopped_for_change and restart and action.kind != 'start' and index < len(plan.actions) - 1:
-                details['restarted'] = _restart(apis, plan, task_id)
-            raise ApplyError('%s%s' % (error.message, _done_words(plan, done, details)), **dict(error.details, **details))
-        done.append(action)
-        if action.kind == 'stop' and index == 0 and len(plan.actions) > 1:
-            stopped_for_change = True
-    if after is not None:
-        after['task_id'] = task_id
-    return after
+            result.fail(action, error)
+            return
+        result.done.append(action)
+
+
+def _switch(apis, results, running, batch_size, on_batch):
+    """Start or stop the tasks of ``results`` with batch requests of at most ``batch_size`` tasks each.
+
+    A task that is gone counts as switched, as with one task (deleting it, for one, then counts as done).
+    A result that already failed is a restart: its outcome goes to ``restarted``.
+    """
+    action_id = 'start' if running else 'stop'
+    for first in range(0, len(results), batch_size):
+        chunk = results[first:first + batch_size]
+        if on_batch is not None:
+            on_batch(action_id, [result.task_id for result in chunk])
+        errors = _set_running_batch(apis.tasks, [result.task() for result in chunk], running)
+        for result in chunk:
+            error = errors.get(result.task_id)
+            action = result.plan.actions[-1] if running else result.plan.actions[0]
+            if result.failed:
+                result.restarted = error is None
+            elif error is not None:
+                result.fail(action, error)
+            else:
+                result.done.append(action)
+
+
+def _set_running_batch(tasks_api, tasks, running):
+    """Start or stop up to 10 tasks with one ``batch-operation/tasks`` request; return ``{task_id: error}`` for those that failed.
+
+    One task goes through ``set_running`` (the single-task request and its messages).
+    The batch answer lists failures per task; a task reported as not existing counts
+    as done, as in ``set_running``.  A request that fails as a whole fails every task in it.
+    """
+    if len(tasks) == 1:
+        try:
+            tasks_api.set_running(tasks[0], running)
+        except RomaError as error:
+            return {tasks[0]['task_id']: error}
+        return {}
+    action = 'start' if running else 'stop'
+    path = '/v2/%s/fdi/instances/%s/batch-operation/tasks' % (tasks_api.client.project_id, tasks_api.instance_id)
+    try:
+        answer = tasks_api.client.call('POST', path, body={'action_id': action, 'list': [{'task_id': task['task_id']} for task in tasks]},
+                                       idempotent=True)
+    except RomaError as error:
+        if is_not_found(error):  # the whole batch refused for a missing task: find out which, one by one
+            errors = {}
+            for task in tasks:
+                errors.update(_set_running_batch(tasks_api, [task], running))
+            return errors
+        return dict((task['task_id'], error) for task in tasks)
+    if not isinstance(answer, dict):
+        error = RomaResponseError('ROMA Connect answered POST %s without a result object: %s'
+                                  % (tasks_api.client.base_path() + path, safe_snippet(json.dumps(answer))))
+        return dict((task['task_id'], error) for task in tasks)
+    failures = answer.get('failure') or []
+    failures = [failure for failure in (failures if isinstance(failures, list) else [failures]) if isinstance(failure, dict)]
+    by_id = dict((task['task_id'], task) for task in tasks)
+    succeeded = set(str(item.get('task_id')) for item in answer.get('success') or [] if isinstance(item, dict))
+    errors = {}
+    for failure in failures:
+        code, message = failure.get('error_code'), failure.get('error_msg')
+        if code in TASK_NOT_FOUND_CODES:
+            continue
+        named = by_id.get(str(failure.get('task_id')))
+        for task in ([named] if named else [task for task in tasks if task['task_id'] not in succeeded]):
+            errors[task['task_id']] = RomaError('ROMA Connect could not %s composite task %r (task_id %s): %s%s'
+                                                % (action, task.get('task_name'), task['task_id'], '%s ' % code if code else '',
+                                                   message or 'no reason given'), error_code=code, error_msg=message)
+    return errors
 
 
 def _done_words(plan, done, details):
@@ -474,14 +652,6 @@ def _done_words(plan, done, details):
     elif details.get('restarted') is False:
         words.append('the task could not be started again and is stopped')
     return (' (%s).' % '; '.join(words)) if words else ''
-
-
-def _restart(apis, plan, task_id):
-    try:
-        apis.tasks.set_running({'task_id': task_id, 'task_name': (plan.before or {}).get('task_name')}, True)
-    except RomaError:
-        return False
-    return True
 
 
 def _send(apis, plan, action, task_id, after, state):
