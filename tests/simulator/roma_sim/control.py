@@ -227,6 +227,10 @@ def handle_control(sim, method, path, query, body):
             return 200, _seed_datasources(sim, body)
         if route == ('GET', '/_sim/datasources'):
             return 200, {'datasources': sim.store.all_datasources(query.get('project_id'), query.get('instance_id'))}
+        if route == ('GET', '/_sim/mappings'):
+            return 200, {'mappings': sim.store.all_mappings(query.get('project_id'), query.get('instance_id'), query.get('task_id'))}
+        if route == ('GET', '/_sim/inits'):
+            return 200, {'inits': sim.store.all_pending(query.get('project_id'), query.get('instance_id'))}
         if route == ('POST', '/_sim/reset'):
             sim.reset()
             return 200, {'reset': True}

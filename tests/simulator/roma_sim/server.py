@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .auth import AuthError, TokenRegistry, iam_time, same_secret, verify_signature
 from .control import PROCESSING_FAULTS, FaultQueue, RequestLog, fault_body, handle_control
 from .datasources import demo_datasources
-from .store import NOT_FOUND_CODE, FdiError, TaskStore, invalid_parameters, show
+from .store import NOT_FOUND_CODE, FdiError, TaskStore, invalid_parameters
 
 JSON_TYPE = 'application/json;charset=UTF-8'
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -32,9 +32,16 @@ INSTANCE_ID_RE = re.compile(r'[A-Za-z0-9_-]{1,64}')
 _INSTANCE = r'/v2/(?P<project_id>[^/]+)/fdi/instances/(?P<instance_id>[^/]+)'
 _TASK = r'(?P<task_id>[^/]+)'
 _DATASOURCE = r'/datasources/(?P<datasource_id>[^/]+)'
+_MAPPINGS = r'/multi-tasks/' + _TASK + r'/mappings'
 ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
     ('POST', r'/v3/auth/tokens', 'iam_token'),
     ('POST', _INSTANCE + r'/multi-tasks', 'create_multi_task'),
+    ('POST', _INSTANCE + r'/multi-tasks/init', 'init_multi_task'),
+    ('POST', _INSTANCE + r'/multi-tasks/' + _TASK + r'/reset', 'reset_multi_task'),
+    ('POST', _INSTANCE + _MAPPINGS, 'create_mapping'),
+    ('GET', _INSTANCE + _MAPPINGS, 'list_mappings'),
+    ('PUT', _INSTANCE + _MAPPINGS + r'/(?P<mapping_id>[^/]+)', 'update_mapping'),
+    ('DELETE', _INSTANCE + _MAPPINGS + r'/(?P<mapping_id>[^/]+)', 'delete_mapping'),
     ('PUT', _INSTANCE + r'/multi-tasks/' + _TASK, 'update_multi_task'),
     ('GET', _INSTANCE + r'/tasks', 'list_tasks'),
     ('GET', _INSTANCE + r'/tasks/' + _TASK, 'show_task'),
@@ -93,6 +100,11 @@ def json_body(body):
         return json.loads(body.decode('utf-8'))
     except ValueError:
         raise invalid_parameters()
+
+
+def optional_json_body(body):
+    """Like :func:`json_body`, but an empty body (all fields optional) is None."""
+    return json_body(body) if body.strip() else None
 
 
 class Simulator:
@@ -233,7 +245,7 @@ class Simulator:
         return Reply(200, self.store.list_page(params['project_id'], params['instance_id'], request['query'], self.config['max_limit']))
 
     def api_show_task(self, params, request):
-        return Reply(200, show(self.store.get(params['project_id'], params['instance_id'], params['task_id'])))
+        return Reply(200, self.store.show_task(params['project_id'], params['instance_id'], params['task_id']))
 
     def api_delete_task(self, params, request):
         self.store.delete(params['project_id'], params['instance_id'], params['task_id'])
@@ -254,6 +266,27 @@ class Simulator:
         self.store.set_running(params['project_id'], params['instance_id'], params['task_id'], True, self.now_ms())
         return Reply(200)
 
+
+    def api_init_multi_task(self, params, request):
+        return Reply(200, self.store.init(params['project_id'], params['instance_id'], optional_json_body(request['body']), self.now_ms()))
+
+    def api_reset_multi_task(self, params, request):
+        return Reply(200, self.store.reset_offset(params['project_id'], params['instance_id'], params['task_id'],
+                                                  optional_json_body(request['body']), self.now_ms()))
+
+    def api_create_mapping(self, params, request):
+        return Reply(200, self.store.create_mapping(params['project_id'], params['instance_id'], params['task_id'], json_body(request['body']),
+                                                    self.now_ms()))
+
+    def api_list_mappings(self, params, request):
+        return Reply(200, self.store.list_mappings(params['project_id'], params['instance_id'], params['task_id'], request['query']))
+
+    def api_update_mapping(self, params, request):
+        return Reply(200, self.store.update_mapping(params['project_id'], params['instance_id'], params['task_id'], params['mapping_id'],
+                                                    json_body(request['body']), self.now_ms()))
+
+    def api_delete_mapping(self, params, request):
+        return Reply(200, self.store.delete_mapping(params['project_id'], params['instance_id'], params['task_id'], params['mapping_id']))
 
     def api_list_datasources(self, params, request):
         return Reply(200, self.store.list_datasources(params['project_id'], params['instance_id'], request['query'], self.config['max_limit']))

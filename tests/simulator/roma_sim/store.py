@@ -18,8 +18,9 @@ import threading
 import time
 
 from . import datasources as ds
+from . import mappings as mp
 from .errors import (NOT_FOUND_CODE, FdiError, choice_query, int_query, invalid, invalid_parameters,  # noqa: F401  (re-exported)
-                     page_bounds, task_missing, task_running)
+                     mapping_mismatch, page_bounds, task_missing, task_running)
 
 TASK_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]{2,99}')
 TASK_ID_RE = re.compile(r'[A-Za-z0-9_-]{3,50}')
@@ -29,6 +30,8 @@ OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
 EXECUTE_STATUSES = ('UNSTARTED', 'WAITING', 'RUNNING', 'SUCCESS', 'CANCELLED', 'ERROR')
 EXT_TYPE = 'MULTI'  # marks a composite task; the real value set is undocumented
 DEFAULT_LIMIT = 10
+MAX_MAPPING_LIMIT = 1000
+MAX_DATE_FROM = 9999999999999999999
 MAX_BATCH = 10
 STATE_FORMAT = 1
 
@@ -85,11 +88,16 @@ def detail(task):
         'description': task['description'], 'task_tag': task['task_tag'], 'operation_types': list(task['operation_types']),
         'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
         'repulling_snapshot': bool(task['repulling_snapshot']),
+        'source_datasource_id': task.get('source_datasource_id', ''), 'target_datasource_id': task.get('target_datasource_id', ''),
+        'ext_info': dict(task.get('ext_info') or {}),
     }
 
 
-def show(task):
-    """ShowTaskResponse: TaskBasicRsp (lower-case task_type, "stop"/"running", empty description/tag omitted) + task_detail."""
+def show(task, datasources=None):
+    """ShowTaskResponse: TaskBasicRsp (lower-case task_type, "stop"/"running", empty description/tag omitted) + task_detail.
+
+    A task with data sources also reports their IDs and names (``datasources``: ID -> data source).
+    """
     shown = {
         'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'].lower(),
         'status': 'running' if task['status'] else 'stop', 'project_id': task['project_id'],
@@ -99,6 +107,11 @@ def show(task):
     for field in ('description', 'task_tag'):
         if task[field]:
             shown[field] = task[field]
+    for side in ('source', 'target'):
+        datasource_id = task.get('%s_datasource_id' % side)
+        if datasource_id:
+            shown['%s_datasource_id' % side] = datasource_id
+            shown['%s_datasource_name' % side] = (datasources or {}).get(datasource_id, {}).get('datasource_name', '')
     return {'task': shown, 'task_detail': json.dumps(detail(task), separators=(',', ':'))}
 
 
@@ -112,6 +125,8 @@ class TaskStore:
         self._scopes = {}  # (project_id, instance_id) -> {task_id: task}, in creation order
         self._names = {}  # (project_id, instance_id) -> {task_name: task_id}
         self._datasources = {}  # (project_id, instance_id) -> {datasource_id: data source}, in seeding order
+        self._pending = {}  # (project_id, instance_id) -> {task_id: initialised task (multi-tasks/init) not created yet}
+        self._mappings = {}  # (project_id, instance_id, task_id) -> {mapping_id: mapping}, in creation order
         self._seq = 0
 
     # -- persistence ----------------------------------------------------------------------------
@@ -130,13 +145,19 @@ class TaskStore:
             for raw in document.get('datasources', []):
                 project_id, instance_id = raw.get('project_id') or self.default_project_id, raw['instance_id']
                 self._put_datasource(ds.normalize(raw, project_id, instance_id, int(time.time() * 1000)))
+            for pending in document.get('pending_tasks', []):
+                self._pending.setdefault((pending['project_id'], pending['instance_id']), {})[pending['task_id']] = pending
+            for mapping in document.get('mappings', []):
+                key = (mapping.pop('project_id'), mapping.pop('instance_id'), mapping.pop('task_id'))
+                self._mappings.setdefault(key, {})[mapping['id']] = mapping
 
     def save(self):
         """Atomically rewrite the state file (temp file + rename), so a crash never leaves half a file."""
         if not self.state_file:
             return
         with self._lock:
-            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks(), 'datasources': self.all_datasources()}
+            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks(), 'datasources': self.all_datasources(),
+                        'pending_tasks': self.all_pending(), 'mappings': self.all_mappings()}
             directory = os.path.dirname(os.path.abspath(self.state_file))
             os.makedirs(directory, exist_ok=True)
             handle, temp_path = tempfile.mkstemp(prefix='.roma-sim-state-', dir=directory)
@@ -150,6 +171,8 @@ class TaskStore:
         self._scopes.clear()
         self._names.clear()
         self._datasources.clear()
+        self._pending.clear()
+        self._mappings.clear()
 
     def reset(self):
         with self._lock:
@@ -172,15 +195,17 @@ class TaskStore:
             'project_id': project_id, 'instance_id': instance_id, 'status': fields.get('status', 0),
             'execute_status': 'RUNNING' if fields.get('status') else 'UNSTARTED',
             'created_date': now_ms, 'last_modified_time': now_ms, 'version': '1', 'repulling_snapshot': None, 'seq': self._seq,
+            'source_datasource_id': fields.get('source_datasource_id', ''), 'target_datasource_id': fields.get('target_datasource_id', ''),
+            'ext_info': dict(fields.get('ext_info') or {}), 'reset_date_from': None,
         }
         self._insert(task)
         return task
 
     def _fresh_id(self, project_id, instance_id):
-        tasks = self._scopes.get((project_id, instance_id), {})
+        tasks, pending = self._scopes.get((project_id, instance_id), {}), self._pending.get((project_id, instance_id), {})
         while True:
             task_id = secrets.token_hex(16)
-            if task_id not in tasks:
+            if task_id not in tasks and task_id not in pending:
                 return task_id
 
     def _find(self, project_id, instance_id, task_id):
@@ -216,6 +241,11 @@ class TaskStore:
                 raise invalid('task_name')
             if fields['task_id'] in self._scopes.get(scope, {}):
                 raise invalid('task_id')
+            initialised = self._pending.get(scope, {}).pop(fields['task_id'], None) if fields['task_id'] else None
+            if initialised is None:  # a task that was not initialised starts without data sources or mappings
+                self._mappings.pop((project_id, instance_id, fields['task_id']), None)
+            else:  # adopt what multi-tasks/init prepared: data sources, ext_info and the mappings made since
+                fields.update((key, initialised[key]) for key in ('source_datasource_id', 'target_datasource_id', 'ext_info'))
             task = self._new_task(project_id, instance_id, fields, now_ms)
             self.save()
             return dict(task)
@@ -246,6 +276,11 @@ class TaskStore:
         with self._lock:
             return dict(self._find(project_id, instance_id, task_id))
 
+    def show_task(self, project_id, instance_id, task_id):
+        """GET .../tasks/{task_id}: ShowTaskResponse, with the names of the task's data sources."""
+        with self._lock:
+            return show(self._find(project_id, instance_id, task_id), self._datasources.get((project_id, instance_id), {}))
+
     def delete(self, project_id, instance_id, task_id):
         with self._lock:
             task = self._find(project_id, instance_id, task_id)
@@ -253,6 +288,7 @@ class TaskStore:
                 raise task_running()
             del self._scopes[(project_id, instance_id)][task_id]
             del self._names[(project_id, instance_id)][task['task_name']]
+            self._mappings.pop((project_id, instance_id, task_id), None)
             self.save()
 
     def set_running(self, project_id, instance_id, task_id, running, now_ms):
@@ -414,3 +450,175 @@ class TaskStore:
         if columns is None:
             raise invalid('table_name')
         return {'columns': columns}
+
+    # -- multi-tasks/init, mappings, reset ------------------------------------------------------------
+
+    def all_pending(self, project_id=None, instance_id=None):
+        """Initialised task IDs not created yet (``/_sim/inits``, the state file)."""
+        with self._lock:
+            return [dict(pending, ext_info=dict(pending['ext_info'])) for (project, instance), scope in self._pending.items()
+                    if project_id in (None, project) and instance_id in (None, instance) for pending in scope.values()]
+
+    def all_mappings(self, project_id=None, instance_id=None, task_id=None):
+        """Every mapping, flat, each with its project_id, instance_id and task_id (``/_sim/mappings``, the state file)."""
+        with self._lock:
+            return [dict(mp.shown(mapping), project_id=project, instance_id=instance, task_id=task)
+                    for (project, instance, task), scope in self._mappings.items()
+                    if project_id in (None, project) and instance_id in (None, instance) and task_id in (None, task)
+                    for mapping in scope.values()]
+
+    def _owner(self, project_id, instance_id, task_id):
+        """The task, or the initialised (not yet created) task, that mappings belong to; not found otherwise."""
+        scope = (project_id, instance_id)
+        owner = self._scopes.get(scope, {}).get(task_id) or self._pending.get(scope, {}).get(task_id)
+        if owner is None:
+            raise task_missing()
+        return owner
+
+    def init(self, project_id, instance_id, body, now_ms):
+        """POST .../multi-tasks/init (MultiTaskInitBody): prepare a task ID, its data sources and (auto_mapping) its mappings.
+
+        The result is kept as an *initialised* task ID until ``POST multi-tasks`` with that
+        ``task_id`` adopts it.  Initialising an ID again replaces what the first call prepared
+        (a retried init is harmless); an ID that already is a task is refused (FDI.3033 [task_id]).
+        """
+        body = {} if body is None else body
+        if not isinstance(body, dict):
+            raise invalid_parameters()
+        task_id = _text(body.get('task_id'), 'task_id', TASK_ID_RE)
+        fields = {}
+        for side in ('source', 'target'):
+            field = '%s_datasource_id' % side
+            fields[field] = mp.optional_text(body.get(field), field, mp.MAX_ID) or ''
+        fields['ext_info'] = mp.ext_info(body.get('ext_info'))
+        auto_mapping = body.get('auto_mapping')
+        if auto_mapping is not None and not isinstance(auto_mapping, bool):
+            raise invalid('auto_mapping')
+        if auto_mapping and not (fields['source_datasource_id'] and fields['target_datasource_id']):
+            raise invalid_parameters()
+        with self._lock:
+            scope = (project_id, instance_id)
+            if task_id in self._scopes.get(scope, {}):
+                raise invalid('task_id')
+            found = dict((side, self._datasource(project_id, instance_id, fields['%s_datasource_id' % side], '%s_datasource_id' % side))
+                         for side in ('source', 'target') if fields['%s_datasource_id' % side])
+            if 'source' in found and found['source']['datasource_type'] == 'MYSQL' and not fields['ext_info']:
+                raise invalid('ext_info.server_id')  # change data capture from MySQL needs the server ID
+            task_id = task_id or self._fresh_id(project_id, instance_id)
+            pending = dict(fields, task_id=task_id, project_id=project_id, instance_id=instance_id, created_time=now_ms)
+            self._pending.setdefault(scope, {})[task_id] = pending
+            mappings = self._mappings[(project_id, instance_id, task_id)] = {}
+            if auto_mapping:
+                source, target = found['source'], found['target']
+                for table, columns in source['tables'].items():
+                    if table in target['tables']:
+                        mapping_fields = {'source_table': table, 'target_table': table, 'source_columns': None, 'target_columns': None,
+                                          'mapping_columns': None}
+                        mapping = mp.build(self._fresh_mapping_id(), mapping_fields, columns, target['tables'][table], 'AUTO', now_ms)
+                        mappings[mapping['id']] = mapping
+            self.save()
+            return [self._element(pending, list(mappings.values())[:DEFAULT_LIMIT], len(mappings))]
+
+    def _fresh_mapping_id(self):
+        return secrets.token_hex(16)
+
+    def _element(self, owner, mappings, total):
+        return mp.element(owner, self._datasources.get((owner['project_id'], owner['instance_id']), {}), mappings, total)
+
+    def _mapping_context(self, project_id, instance_id, task_id, fields):
+        """(owner, source data source, target data source) for a mapping write, after the task and data-source checks."""
+        owner = self._owner(project_id, instance_id, task_id)
+        if owner.get('status'):
+            raise task_running()
+        for side in ('source', 'target'):
+            field = '%s_datasource_id' % side
+            if owner.get(field) and owner[field] != fields[field]:
+                raise mapping_mismatch()  # a task has one source and one target data source
+        if fields['ext_info'] and owner.get('ext_info') and fields['ext_info'] != owner['ext_info']:
+            raise mapping_mismatch()
+        source = self._datasource(project_id, instance_id, fields['source_datasource_id'], 'source_datasource_id')
+        target = self._datasource(project_id, instance_id, fields['target_datasource_id'], 'target_datasource_id')
+        if source['datasource_type'] == 'MYSQL' and not (fields['ext_info'] or owner.get('ext_info')):
+            raise invalid('ext_info.server_id')
+        if fields['source_table'] not in source['tables'] or fields['target_table'] not in target['tables']:
+            raise mapping_mismatch()
+        return owner, source, target
+
+    def _write_mapping(self, project_id, instance_id, task_id, mapping_id, body, now_ms):
+        """Create (``mapping_id`` None) or modify one mapping; returns its ID."""
+        fields = mp.check_body(body)
+        with self._lock:
+            owner, source, target = self._mapping_context(project_id, instance_id, task_id, fields)
+            mappings = self._mappings.setdefault((project_id, instance_id, task_id), {})
+            if mapping_id is not None and mapping_id not in mappings:
+                raise task_missing()
+            pair = (fields['source_table'], fields['target_table'])
+            if any((other['source_table'], other['target_table']) == pair for other in mappings.values() if other['id'] != mapping_id):
+                raise mapping_mismatch()  # the pair is a mapping's identity in its task
+            try:
+                mapping = mp.build(mapping_id or self._fresh_mapping_id(), fields, source['tables'][fields['source_table']],
+                                   target['tables'][fields['target_table']], 'MANUAL' if mapping_id is None else 'UPDATE', now_ms)
+            except KeyError:  # a mapped column that is not in its table
+                raise mapping_mismatch()
+            mappings[mapping['id']] = mapping
+            for side in ('source', 'target'):  # a task made without init takes the data sources of its first mapping
+                owner['%s_datasource_id' % side] = fields['%s_datasource_id' % side]
+            if fields['ext_info'] and not owner.get('ext_info'):
+                owner['ext_info'] = dict(fields['ext_info'])
+            self.save()
+            return mapping['id']
+
+    def create_mapping(self, project_id, instance_id, task_id, body, now_ms):
+        """POST .../multi-tasks/{task_id}/mappings: ``{"mapping_id"}``."""
+        return {'mapping_id': self._write_mapping(project_id, instance_id, task_id, None, body, now_ms)}
+
+    def update_mapping(self, project_id, instance_id, task_id, mapping_id, body, now_ms):
+        """PUT .../multi-tasks/{task_id}/mappings/{mapping_id}: ``{"mapping_id"}``."""
+        return {'mapping_id': self._write_mapping(project_id, instance_id, task_id, mapping_id, body, now_ms)}
+
+    def delete_mapping(self, project_id, instance_id, task_id, mapping_id):
+        """DELETE .../multi-tasks/{task_id}/mappings/{mapping_id}: 200 ``{"mapping_id"}``."""
+        with self._lock:
+            owner = self._owner(project_id, instance_id, task_id)
+            if owner.get('status'):
+                raise task_running()
+            mappings = self._mappings.get((project_id, instance_id, task_id), {})
+            if mapping_id not in mappings:
+                raise task_missing()
+            del mappings[mapping_id]
+            self.save()
+        return {'mapping_id': mapping_id}
+
+    def list_mappings(self, project_id, instance_id, task_id, query):
+        """GET .../multi-tasks/{task_id}/mappings: the init-element shape with one page of ``mappings`` and their total."""
+        offset, limit = int_query(query, 'offset', 0), int_query(query, 'limit', DEFAULT_LIMIT)
+        if offset < 0:
+            raise invalid('offset')
+        if not 1 <= limit <= MAX_MAPPING_LIMIT:
+            raise invalid('limit')
+        exact_tables = dict((field, query[field]) for field in ('source_table', 'target_table') if query.get(field))
+        table_name = query.get('table_name') or ''
+        with self._lock:
+            owner = self._owner(project_id, instance_id, task_id)
+            mappings = list(self._mappings.get((project_id, instance_id, task_id), {}).values())
+            for field in ('source_datasource_id', 'target_datasource_id'):
+                if query.get(field) and query[field] != owner.get(field):
+                    mappings = []  # every mapping of a task has the task's data sources
+            matches = [mapping for mapping in mappings if all(mapping[field] == value for field, value in exact_tables.items())
+                       and (table_name in mapping['source_table'] or table_name in mapping['target_table'])]
+            return self._element(owner, matches[offset:offset + limit], len(matches))
+
+    def reset_offset(self, project_id, instance_id, task_id, body, now_ms):
+        """POST .../multi-tasks/{task_id}/reset {date_from?}: ``{"message": "success"}``; recorded on the task."""
+        body = {} if body is None else body
+        if not isinstance(body, dict):
+            raise invalid_parameters()
+        date_from = body.get('date_from')
+        if date_from is not None and (not isinstance(date_from, int) or isinstance(date_from, bool) or not 1 <= date_from <= MAX_DATE_FROM):
+            raise invalid('date_from')
+        with self._lock:
+            task = self._find(project_id, instance_id, task_id)
+            task['reset_date_from'] = date_from
+            task['reset_time'] = now_ms
+            self.save()
+        return {'message': 'success'}

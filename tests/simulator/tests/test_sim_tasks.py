@@ -179,7 +179,8 @@ def test_show_shape(client):
                     'description': 'desc', 'task_tag': 'tag-1'}
     assert json.loads(document['task_detail']) == {
         'task_id': task_id, 'task_name': 'orders-sync', 'task_type': 'REALTIME', 'ext_type': 'MULTI', 'description': 'desc', 'task_tag': 'tag-1',
-        'operation_types': ['UPDATE', 'INSERT'], 'source_app_id': 'app-a', 'target_app_id': 'app-b', 'repulling_snapshot': False}
+        'operation_types': ['UPDATE', 'INSERT'], 'source_app_id': 'app-a', 'target_app_id': 'app-b', 'repulling_snapshot': False,
+        'source_datasource_id': '', 'target_datasource_id': '', 'ext_info': {}}
     bare = client.request('GET', api_path('tasks', client.create('bare-task'))).json()['task']
     assert 'description' not in bare and 'task_tag' not in bare
     batch(client, 'start', task_id)
@@ -370,7 +371,8 @@ def test_batch_failure_entries_follow_the_not_found_form(client):
 
 @pytest.mark.parametrize('method,path', [
     ('GET', api_path('multi-tasks')), ('DELETE', api_path('multi-tasks', 'abc')), ('PATCH', api_path('tasks', 'abc')),
-    ('POST', api_path('multi-tasks', 'init')), ('GET', api_path('tasks') + '/'), ('GET', '/'), ('GET', '/v3/auth/tokens'),
+    ('GET', api_path('multi-tasks', 'init')), ('GET', api_path('tasks') + '/'), ('GET', api_path('multi-tasks', 'abc', 'reset')),
+    ('PATCH', api_path('multi-tasks', 'abc', 'mappings', 'm1')), ('GET', '/'), ('GET', '/v3/auth/tokens'),
     ('PUT', api_path('tasks', 'abc')), ('GET', '/v2/%s/fdi/instances' % PROJECT_ID),
 ])
 def test_unknown_route_or_method_is_apig_0101(client, method, path):
