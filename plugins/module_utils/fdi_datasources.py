@@ -45,10 +45,11 @@ RULES = {
     'tables_position': (re.compile(r'^(?:SOURCE|TARGET)$'), 'SOURCE or TARGET'),
 }
 
-# "Not found" for a data source.  The reference documents no data-source code; FDI's two documented not-found forms
-# are taken to mean absent here too (the simulator answers them for data sources).  Nothing else does: a bare 404 (a
-# wrong endpoint or base path, a gateway page) stays an error.
-DATASOURCE_NOT_FOUND = frozenset(((400, 'FDI.3021'), (404, 'FDI.3081')))
+# "This data source does not exist".  The reference documents no code for it (FDI.3021 and FDI.3081 are about tasks), so
+# the form is the one the bundled simulator defines and documents: 400 FDI.3033 "Invalid parameter [datasource_id]."
+# (an ID that is well-formed, which the module checks first, is invalid only because nothing has it).  Nothing else is
+# absent: another invalid parameter, FDI.3021/FDI.3081, or a 404 without an FDI code (a wrong endpoint or base path).
+DATASOURCE_NOT_FOUND = (400, 'FDI.3033', 'Invalid parameter [datasource_id]')
 
 
 def _show(value, limit=60):
@@ -212,8 +213,10 @@ def normalize_datasource(entity, secret_sink=None):
 
 
 def is_datasource_not_found(error):
-    """Whether an API error says that the data source does not exist (only the forms in DATASOURCE_NOT_FOUND)."""
-    return isinstance(error, RomaApiError) and (error.status, error.error_code) in DATASOURCE_NOT_FOUND
+    """Whether an API error says that the data source does not exist (only the form in DATASOURCE_NOT_FOUND)."""
+    status, code, message = DATASOURCE_NOT_FOUND
+    return (isinstance(error, RomaApiError) and error.status == status and error.error_code == code
+            and message in (error.error_msg or ''))
 
 
 def matches_filters(datasource, name=None, name_contains=None, datasource_type=None, app_id=None):

@@ -82,9 +82,9 @@ def show_datasource(entity):
 
 
 def datasource_missing(*parts, **query):
-    """A data source that does not exist: 404 FDI.3081, the not-found form the simulator uses for data sources."""
+    """A data source that does not exist: 400 FDI.3033 naming datasource_id, as the simulator answers it."""
     return Call('GET', api_url('datasources', *parts), query=query, headers=TOKEN_HEADERS).reply(
-        404, json=fdi_error('FDI.3081', 'The data source does not exist.'), headers={'X-Request-Id': 'req-ds'})
+        400, json=fdi_error('FDI.3033', 'Invalid parameter [datasource_id].'), headers={'X-Request-Id': 'req-ds'})
 
 
 def list_tables(datasource_id, tables, position='SOURCE'):
@@ -268,15 +268,19 @@ class TestApi:
         assert api.get_datasource(DS_ID) == module_view(datasource_entity())
         assert api.found == [DB_PASSWORD]
 
-    @pytest.mark.parametrize('status, code', [(404, 'FDI.3081'), (400, 'FDI.3021')])
-    def test_show_of_a_missing_data_source_is_none(self, http, api, status, code):
-        http.expect(Call('GET', api_url('datasources', 'gone'), query={}).reply(status, json=fdi_error(code, 'does not exist')))
+    def test_show_of_a_missing_data_source_is_none(self, http, api):
+        http.expect(datasource_missing('gone'))
         assert api.get_datasource('gone') is None
 
     @pytest.mark.parametrize('status, body', [
         (404, {'error_code': 'APIG.0101', 'error_msg': 'The API does not exist or has not been published in the environment.'}),
         (404, None),
         (400, fdi_error('FDI.3002', 'Invalid parameters.')),
+        (400, fdi_error('FDI.3033', 'Invalid parameter [position].')),
+        (500, fdi_error('FDI.3033', 'Invalid parameter [datasource_id].')),
+        # the task not-found forms do not name a data source
+        (400, fdi_error('FDI.3021', 'One or more tasks do not exist.')),
+        (404, fdi_error('FDI.3081', 'The task does not exist.')),
     ])
     def test_other_errors_are_not_absence(self, http, api, status, body):
         call = Call('GET', api_url('datasources', DS_ID), query={})
