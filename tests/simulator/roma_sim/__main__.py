@@ -29,12 +29,16 @@ def parse_args(argv):
     parser.add_argument('--demo-datasources', metavar='INSTANCE_ID', action='append', default=[],
                         help='seed the demo data sources (MySQL mysql-orders, DWS dws-warehouse) into this instance of the default '
                              'project, at start and after every /_sim/reset; repeatable')
+    parser.add_argument('--start-delay', type=float, default=1.0, metavar='SECONDS',
+                        help='how long a started task stays WAITING before it is RUNNING (default: %(default)s)')
     parser.add_argument('--log-requests', action='store_true', help='print an access-log line per request to stderr')
     args = parser.parse_args(argv)
     if args.https and not args.cert_dir:
         parser.error('--https needs --cert-dir (the client must be able to trust the generated ca.pem)')
     if args.token_lifetime <= 0:
         parser.error('--token-lifetime must be > 0')
+    if args.start_delay < 0:
+        parser.error('--start-delay must be >= 0')
     return args
 
 
@@ -50,7 +54,7 @@ def build_server(args):
     """The listening server for the parsed options (TLS material generated first with ``--https``)."""
     accounts = Accounts.from_file(args.accounts) if args.accounts else Accounts.default()
     simulator = Simulator(accounts, token_lifetime=args.token_lifetime, state_file=args.state_file, not_found=args.not_found,
-                          demo_instances=args.demo_datasources)
+                          demo_instances=args.demo_datasources, start_delay=args.start_delay)
     ssl_context = None
     if args.https:
         from .certs import generate_certificates  # cryptography is needed only here

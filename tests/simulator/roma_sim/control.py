@@ -17,7 +17,8 @@ FAULT_ACTIONS = ('respond', 'reset', 'timeout', 'process_then_drop', 'process_th
 PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate')
 FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length', 'echo_request')
 MATCH_KEYS = ('method', 'route', 'path_contains')
-CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found')
+OUTCOME_KEYS = ('result', 'fail_after', 'position', 'stage', 'remarks', 'detail', 'data_count', 'dirty_data_count')
+CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found', 'start_delay_seconds')
 NOT_FOUND_FORMS = ('FDI.3021', 'FDI.3081')
 DEFAULT_TIMEOUT_DELAY = 30.0
 LOG_LIMIT = 100000  # oldest entries are dropped beyond this; seq keeps counting
@@ -152,6 +153,8 @@ def _config_update(body):
         raise ControlError('max_limit must be an integer >= 1')
     if 'not_found' in body and body['not_found'] not in NOT_FOUND_FORMS:
         raise ControlError('not_found must be one of %s' % ', '.join(NOT_FOUND_FORMS))
+    if 'start_delay_seconds' in body and (not _is_number(body['start_delay_seconds']) or body['start_delay_seconds'] < 0):
+        raise ControlError('start_delay_seconds must be a number >= 0')
     return body
 
 
@@ -182,6 +185,25 @@ def _seed_datasources(sim, body):
     except ValueError as error:
         raise ControlError(str(error))
     return {'created': len(ids), 'datasource_ids': ids}
+
+
+def _set_outcome(sim, body):
+    """``{"instance_id", "project_id"?, "task_id" or "task_name", outcome fields...}``."""
+    if not isinstance(body, dict) or not isinstance(body.get('instance_id'), str) or not body['instance_id']:
+        raise ControlError('an outcome needs {"instance_id", "task_id" or "task_name", ...}')
+    keys = [key for key in ('task_id', 'task_name') if body.get(key)]
+    if len(keys) != 1 or not isinstance(body[keys[0]], str):
+        raise ControlError('give exactly one of task_id and task_name')
+    unknown = sorted(set(body) - {'instance_id', 'project_id', 'task_id', 'task_name'} - set(OUTCOME_KEYS))
+    if unknown:
+        raise ControlError('unknown outcome field(s): %s' % ', '.join(unknown))
+    fields = dict((key, value) for key, value in body.items() if key in OUTCOME_KEYS)
+    try:
+        checked = sim.store.set_outcome(body.get('project_id') or sim.default_project_id, body['instance_id'], keys[0], body[keys[0]], fields,
+                                        sim.now_ms())
+    except ValueError as error:
+        raise ControlError(str(error))
+    return dict(checked, instance_id=body['instance_id'], **{keys[0]: body[keys[0]]})
 
 
 def _mint_token(sim, body):
@@ -222,7 +244,7 @@ def handle_control(sim, method, path, query, body):
         if route == ('POST', '/_sim/seed'):
             return 200, _seed(sim, body)
         if route == ('GET', '/_sim/tasks'):
-            return 200, {'tasks': sim.store.all_tasks(query.get('project_id'), query.get('instance_id'))}
+            return 200, {'tasks': sim.store.all_tasks(query.get('project_id'), query.get('instance_id'), sim.now_ms())}
         if route == ('POST', '/_sim/datasources'):
             return 200, _seed_datasources(sim, body)
         if route == ('GET', '/_sim/datasources'):
@@ -231,6 +253,13 @@ def handle_control(sim, method, path, query, body):
             return 200, {'mappings': sim.store.all_mappings(query.get('project_id'), query.get('instance_id'), query.get('task_id'))}
         if route == ('GET', '/_sim/inits'):
             return 200, {'inits': sim.store.all_pending(query.get('project_id'), query.get('instance_id'))}
+        if route == ('POST', '/_sim/outcomes'):
+            return 200, _set_outcome(sim, body)
+        if route == ('GET', '/_sim/outcomes'):
+            return 200, {'outcomes': sim.store.all_outcomes()}
+        if route == ('DELETE', '/_sim/outcomes'):
+            sim.store.clear_outcomes()
+            return 200, {'outcomes': []}
         if route == ('POST', '/_sim/reset'):
             sim.reset()
             return 200, {'reset': True}

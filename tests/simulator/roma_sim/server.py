@@ -49,6 +49,8 @@ ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
     ('POST', _INSTANCE + r'/batch-operation/tasks', 'batch_tasks'),
     ('POST', _INSTANCE + r'/tasks/' + _TASK + r'/run', 'run_task'),
     ('POST', _INSTANCE + r'/tasks/' + _TASK + r'/terminate', 'stop_task'),
+    ('GET', _INSTANCE + r'/task-monitors', 'list_task_monitors'),
+    ('GET', _INSTANCE + r'/tasks/' + _TASK + r'/monitor-logs', 'list_monitor_logs'),
     ('GET', _INSTANCE + r'/datasources', 'list_datasources'),
     ('GET', _INSTANCE + _DATASOURCE, 'show_datasource'),
     ('GET', _INSTANCE + _DATASOURCE + r'/tables', 'list_datasource_tables'),
@@ -110,7 +112,7 @@ def optional_json_body(body):
 class Simulator:
     """All simulator state (accounts, tokens, tasks, request log, faults, config) and the API semantics."""
 
-    def __init__(self, accounts, token_lifetime=86400, state_file=None, not_found='FDI.3021', demo_instances=()):
+    def __init__(self, accounts, token_lifetime=86400, state_file=None, not_found='FDI.3021', demo_instances=(), start_delay=1.0):
         self.accounts = accounts
         self.default_project_id = next(iter(accounts.projects))
         self.store = TaskStore(state_file, self.default_project_id)
@@ -120,7 +122,7 @@ class Simulator:
         self.log = RequestLog()
         self.faults = FaultQueue()
         self.startup_config = {'token_lifetime': token_lifetime, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
-                               'not_found': not_found}
+                               'not_found': not_found, 'start_delay_seconds': start_delay}
         self.config = dict(self.startup_config)
         self.stopping = threading.Event()  # set on shutdown: wakes handlers sleeping for a fault's delay
         self.seed_demo()
@@ -241,8 +243,12 @@ class Simulator:
         task = self.store.update(params['project_id'], params['instance_id'], params['task_id'], json_body(request['body']), self.now_ms())
         return Reply(200, {'task_id': task['task_id']})
 
+    def start_delay_ms(self):
+        return int(self.config['start_delay_seconds'] * 1000)
+
     def api_list_tasks(self, params, request):
-        return Reply(200, self.store.list_page(params['project_id'], params['instance_id'], request['query'], self.config['max_limit']))
+        return Reply(200, self.store.list_page(params['project_id'], params['instance_id'], request['query'], self.config['max_limit'],
+                                               self.now_ms()))
 
     def api_show_task(self, params, request):
         return Reply(200, self.store.show_task(params['project_id'], params['instance_id'], params['task_id']))
@@ -252,7 +258,7 @@ class Simulator:
         return Reply(204)
 
     def api_batch_tasks(self, params, request):
-        result = self.store.batch(params['project_id'], params['instance_id'], json_body(request['body']), self.now_ms())
+        result = self.store.batch(params['project_id'], params['instance_id'], json_body(request['body']), self.now_ms(), self.start_delay_ms())
         for entry in result['failure']:
             error = self.not_found_form(FdiError(entry['error_code'], entry['error_msg']))
             entry.update(error_code=error.code, error_msg=error.message)
@@ -263,7 +269,7 @@ class Simulator:
         return Reply(200, {'message': 'success'})
 
     def api_run_task(self, params, request):
-        self.store.set_running(params['project_id'], params['instance_id'], params['task_id'], True, self.now_ms())
+        self.store.set_running(params['project_id'], params['instance_id'], params['task_id'], True, self.now_ms(), self.start_delay_ms())
         return Reply(200)
 
 
@@ -287,6 +293,14 @@ class Simulator:
 
     def api_delete_mapping(self, params, request):
         return Reply(200, self.store.delete_mapping(params['project_id'], params['instance_id'], params['task_id'], params['mapping_id']))
+
+    def api_list_task_monitors(self, params, request):
+        return Reply(200, self.store.monitor_infos(params['project_id'], params['instance_id'], request['query'], self.config['max_limit'],
+                                                   self.now_ms()))
+
+    def api_list_monitor_logs(self, params, request):
+        return Reply(200, self.store.monitor_logs(params['project_id'], params['instance_id'], params['task_id'], request['query'],
+                                                  self.config['max_limit'], self.now_ms()))
 
     def api_list_datasources(self, params, request):
         return Reply(200, self.store.list_datasources(params['project_id'], params['instance_id'], request['query'], self.config['max_limit']))

@@ -19,6 +19,7 @@ import time
 
 from . import datasources as ds
 from . import mappings as mp
+from . import monitor
 from .errors import (NOT_FOUND_CODE, FdiError, choice_query, int_query, invalid, invalid_parameters,  # noqa: F401  (re-exported)
                      mapping_mismatch, page_bounds, task_missing, task_running)
 
@@ -69,12 +70,19 @@ def _operation_types(value):
     return list(value)
 
 
-def brief(task):
+def execute_status(task, now_ms):
+    """The task's execute_status now: a started task's comes from its latest execution (WAITING, RUNNING, ERROR)."""
+    if task['status'] and task.get('executions') and now_ms is not None:
+        return monitor.state(task['executions'][-1], now_ms)['execute_status']
+    return task['execute_status']
+
+
+def brief(task, now_ms=None):
     """BriefTaskRespBean (list API): upper-case task_type, integer status, no description or operation types."""
     return {
         'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'],
         'status': task['status'], 'created_date': iso_time(task['created_date']), 'version': task['version'],
-        'last_modified_time': task['last_modified_time'], 'execute_status': task['execute_status'],
+        'last_modified_time': task['last_modified_time'], 'execute_status': execute_status(task, now_ms),
         'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
         'source_instance_id': task['source_instance_id'], 'target_instance_id': task['target_instance_id'],
         'ext_type': task['ext_type'], 'enterprise_project_id': task['enterprise_project_id'], 'task_tag': task['task_tag'],
@@ -127,6 +135,7 @@ class TaskStore:
         self._datasources = {}  # (project_id, instance_id) -> {datasource_id: data source}, in seeding order
         self._pending = {}  # (project_id, instance_id) -> {task_id: initialised task (multi-tasks/init) not created yet}
         self._mappings = {}  # (project_id, instance_id, task_id) -> {mapping_id: mapping}, in creation order
+        self._outcomes = {}  # (project_id, instance_id) -> {("task_id" or "task_name", value): outcome} (/_sim/outcomes)
         self._seq = 0
 
     # -- persistence ----------------------------------------------------------------------------
@@ -173,6 +182,7 @@ class TaskStore:
         self._datasources.clear()
         self._pending.clear()
         self._mappings.clear()
+        self._outcomes.clear()
 
     def reset(self):
         with self._lock:
@@ -196,7 +206,7 @@ class TaskStore:
             'execute_status': 'RUNNING' if fields.get('status') else 'UNSTARTED',
             'created_date': now_ms, 'last_modified_time': now_ms, 'version': '1', 'repulling_snapshot': None, 'seq': self._seq,
             'source_datasource_id': fields.get('source_datasource_id', ''), 'target_datasource_id': fields.get('target_datasource_id', ''),
-            'ext_info': dict(fields.get('ext_info') or {}), 'reset_date_from': None,
+            'ext_info': dict(fields.get('ext_info') or {}), 'reset_date_from': None, 'executions': [],
         }
         self._insert(task)
         return task
@@ -214,10 +224,12 @@ class TaskStore:
             raise task_missing()
         return task
 
-    def all_tasks(self, project_id=None, instance_id=None):
-        """Full internal records (``/_sim/tasks``, the state file), in creation order."""
+    def all_tasks(self, project_id=None, instance_id=None, now_ms=None):
+        """Full internal records (``/_sim/tasks``, the state file), in creation order; with ``now_ms`` the current execute_status."""
         with self._lock:
-            tasks = [dict(task, operation_types=list(task['operation_types'])) for (project, instance), scope in self._scopes.items()
+            tasks = [dict(task, operation_types=list(task['operation_types']), execute_status=execute_status(task, now_ms),
+                          executions=[dict(execution) for execution in task.get('executions', [])])
+                     for (project, instance), scope in self._scopes.items()
                      if project_id in (None, project) and instance_id in (None, instance) for task in scope.values()]
         return sorted(tasks, key=lambda task: task['seq'])
 
@@ -291,18 +303,28 @@ class TaskStore:
             self._mappings.pop((project_id, instance_id, task_id), None)
             self.save()
 
-    def set_running(self, project_id, instance_id, task_id, running, now_ms):
-        """Start (status 1, RUNNING) or stop (status 0, CANCELLED); a no-op when already there."""
+    def set_running(self, project_id, instance_id, task_id, running, now_ms, delay_ms=0):
+        """Start (status 1, a new execution: WAITING for ``delay_ms``, then RUNNING) or stop (status 0, CANCELLED).
+
+        A no-op when the task already is there: starting a running task (even one whose
+        execution failed) starts nothing new.
+        """
         with self._lock:
             task = self._find(project_id, instance_id, task_id)
             if bool(task['status']) != running:
+                executions = task.setdefault('executions', [])
+                if running:
+                    executions.append(monitor.new_execution(now_ms, delay_ms, self._outcome_for(task), *self._stages(task)))
+                    del executions[:-monitor.MAX_EXECUTIONS]
+                elif executions:
+                    monitor.cancel(executions[-1], now_ms)
                 task['status'] = 1 if running else 0
-                task['execute_status'] = 'RUNNING' if running else 'CANCELLED'
+                task['execute_status'] = ('WAITING' if delay_ms > 0 else 'RUNNING') if running else 'CANCELLED'
                 task['last_modified_time'] = now_ms
                 self.save()
             return dict(task)
 
-    def batch(self, project_id, instance_id, body, now_ms):
+    def batch(self, project_id, instance_id, body, now_ms, delay_ms=0):
         """POST .../batch-operation/tasks: start or stop up to 10 tasks, reporting each one."""
         if not isinstance(body, dict):
             raise invalid_parameters()
@@ -323,7 +345,7 @@ class TaskStore:
         with self._lock:
             for task_id in task_ids:
                 try:
-                    task = self.set_running(project_id, instance_id, task_id, action == 'start', now_ms)
+                    task = self.set_running(project_id, instance_id, task_id, action == 'start', now_ms, delay_ms)
                 except FdiError as error:
                     result['failure'].append({'task_id': task_id, 'task_name': '', 'error_code': error.code, 'error_msg': error.message})
                 else:
@@ -331,7 +353,7 @@ class TaskStore:
         result['success_count'], result['failure_count'] = len(result['success']), len(result['failure'])
         return result
 
-    def list_page(self, project_id, instance_id, query, max_limit):
+    def list_page(self, project_id, instance_id, query, max_limit, now_ms=None):
         """GET .../tasks: filters, sorting and record-offset paging; returns ``{total, size, entities}``."""
         offset = max(int_query(query, 'offset', 0), 0)
         limit = int_query(query, 'limit', DEFAULT_LIMIT)
@@ -347,9 +369,7 @@ class TaskStore:
             exact['task_type'] = task_type.upper()
         exact_names = ('task_id', 'source_app_id', 'target_app_id', 'task_tag')
         exact.update((name, query[name]) for name in exact_names if query.get(name))
-        execute_status = choice_query(query, 'execute_status', EXECUTE_STATUSES)
-        if execute_status is not None:
-            exact['execute_status'] = execute_status
+        wanted_status = choice_query(query, 'execute_status', EXECUTE_STATUSES)
         sort_field = choice_query(query, 'sort_field', ('CREATED_DATE', 'STATUS'))
         sort_type = choice_query(query, 'sort_type', ('ASC', 'DESC'))
         name = query.get('name') or query.get('task_name') or None
@@ -363,11 +383,13 @@ class TaskStore:
                 matches = [task for task in matches if name in task['task_name']]
             for key, value in exact.items():  # one cheap pass per filter keeps 10,000 tasks at about a millisecond
                 matches = [task for task in matches if task[key] == value]
+            if wanted_status is not None:
+                matches = [task for task in matches if execute_status(task, now_ms) == wanted_status]
             if sort_type == 'DESC':
                 matches.reverse()
             if sort_field == 'STATUS':  # stable: creation order (reversed for DESC) within each status
                 matches.sort(key=lambda task: task['status'], reverse=sort_type == 'DESC')
-            entities = [brief(task) for task in matches[offset:offset + limit]]
+            entities = [brief(task, now_ms) for task in matches[offset:offset + limit]]
         return {'total': len(matches), 'size': len(entities), 'entities': entities}
 
     def seed(self, project_id, instance_id, count, name_prefix, operation_types, status, now_ms, start=0):
@@ -622,3 +644,83 @@ class TaskStore:
             task['reset_time'] = now_ms
             self.save()
         return {'message': 'success'}
+
+    # -- monitoring ---------------------------------------------------------------------------------------
+
+    def _stages(self, task):
+        """(reader stage, writer stage) plug-in names from the task's data-source types, e.g. mysqlreader, dwswriter."""
+        found = self._datasources.get((task['project_id'], task['instance_id']), {})
+        kinds = [found.get(task.get('%s_datasource_id' % side) or '', {}).get('datasource_type') for side in ('source', 'target')]
+        return ('%sreader' % kinds[0].lower()) if kinds[0] else 'rdbreader', ('%swriter' % kinds[1].lower()) if kinds[1] else 'rdbwriter'
+
+    def _outcome_for(self, task):
+        outcomes = self._outcomes.get((task['project_id'], task['instance_id']), {})
+        return outcomes.get(('task_id', task['task_id'])) or outcomes.get(('task_name', task['task_name']))
+
+    def set_outcome(self, project_id, instance_id, key, value, raw, now_ms):
+        """What the executions of a task (by ``task_id`` or ``task_name``, existing or not yet) do; also the running one.
+
+        ValueError names a bad field.
+        """
+        checked = monitor.outcome(raw)
+        with self._lock:
+            self._outcomes.setdefault((project_id, instance_id), {})[(key, value)] = checked
+            scope = self._scopes.get((project_id, instance_id), {})
+            task = scope.get(value) if key == 'task_id' else scope.get(self._names.get((project_id, instance_id), {}).get(value))
+            if task is not None and task['status'] and task.get('executions') and monitor.is_active(task['executions'][-1], now_ms):
+                task['executions'][-1]['outcome'] = dict(checked)
+                self.save()
+        return checked
+
+    def all_outcomes(self):
+        with self._lock:
+            return [dict(outcome, project_id=project, instance_id=instance, **{key: value})
+                    for (project, instance), outcomes in self._outcomes.items() for (key, value), outcome in outcomes.items()]
+
+    def clear_outcomes(self):
+        with self._lock:
+            self._outcomes.clear()
+
+    def _monitor_info(self, task, now_ms):
+        """TaskMonitorInfo of one task."""
+        executions = task.get('executions') or []
+        if task['status'] and executions:
+            current = monitor.state(executions[-1], now_ms)
+            status, position = current['execute_status'], current['position']
+        elif executions:
+            status, position = task['execute_status'], monitor.state(executions[-1], now_ms)['position']
+        else:  # never started, or seeded as running
+            status, position = task['execute_status'], 'WRITER' if task['status'] else None
+        started = executions[-1]['start_time'] if executions else (task['created_date'] if task['status'] else None)
+        found = self._datasources.get((task['project_id'], task['instance_id']), {})
+        app_names = [found.get(task.get('%s_datasource_id' % side) or '', {}).get('app_name', '') for side in ('source', 'target')]
+        return {
+            'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'], 'status': task['status'],
+            'last_execute_time': started, 'position': position, 'execute_status': status,
+            'source_app_id': task['source_app_id'], 'source_app_name': app_names[0], 'source_instance_id': task['source_instance_id'],
+            'target_app_id': task['target_app_id'], 'target_app_name': app_names[1], 'target_instance_id': task['target_instance_id'],
+            'ext_type': task['ext_type'], 'enterprise_project_id': task['enterprise_project_id'], 'task_tag': task['task_tag'],
+        }
+
+    def monitor_infos(self, project_id, instance_id, query, max_limit, now_ms):
+        """GET .../task-monitors: ``task_name`` substring, ``execute_status``, record-offset paging, creation order."""
+        offset, limit = page_bounds(query, max_limit)
+        wanted_status = choice_query(query, 'execute_status', EXECUTE_STATUSES)
+        name = query.get('task_name') or ''
+        with self._lock:
+            matches = [task for task in self._scopes.get((project_id, instance_id), {}).values() if name in task['task_name']]
+            if wanted_status is not None:
+                matches = [task for task in matches if execute_status(task, now_ms) == wanted_status]
+            entities = [self._monitor_info(task, now_ms) for task in matches[offset:offset + limit]]
+        return {'total': len(matches), 'size': len(entities), 'entities': entities}
+
+    def monitor_logs(self, project_id, instance_id, task_id, query, max_limit, now_ms):
+        """GET .../tasks/{task_id}/monitor-logs: one TaskMonitorLog per start, newest first; begin_time/end_time bound start_time."""
+        offset, limit = page_bounds(query, max_limit)
+        begin, end = int_query(query, 'begin_time', None), int_query(query, 'end_time', None)
+        with self._lock:
+            executions = list(self._find(project_id, instance_id, task_id).get('executions') or [])
+            executions = [execution for execution in reversed(executions)
+                          if (begin is None or execution['start_time'] >= begin) and (end is None or execution['start_time'] <= end)]
+            entities = [monitor.log(execution, now_ms) for execution in executions[offset:offset + limit]]
+        return {'total': len(executions), 'size': len(entities), 'entities': entities}

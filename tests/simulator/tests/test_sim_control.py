@@ -227,12 +227,13 @@ def test_reset_restores_start_up_state(client):
     assert client.control('POST', 'reset') == {'reset': True}
     assert client.control('GET', 'tasks') == {'tasks': []} and client.control('GET', 'faults') == {'faults': []}
     assert client.control('GET', 'config') == {'token_lifetime': 86400, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
-                                                      'not_found': 'FDI.3021'}
+                                                      'not_found': 'FDI.3021', 'start_delay_seconds': 1.0}
     assert client.requests_log() == []
 
 
 def test_config_validation_and_unknown_control_route(client):
-    for body in ({'token_lifetime': 0}, {'max_limit': 0}, {'known_instances': 'inst-1'}, {'speed': 'fast'}, {'not_found': 'FDI.9999'}):
+    for body in ({'token_lifetime': 0}, {'max_limit': 0}, {'known_instances': 'inst-1'}, {'speed': 'fast'}, {'not_found': 'FDI.9999'},
+                 {'start_delay_seconds': -1}, {'start_delay_seconds': 'soon'}):
         assert client.request('POST', '/_sim/config', body).status == 400
     assert client.request('GET', '/_sim/nothing').status == 404
     assert client.request('POST', '/_sim/tokens', {'project_id': 'f' * 32}).status == 400

@@ -233,6 +233,7 @@ def test_filters(client):
     first = client.create('Orders-sync', task_tag='tag-a', source_app_id='app-1', target_app_id='app-2')
     second = client.create('orders-archive', task_tag='tag-b', source_app_id='app-1')
     third = client.create('customers', task_tag='tag-a')
+    client.control('POST', 'config', {'start_delay_seconds': 0})  # RUNNING at once
     batch(client, 'start', second)
 
     def names(**query):
@@ -296,7 +297,7 @@ def test_batch_start_and_stop(client):
                                'success': [{'task_id': first, 'task_name': 'task-one'}, {'task_id': second, 'task_name': 'task-two'}],
                                'failure': [{'task_id': 'missing-id', 'task_name': '', 'error_code': 'FDI.3021',
                                             'error_msg': 'One or more tasks do not exist.'}]}
-    assert (stored(client, first)['status'], stored(client, first)['execute_status']) == (1, 'RUNNING')
+    assert (stored(client, first)['status'], stored(client, first)['execute_status']) == (1, 'WAITING')  # for start_delay_seconds (1)
     assert batch(client, 'start', first).json()['success_count'] == 1  # already running: success, no change
     assert batch(client, 'stop', first, second).json()['success_count'] == 2
     assert (stored(client, first)['status'], stored(client, first)['execute_status']) == (0, 'CANCELLED')
