@@ -64,6 +64,14 @@ options:
       - Set to V(false) to list many tasks with one request per 999 tasks; those two fields are then V(null).
     type: bool
     default: true
+  include_monitor:
+    description:
+      - Add RV(tasks[].monitor) to each task, what the task monitor reports about its sync job (is it really
+        running, how many rows it moved and rejected).
+      - Costs one monitor list request per 999 tasks of the instance plus one monitor log request per task.
+    type: bool
+    default: false
+    version_added: 0.2.0
 notes:
   - The list API's name filter matches substrings; O(name) is matched exactly on the client side.
 seealso:
@@ -92,6 +100,20 @@ EXAMPLES = r'''
     status: running
     details: false
   register: running_orders_tasks
+
+- name: Read a task with what its sync job reports
+  hwcloud.roma.fdi_composite_task_info:
+    region: cn-north-4
+    instance_id: "{{ roma_instance_id }}"
+    name: orders-to-warehouse
+    include_monitor: true
+  register: orders_health
+
+- name: Fail unless it runs without dirty rows
+  ansible.builtin.assert:
+    that:
+      - orders_health.tasks[0].monitor.execute_status == 'RUNNING'
+      - orders_health.tasks[0].monitor.dirty_data_count | default(0, true) == 0
 '''
 
 RETURN = r'''
@@ -143,6 +165,48 @@ tasks:
       type: str
       returned: when the task was read through the list API
       sample: RUNNING
+    monitor:
+      description:
+        - What the task monitor reports, from the task's monitor record and the latest log of its executions.
+        - Each field is V(null) when ROMA Connect does not report it (for example a task that never ran has no log).
+      returned: when O(include_monitor=true)
+      type: dict
+      version_added: 0.2.0
+      contains:
+        execute_status:
+          description: V(UNSTARTED), V(WAITING), V(RUNNING), V(SUCCESS), V(CANCELLED) or V(ERROR).
+          type: str
+          sample: RUNNING
+        position:
+          description: Where the sync job is, V(ADAPTER) (initialising), V(READER) or V(WRITER).
+          type: str
+          sample: WRITER
+        position_status:
+          description: >-
+            V(NORMAL), V(NODE_END), V(RUNTIME_CANCEL), V(TASK_END), V(RUNTIME_ERR) or V(INTERNAL_ERR), from the latest
+            monitor log.
+          type: str
+          sample: NORMAL
+        last_execute_time:
+          description: When the task last started executing, in milliseconds since 1970-01-01 UTC.
+          type: int
+          sample: 1764628800000
+        data_count:
+          description: Rows the latest execution handled.
+          type: int
+          sample: 1200
+        dirty_data_count:
+          description: Rows the latest execution could not write (dirty data).
+          type: int
+          sample: 0
+        spend_time:
+          description: Duration of the latest execution so far, in milliseconds.
+          type: int
+          sample: 5400
+        remarks:
+          description: The latest execution's result in words, as ROMA Connect wrote it.
+          type: str
+          sample: The task is running.
 status:
   description: HTTP status of the failed API call.
   returned: on API failure
@@ -188,6 +252,7 @@ invalid_options:
 '''
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, validate_task_options
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 
@@ -218,6 +283,8 @@ def read_tasks(module):
                 and (params['name_contains'] is None or params['name_contains'] in (task.get('task_name') or ''))]
     if params['details'] and not params['task_id']:
         matching = [task for task in (api.add_detail(brief) for brief in matching) if task is not None]
+    if params['include_monitor']:
+        FdiMonitorApi(module.client, params['instance_id']).add_monitors(matching)
     return {'changed': False, 'tasks': matching}
 
 
@@ -233,6 +300,7 @@ def main():
             source_app_id=dict(type='str'),
             target_app_id=dict(type='str'),
             details=dict(type='bool', default=True),
+            include_monitor=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('name', 'name_contains')],
         supports_check_mode=True,
