@@ -30,12 +30,14 @@ options:
   datasource_id:
     description:
       - Return only the data source with this ID (one request).
-      - An ID that does not exist returns an empty RV(datasources) list.
+      - An ID that does not exist returns an empty RV(datasources) list. ROMA Connect documents no code for a missing
+        data source; the module takes its C(400 FDI.3033 Invalid parameter [datasource_id].) answer to mean one
+        (the ID is well-formed, which the module checks first). Any other error fails the task.
     type: str
   name:
     description:
       - Return only the data sources whose name is exactly this (case-sensitive).
-      - 1 to 255 characters, without V(&), V(<), V(>), V("), V('), V(\(), V(\)) (the API's rule for data source names).
+      - 1 to 255 characters, without V(&), V(<), V(>), V("), V('), V((), V(\)) (the API's rule for data source names).
     type: str
     aliases: [datasource_name]
   name_contains:

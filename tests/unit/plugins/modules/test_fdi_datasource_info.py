@@ -42,8 +42,8 @@ def run_module(capsys):
     return ModuleRunner(capsys, fdi_datasource_info.main)
 
 
-def target_view(entity=TARGET, **extra):
-    view = module_view(entity, **extra)
+def target_view(**extra):
+    view = module_view(TARGET, **extra)
     view['content'] = {'host': 'dws.example', 'port': '8000', 'database_name': 'dw', 'user_name': 'loader'}
     return view
 
