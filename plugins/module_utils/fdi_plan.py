@@ -275,7 +275,7 @@ def task_conflicts(desired, current):
     return conflicts
 
 
-def _mapping_actions(desired, current_mappings, purge):
+def _mapping_actions(desired, current_mappings, purge, server_id=None):
     """Creates, modifies and (with ``purge``) deletes that make the task's mappings what ``desired`` lists."""
     actions = []
     existing = dict((mapping_key(mapping), mapping) for mapping in current_mappings or [])
@@ -284,7 +284,7 @@ def _mapping_actions(desired, current_mappings, purge):
     for mapping in desired.mappings or []:
         key = mapping_key(mapping)
         wanted_keys.add(key)
-        body = mapping_body(mapping, desired.source_datasource_id, desired.target_datasource_id, desired.server_id)
+        body = mapping_body(mapping, desired.source_datasource_id, desired.target_datasource_id, desired.server_id or server_id)
         current = existing.get(key)
         if current is None:
             actions.append(Action('create_mapping', 'POST', 'multi-tasks/{task_id}/mappings', body, key=key))
@@ -363,7 +363,8 @@ def plan_task(desired, current, current_mappings=None, generate_task_id=new_task
         after.update((field, new) for field, (_old, new) in changes.items())
     mapping_changes = []
     if desired.mappings is not None and current_mappings is not None:
-        mapping_changes, after['mappings'] = _mapping_actions(desired, current_mappings.mappings, desired.purge_mappings)
+        mapping_changes, after['mappings'] = _mapping_actions(desired, current_mappings.mappings, desired.purge_mappings,
+                                                              current.get('server_id'))
         actions.extend(mapping_changes)
         for option, _field in FIXED_SOURCE_FIELDS:
             if mapping_changes and getattr(desired, option) and not after.get(option):
