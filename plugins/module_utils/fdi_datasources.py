@@ -31,6 +31,8 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import RULE
 
 DATASOURCE_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id', 'app_name', 'description',
                      'create_time', 'update_time')
+# What identifies a data source and what filters match on: never masked, or a name such as "etl-key=2" could not be found.
+IDENTITY_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id')
 TABLE_POSITIONS = ('SOURCE', 'TARGET')
 
 # option name -> (pattern, human rule).  datasource_name: the SDK's DatasourceInfo says 1-255 characters without & < > " ' ( ).
@@ -185,11 +187,13 @@ def normalize_datasource(entity, secret_sink=None):
     """Build the collection's data-source dict from a ``DataSourceRsp``, without a secret.
 
     Secrets are looked for in the whole entity, not only in ``content``, so that a
-    secret the API reports anywhere is also handed to ``secret_sink``.  A ``content``
-    that is neither an object nor a JSON object cannot be checked field by field: it
-    is left out (``None``) and the whole value is treated as a secret.
+    secret the API reports anywhere is also handed to ``secret_sink``; only the
+    identity fields are taken as they are.  A ``content`` that is neither an object
+    nor a JSON object cannot be checked field by field: it is left out (``None``) and
+    the whole value is treated as a secret.
     """
     entity = dict(entity)
+    identity = dict((field, entity.pop(field, None)) for field in IDENTITY_FIELDS)
     content = entity.pop('content', None)
     document = _content_document(content)
     redacted, found = redact_secrets_in(entity)
@@ -202,6 +206,7 @@ def normalize_datasource(entity, secret_sink=None):
         register_secret(secret)
         if secret_sink is not None:
             secret_sink(secret)
+    redacted.update(identity)
     datasource = dict((field, redacted.get(field)) for field in DATASOURCE_FIELDS)
     for field in ('datasource_id', 'datasource_name', 'app_id', 'app_name', 'description'):
         if datasource[field] is not None and not isinstance(datasource[field], str):

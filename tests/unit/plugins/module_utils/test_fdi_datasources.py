@@ -183,6 +183,13 @@ class TestNormalize:
         assert datasource['description'] == 'see password=********'
         assert sorted(sink) == sorted(['top-level-secret', DB_PASSWORD, DB_PASSWORD])
 
+    def test_identity_fields_are_never_masked(self):
+        sink = []
+        entity = datasource_entity(datasource_name='etl-key=2', app_id='token=x')
+        datasource = normalize_datasource(entity, sink.append)
+        assert (datasource['datasource_name'], datasource['app_id']) == ('etl-key=2', 'token=x')
+        assert sink == [DB_PASSWORD]
+
     def test_missing_fields_are_none(self):
         assert normalize_datasource({'datasource_id': 12}) == dict(
             datasource_id='12', datasource_name=None, datasource_type=None, app_id=None, app_name=None, description=None,
