@@ -31,6 +31,8 @@ def parse_args(argv):
                              'project, at start and after every /_sim/reset; repeatable')
     parser.add_argument('--start-delay', type=float, default=1.0, metavar='SECONDS',
                         help='how long a started task stays WAITING before it is RUNNING (default: %(default)s)')
+    parser.add_argument('--latency-ms', type=float, default=0, metavar='MS',
+                        help='wait this long before answering each ROMA or IAM request, like a remote region (default: %(default)s)')
     parser.add_argument('--log-requests', action='store_true', help='print an access-log line per request to stderr')
     args = parser.parse_args(argv)
     if args.https and not args.cert_dir:
@@ -39,6 +41,8 @@ def parse_args(argv):
         parser.error('--token-lifetime must be > 0')
     if args.start_delay < 0:
         parser.error('--start-delay must be >= 0')
+    if not 0 <= args.latency_ms <= 60000:
+        parser.error('--latency-ms must be from 0 to 60000')
     return args
 
 
@@ -54,7 +58,7 @@ def build_server(args):
     """The listening server for the parsed options (TLS material generated first with ``--https``)."""
     accounts = Accounts.from_file(args.accounts) if args.accounts else Accounts.default()
     simulator = Simulator(accounts, token_lifetime=args.token_lifetime, state_file=args.state_file, not_found=args.not_found,
-                          demo_instances=args.demo_datasources, start_delay=args.start_delay)
+                          demo_instances=args.demo_datasources, start_delay=args.start_delay, latency_ms=args.latency_ms)
     ssl_context = None
     if args.https:
         from .certs import generate_certificates  # cryptography is needed only here

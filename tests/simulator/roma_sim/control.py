@@ -18,7 +18,7 @@ PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate')
 FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length', 'echo_request')
 MATCH_KEYS = ('method', 'route', 'path_contains')
 OUTCOME_KEYS = ('result', 'fail_after', 'position', 'stage', 'remarks', 'detail', 'data_count', 'dirty_data_count')
-CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found', 'start_delay_seconds')
+CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found', 'start_delay_seconds', 'latency_ms')
 NOT_FOUND_FORMS = ('FDI.3021', 'FDI.3081')
 DEFAULT_TIMEOUT_DELAY = 30.0
 LOG_LIMIT = 100000  # oldest entries are dropped beyond this; seq keeps counting
@@ -130,6 +130,11 @@ class RequestLog:
                 del self._entries[:len(self._entries) - LOG_LIMIT]
         return entry
 
+    def update(self, entry, **fields):
+        """Complete an entry (status, fault) under the lock, so a concurrent reader copies it whole."""
+        with self._lock:
+            entry.update(fields)
+
     def since(self, seq):
         with self._lock:
             return [dict(entry) for entry in self._entries if entry['seq'] > seq]
@@ -155,6 +160,8 @@ def _config_update(body):
         raise ControlError('not_found must be one of %s' % ', '.join(NOT_FOUND_FORMS))
     if 'start_delay_seconds' in body and (not _is_number(body['start_delay_seconds']) or body['start_delay_seconds'] < 0):
         raise ControlError('start_delay_seconds must be a number >= 0')
+    if 'latency_ms' in body and (not _is_number(body['latency_ms']) or not 0 <= body['latency_ms'] <= 60000):
+        raise ControlError('latency_ms must be a number of milliseconds from 0 to 60000')
     return body
 
 

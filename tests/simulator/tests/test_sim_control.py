@@ -11,6 +11,7 @@ import ssl
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -227,13 +228,13 @@ def test_reset_restores_start_up_state(client):
     assert client.control('POST', 'reset') == {'reset': True}
     assert client.control('GET', 'tasks') == {'tasks': []} and client.control('GET', 'faults') == {'faults': []}
     assert client.control('GET', 'config') == {'token_lifetime': 86400, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
-                                                      'not_found': 'FDI.3021', 'start_delay_seconds': 1.0}
+                                                      'not_found': 'FDI.3021', 'start_delay_seconds': 1.0, 'latency_ms': 0}
     assert client.requests_log() == []
 
 
 def test_config_validation_and_unknown_control_route(client):
     for body in ({'token_lifetime': 0}, {'max_limit': 0}, {'known_instances': 'inst-1'}, {'speed': 'fast'}, {'not_found': 'FDI.9999'},
-                 {'start_delay_seconds': -1}, {'start_delay_seconds': 'soon'}):
+                 {'start_delay_seconds': -1}, {'start_delay_seconds': 'soon'}, {'latency_ms': -1}, {'latency_ms': 60001}):
         assert client.request('POST', '/_sim/config', body).status == 400
     assert client.request('GET', '/_sim/nothing').status == 404
     assert client.request('POST', '/_sim/tokens', {'project_id': 'f' * 32}).status == 400
@@ -268,6 +269,58 @@ def test_keep_alive_one_connection_for_many_requests(server, sim):
     assert len(clients) == 1
 
 
+# -- latency and concurrency ----------------------------------------------------------------------------------
+
+def test_latency_delays_api_requests_but_not_controls(client):
+    client.control('POST', 'config', {'latency_ms': 150})
+    began = time.monotonic()
+    assert client.request('GET', api_path('tasks')).status == 200
+    assert time.monotonic() - began >= 0.15
+    began = time.monotonic()
+    client.control('GET', 'config')
+    assert time.monotonic() - began < 0.1
+
+
+def test_fifty_concurrent_requests_are_served_in_parallel_and_logged_exactly(server, client):
+    client.control('POST', 'config', {'latency_ms': 200})
+    barrier = threading.Barrier(50)
+    results = [None] * 50
+
+    def fire(index):
+        own = SimClient(server.url, token=client.token, timeout=30)
+        try:
+            barrier.wait()
+            if index % 2:
+                response = own.request('POST', api_path('multi-tasks'), {'task_name': 'parallel-%02d' % index, 'operation_types': ['INSERT']})
+            else:
+                response = own.request('GET', api_path('tasks'), query={'limit': 999})
+            results[index] = (response.status, response.json())
+        finally:
+            own.close()
+
+    began = time.monotonic()
+    threads = [threading.Thread(target=fire, args=(index,)) for index in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    elapsed = time.monotonic() - began
+    assert elapsed < 3, elapsed  # one after the other it would take 50 x 0.2 s = 10 s
+    assert all(result and result[0] == 200 for result in results), results
+    created = sorted(result[1]['task_id'] for result in results[1::2])
+    assert len(set(created)) == 25
+    tasks = client.control('GET', 'tasks')['tasks']
+    assert sorted(task['task_id'] for task in tasks) == created
+    assert sorted(task['task_name'] for task in tasks) == ['parallel-%02d' % index for index in range(1, 50, 2)]
+    log = client.requests_log()
+    assert len(log) == 50 and [entry['seq'] for entry in log] == list(range(log[0]['seq'], log[0]['seq'] + 50))  # no gap, no duplicate
+    assert sorted(entry['route'] for entry in log) == ['create_multi_task'] * 25 + ['list_tasks'] * 25
+    assert all(entry['status'] == 200 for entry in log) and len({entry['client'] for entry in log}) == 50
+    assert sorted(entry['body']['task_name'] for entry in log if entry['body']) == ['parallel-%02d' % index for index in range(1, 50, 2)]
+    for _status, document in results[0::2]:  # every list saw a consistent store: whole tasks, total == size
+        assert document['total'] == document['size'] == len(document['entities']) <= 25
+
+
 # -- the command line ----------------------------------------------------------------------------------------
 
 def test_command_line_url_file_accounts_and_token_lifetime(tmp_path):
@@ -276,7 +329,8 @@ def test_command_line_url_file_accounts_and_token_lifetime(tmp_path):
                              'access_keys': [{'access': 'AKACME', 'secret': 'SKACME', 'user': 'robot'}]}]}
     accounts_file = tmp_path / 'accounts.json'
     accounts_file.write_text(json.dumps(accounts), encoding='utf-8')
-    simulator = SimulatorProcess('--accounts', str(accounts_file), '--token-lifetime', '600', '--not-found', 'FDI.3081').start()
+    simulator = SimulatorProcess('--accounts', str(accounts_file), '--token-lifetime', '600', '--not-found', 'FDI.3081', '--latency-ms', '20',
+                                 '--start-delay', '0.25').start()
     try:
         assert simulator.first_line == 'ROMA simulator listening on %s' % simulator.url and simulator.url.startswith('http://127.0.0.1:')
         client = SimClient(simulator.url)
@@ -286,6 +340,8 @@ def test_command_line_url_file_accounts_and_token_lifetime(tmp_path):
         assert client.request('POST', '/v3/auth/tokens', password_body()).status == 401  # the demo account is replaced
         token = response.headers['X-Subject-Token']
         assert client.request('GET', api_path('tasks', project_id='p' * 32), headers={'X-Auth-Token': token}).status == 200
+        config = client.control('GET', 'config')
+        assert (config['latency_ms'], config['start_delay_seconds'], config['not_found'], config['token_lifetime']) == (20, 0.25, 'FDI.3081', 600)
         missing = client.request('GET', api_path('tasks', 'no-such-task', project_id='p' * 32), headers={'X-Auth-Token': token})
         assert (missing.status, missing.json()['error_code']) == (404, 'FDI.3081')
         client.close()
