@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.hwcloud.roma.plugins.module_utils import errors as errors_module
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError
@@ -151,6 +153,52 @@ def test_credentials_inside_text_are_masked(text, masked, secret):
 def test_text_without_credentials_is_unchanged():
     text = 'https://db.example:443/path?user=replicator&mode=default; key_store_file_type=JKS'
     assert redact_secrets_in([text, 3306, None, True]) == ([text, 3306, None, True], [])
+
+
+# -- the same, as properties over generated connection settings -------------------------------------------
+
+# Field names chosen by the test (not by the rule under test): what database and message-queue settings hold.
+SECRET_NAMES = ['password', 'sasl_password', 'sslKey', 'ssl_key', 'access_key', 'secret_key', 'token', 'sk', 'credentials',
+                'keyStorePassword', 'client_secret', 'trust_store_password', 'api-key', 'PWD']
+HARMLESS_NAMES = ['host', 'port', 'user_name', 'database_name', 'mode', 'ssl_enable', 'broker', 'region', 'brokers', 'options']
+PLAIN_TEXT = st.text(alphabet='abcdefghijklmnopqrstuvwxyz0123456789._-', max_size=10)
+LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-5, 10 ** 6), PLAIN_TEXT)
+PURE = settings(max_examples=300, deadline=None, derandomize=True)
+
+
+def settings_documents(names):
+    return st.recursive(LEAVES, lambda children: st.one_of(st.lists(children, max_size=3),
+                                                           st.dictionaries(st.sampled_from(names), children, max_size=4)),
+                        max_leaves=12)
+
+
+def plant_secrets(document, planted, under_secret=False):
+    """Replace every text and number under a secret field with a unique marker; list the markers planted."""
+    if isinstance(document, dict):
+        return dict((key, plant_secrets(value, planted, under_secret or key in SECRET_NAMES)) for key, value in document.items())
+    if isinstance(document, list):
+        return [plant_secrets(value, planted, under_secret) for value in document]
+    if under_secret and document is not None and not isinstance(document, bool):
+        planted.append('Planted-Secret-%04d' % len(planted))
+        return planted[-1]
+    return document
+
+
+@PURE
+@given(settings_documents(SECRET_NAMES + HARMLESS_NAMES))
+def test_no_planted_secret_survives_and_each_is_reported(document):
+    planted = []
+    document = plant_secrets(document, planted)
+    redacted, found = redact_secrets_in(document)
+    text = json.dumps(redacted)
+    assert [secret for secret in planted if secret in text] == []
+    assert sorted(found) == sorted(planted)
+
+
+@PURE
+@given(settings_documents(HARMLESS_NAMES))
+def test_harmless_settings_come_back_unchanged(document):
+    assert redact_secrets_in(document) == (document, [])
 
 
 class TestNormalize:
