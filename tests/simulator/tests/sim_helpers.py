@@ -210,3 +210,22 @@ def assert_model(document, model, required=()):
     problems = model_problems(document, model)
     missing = [field for field in required if field not in document]
     assert not problems and not missing, (problems, missing)
+
+
+def model_fields_seen(document, model, fields=None):
+    """``{"Model.field": carried}``: for every SDK model field met in ``document``, whether some instance carries it."""
+    from huaweicloudsdkroma.v2 import model as models  # pylint: disable=import-outside-toplevel
+    fields = {} if fields is None else fields
+    if model.startswith('list['):
+        for item in document or []:
+            model_fields_seen(item, model[5:-1], fields)
+        return fields
+    if model in _SCALARS or model.startswith('dict(') or not isinstance(document, dict):
+        return fields
+    cls = getattr(models, model)
+    for attribute, json_name in cls.attribute_map.items():
+        name = '%s.%s' % (model, json_name)
+        fields[name] = fields.get(name, False) or json_name in document
+        if json_name in document:
+            model_fields_seen(document[json_name], cls.openapi_types[attribute], fields)
+    return fields
