@@ -449,3 +449,37 @@ def test_the_connection_pool_is_sized_to_parallelism(http, run_module, monkeypat
     http.expect(list_all(task(1)))
     run_module(dict(config=[dict(name='sync-01')], parallelism=20))
     assert sizes == [20]
+
+
+FUTURE_MS = 4102444800000  # a monitor record written after the start request (not stale)
+
+
+def monitor_record(server, execute_status, position='WRITER'):
+    return {'task_id': server['task_id'], 'task_name': server['task_name'], 'task_type': 'REALTIME', 'status': 1,
+            'last_execute_time': FUTURE_MS, 'position': position, 'execute_status': execute_status, 'ext_type': 'CDC'}
+
+
+def monitor_log(server, execute_status, position_status, remarks):
+    return Call('GET', api_url('tasks', server['task_id'], 'monitor-logs'), query={'limit': 999}, headers=TOKEN_HEADERS).reply(
+        200, json={'total': 1, 'size': 1, 'entities': [{'id': 'trace-1', 'start_time': FUTURE_MS, 'execute_status': execute_status,
+                                                        'position': 'WRITER', 'position_status': position_status, 'status': 502,
+                                                        'data_count': 10, 'dirty_data_count': 0, 'spend_time': 1000, 'remarks': remarks}]})
+
+
+def test_wait_polls_one_monitor_list_for_every_started_task_and_fails_the_ones_that_do_not_run(http, run_module):
+    http.expect(list_all(task(1), task(2)), batch('start', 'task-01', 'task-02'),
+                Call('GET', api_url('task-monitors'), query={'limit': 999}, headers=TOKEN_HEADERS).reply(200, json={
+                    'total': 2, 'size': 2, 'entities': [monitor_record(task(1), 'RUNNING'), monitor_record(task(2), 'ERROR', 'READER')]}),
+                monitor_log(task(1), 'RUNNING', 'NORMAL', 'The task is running.'),
+                monitor_log(task(2), 'ERROR', 'RUNTIME_ERR', 'Access denied for user root.'))
+    result = run_module(dict(config=[dict(name='sync-01', status='running'), dict(name='sync-02', status='running')], wait=True))
+    assert result['failed'] and result['changed'] and actions(result) == [['started'], ['started']]
+    assert result['task_results'][0]['monitor']['execute_status'] == 'RUNNING' and 'failed' not in result['task_results'][0]
+    assert result['msg'].startswith('1 of 2 items failed: config[1] (sync-02): ')
+    assert 'Access denied for user root.' in result['msg']
+
+
+def test_wait_is_never_done_in_check_mode(http, run_module):
+    http.expect(list_all(task(1)))
+    result = run_module(dict(config=[dict(name='sync-01', status='running')], wait=True), check_mode=True)
+    assert result['changed'] and actions(result) == [['started']]
