@@ -1,4 +1,4 @@
-"""IAM accounts, token issue/validation and SDK-HMAC-SHA256 signature verification (reference sections 5 and 6).
+"""IAM accounts, token issue/validation and SDK-HMAC-SHA256 signature verification (docs/api.md: IAM, Common rules).
 
 The verifier rebuilds the canonical request from what was *received* (method, raw
 path, query string, the listed headers' values, the body), so any client whose
@@ -54,7 +54,7 @@ def iam_time(epoch):
 
 
 class Accounts:
-    """Domains (accounts) with their projects, IAM users and access keys; see README "Accounts file"."""
+    """Domains (accounts) with their projects, IAM users and access keys; see tests/simulator/README.md."""
 
     def __init__(self, document):
         self.document = document

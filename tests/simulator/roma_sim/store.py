@@ -3,8 +3,8 @@
 Tasks live per (project_id, instance_id) in insertion-ordered dicts, so "created order"
 is free and a name or ID lookup is O(1).  Listing is one pass over the instance's
 tasks, which keeps a 10,000-task instance at a few milliseconds per request.
-Every rule here either follows the reference contract or is an [INF] choice that
-tests/simulator/README.md lists.
+Every rule here either follows the official API (SDK, docs, OpenAPI definitions) or is
+one of our choices; docs/api.md lists which is which.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Test helpers: the default accounts, a keep-alive HTTP client, and an SDK-HMAC-SHA256 signer written from the reference.
+"""Test helpers: the default accounts, a keep-alive HTTP client, and an SDK-HMAC-SHA256 signer written from the signing algorithm's description.
 
-The signer is deliberately *not* the simulator's code: it follows reference section 6
+The signer is deliberately *not* the simulator's code: it follows the published SDK-HMAC-SHA256 steps
 step by step, so signing with it and verifying with the simulator cross-checks both.
 """
 
@@ -98,7 +98,7 @@ class SimClient:
         return self.control('GET', 'requests?since=%d' % since)['requests']
 
 
-# -- SDK-HMAC-SHA256, straight from reference section 6 ------------------------------------------------
+# -- SDK-HMAC-SHA256, straight from the published signing steps ------------------------------------------------
 
 def reference_canonical_request(method, path, query_pairs, headers, body):
     """Steps 3-8: payload hash, signed headers (no ``_``), canonical headers, URI with ``/``, sorted encoded query."""

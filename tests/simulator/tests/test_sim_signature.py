@@ -1,4 +1,4 @@
-"""SDK-HMAC-SHA256 verification, proven against the reference's two test vectors (section 6)."""
+"""SDK-HMAC-SHA256 verification, proven against two fixed test vectors computed independently."""
 
 from __future__ import annotations
 
