@@ -44,6 +44,10 @@ FIRST_POLL_DELAY = 1.0
 MAX_POLL_DELAY = 10.0
 WAIT_TIMEOUT_RANGE = (1, 3600)
 REMARKS_LENGTH = 300  # server-written text quoted in a message, one line
+# ROMA Connect stamps records with its own clock, the start time comes from this machine's: a record is taken as
+# older than the start request only when it is older by more than this, so that a server clock slightly behind
+# (or network latency) never makes the new execution look stale.
+CLOCK_SKEW_ALLOWANCE_MS = 5000
 
 
 class RomaWaitError(RomaError):
@@ -173,9 +177,13 @@ def failing_step(log):
 
 
 def is_stale(timestamp_ms, started_at_ms):
-    """A record or log from before the start request describes an earlier execution.  No timestamp: taken as it is."""
+    """A record or log from before the start request describes an earlier execution.
+
+    "Before" allows CLOCK_SKEW_ALLOWANCE_MS for the two clocks; no timestamp, or no
+    start time (the task was already running), means the record is taken as it is.
+    """
     timestamp_ms = _ms(timestamp_ms)
-    return started_at_ms is not None and timestamp_ms is not None and timestamp_ms < started_at_ms
+    return started_at_ms is not None and timestamp_ms is not None and timestamp_ms < started_at_ms - CLOCK_SKEW_ALLOWANCE_MS
 
 
 # -- the API --------------------------------------------------------------------------------------
@@ -350,7 +358,9 @@ def describe_status(record, started_at_ms=None):
     if status:
         text += ', status %s' % status
     if is_stale(record.get('last_execute_time'), started_at_ms):
-        text += ', from an execution before the start request (last executed %s)' % format_ms(record.get('last_execute_time'))
+        text += (', from an execution before the start request (last executed %s, the start was requested at %s by this machine\'s '
+                 'clock: an earlier execution, unless this machine\'s clock is ahead of ROMA Connect\'s)'
+                 % (format_ms(record.get('last_execute_time')), format_ms(started_at_ms)))
     return text
 
 

@@ -212,11 +212,21 @@ def test_timeout_reports_the_last_status_and_how_long_it_waited():
 
 
 def test_timeout_on_a_stale_record_says_it_is_from_before_the_start():
-    script = Script([{TASK_ID: record('ERROR', last_execute_time=START_MS - 1)}])
+    script = Script([{TASK_ID: record('ERROR', last_execute_time=START_MS - 5001)}])
     with pytest.raises(RomaWaitTimeoutError) as caught:
         wait(script, FakeClock(), timeout=1)
-    assert caught.value.message.endswith('last status seen: execute_status ERROR, position READER, status running, from an execution '
-                                         'before the start request (last executed 2025-06-15T15:06:39Z).')
+    assert caught.value.message.endswith(
+        "last status seen: execute_status ERROR, position READER, status running, from an execution before the start request "
+        "(last executed 2025-06-15T15:06:34Z, the start was requested at 2025-06-15T15:06:40Z by this machine's clock: an earlier "
+        "execution, unless this machine's clock is ahead of ROMA Connect's).")
+
+
+@pytest.mark.parametrize('server_clock_behind_ms', [0, 1, 5000])
+def test_a_server_clock_slightly_behind_does_not_make_the_new_execution_stale(server_clock_behind_ms):
+    script = Script([{TASK_ID: record('RUNNING', last_execute_time=START_MS - server_clock_behind_ms)}],
+                    logs={TASK_ID: log(start_time=START_MS - server_clock_behind_ms)})
+    clock = FakeClock()
+    assert wait(script, clock)['data_count'] == 1200 and clock.sleeps == []
 
 
 def test_timeout_without_any_record():
@@ -290,7 +300,7 @@ def test_per_task_start_times():
     tasks = [dict(TASK, task_id='a'), dict(TASK, task_id='b')]
     script = Script([{'a': record('RUNNING', task_id='a', last_execute_time=1000), 'b': record('RUNNING', task_id='b', last_execute_time=1000)}])
     clock = FakeClock()
-    results = wait_for_many(tasks, 'running', 1, script.read_records, script.read_log, {'a': 500, 'b': 2000}, clock, clock.sleep)
+    results = wait_for_many(tasks, 'running', 1, script.read_records, script.read_log, {'a': 500, 'b': 10000}, clock, clock.sleep)
     assert results[0].ok and isinstance(results[1].error, RomaWaitTimeoutError)
 
 
