@@ -4,7 +4,8 @@ Each start of a task is one *execution*.  Its state is computed from the clock, 
 stored, so nothing needs a timer thread: an execution waits (``WAITING``, position
 ``ADAPTER``) for the start delay, then runs (``RUNNING``); the task's *outcome*, set
 through ``/_sim/outcomes``, can make it fail ``fail_after`` seconds after the start
-(``ERROR``, ``RUNTIME_ERR`` with the reason in ``remarks`` and in the failing step); a stop
+(``ERROR``, ``RUNTIME_ERR`` with the reason in ``remarks`` and in the failing step), or end
+(``SUCCESS``, ``TASK_END``); a stop
 cancels it (``CANCELLED``, ``RUNTIME_CANCEL``).  Field meanings follow the official SDK's
 TaskMonitorInfo, TaskMonitorLog and TaskMonitorDetailLog models.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import secrets
 
 POSITIONS = ('ADAPTER', 'READER', 'WRITER')
-RESULTS = ('running', 'error')
+RESULTS = ('running', 'error', 'success')
 ERROR_STATUS = {'ADAPTER': 911, 'READER': 103, 'WRITER': 503}  # SDK status codes: start failed, source error, target error
 DEFAULT_REMARKS = {
     'ADAPTER': 'Failed to initialise the task: the data source cannot be reached.',
@@ -58,10 +59,10 @@ def new_execution(now_ms, delay_ms, task_outcome, reader_stage, writer_stage):
 
 
 def _end(execution):
-    """(time, how) the execution ended or will end on its own: the failure time, or (None, None) while it runs on."""
+    """(time, phase) the execution ends on its own (``fail_after`` for an ``error`` or ``success`` outcome), or (None, None)."""
     spec = execution['outcome']
-    if spec['result'] == 'error':
-        return execution['start_time'] + int(spec['fail_after'] * 1000), 'error'
+    if spec['result'] in ('error', 'success'):
+        return execution['start_time'] + int(spec['fail_after'] * 1000), 'ERROR' if spec['result'] == 'error' else 'SUCCESS'
     return None, None
 
 
@@ -79,10 +80,10 @@ def state(execution, now_ms):
     """The execution at ``now_ms``: execute_status, position, position_status, status code, end_time, remarks, steps."""
     start, spec = execution['start_time'], execution['outcome']
     running_from = start + execution['delay_ms']
-    fail_time, _how = _end(execution)
+    fail_time, ending = _end(execution)
     cancelled = execution['cancelled_time']
     if fail_time is not None and fail_time <= now_ms and (cancelled is None or fail_time <= cancelled):
-        end, phase = fail_time, 'ERROR'
+        end, phase = fail_time, ending
     elif cancelled is not None and cancelled <= now_ms:
         end, phase = cancelled, 'CANCELLED'
     elif now_ms < running_from:
@@ -95,6 +96,9 @@ def state(execution, now_ms):
         position = spec['position']
         remarks = spec['remarks'] or DEFAULT_REMARKS[position]
         position_status, code = 'RUNTIME_ERR', ERROR_STATUS[position]
+    elif phase == 'SUCCESS':  # a real-time task that ends by itself: the source stopped delivering changes
+        position, remarks, position_status, code = 'WRITER', spec['remarks'] or 'The task finished.', 'TASK_END', 901
+        reached_running = True
     elif phase == 'CANCELLED':
         remarks, position_status, code = 'The task was stopped.', 'RUNTIME_CANCEL', 16
     elif phase == 'WAITING':
@@ -128,6 +132,9 @@ def _steps(execution, phase, position, position_status, code, remarks, end, now_
                         remarks=spec['detail'] or remarks, step_end_time=end)
         elif phase == 'CANCELLED':
             step.update(position_status='RUNTIME_CANCEL', status=16, remarks=remarks, step_end_time=end)
+        elif phase == 'SUCCESS':
+            step.update(position_status='TASK_END' if last else 'NODE_END', status={'READER': 101, 'WRITER': 501}[step_position],
+                        remarks='Reading finished.' if step_position == 'READER' else remarks, step_end_time=end)
         else:
             step.update(position_status=position_status if step_position != 'ADAPTER' else 'NORMAL',
                         status={'ADAPTER': 99, 'READER': 102, 'WRITER': 502}[step_position],

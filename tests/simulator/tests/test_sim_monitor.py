@@ -216,3 +216,19 @@ def test_monitor_logs_of_an_unknown_task(client, form, status, code):
 def test_outcome_validation(client, body):
     response = client.request('POST', '/_sim/outcomes', body)
     assert response.status == 400 and response.json()['error']
+
+
+def test_a_success_outcome_ends_the_execution_on_its_own(client):
+    client.control('POST', 'config', {'start_delay_seconds': 0})
+    client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'short-lived', 'result': 'success', 'fail_after': 2,
+                                        'data_count': 10})
+    task_id = client.create('short-lived')
+    start(client, task_id)
+    assert record(client, task_id)['execute_status'] == 'RUNNING'
+    clock(client, 2)
+    assert (record(client, task_id)['execute_status'], record(client, task_id)['status']) == ('SUCCESS', 1)
+    log = logs(client, task_id)['entities'][0]
+    assert (log['execute_status'], log['position'], log['position_status'], log['status'], log['data_count']) == ('SUCCESS', 'WRITER', 'TASK_END',
+                                                                                                                901, 10)
+    assert [(step['position_status'], step['status']) for step in log['detail_logs']] == [('NODE_END', 99), ('NODE_END', 101), ('TASK_END', 501)]
+    assert log['end_time'] == log['start_time'] + 2000
