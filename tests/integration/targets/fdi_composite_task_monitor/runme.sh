@@ -5,3 +5,4 @@ set -euo pipefail
 source ../setup_roma_simulator/simulator.sh
 start_roma_simulator
 run_playbook playbook.yml "$@"
+run_playbook wait.yml "$@"
