@@ -10,14 +10,14 @@ module: fdi_composite_tasks
 short_description: Manage many ROMA Connect FDI composite tasks in one run (resource module)
 version_added: 0.2.0
 description:
-  - A resource module in the convention of the Ansible network resource modules (for example C(cisco.ios.ios_vlans)):
+  - A resource module in the convention of the Ansible network resource modules (for example C(cisco.ios.ios_vlans)).
     O(config) lists composite tasks of one ROMA Connect instance and O(state) says what to do with them
     (V(merged), V(replaced), V(overridden), V(deleted), V(gathered), V(rendered)).
   - Made for playbooks that declare dozens or hundreds of tasks. One module run lists the instance's tasks once
     (every page), reads a task's details and table mappings only where an item needs them, plans every item,
     and only then writes. Writes run concurrently (O(parallelism)); tasks are started and stopped in batches of ten.
   - Each item converges exactly as M(hwcloud.roma.fdi_composite_task) converges one task (both modules share one
-    plan-then-apply core): the same identity rules, comparisons, stop/change/start rule, mappings and O(recreate).
+    plan-then-apply core), with the same identity rules, comparisons, stop/change/start rule, mappings and O(recreate).
   - Scope is only ever B(composite) tasks. The list API also returns ordinary FDI tasks; a task is taken to be composite
     when its list entry carries a non-empty C(ext_type) (ROMA Connect fills it only for composite tasks). A task without
     one is never deleted, gathered or changed, and an item that names one fails before anything is written.
@@ -150,12 +150,12 @@ options:
         description:
           - On create only, ask ROMA Connect to map same-named tables; O(config[].mappings) is applied on top.
             Never compared nor gathered.
-          - Invalid together with O(config[].mappings) under O(state=replaced) or O(state=overridden): the purge
+          - Invalid together with O(config[].mappings) under O(state=replaced) or O(state=overridden), because the purge
             would undo it.
         type: bool
       repulling_snapshot:
         description:
-          - Sent with an update of the task: re-synchronise the existing data. Never compared nor gathered.
+          - Sent with an update of the task, to re-synchronise the existing data. Never compared nor gathered.
         type: bool
       status:
         description:
@@ -173,7 +173,7 @@ options:
       - V(deleted) deletes the listed tasks (stopping running ones first); items may carry only
         O(config[].task_id) and O(config[].name). With an empty O(config), every task in O(scope_tag) is deleted.
       - V(gathered) returns RV(gathered), the tasks in O(scope_tag) as a O(config) list, and changes nothing.
-      - V(rendered) sends nothing and needs no credentials: it returns RV(rendered), the requests that creating the
+      - V(rendered) sends nothing and needs no credentials; it returns RV(rendered), the requests that creating the
         listed tasks would send.
       - V(parsed) is left out on purpose (there is no device text to parse); use V(gathered).
     type: str
@@ -181,7 +181,7 @@ options:
     default: merged
   scope_tag:
     description:
-      - The tasks that O(state=overridden), O(state=deleted) with an empty O(config), and O(state=gathered) may act on:
+      - The tasks that O(state=overridden), O(state=deleted) with an empty O(config), and O(state=gathered) may act on,
         the composite tasks carrying this tag, or V(*) for every composite task of the instance.
       - Required with O(state=overridden) and with O(state=deleted) when O(config) is empty, so that a list that
         renders empty never deletes an instance's tasks. O(state=gathered) defaults to V(*).
