@@ -738,8 +738,8 @@ class FdiCompositeTasks:
                                 % (item.label, found.task['task_id']))
                 continue
             if self.scope_tag is not None and self.state in ('overridden', 'deleted') and not self.in_scope(found):
-                problems.append('%s: task %s carries tag %r, outside scope_tag %r' % (item.label, found.task['task_id'],
-                                                                                       found.task.get('task_tag'), self.scope_tag))
+                problems.append('%s: task %s carries tag %r, outside scope_tag %r'
+                                % (item.label, found.task['task_id'], found.task.get('task_tag'), self.scope_tag))
                 continue
             other = claimed.get(found.task['task_id'])
             if other is not None:

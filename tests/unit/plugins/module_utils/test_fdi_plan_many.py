@@ -114,10 +114,10 @@ class TestBatches:
     def test_starts_of_created_tasks_go_in_one_batch(self, http):
         plans = [plan_task(Desired(dict(name='new-%d' % index, operation_types=['INSERT']), status='running'), None,
                            generate_task_id=lambda index=index: 'new-id-%d' % index) for index in range(2)]
-        http.expect([Call('POST', api_url('multi-tasks'), json={'task_name': 'new-%d' % index, 'task_id': 'new-id-%d' % index,
-                                                                 'task_type': 'REALTIME', 'operation_types': ['INSERT']}).reply(
-                         200, json={'task_id': 'new-id-%d' % index}) for index in range(2)],
-                    batch_call('start', ['new-id-0', 'new-id-1']))
+        creates = [Call('POST', api_url('multi-tasks'), json={'task_name': 'new-%d' % index, 'task_id': 'new-id-%d' % index,
+                                                              'task_type': 'REALTIME', 'operation_types': ['INSERT']})
+                   .reply(200, json={'task_id': 'new-id-%d' % index}) for index in range(2)]
+        http.expect(creates, batch_call('start', ['new-id-0', 'new-id-1']))
         batches = []
         results = apply_plans(apis(), plans, parallelism=1, on_batch=lambda action, ids: batches.append((action, ids)))
         assert batches == [('start', ['new-id-0', 'new-id-1'])]
