@@ -860,6 +860,8 @@ class FdiCompositeTasks:
                 entry = self._entry(item, list(plan.outcomes) if result.error is None else done_outcomes(plan, result.done),
                                     result.after if result.error is None else (plan.after or known))
                 shown = result.after if result.error is None else known
+                if result.error is not None and shown is not None and result.restarted is False:
+                    shown = dict(shown, status='stopped')  # stopped for the change, and the start after it failed too
                 if shown is not None:
                     after.append(config_view(shown, plan.mappings_read))
             if plan is not None and plan.changed and self.module._diff:

@@ -269,6 +269,15 @@ class TestPartialFailure:
         assert result['failed'] and 'the task was started again' in result['task_results'][0]['msg']
         assert actions(result) == [[], ['updated']]
 
+    def test_a_task_that_cannot_be_started_again_is_reported_stopped(self, http, run_module):
+        server = task(1, running=True)
+        http.expect(list_all(server), show(server), batch('stop', 'task-01'), shown_stopped(server),
+                    put(server, description='new').reply(400, json=fdi_error('FDI.3033', 'Invalid parameter [description].')),
+                    batch('start', 'task-01', failure=('task-01', 'FDI.3120', 'The task is busy.')))
+        result = run_module(dict(config=[dict(task_id='task-01', description='new')]))
+        assert result['failed'] and result['changed'] and 'could not be started again and is stopped' in result['msg']
+        assert result['after'][0]['status'] == 'stopped' and result['after'][0]['description'] == 'Replicate orders'
+
     def test_a_failed_stop_in_a_batch_fails_only_that_task(self, http, run_module):
         http.expect(list_all(task(1, running=True), task(2, running=True)),
                     batch('stop', 'task-01', 'task-02', failure=('task-01', 'FDI.3120', 'The task is busy.')))
