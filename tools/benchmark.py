@@ -40,6 +40,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import benchmark_many  # noqa: E402  pylint: disable=wrong-import-position
 from simulator_process import REPO_ROOT, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 # The simulator's built-in account (tests/simulator/roma_sim/auth.py DEFAULT_ACCOUNTS).
@@ -489,6 +490,8 @@ def main():
     parser.add_argument('--payload-repeat', type=int, default=15, help='direct runs of each kept AnsiballZ payload (default: %(default)s)')
     parser.add_argument('--https', action='store_true', help='serve the simulator over TLS (its own CA, passed as ca_path)')
     parser.add_argument('--output', default=os.path.join(REPO_ROOT, 'build', 'bench', 'results.json'), help='JSON results file')
+    parser.add_argument('--skip-many', action='store_true', help='leave out the fdi_composite_tasks vs loop comparison (tools/benchmark_many.py)')
+    parser.add_argument('--update-docs', action='store_true', help='write the many-tasks result tables into docs/performance.md')
     args = parser.parse_args()
 
     output = os.path.abspath(args.output)
@@ -552,13 +555,19 @@ def main():
         problems.insert(0, 'ansible-playbook exited with status %d (see %s)' % (returncode, log_path))
     core_version = subprocess.run([sys.executable, '-c', 'import ansible.release; print(ansible.release.__version__)'],
                                   check=True, capture_output=True, text=True).stdout.strip()
+    # issue 11: fdi_composite_tasks against a loop of fdi_composite_task (tools/benchmark_many.py)
+    many, many_problems = {}, []
+    if not args.skip_many:
+        many, many_problems = benchmark_many.run(workdir, env, inventory, env['ANSIBLE_COLLECTIONS_PATH'], update=args.update_docs)
+    problems += many_problems
     report = {
         'environment': {'machine': '%s, %d CPUs' % (platform.machine(), os.cpu_count() or 0), 'ansible_core': core_version,
                         'python': platform.python_version(), 'n': args.n, 'rounds': args.rounds, 'lookup_n': args.lookup_n,
                         'scheme': 'https' if args.https else 'http',
                         'load_average_1min': [round(load_at_start, 2), round(os.getloadavg()[0], 2)],
                         'duration_s': round(time.monotonic() - started, 1)},
-        'timing': timing, 'requests': counts, 'lookup': lookup, 'imports': imports, 'payloads': payloads, 'problems': problems, 'output': output,
+        'timing': timing, 'requests': counts, 'lookup': lookup, 'imports': imports, 'payloads': payloads, 'many': many, 'problems': problems,
+        'output': output,
     }
     with open(output, 'w', encoding='utf-8') as handle:
         json.dump(report, handle, indent=1)
