@@ -142,6 +142,13 @@ class PasswordAuth:
         """Advice for a 401/403 answer that a fresh login did not cure."""
         return self.rejected_hint if status == 401 else None
 
+    @property
+    def scope_description(self):
+        """The project the token is asked for, as the user set it."""
+        if self.project_id:
+            return 'project_id %s' % self.project_id
+        return 'the project of region %s' % self.project_name
+
     def request_body(self):
         """The IAM password body, scoped by project id when known, else by project (region) name."""
         scope = {'id': self.project_id} if self.project_id else {'name': self.project_name}
@@ -157,7 +164,7 @@ class PasswordAuth:
         """Log in unless a token from this run is already held (or ``force`` after a 401)."""
         if self.token and not force:
             return
-        headers, document = client.iam_login(self.request_body(), self.description)
+        headers, document = client.iam_login(self.request_body(), self.description, self.scope_description)
         token = headers.get('X-Subject-Token')  # the client's response headers ignore case, as HTTP does
         details = document.get('token') if isinstance(document, dict) else None
         if not token or not isinstance(details, dict):
@@ -178,40 +185,75 @@ class PasswordAuth:
         return headers
 
 
-def select_auth(params):
-    """Pick the credentials to use: auth_token, then access_key+secret_key, then user_name+password+domain_name.
+# The three kinds of credentials in order of precedence, each with the options that start it and its companions.
+CREDENTIAL_KINDS = (
+    ('token', ('auth_token',), ()),
+    ('aksk', ('access_key', 'secret_key'), ('security_token',)),
+    ('password', ('user_name', 'password'), ('domain_name',)),
+)
+CREDENTIAL_OPTIONS = tuple(name for dummy, primary, companions in CREDENTIAL_KINDS for name in primary + companions)
+
+
+def select_auth(params, from_environment=()):
+    """Pick the credentials to use.
+
+    Credentials set in the task (or through ``module_defaults``) always win over
+    credentials found in environment variables, whatever their kind: a stale token in
+    the environment must never override keys written in the playbook.  Among
+    credentials of the same origin the order is auth_token, then
+    access_key+secret_key, then user_name+password+domain_name.
+    ``from_environment`` names the options whose value came from an environment
+    variable; a kind set in the task may take a missing companion (a secret key, a
+    domain name) from the environment.
 
     A half-given AK/SK pair is an error even when a password is also given: it
     is almost always a typo in an environment variable, and silently using
     another identity would be worse.
     """
-    if params.get('auth_token'):
+    from_environment = set(from_environment)
+
+    def started(origin_is_task):
+        return [kind for kind, primary, dummy in CREDENTIAL_KINDS
+                if any(params.get(name) and (name not in from_environment) is origin_is_task for name in primary)]
+
+    kinds = started(True) or started(False)
+    if 'token' in kinds:
         return TokenAuth(params['auth_token'])
     access_key, secret_key = params.get('access_key'), params.get('secret_key')
-    if access_key or secret_key:
+    if 'aksk' in kinds:
         if not (access_key and secret_key):
             missing = 'secret_key' if access_key else 'access_key'
             raise RomaInputError('access_key and secret_key must be given together; %s is missing '
                                  '(or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK).' % missing)
         return AkSkAuth(access_key, secret_key, params.get('security_token'))
-    if params.get('security_token'):
+    if params.get('security_token') and 'security_token' not in from_environment:
         raise RomaInputError('security_token is only used with access_key and secret_key (temporary AK/SK).')
     password_fields = ('user_name', 'password', 'domain_name')
     given = [name for name in password_fields if params.get(name)]
-    if len(given) == len(password_fields):
+    if 'password' in kinds and len(given) == len(password_fields):
         if not (params.get('project_id') or params.get('region')):
             raise RomaInputError('Password login needs project_id or region to scope the IAM token.')
         return PasswordAuth(params['user_name'], params['password'], params['domain_name'],
                             project_id=params.get('project_id'), project_name=params.get('region'))
-    if given:
+    if 'password' in kinds or (given and not kinds):
         missing = ', '.join(name for name in password_fields if name not in given)
         raise RomaInputError('Password login needs user_name, password and domain_name; missing: %s.' % missing)
+    if params.get('security_token'):
+        raise RomaInputError('security_token is only used with access_key and secret_key (temporary AK/SK).')
     raise RomaInputError('No credentials: set one of %s.' % '; or '.join(CREDENTIAL_SOURCES))
 
 
-def iam_error_hint(error, description):
-    """Explain a failed IAM login in terms of the options the user set."""
-    if isinstance(error, RomaApiError) and error.status in (400, 401, 403):
-        return ('IAM refused the %s: check user_name, password and domain_name (the account name), and that the '
-                'user is not locked or required to use MFA.' % description)
-    return None
+# Words of an IAM refusal that is about the scope (the project or region the token is asked for), not about the password.
+_SCOPE_REFUSAL = re.compile(r'project|scope|region', re.IGNORECASE)
+
+
+def iam_error_hint(error, description, scope=None):
+    """Explain a failed IAM login in terms of the options the user set: the scope (region/project_id) or the identity."""
+    if not (isinstance(error, RomaApiError) and error.status in (400, 401, 403)):
+        return None
+    if error.error_msg and _SCOPE_REFUSAL.search(error.error_msg):
+        return ('IAM refused to scope the token to %s: that project does not exist or the user of the %s is not a member of it. '
+                'Check region (it names the project when project_id is not set) and project_id; a wrong password is reported '
+                'differently.' % (scope or 'the project asked for', description))
+    return ('IAM refused the %s: check user_name, password and domain_name (the account name), and that the '
+            'user is not locked or required to use MFA.' % description)

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import iam_error_hint
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
+    RomaError,
     RomaRedirectError,
     RomaResponseError,
     RomaTransportError,
@@ -43,6 +44,8 @@ JSON_BODY_CONTENT_TYPE = 'application/json;charset=UTF-8'
 JSON_CONTENT_TYPE = 'application/json'
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'PUT', 'DELETE'))
 LIST_PAGE_SIZE = 999  # the largest page the list API returns
+# Codes of a 404 from the API gateway itself: no API is published at that path (a wrong endpoint or base path).
+NO_SUCH_API_CODES = frozenset(('APIG.0101',))
 
 
 class RetryPolicy:
@@ -108,6 +111,18 @@ def _describe(exc):
     return text or root.__class__.__name__
 
 
+def _port_of(base_url):
+    """The port a base URL connects to, said so that a missing port is noticed: "port 8443" or "port 443 (the https default)"."""
+    parts = urlsplit(base_url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port:
+        return 'port %d' % port
+    return 'port %d (the %s default)' % (443 if parts.scheme == 'https' else 80, parts.scheme)
+
+
 def tls_advice(description, verify):
     """What to do about a TLS failure, from OpenSSL's reason and the verification setting in use."""
     text = description.lower()
@@ -168,10 +183,21 @@ class RomaClient:
 
     @property
     def project_id(self):
-        """The project in every API path; a password login supplies it when the user did not."""
+        """The project in every API path: the user's, or the one a password login found (call :meth:`authenticate` first).
+
+        Reading it never logs in: a path builder must not be where authentication happens.
+        """
         if not self.known_project_id:
-            self.auth.authenticate(self)
+            raise RomaError('No project_id is known yet: set project_id, or log in first (a password login finds it).')
         return self.known_project_id
+
+    def authenticate(self):
+        """Get ready to send requests: log in with a password (one IAM call per run), nothing for a token or keys.
+
+        An explicit step, taken once by the module before it builds any path, so that
+        the one IAM call of a run is easy to see and to count.
+        """
+        self.auth.authenticate(self)
 
     # -- public calls -------------------------------------------------------------------------------
 
@@ -202,6 +228,11 @@ class RomaClient:
         if response.status < 400:
             return self._decode(response, method, where, expect_body)
         error = api_error_from_response(response.status, response.headers, response.content, method, where)
+        if response.status == 404 and (not error.error_code or error.error_code in NO_SUCH_API_CODES):
+            # No service behind this path said anything: the request did not reach the API (a resource the API does not
+            # know always comes with the service's own error code).
+            error = error.with_hint('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base path) '
+                                    'and region.')
         if response.status in (401, 403):
             hint = self.auth.explain_rejection(response.status, error.error_msg, response.header('Date'))
             if hint:
@@ -229,7 +260,7 @@ class RomaClient:
             if not entities or (isinstance(total, int) and offset >= total) or (not isinstance(total, int) and len(entities) < page_size):
                 return
 
-    def iam_login(self, body, description):
+    def iam_login(self, body, description, scope=None):
         """POST the password body to IAM; return (response headers, decoded body).  Retried like a GET: a login creates nothing."""
         if not self.iam_endpoint:
             raise RomaResponseError('Password login needs iam_endpoint or region.')
@@ -238,7 +269,7 @@ class RomaClient:
         if response.status < 400:
             return response.headers, self._decode(response, 'POST', path, expect_body=True, service='IAM')
         error = api_error_from_response(response.status, response.headers, response.content, 'POST', path, service='IAM')
-        hint = iam_error_hint(error, description)
+        hint = iam_error_hint(error, description, scope)
         raise (error.with_hint(hint) if hint else error).with_attempts(attempts)
 
     def host_header(self):
@@ -269,7 +300,8 @@ class RomaClient:
                     self.retry_policy.wait(attempt)
                     continue
                 raise error.with_attempts(attempt)
-            transient = response.status in RetryPolicy.RETRYABLE_STATUSES and (idempotent or response.status == 429)
+            transient = (response.status in RetryPolicy.RETRYABLE_STATUSES and (idempotent or response.status == 429)
+                         and not api_error_from_response(response.status, response.headers, response.content).is_permanent)
             if transient and attempt <= self.retries:
                 self.retry_policy.wait(attempt, parse_retry_after(response.header('Retry-After')))
                 continue
@@ -301,8 +333,12 @@ class RomaClient:
                                      method=method, path=full_path, may_have_been_processed=True)
         except requests.exceptions.ConnectionError as exc:
             never_connected = 'NewConnectionError' in repr(exc) or 'refused' in str(exc).lower()
-            raise RomaTransportError('Connection to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)),
-                                     method=method, path=full_path, may_have_been_processed=not never_connected)
+            message = 'Connection to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc))
+            if never_connected:
+                option = 'iam_endpoint' if base_url == self.iam_endpoint and base_url != self.endpoint else 'endpoint'
+                message = '%s. Nothing answered there: check %s (its host name and port, %s) and that the service is reachable ' \
+                          'from this machine.' % (message.rstrip('.'), option, _port_of(base_url))
+            raise RomaTransportError(message, method=method, path=full_path, may_have_been_processed=not never_connected)
         except requests.exceptions.RequestException as exc:
             raise RomaTransportError('Request to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)),
                                      method=method, path=full_path, may_have_been_processed=True)

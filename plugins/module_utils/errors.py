@@ -12,6 +12,7 @@ headers (tokens, signatures) are never part of a message.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
@@ -44,22 +45,39 @@ class RomaError(Exception):
     """
 
     may_have_been_processed = False
+    attempts = 1
 
     def __init__(self, message, **details):
         super().__init__(message)
+        self.summary = message
         self.message = message
         self.details = {key: value for key, value in details.items() if value is not None}
 
     def __str__(self):
         return self.message
 
+    def _format(self):
+        """The message for the current fields; subclasses that build their message from fields override it."""
+        if self.attempts > 1:
+            return '%s (gave up after %d attempts)' % (self.summary, self.attempts)
+        return self.summary
+
     def with_attempts(self, attempts):
-        """Say how many times the request was sent, when it was more than once."""
+        """Return a copy of this error that says how many times the request was sent in all (said only when more than once).
+
+        A copy, so that an error kept by one caller never changes under it, and one
+        implementation for every error type, so that no layer loses the count.
+        """
+        clone = copy.copy(self)
+        clone.details = dict(self.details)
+        clone.attempts = attempts
         if attempts > 1:
-            self.attempts = attempts
-            self.details['attempts'] = attempts
-            self.message = '%s (gave up after %d attempts)' % (self.message, attempts)
-        return self
+            clone.details['attempts'] = attempts
+        else:
+            clone.details.pop('attempts', None)
+        clone.message = clone._format()
+        clone.args = (clone.message,)
+        return clone
 
 
 class RomaInputError(RomaError):
@@ -107,23 +125,29 @@ class RomaApiError(RomaError):
 
     def with_hint(self, hint):
         """Return a copy of this error that ends with advice for the user."""
-        return RomaApiError(self.status, self.error_code, self.error_msg, self.request_id, self.method,
-                            self.path, self.attempts, hint, self.service)
+        clone = copy.copy(self)
+        clone.details = dict(self.details)
+        clone.hint = hint
+        clone.message = clone._format()
+        clone.args = (clone.message,)
+        return clone
 
-    def with_attempts(self, attempts):
-        """Return a copy of this error that says how many times the request was sent."""
-        return RomaApiError(self.status, self.error_code, self.error_msg, self.request_id, self.method,
-                            self.path, attempts, self.hint, self.service)
+    @property
+    def is_permanent(self):
+        """A server error whose code states a condition that repeating the request cannot change."""
+        return self.error_code in PERMANENT_ERROR_ADVICE
 
     @property
     def may_have_been_processed(self):
-        """A 5xx can come after the service did the work (a gateway timing out a slow backend)."""
-        return self.status >= 500
+        """A 5xx can come after the service did the work (a gateway timing out a slow backend), unless its code says why not."""
+        return self.status >= 500 and not self.is_permanent
 
-    @property
-    def is_task_not_found(self):
-        """FDI reports an unknown task as 400 FDI.3021, not 404; accept both."""
-        return self.error_code == 'FDI.3021' or (self.status == 404 and not self.error_code)
+
+# Error codes that ROMA Connect sends with a 5xx status although nothing transient happened, with what to do about them.
+# Such an answer is never retried (it would only be repeated) and says that nothing was processed.
+PERMANENT_ERROR_ADVICE = {
+    'ROMA.00110002': 'The ROMA Connect instance does not exist in this project: check instance_id and region (and project_id).',
+}
 
 
 class RomaTransportError(RomaError):
@@ -247,4 +271,5 @@ def api_error_from_response(status, headers, body, method=None, path=None, servi
         # Keystone-style IAM bodies carry the HTTP status as "code"; the title says more.
         title = document['error'].get('title') if isinstance(document.get('error'), dict) else None
         error_code = title or None
-    return RomaApiError(status, error_code, error_msg, request_id, method, path, service=service)
+    return RomaApiError(status, error_code, error_msg, request_id, method, path, hint=PERMANENT_ERROR_ADVICE.get(error_code),
+                        service=service)

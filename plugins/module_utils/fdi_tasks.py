@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     RomaApiError,
@@ -24,18 +25,26 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     RomaTransportError,
     safe_snippet,
 )
+from ansible_collections.hwcloud.roma.plugins.module_utils.module import PATH_ID_RULE, check_rule, show_value
 
 OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
 MUTABLE_FIELDS = ('description', 'task_tag', 'operation_types')
 COMPARABLE_FIELDS = ('task_name', 'task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id')
 TASK_FIELDS = ('task_id',) + COMPARABLE_FIELDS + ('status',)
 
+# The documented answers for "this task does not exist": 400 FDI.3021 (FDI error-code table) and 404 FDI.3081 (the
+# OpenAPI definitions).  Nothing else means absent: a 404 without an FDI code comes from a wrong endpoint or base path.
+TASK_NOT_FOUND_CODES = frozenset(('FDI.3021', 'FDI.3081'))
+
+# How long a stop may take to show before the module gives up changing or deleting the task, and the poll delays.
+STOP_WAIT_SECONDS = 120.0
+STOP_POLL_FIRST_DELAY = 1.0
+STOP_POLL_MAX_DELAY = 10.0
+
 # option name -> (pattern, human rule).  The option names are what users write, so errors name them.
-_PATH_ID_RULE = (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 characters: letters, digits, "-" and "_", starting with a letter or digit')
 _APP_ID_RULE = (re.compile(r'^[A-Za-z0-9._-]{1,64}$'), '1-64 characters: letters, digits, ".", "_" and "-"')
 RULES = {
-    'instance_id': _PATH_ID_RULE,
-    'project_id': _PATH_ID_RULE,
+    'instance_id': PATH_ID_RULE,
     'task_id': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{2,49}$'), '3-50 characters: letters, digits, ".", "_" and "-", starting with a letter or digit'),
     'name': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{2,99}$'), '3-100 characters: letters, digits, ".", "_" and "-", starting with a letter or digit'),
     'tag': (re.compile(r'^[A-Za-z0-9_-]{4,64}$'), '4-64 characters: letters, digits, "-" and "_"'),
@@ -45,25 +54,29 @@ RULES = {
 DESCRIPTION_MAX_LENGTH = 1024
 
 
-def _show(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 4] + '...' + text[-1]
+def is_not_found(error):
+    """Whether ``error`` is ROMA Connect saying that the task (or its mapping) does not exist, in one of its documented forms."""
+    return isinstance(error, RomaApiError) and error.status in (400, 404) and error.error_code in TASK_NOT_FOUND_CODES
+
+
+def new_task_id():
+    """A task ID shaped like the ones ROMA Connect assigns (32 lower-case hex digits), for a create the user gave none for.
+
+    Sending it with the create makes the create safe to recover: after an ambiguous
+    failure one show by this ID tells whether the task exists.
+    """
+    return uuid.uuid4().hex
 
 
 def check_option(option, value):
     """Return an error message for ``value`` of ``option`` under its rule, or None when it is fine (or unset)."""
-    if value is None:
-        return None
-    pattern, description = RULES[option]
-    if not isinstance(value, str) or not pattern.fullmatch(value):  # fullmatch: "$" alone would accept a trailing newline
-        return '%s must be %s; got %s' % (option, description, _show(value))
-    return None
+    return check_rule(option, value, RULES[option])
 
 
 def validate_task_options(params):
     """Check the composite-task options before any request; raise RomaInputError listing every problem."""
     problems = [check_option(option, params.get(option)) for option in
-                ('instance_id', 'project_id', 'task_id', 'name', 'tag', 'source_app_id', 'target_app_id')]
+                ('instance_id', 'task_id', 'name', 'tag', 'source_app_id', 'target_app_id')]
     description = params.get('description')
     if description is not None and len(description) > DESCRIPTION_MAX_LENGTH:
         problems.append('description must be at most %d characters; got %d' % (DESCRIPTION_MAX_LENGTH, len(description)))
@@ -202,9 +215,32 @@ def compare_task(wanted, current):
     return changes, conflicts
 
 
+def unreadable_fields(wanted, current):
+    """The mutable fields the user set whose current value the API did not report (None), so that no comparison is possible.
+
+    Call it on a task read with the show API: there, an empty description or tag is
+    "" and None means the answer did not say.  Reporting such a field as changed
+    would make every run an update (stop, PUT, start); the caller fails instead.
+    """
+    return [field for field in MUTABLE_FIELDS if wanted.get(field) is not None and current.get(field) is None]
+
+
+def describe_unreadable(task, fields):
+    return ('ROMA Connect did not report the %s of composite task %r (task_id %s), so the module cannot tell whether %s: '
+            'nothing was changed. Its show response (GET .../tasks/{task_id}) carries operation_types inside "task_detail"; '
+            'run again, or leave %s unset to not compare %s.'
+            % (' and '.join(fields), task.get('task_name'), task.get('task_id'),
+               'it differs' if len(fields) == 1 else 'they differ', ' and '.join(_option_name(field) for field in fields),
+               'it' if len(fields) == 1 else 'them'))
+
+
+def _option_name(field):
+    return {'task_tag': 'tag', 'task_name': 'name'}.get(field, field)
+
+
 def describe_conflicts(task, conflicts):
     """One sentence per immutable field the user tried to change, with current and wanted values."""
-    parts = ['%s is %s but %s was requested' % (field, _show(current), _show(wanted))
+    parts = ['%s is %s but %s was requested' % (field, show_value(current), show_value(wanted))
              for field, (current, wanted) in sorted(conflicts.items())]
     return ('Cannot change composite task %r (task_id %s): %s. These fields can only be set when the task is created; '
             'delete the task and create it again to change them. Nothing was changed.'
@@ -253,7 +289,7 @@ class FdiTaskApi:
         try:
             shown = self.client.call('GET', self._path('tasks', task_id))
         except RomaApiError as error:
-            if error.is_task_not_found:
+            if is_not_found(error):
                 return None
             raise
         if not isinstance(shown, dict) or not isinstance(shown.get('task'), dict):
@@ -289,58 +325,86 @@ class FdiTaskApi:
     def create_task(self, body):
         """POST a new composite task and return its id, without ever creating it twice.
 
-        POST is not idempotent, so it is never re-sent blindly: after a failure
-        that the server may have acted on (lost connection, timeout, 5xx, a
-        garbled 200) the task is looked up by identity first, and only when it
-        is not there is the POST sent again.
+        ``body`` must carry the ``task_id`` to create (the user's, or one from
+        :func:`new_task_id`): the answer to "did an earlier attempt create it?" is
+        then one show by that ID.  POST is not idempotent, so it is never re-sent
+        blindly: after a failure the server may have acted on (lost connection,
+        timeout, 5xx) the module waits (a backend may still be creating the task),
+        shows the task by its ID, and sends the POST again only when it is not
+        there.  After any 2xx the POST is never sent again, even when the answer
+        is empty or unreadable.
         """
+        task_id = body['task_id']
+        path = self._path('multi-tasks')
+        sent = 0
         attempt = 0
         while True:
             attempt += 1
             try:
-                response = self.client.call('POST', self._path('multi-tasks'), body=body)
+                response = self.client.call('POST', path, body=body)
             except RomaError as error:
+                sent += error.attempts
+                if isinstance(error, RomaResponseError) and 200 <= error.details.get('status', 0) < 300:
+                    return self._created(task_id, body, error.message)  # accepted, answer unreadable: never re-send
                 if not error.may_have_been_processed:
+                    if attempt > 1 and isinstance(error, RomaApiError) and error.status < 500 and self.get_task(task_id):
+                        return task_id  # the re-sent POST was refused because an earlier one did create the task
                     if isinstance(error, RomaTransportError) and error.retryable and attempt <= self.client.retries:
                         self.client.retry_policy.wait(attempt)  # nothing reached the server (e.g. connection refused)
                         continue
-                    raise error.with_attempts(attempt)
-                existing = self.find_task(task_id=body.get('task_id'), name=body['task_name'], detail=False)
-                if existing is not None:
-                    return existing['task_id']
+                    raise error.with_attempts(sent)
+                self.client.retry_policy.wait(attempt)  # give a backend that is still creating the task time to finish
+                if self.get_task(task_id) is not None:
+                    return task_id
                 if attempt > self.client.retries:
-                    raise error.with_attempts(attempt)
-                self.client.retry_policy.wait(attempt)
+                    raise error.with_attempts(sent)
                 continue
-            task_id = response.get('task_id') if isinstance(response, dict) else None
-            if task_id:
-                return task_id
-            existing = self.find_task(task_id=body.get('task_id'), name=body['task_name'], detail=False)
-            if existing is None:
-                raise RomaError('ROMA Connect accepted the create request for %r but returned no task_id and the task '
-                                'cannot be found.' % body['task_name'])
-            return existing['task_id']
+            returned = response.get('task_id') if isinstance(response, dict) else None
+            if returned:
+                return str(returned)
+            return self._created(task_id, body, 'ROMA Connect accepted the create request for %r but returned no task_id'
+                                 % body['task_name'])
+
+    def _created(self, task_id, body, what_happened):
+        """After a 2xx to a create whose answer names no task: the task is the one with the ID that was sent."""
+        if self.get_task(task_id) is not None:
+            return task_id
+        raise RomaResponseError('%s, and no task with the task_id it was sent (%s) exists. The create was not sent again, so that '
+                                'no second task %r can be created; check the instance, then run again.'
+                                % (what_happened.rstrip('.'), task_id, body['task_name']))
 
     def update_task(self, task_id, body):
-        self.client.call('PUT', self._path('multi-tasks', task_id), body=body)
+        """PUT the changes; False when the task does not exist (any more)."""
+        try:
+            self.client.call('PUT', self._path('multi-tasks', task_id), body=body)
+        except RomaApiError as error:
+            if is_not_found(error):
+                return False
+            raise
+        return True
 
     def delete_task(self, task_id):
         """Delete a task; a task that is already gone (e.g. after a retried DELETE) counts as deleted."""
         try:
             self.client.call('DELETE', self._path('tasks', task_id))
         except RomaApiError as error:
-            if not error.is_task_not_found:
+            if not is_not_found(error):
                 raise
 
     def set_running(self, task, running):
-        """Start or stop one task with the batch API.
+        """Start or stop one task with the batch API; False when the task does not exist (any more).
 
         Repeating a start or stop is harmless (a running task that is asked to
         start stays running), so unlike create this POST may be retried.
         """
         action = 'start' if running else 'stop'
         path = self._path('batch-operation', 'tasks')
-        result = self.client.call('POST', path, body={'action_id': action, 'list': [{'task_id': task['task_id']}]}, idempotent=True)
+        try:
+            result = self.client.call('POST', path, body={'action_id': action, 'list': [{'task_id': task['task_id']}]}, idempotent=True)
+        except RomaApiError as error:
+            if is_not_found(error):
+                return False
+            raise
         if not isinstance(result, dict):
             raise RomaResponseError('ROMA Connect answered POST %s without a result object: %s' % (path, safe_snippet(json.dumps(result))))
         failures = result.get('failure') or []
@@ -349,7 +413,38 @@ class FdiTaskApi:
         if failures:
             failure = failures[0] if isinstance(failures[0], dict) else {}
             code, message = failure.get('error_code'), failure.get('error_msg')
+            if code in TASK_NOT_FOUND_CODES:
+                return False
             raise RomaError('ROMA Connect could not %s composite task %r (task_id %s): %s%s'
                             % (action, task.get('task_name'), task['task_id'], '%s ' % code if code else '',
                                message or 'no reason given'),
                             error_code=code, error_msg=message)
+        return True
+
+    def stop_and_wait(self, task):
+        """Stop a running task and wait until it reports stopped; return it as last shown (None when it no longer exists).
+
+        ROMA Connect refuses to change or delete a running task (FDI.3023), and a
+        stop may take effect after the batch request returns.  The task is shown
+        at once and then with growing delays (1 s doubling to 10 s), at most
+        STOP_WAIT_SECONDS in all.
+        """
+        if not self.set_running(task, False):
+            return None
+        return self.wait_until_stopped(task)
+
+    def wait_until_stopped(self, task):
+        """Show the task until it reports stopped (see :meth:`stop_and_wait`); return it as last shown, None when it is gone."""
+        waited, delay = 0.0, STOP_POLL_FIRST_DELAY
+        while True:
+            current = self.get_task(task['task_id'])
+            if current is None or current.get('status') == 'stopped':
+                return current
+            if waited >= STOP_WAIT_SECONDS:
+                raise RomaError('Composite task %r (task_id %s) still reports status %s %d seconds after the request to stop it, so '
+                                'it was neither changed nor deleted. Check the task in the ROMA Connect console, then run again.'
+                                % (task.get('task_name'), task['task_id'], current.get('status'), waited),
+                                task=current)
+            self.client.retry_policy.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, STOP_POLL_MAX_DELAY)

@@ -21,7 +21,6 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import PasswordAuth, select_auth
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import check_option
 
 MAX_RETRIES = 10
 MAX_TIMEOUT = 86400.0  # a day; far larger values overflow the socket layer
@@ -31,8 +30,41 @@ HOST_NAME_RE = re.compile(r'^%s(?:\.%s)*\.?$' % (HOST_LABEL, HOST_LABEL))
 URL_PATH_RE = re.compile(r"^(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*$")
 
 
+# Credential options and their environment variables (first set wins).  Their values from the environment are resolved
+# here, after AnsibleModule, and not through ``fallback``: the choice of credentials must know which values were set in
+# the task (or module_defaults), because those always win over the environment (see auth.select_auth).
+CREDENTIAL_ENVIRONMENT = dict(
+    auth_token=('HUAWEICLOUD_AUTH_TOKEN',),
+    access_key=('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
+    secret_key=('HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'),
+    security_token=('HUAWEICLOUD_SDK_SECURITY_TOKEN',),
+    user_name=('HW_USER_NAME',),
+    password=('HW_PASSWORD',),
+    domain_name=('HW_DOMAIN_NAME',),
+)
+
+# Shared rule for the IDs that become path segments (project_id, and each module's instance_id): option -> (pattern, rule).
+PATH_ID_RULE = (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 characters: letters, digits, "-" and "_", starting with a letter or digit')
+
+
+def show_value(value, limit=60):
+    """A value quoted for an error message, shortened when long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 4] + '...' + text[-1]
+
+
+def check_rule(option, value, rule):
+    """Return an error message for ``value`` of ``option`` under ``rule`` (pattern, description), or None when fine or unset."""
+    if value is None:
+        return None
+    pattern, description = rule
+    if not isinstance(value, str) or not pattern.fullmatch(value):  # fullmatch: "$" alone would accept a trailing newline
+        return '%s must be %s; got %s' % (option, description, show_value(value))
+    return None
+
+
 def connection_argument_spec():
-    """The options in the ``hwcloud.roma.connection`` doc fragment, with their environment fallbacks."""
+    """The options in the ``hwcloud.roma.connection`` doc fragment; the credentials' environment variables are read later."""
     def env(*names):
         return (env_fallback, list(names))
 
@@ -41,18 +73,32 @@ def connection_argument_spec():
         project_id=dict(type='str', fallback=env('HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID')),
         endpoint=dict(type='str', fallback=env('HUAWEICLOUD_ROMA_ENDPOINT')),
         iam_endpoint=dict(type='str', fallback=env('HUAWEICLOUD_SDK_IAM_ENDPOINT')),
-        auth_token=dict(type='str', no_log=True, fallback=env('HUAWEICLOUD_AUTH_TOKEN')),
-        access_key=dict(type='str', no_log=True, fallback=env('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY')),
-        secret_key=dict(type='str', no_log=True, fallback=env('HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY')),
-        security_token=dict(type='str', no_log=True, fallback=env('HUAWEICLOUD_SDK_SECURITY_TOKEN')),
-        user_name=dict(type='str', fallback=env('HW_USER_NAME')),
-        password=dict(type='str', no_log=True, fallback=env('HW_PASSWORD')),
-        domain_name=dict(type='str', fallback=env('HW_DOMAIN_NAME')),
+        auth_token=dict(type='str', no_log=True),
+        access_key=dict(type='str', no_log=True),
+        secret_key=dict(type='str', no_log=True),
+        security_token=dict(type='str', no_log=True),
+        user_name=dict(type='str'),
+        password=dict(type='str', no_log=True),
+        domain_name=dict(type='str'),
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
         timeout=dict(type='float', default=30.0),
         retries=dict(type='int', default=3),
     )
+
+
+def credentials_from_environment(params, environ=None):
+    """Fill the credential options left unset from their environment variables; return the names filled that way."""
+    environ = os.environ if environ is None else environ
+    filled = []
+    for option, names in CREDENTIAL_ENVIRONMENT.items():
+        if params.get(option) is not None:
+            continue
+        value = next((environ[name] for name in names if environ.get(name)), None)
+        if value is not None:
+            params[option] = value
+            filled.append(option)
+    return filled
 
 
 def _valid_host(netloc):
@@ -125,9 +171,12 @@ def check_region(region):
     return isinstance(region, str) and bool(REGION_RE.fullmatch(region)) and len(region) <= 64
 
 
-def build_client(params, needs_roma=True):
-    """Validate the connection options and build the client; nothing is sent yet."""
-    problems = [check_option('project_id', params.get('project_id'))]
+def build_client(params, needs_roma=True, from_environment=()):
+    """Validate the connection options and build the client; nothing is sent yet.
+
+    ``from_environment`` names the credential options whose value came from an environment variable.
+    """
+    problems = [check_rule('project_id', params.get('project_id'), PATH_ID_RULE)]
     timeout = params.get('timeout')
     if timeout is not None and not timeout > 0:
         problems.append('timeout must be a number of seconds greater than 0; got %r' % timeout)
@@ -141,7 +190,7 @@ def build_client(params, needs_roma=True):
     problems = [problem for problem in problems if problem]
     if problems:
         raise RomaInputError('Invalid options: %s.' % '; '.join(problems))
-    auth = select_auth(params)
+    auth = select_auth(params, from_environment)
     if not isinstance(auth, PasswordAuth) and not params.get('project_id'):
         raise RomaInputError('project_id (or HUAWEICLOUD_SDK_PROJECT_ID) is required with %s; only a password login can '
                              'find it from the token.' % auth.description)
@@ -167,23 +216,28 @@ class RomaModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         if REQUESTS_IMPORT_ERROR:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self.credentials_from_environment = credentials_from_environment(self.params)
+        for option in self.credentials_from_environment:
+            if spec[option].get('no_log'):
+                self.no_log_values.add(self.params[option])
         self._client = None
 
     @property
     def client(self):
+        """The client, built and authenticated on first use (a password login is the run's one IAM call)."""
         if self._client is None:
-            self._client = build_client(self.params)
+            client = build_client(self.params, from_environment=self.credentials_from_environment)
+            client.authenticate()
+            self._client = client
         return self._client
 
-    def fail_from_error(self, error, **result):
+    def fail_from_error(self, error):
         """Fail the task with the error's one-line message and its structured fields (status, error_code, ...)."""
-        fields = dict(error.details)
-        fields.update(result)
         # A token from a password login is a secret Ansible does not know about: mask it like the no_log options.
         token = getattr(getattr(self._client, 'auth', None), 'token', None)
         if isinstance(token, str) and token:
             self.no_log_values.add(token)
-        self.fail_json(msg=error.message, **fields)
+        self.fail_json(msg=error.message, **error.details)
 
     def run(self, action):
         """Call ``action(self)`` and exit with its result; any RomaError becomes a clean failure."""

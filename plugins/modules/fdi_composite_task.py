@@ -245,13 +245,16 @@ conflicts:
   sample: {"source_app_id": {"current": "app-orders", "wanted": "app-billing"}}
 '''
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
     FdiTaskApi,
     canonical_operation_types,
     comparable_view,
     compare_task,
     describe_conflicts,
+    describe_unreadable,
+    new_task_id,
+    unreadable_fields,
     validate_task_options,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
@@ -274,11 +277,13 @@ def wanted_fields(params):
     }
 
 
-def create_body(params, wanted):
-    body = {'task_name': wanted['task_name']}
-    if params['task_id']:
-        body['task_id'] = params['task_id']
-    body['task_type'] = wanted['task_type'] or DEFAULT_TASK_TYPE
+def create_body(wanted, task_id):
+    """The POST body.  It always carries a task_id, so that an ambiguous failure is resolved by one show by that ID.
+
+    Empty text is left out: the API's minimum length for description is one
+    character, and a task created without one has the empty description asked for.
+    """
+    body = {'task_name': wanted['task_name'], 'task_id': task_id, 'task_type': wanted['task_type'] or DEFAULT_TASK_TYPE}
     for field in ('description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id'):
         if wanted[field] not in (None, ''):
             body[field] = wanted[field]
@@ -295,18 +300,27 @@ def created_task(body, task_id, status):
 
 
 def update_body(current, wanted, repulling_snapshot):
-    """The PUT body: the API wants every mutable field, so unset ones keep their current values."""
+    """The PUT body: the API wants every mutable field, so unset ones keep their current values.
+
+    Empty text is never sent (the API's minimum length is one character): an
+    empty current value is left out, and emptying a description is refused before
+    this body is built (see :meth:`CompositeTaskState.converge`).
+    """
     body = {}
     for field in ('description', 'task_tag'):
         value = wanted[field] if wanted[field] is not None else current.get(field)
-        if value is not None and (value != '' or wanted[field] == ''):
+        if value:
             body[field] = value
     body['operation_types'] = wanted['operation_types'] or current.get('operation_types')
     if not body['operation_types']:
-        raise RomaError('ROMA Connect did not report the operation types of task %r and the update must send them: '
-                        'set operation_types.' % current.get('task_name'))
+        raise RomaResponseError('ROMA Connect did not report the operation types of task %r and the update must send them: '
+                                'set operation_types.' % current.get('task_name'))
     body['repulling_snapshot'] = repulling_snapshot
     return body
+
+
+def gone(task):
+    return RomaError('Task %s was deleted by someone else while this task was updating it.' % (task.get('task_name') or task['task_id']))
 
 
 class CompositeTaskState:
@@ -339,9 +353,15 @@ class CompositeTaskState:
     def remove(self, current):
         if current is None:
             return self.result(False, None, None)
+        name = self.wanted['task_name']
+        if self.params['task_id'] and name is not None and current.get('task_name') != name:
+            # task_id and name both say which task is meant; when they disagree, deleting either could delete the wrong one
+            raise RomaError('Task %s is named %s, not %r: with task_id and name both set, they must name the same task. '
+                            'Nothing was deleted.' % (current['task_id'], repr(current.get('task_name')), name),
+                            task=current, conflicts={'task_name': {'current': current.get('task_name'), 'wanted': name}})
         if not self.check_mode:
             if current.get('status') == 'running':
-                self.api.set_running(current, False)  # ROMA Connect refuses to delete a running task
+                self.api.stop_and_wait(current)  # ROMA Connect refuses to delete a running task
             self.api.delete_task(current['task_id'])
         return self.result(True, current, None)
 
@@ -351,53 +371,64 @@ class CompositeTaskState:
         if missing:
             raise RomaInputError('Task %s does not exist; to create it, set %s.'
                                  % (self.params['task_id'] or self.params['name'], ' and '.join(missing)))
-        body = create_body(self.params, self.wanted)
+        body = create_body(self.wanted, self.params['task_id'] or new_task_id())
+        # check mode creates nothing: a task_id the user did not choose is unknown (null), as RETURN says
         task_id = self.params['task_id'] if self.check_mode else self.api.create_task(body)
         task = created_task(body, task_id, 'stopped')
         if self.params['state'] == 'started':
-            if not self.check_mode:
-                self.api.set_running(task, True)
+            if not self.check_mode and not self.api.set_running(task, True):
+                raise gone(task)
             task['status'] = 'running'
         return self.result(True, None, task)
 
     def converge(self, current, detailed):
         changes, conflicts = compare_task(self.wanted, current)
+        if changes and not conflicts and not detailed:
+            # Found through the list API only: the comparison and the update body need the current details.
+            brief, current = current, self.api.add_detail(current)
+            if current is None:
+                raise gone(brief)
+            detailed = True
+            changes, conflicts = compare_task(self.wanted, current)
         if conflicts:
             raise RomaError(describe_conflicts(current, conflicts), task=current,
                             conflicts={field: {'current': old, 'wanted': new} for field, (old, new) in conflicts.items()})
-        if changes and not detailed:
-            # Found through the list API only: the update body needs the current details.
-            brief, current = current, self.api.add_detail(current)
-            if current is None:
-                raise RomaError('Task %s was deleted by someone else while this task was updating it.' % brief['task_name'])
-            changes = compare_task(self.wanted, current)[0]
+        unknown = unreadable_fields(self.wanted, current) if detailed else []
+        if unknown:
+            raise RomaResponseError(describe_unreadable(current, unknown), task=current)
+        if 'description' in changes and not self.wanted['description']:
+            raise RomaInputError('description cannot be emptied: ROMA Connect accepts only 1-1024 characters and keeps the current '
+                                 'description %s when none is sent. Leave description unset to keep it, or set a new text. '
+                                 'Nothing was changed.' % repr(current.get('description')), task=current)
+        # built in check mode too, so that a change the API cannot take fails in both modes
+        body = update_body(current, self.wanted, self.params['repulling_snapshot']) if changes else None
         running = current.get('status') == 'running'
         should_run = {'started': True, 'stopped': False}.get(self.params['state'], running)
         if not self.check_mode:
             if changes:
-                self.update(current, running, should_run)
-            elif should_run != running:
-                self.api.set_running(current, should_run)
+                self.update(current, body, running, should_run)
+            elif should_run != running and not self.api.set_running(current, should_run):
+                raise gone(current)
         after = dict(current, **{field: new for field, (_current, new) in changes.items()})
         if should_run != running:
             after['status'] = 'running' if should_run else 'stopped'
             after.pop('execute_status', None)  # read before the start/stop: no longer true
         return self.result(bool(changes) or should_run != running, current, after)
 
-    def update(self, current, running, should_run):
-        """PUT the changes.  ROMA Connect refuses to modify a running task: stop it first and start it again after
-        (unless it should stop), also when the update fails, so that a rejected change does not leave a sync job stopped."""
-        body = update_body(current, self.wanted, self.params['repulling_snapshot'])
-        if running:
-            self.api.set_running(current, False)
+    def update(self, current, body, running, should_run):
+        """PUT the changes.  ROMA Connect refuses to modify a running task: stop it, wait until it reports stopped, and
+        start it again after (unless it should stop), also when the update fails, so that a rejected change does not
+        leave a sync job stopped."""
+        if running and self.api.stop_and_wait(current) is None:
+            raise gone(current)
         try:
-            self.api.update_task(current['task_id'], body)
+            updated = self.api.update_task(current['task_id'], body)
         except RomaError:
             if running and should_run:
                 self.api.set_running(current, True)
             raise
-        if should_run:
-            self.api.set_running(current, True)
+        if not updated or (should_run and not self.api.set_running(current, True)):
+            raise gone(current)
 
 
 def ensure_composite_task(module):
@@ -420,7 +451,6 @@ def main():
             repulling_snapshot=dict(type='bool', default=False),
             state=dict(type='str', choices=['present', 'absent', 'started', 'stopped'], default='present'),
         ),
-        required_if=[('state', 'present', ('name', 'operation_types'))],
         required_one_of=[('name', 'task_id')],
         supports_check_mode=True,
     )

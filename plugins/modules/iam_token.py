@@ -138,7 +138,7 @@ def password_client(params) -> RomaClient:
 def login(module):
     """One IAM password login; returns the token with its expiry and project."""
     client = password_client(module.params)
-    client.auth.authenticate(client)
+    client.authenticate()
     auth = client.auth
     return {'changed': False, 'token': auth.token, 'expires_at': auth.expires_at, 'project_id': auth.project_id}
 

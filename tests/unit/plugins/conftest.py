@@ -11,11 +11,14 @@ import requests
 
 from ansible_collections.hwcloud.roma.plugins.module_utils import client as client_module
 from ansible_collections.hwcloud.roma.plugins.module_utils import errors as errors_module
-from ansible_collections.hwcloud.roma.plugins.module_utils.module import connection_argument_spec
+from ansible_collections.hwcloud.roma.plugins.module_utils.module import CREDENTIAL_ENVIRONMENT, connection_argument_spec
+from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import FakeHttp
+from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import GENERATED_TASK_ID
 
 CONNECTION_ENV_VARS = sorted(set(name for option in connection_argument_spec().values()
-                                 for name in (option.get('fallback') or (None, []))[1]))
+                                 for name in (option.get('fallback') or (None, []))[1])
+                             | set(name for names in CREDENTIAL_ENVIRONMENT.values() for name in names))
 # requests reads these itself (TLS verification); tests must not depend on the machine's settings
 REQUESTS_ENV_VARS = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE']
 
@@ -82,3 +85,10 @@ def clean_environment(monkeypatch):
     """No connection option or requests setting may come from the environment of the machine running the tests."""
     for name in CONNECTION_ENV_VARS + REQUESTS_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def generated_task_id(monkeypatch):
+    """A create without task_id sends a generated one: the same known value in every test, so request scripts can name it."""
+    monkeypatch.setattr(fdi_composite_task, 'new_task_id', lambda: GENERATED_TASK_ID)
+    return GENERATED_TASK_ID

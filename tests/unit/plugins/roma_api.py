@@ -24,6 +24,8 @@ PROJECT_ID = '0123456789abcdef0123456789abcdef'
 INSTANCE_ID = 'inst-1'
 TOKEN = 'MIIE-token-that-must-never-be-printed'
 TASK_ID = 'a9fe65f41c6a5d646477c5'
+# the task_id fdi_composite_task generates for a create without one, in every unit test (see conftest.py)
+GENERATED_TASK_ID = '5d0c3f1e9a8b4c7d8e6f5a4b3c2d1e0f'
 NAME = 'orders-sync'
 PAGE_SIZE = 999
 
@@ -123,10 +125,18 @@ def show(task, headers=None):
     return Call('GET', api_url('tasks', task['task_id']), headers=headers or TOKEN_HEADERS).reply(200, json=show_document(task))
 
 
-def show_missing(task_id, headers=None):
-    """GET .../tasks/{id} for a task that does not exist: 400 FDI.3021, as FDI documents it."""
+# The two documented forms of "no such task": the FDI error-code table's and the OpenAPI definitions'.
+NOT_FOUND_FORMS = {
+    '3021': (400, fdi_error('FDI.3021', 'One or more tasks do not exist.')),
+    '3081': (404, fdi_error('FDI.3081', 'The task does not exist.')),
+}
+
+
+def show_missing(task_id, headers=None, form='3021'):
+    """GET .../tasks/{id} for a task that does not exist: 400 FDI.3021 (``form='3081'``: 404 FDI.3081)."""
+    status, document = NOT_FOUND_FORMS[form]
     return Call('GET', api_url('tasks', task_id), headers=headers or TOKEN_HEADERS).reply(
-        400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.'), headers={'X-Request-Id': 'req-show'})
+        status, json=document, headers={'X-Request-Id': 'req-show'})
 
 
 def create(body, task_id=TASK_ID, headers=None):

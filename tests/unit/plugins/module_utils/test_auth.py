@@ -16,7 +16,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import AkSkAuth, PasswordAuth, TokenAuth, select_auth
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPolicy, RomaClient
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule, connection_argument_spec
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call, verify_signature
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
@@ -168,11 +168,19 @@ def get_tasks(token='MIIE-fresh-iam-token', status=200, project_id=PROJECT_ID):
 
 class TestPassword:
 
+    def test_reading_the_project_id_never_logs_in(self, http):
+        """Authentication is an explicit step (RomaClient.authenticate), never a side effect of building a path."""
+        client = client_for(password_auth(project_name=REGION), project_id=None)
+        with pytest.raises(RomaError, match='No project_id is known yet'):
+            client.project_id  # pylint: disable=pointless-statement
+        assert http.requests == []
+
     def test_login_then_project_id_from_the_token(self, http):
         other_project = 'f' * 32
         http.expect(iam_login(password_body(scope={'name': REGION}), project_id=other_project),
                     get_tasks(project_id=other_project), get_tasks(project_id=other_project))
         client = client_for(password_auth(project_name=REGION), project_id=None)
+        client.authenticate()
         assert client.project_id == other_project
         path = '/v2/%s/fdi/instances/inst-1/tasks' % client.project_id
         client.call('GET', path)

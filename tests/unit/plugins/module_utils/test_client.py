@@ -19,7 +19,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPo
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaResponseError, RomaTransportError
 from ansible_collections.hwcloud.roma.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, Call
-from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import IAM, PROJECT_ID, ROMA, TOKEN, TOKEN_HEADERS, api_path, api_url, fdi_error
+from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import IAM, PROJECT_ID, ROMA, TOKEN, TOKEN_HEADERS, api_path, api_url, fdi_error, password_body
 
 TASKS_URL = api_url('tasks')
 TASKS_PATH = api_path('tasks')
@@ -247,7 +247,41 @@ class TestTransportErrors:
         http.expect(request_call('GET').fail(connection_refused()))
         with pytest.raises(RomaTransportError) as caught:
             make_client(retries=0).call('GET', TASKS_PATH)
-        assert caught.value.message == 'Connection to %s failed (GET %s): Connection refused' % (ROMA, TASKS_PATH)
+        assert caught.value.message == ('Connection to %s failed (GET %s): Connection refused. Nothing answered there: check endpoint '
+                                        '(its host name and port, port 443 (the https default)) and that the service is reachable from '
+                                        'this machine.' % (ROMA, TASKS_PATH))
+
+    def test_a_refused_iam_connection_names_iam_endpoint_and_its_port(self, http):
+        iam = 'http://127.0.0.1:35357'
+        http.expect(Call('POST', iam + '/v3/auth/tokens', query={'nocatalog': 'true'}, json=password_body()).fail(connection_refused()))
+        client = RomaClient(ROMA, TokenAuth(TOKEN), project_id=PROJECT_ID, iam_endpoint=iam, retry_policy=RetryPolicy(retries=0))
+        with pytest.raises(RomaTransportError) as caught:
+            client.iam_login(password_body(), 'password login')
+        assert caught.value.message.endswith('Nothing answered there: check iam_endpoint (its host name and port, port 35357) and that '
+                                             'the service is reachable from this machine.')
+
+    @pytest.mark.parametrize('method', ['GET', 'DELETE'])
+    def test_a_permanent_server_error_is_not_retried(self, http, sleeps, method):
+        """ROMA Connect reports an unknown instance as HTTP 500 ROMA.00110002: repeating the request cannot help."""
+        http.expect(request_call(method).reply(500, json={'error_code': 'ROMA.00110002', 'error_msg': 'The instance does not exist.'}))
+        with pytest.raises(RomaApiError) as caught:
+            make_client(retries=3).call(method, TASKS_PATH)
+        assert caught.value.attempts == 1 and sleeps == []
+        assert caught.value.message.endswith('check instance_id and region (and project_id).')
+
+    @pytest.mark.parametrize('body', [b'', b'{}', b'<html>404 Not Found</html>', b'{"error_code": "APIG.0101", "error_msg": "x"}'])
+    def test_a_404_from_no_api_says_to_check_the_endpoint(self, http, body):
+        http.expect(request_call('GET').reply(404, body=body))
+        with pytest.raises(RomaApiError) as caught:
+            make_client().call('GET', TASKS_PATH)
+        assert caught.value.message.endswith('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base '
+                                             'path) and region.')
+
+    def test_a_404_with_a_service_code_gets_no_endpoint_advice(self, http):
+        http.expect(request_call('GET').reply(404, json={'error_code': 'FDI.3081', 'error_msg': 'The task does not exist.'}))
+        with pytest.raises(RomaApiError) as caught:
+            make_client().call('GET', TASKS_PATH)
+        assert 'check endpoint' not in caught.value.message
 
     def test_connect_timeout(self, http):
         http.expect(request_call('GET').fail(requests.exceptions.ConnectTimeout('timed out')))

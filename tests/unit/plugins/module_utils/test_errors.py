@@ -12,6 +12,9 @@ import pytest
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     RomaApiError,
+    RomaError,
+    RomaResponseError,
+    RomaTransportError,
     api_error_from_response,
     redact_secrets,
     register_secret,
@@ -129,16 +132,41 @@ class TestRomaApiError:
     def test_may_have_been_processed(self, status, processed):
         assert RomaApiError(status).may_have_been_processed is processed
 
-    @pytest.mark.parametrize('status, code, not_found', [
-        (400, 'FDI.3021', True),
-        (404, 'FDI.3021', True),
-        (404, None, True),
-        (404, 'APIG.0101', False),   # wrong path: the API does not exist, not the task
-        (400, 'FDI.3033', False),
-        (500, None, False),
-    ])
-    def test_is_task_not_found(self, status, code, not_found):
-        assert RomaApiError(status, code).is_task_not_found is not_found
+    def test_a_permanent_server_error_was_not_processed_and_says_what_to_check(self):
+        error = parse(500, {'error_code': 'ROMA.00110002', 'error_msg': 'The instance does not exist. project_id: p, instance_id: i'})
+        assert error.is_permanent and not error.may_have_been_processed
+        assert error.message == ('ROMA Connect API error 500 ROMA.00110002: The instance does not exist. project_id: p, instance_id: i '
+                                 '(POST %s). The ROMA Connect instance does not exist in this project: check instance_id and region (and project_id).' % PATH)
+
+    @pytest.mark.parametrize('code', [None, 'FDI.9999', 'APIG.0201'])
+    def test_other_server_errors_are_transient(self, code):
+        assert not RomaApiError(500, code).is_permanent
+
+
+class TestWithAttempts:
+    """One implementation for every error type, returning a copy: no layer can lose or change another's count."""
+
+    @pytest.mark.parametrize('error', [
+        RomaError('Something failed'),
+        RomaApiError(429, 'APIG.0308', 'Throttled.', method='POST', path='/v2/p/multi-tasks'),
+        RomaTransportError('Connection to x failed', method='GET', path='/p'),
+        RomaResponseError('Garbled', status=200),
+    ], ids=['base', 'api', 'transport', 'response'])
+    def test_returns_a_copy_with_the_count(self, error):
+        counted = error.with_attempts(4)
+        assert counted is not error and type(counted) is type(error)
+        assert counted.attempts == 4 and counted.details['attempts'] == 4 and str(counted) == counted.message
+        assert '4 attempts' in counted.message
+        assert error.attempts == 1 and 'attempts' not in error.details and '4 attempts' not in error.message
+
+    def test_a_count_survives_being_passed_on(self):
+        throttled = RomaApiError(429, 'APIG.0308', 'Throttled.').with_attempts(4)
+        assert throttled.with_hint('Slow down.').attempts == 4
+        assert throttled.with_attempts(5).message.count('attempts') == 1
+
+    def test_once_says_nothing(self):
+        error = RomaError('Failed').with_attempts(3).with_attempts(1)
+        assert error.message == 'Failed' and 'attempts' not in error.details
 
 
 @pytest.mark.parametrize('body, expected', [

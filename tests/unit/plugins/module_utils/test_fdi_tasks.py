@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import requests
@@ -18,15 +19,20 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
     comparable_view,
     compare_task,
     describe_conflicts,
+    describe_unreadable,
+    is_not_found,
+    new_task_id,
     normalize_status,
     normalize_task,
     parse_task_detail,
+    unreadable_fields,
     validate_task_options,
 )
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     INSTANCE_ID,
     NAME,
+    NOT_FOUND_FORMS,
     TASK_ID,
     TOKEN_HEADERS,
     api_url,
@@ -294,15 +300,35 @@ class TestFind:
         http.expect(show(task))
         assert api().find_task(task_id=TASK_ID, name='ignored') == module_view(task, listed=False)
 
-    @pytest.mark.parametrize('status, body', [(400, fdi_error('FDI.3021', 'One or more tasks do not exist.')), (404, {})])
-    def test_by_id_not_found(self, http, status, body):
+    @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+    def test_by_id_not_found(self, http, form):
+        status, body = NOT_FOUND_FORMS[form]
         http.expect(Call('GET', api_url('tasks', 'gone-1'), headers=TOKEN_HEADERS).reply(status, json=body))
         assert api().find_task(task_id='gone-1') is None
 
-    def test_by_id_other_errors_are_raised(self, http):
-        http.expect(Call('GET', api_url('tasks', 'bad-1')).reply(404, json=fdi_error('APIG.0101', 'The API does not exist.')))
-        with pytest.raises(RomaApiError, match='APIG.0101'):
+    @pytest.mark.parametrize('status, body', [
+        pytest.param(404, {}, id='404-empty-json'),
+        pytest.param(404, None, id='404-no-body'),
+        pytest.param(404, fdi_error('APIG.0101', 'The API does not exist or has not been published in the environment.'), id='apig'),
+    ])
+    def test_a_404_without_an_fdi_code_is_a_wrong_endpoint_not_an_absent_task(self, http, status, body):
+        """A wrong base path answers 404 on every route: taking it for "absent" would let state=absent "succeed"."""
+        call = Call('GET', api_url('tasks', 'bad-1'))
+        http.expect(call.reply(status, json=body) if body is not None else call.reply(status, body=b'<html>Not Found</html>'))
+        with pytest.raises(RomaApiError) as caught:
             api().find_task(task_id='bad-1')
+        assert caught.value.status == 404
+        assert caught.value.message.endswith('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base '
+                                             'path) and region.')
+
+    @pytest.mark.parametrize('status, code, absent', [
+        (400, 'FDI.3021', True), (404, 'FDI.3081', True), (404, 'FDI.3021', True), (400, 'FDI.3081', True),
+        (404, None, False), (404, 'APIG.0101', False), (404, 'APIC.7302', False), (400, 'FDI.3033', False),
+        (500, 'FDI.3021', False), (500, None, False),
+    ])
+    def test_is_not_found(self, status, code, absent):
+        assert is_not_found(RomaApiError(status, code)) is absent
+        assert is_not_found(RomaError('FDI.3021')) is False
 
     def test_the_show_id_falls_back_to_the_requested_one(self, http):
         http.expect(Call('GET', api_url('tasks', 't-77')).reply(200, json={'task': {'task_name': 'abc', 'status': 'stop'}}))
@@ -323,6 +349,10 @@ class TestFind:
         assert len(list(api().iter_tasks(status=1, task_tag='sales-sync', source_app_id=None))) == 1
 
 
+NEW_ID = '0f1e2d3c4b5a69788796a5b4c3d2e1f0'
+BODY = dict(BODY, task_id=NEW_ID)
+
+
 def post_fails(exception=None, status=None, body=None):
     call = Call('POST', api_url('multi-tasks'), json=body or BODY, headers=TOKEN_HEADERS)
     if exception is not None:
@@ -330,45 +360,92 @@ def post_fails(exception=None, status=None, body=None):
     return call.reply(status, json=fdi_error('FDI.9999', 'Internal error.'))
 
 
+def show_new(task_id=NEW_ID):
+    return show(server_task(task_id=task_id))
+
+
 AMBIGUOUS = [
     pytest.param(lambda: post_fails(requests.exceptions.ReadTimeout('read timed out')), id='read-timeout'),
     pytest.param(lambda: post_fails(requests.exceptions.ConnectionError('Connection aborted.')), id='reset'),
     pytest.param(lambda: post_fails(status=502), id='502'),
+]
+# a 2xx whose body says nothing usable: the server accepted the create
+ACCEPTED_UNREADABLE = [
     pytest.param(lambda: Call('POST', api_url('multi-tasks'), json=BODY).reply(200, body=b'<html>proxy</html>'), id='garbled-200'),
+    pytest.param(lambda: Call('POST', api_url('multi-tasks'), json=BODY).reply(200, body=b''), id='empty-200'),
+    pytest.param(lambda: Call('POST', api_url('multi-tasks'), json=BODY).reply(201, json={}), id='no-task-id'),
+    pytest.param(lambda: Call('POST', api_url('multi-tasks'), json=BODY).reply(200, json={'task_id': ''}), id='empty-task-id'),
 ]
 
 
+class TestNewTaskId:
+
+    def test_shaped_like_the_service_ids(self):
+        ids = {new_task_id() for dummy in range(50)}
+        assert len(ids) == 50
+        assert all(len(task_id) == 32 and set(task_id) <= set('0123456789abcdef') for task_id in ids)
+        assert all(validate_task_options({'task_id': task_id}) is None for task_id in ids)
+
+
 class TestCreate:
+    """A create always carries its task_id, so recovery from any ambiguous answer is one show by that ID."""
 
     def test_created(self, http):
-        http.expect(create(BODY, task_id='new-1'))
-        assert api().create_task(BODY) == 'new-1'
+        http.expect(create(BODY, task_id=NEW_ID))
+        assert api().create_task(BODY) == NEW_ID
+
+    def test_the_id_the_server_names_wins(self, http):
+        http.expect(create(BODY, task_id='server-made-1'))
+        assert api().create_task(BODY) == 'server-made-1'
 
     @pytest.mark.parametrize('failure', AMBIGUOUS)
-    def test_ambiguous_failure_then_found_means_created(self, http, sleeps, failure):
-        http.expect(failure(), list_tasks(NAME, [named(NAME, 5)]))
-        assert api().create_task(BODY) == 'id-0005'
+    def test_ambiguous_failure_waits_then_one_show_finds_it(self, http, sleeps, failure):
+        http.expect(failure(), show_new())
+        assert api().create_task(BODY) == NEW_ID
+        assert http.methods == ['POST', 'GET'] and sleeps == [0.375]
+
+    @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+    @pytest.mark.parametrize('failure', AMBIGUOUS)
+    def test_ambiguous_failure_then_not_found_sends_the_same_post_again(self, http, sleeps, failure, form):
+        http.expect(failure(), show_missing(NEW_ID, form=form), create(BODY, task_id=NEW_ID))
+        assert api().create_task(BODY) == NEW_ID
+        assert sleeps == [0.375]
+
+    @pytest.mark.parametrize('accepted', ACCEPTED_UNREADABLE)
+    def test_an_unreadable_2xx_is_resolved_by_one_show(self, http, sleeps, accepted):
+        http.expect(accepted(), show_new())
+        assert api().create_task(BODY) == NEW_ID
+        assert sleeps == []
+
+    @pytest.mark.parametrize('accepted', ACCEPTED_UNREADABLE)
+    def test_an_unreadable_2xx_is_never_followed_by_a_second_post(self, http, sleeps, accepted):
+        http.expect(accepted(), show_missing(NEW_ID))
+        with pytest.raises(RomaResponseError) as caught:
+            api().create_task(BODY)
+        assert ('no task with the task_id it was sent (%s) exists. The create was not sent again, so that no second task '
+                "'orders-sync' can be created" % NEW_ID) in caught.value.message
         assert http.methods == ['POST', 'GET'] and sleeps == []
 
-    def test_ambiguous_failure_with_a_task_id_looks_it_up_by_id(self, http):
-        body = dict(BODY, task_id='my-task-1')
-        http.expect(post_fails(status=504, body=body), show(server_task(task_id='my-task-1')))
-        assert api().create_task(body) == 'my-task-1'
+    def test_a_resent_post_refused_because_the_first_one_created_the_task(self, http, sleeps):
+        """The backend was still creating the task at the first show; the second POST finds its ID taken."""
+        taken = Call('POST', api_url('multi-tasks'), json=BODY).reply(400, json=fdi_error('FDI.3033', 'Invalid parameter [task_id].'))
+        http.expect(post_fails(status=504), show_missing(NEW_ID), taken, show_new())
+        assert api().create_task(BODY) == NEW_ID
 
-    @pytest.mark.parametrize('failure', AMBIGUOUS)
-    def test_ambiguous_failure_then_not_found_sends_the_post_again(self, http, sleeps, failure):
-        http.expect(failure(), list_tasks(NAME, []), create(BODY, task_id='new-2'))
-        assert api().create_task(BODY) == 'new-2'
-        assert sleeps == [0.375]
+    def test_a_resent_post_refused_for_another_reason_fails(self, http, sleeps):
+        refused = Call('POST', api_url('multi-tasks'), json=BODY).reply(400, json=fdi_error('FDI.3033', 'Invalid parameter [task_name].'))
+        http.expect(post_fails(status=504), show_missing(NEW_ID), refused, show_missing(NEW_ID))
+        with pytest.raises(RomaApiError, match=r'FDI.3033: Invalid parameter \[task_name\]. .*after 2 attempts'):
+            api().create_task(BODY)
 
     def test_gives_up_after_the_retries(self, http, sleeps):
-        http.expect(post_fails(status=503), list_tasks(NAME, []), post_fails(status=503), list_tasks(NAME, []))
-        with pytest.raises(RomaApiError, match='^ROMA Connect API error 503 FDI.9999'):
+        http.expect(post_fails(status=503), show_missing(NEW_ID), post_fails(status=503), show_missing(NEW_ID))
+        with pytest.raises(RomaApiError, match='^ROMA Connect API error 503 FDI.9999.*after 2 attempts'):
             api(retries=1).create_task(BODY)
-        assert sleeps == [0.375]
+        assert sleeps == [0.375, 0.75]
 
     def test_retries_zero_never_sends_the_post_twice(self, http, sleeps):
-        http.expect(post_fails(requests.exceptions.ReadTimeout('slow')), list_tasks(NAME, []))
+        http.expect(post_fails(requests.exceptions.ReadTimeout('slow')), show_missing(NEW_ID))
         with pytest.raises(RomaError, match='No response from'):
             api(retries=0).create_task(BODY)
 
@@ -379,11 +456,29 @@ class TestCreate:
             api().create_task(BODY)
         assert (caught.value.status, caught.value.error_code) == (status, 'FDI.3033')
 
+    def test_a_permanent_server_error_is_neither_retried_nor_looked_up(self, http, sleeps):
+        http.expect(Call('POST', api_url('multi-tasks'), json=BODY).reply(
+            500, json=fdi_error('ROMA.00110002', 'The instance does not exist. project_id: p, instance_id: inst-1')))
+        with pytest.raises(RomaApiError) as caught:
+            api().create_task(BODY)
+        assert caught.value.message.endswith('check instance_id and region (and project_id).')
+        assert caught.value.attempts == 1 and not sleeps
+
+    def test_a_throttled_create_keeps_its_attempt_count(self, http, sleeps):
+        """The gateway throttled every attempt (429 is re-sent: nothing processed it); the count must reach the user."""
+        throttled = [Call('POST', api_url('multi-tasks'), json=BODY).reply(429, json=fdi_error('APIG.0308', 'Throttled.'))
+                     for dummy in range(4)]
+        http.expect(*throttled)
+        with pytest.raises(RomaApiError) as caught:
+            api().create_task(BODY)
+        assert caught.value.attempts == 4 and caught.value.details['attempts'] == 4
+        assert 'after 4 attempts' in caught.value.message and len(sleeps) == 3
+
     def test_connection_refused_is_resent_without_lookup(self, http, sleeps):
         """Nothing reached the server, so sending the POST again cannot create a duplicate."""
         refused = requests.exceptions.ConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')
-        http.expect(post_fails(refused), Call('POST', api_url('multi-tasks'), json=BODY).reply(200, json={'task_id': 'id-new'}))
-        assert api().create_task(BODY) == 'id-new'
+        http.expect(post_fails(refused), Call('POST', api_url('multi-tasks'), json=BODY).reply(200, json={'task_id': NEW_ID}))
+        assert api().create_task(BODY) == NEW_ID
         assert len(sleeps) == 1
 
     def test_connection_refused_every_time_fails_after_the_retries(self, http, sleeps):
@@ -399,16 +494,6 @@ class TestCreate:
             api().create_task(BODY)
         assert not sleeps
 
-    def test_answer_without_task_id_is_resolved_by_name(self, http):
-        http.expect(Call('POST', api_url('multi-tasks'), json=BODY).reply(200, json={'task_id': ''}), list_tasks(NAME, [named(NAME, 8)]))
-        assert api().create_task(BODY) == 'id-0008'
-
-    def test_answer_without_task_id_and_no_task(self, http):
-        http.expect(Call('POST', api_url('multi-tasks'), json=BODY).reply(200, json={}), list_tasks(NAME, []))
-        with pytest.raises(RomaError) as caught:
-            api().create_task(BODY)
-        assert caught.value.message == "ROMA Connect accepted the create request for 'orders-sync' but returned no task_id and the task cannot be found."
-
 
 class TestWrites:
 
@@ -421,9 +506,37 @@ class TestWrites:
         http.expect(delete(TASK_ID))
         api().delete_task(TASK_ID)
 
-    def test_delete_of_a_task_already_gone(self, http):
-        http.expect(Call('DELETE', api_url('tasks', TASK_ID)).reply(400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')))
+    @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+    def test_delete_of_a_task_already_gone(self, http, form):
+        status, body = NOT_FOUND_FORMS[form]
+        http.expect(Call('DELETE', api_url('tasks', TASK_ID)).reply(status, json=body))
         api().delete_task(TASK_ID)
+
+    def test_delete_answered_404_without_a_code_is_an_error(self, http):
+        http.expect(Call('DELETE', api_url('tasks', TASK_ID)).reply(404, body=b''))
+        with pytest.raises(RomaApiError, match='check endpoint'):
+            api().delete_task(TASK_ID)
+
+    @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+    def test_update_of_a_task_that_is_gone(self, http, form):
+        status, body = NOT_FOUND_FORMS[form]
+        put = {'operation_types': ['INSERT'], 'repulling_snapshot': False}
+        http.expect(Call('PUT', api_url('multi-tasks', TASK_ID), json=put).reply(status, json=body))
+        assert api().update_task(TASK_ID, put) is False
+
+    @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+    @pytest.mark.parametrize('running', [True, False])
+    def test_start_or_stop_of_a_task_that_is_gone(self, http, form, running):
+        status, body = NOT_FOUND_FORMS[form]
+        action = 'start' if running else 'stop'
+        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': action, 'list': [{'task_id': TASK_ID}]}).reply(
+            status, json=body))
+        assert api().set_running({'task_id': TASK_ID}, running) is False
+
+    @pytest.mark.parametrize('code', ['FDI.3021', 'FDI.3081'])
+    def test_start_reported_gone_in_a_failure_entry(self, http, code):
+        http.expect(batch('start', TASK_ID, failure=(code, 'The task does not exist.')))
+        assert api().set_running({'task_id': TASK_ID}, True) is False
 
     def test_delete_retried_after_a_lost_answer_finds_it_gone(self, http, sleeps):
         http.expect(Call('DELETE', api_url('tasks', TASK_ID)).fail(requests.exceptions.ReadTimeout('slow')),
@@ -473,3 +586,78 @@ class TestWrites:
             502, body=b''), batch('start', TASK_ID))
         api().set_running({'task_id': TASK_ID}, True)
         assert sleeps == [0.375]
+
+
+class TestStopAndWait:
+    """A change or delete follows a stop only once the task reports stopped (ROMA Connect may stop it asynchronously)."""
+
+    def test_a_stop_that_is_immediate_costs_one_read(self, http, sleeps):
+        http.expect(batch('stop', TASK_ID), show(server_task()))
+        assert api().stop_and_wait(module_view(server_task(running=True)))['status'] == 'stopped'
+        assert sleeps == []
+
+    def test_polls_with_growing_delays_until_stopped(self, http, sleeps):
+        running = server_task(running=True)
+        http.expect(batch('stop', TASK_ID), show(running), show(running), show(running), show(server_task()))
+        assert api().stop_and_wait(module_view(running))['status'] == 'stopped'
+        assert sleeps == [1.0, 2.0, 4.0]
+
+    def test_gives_up_when_the_task_keeps_running(self, http, sleeps):
+        running = server_task(running=True)
+        delays = [1.0, 2.0, 4.0, 8.0] + [10.0] * 11  # 125 seconds: the first sum of at least STOP_WAIT_SECONDS (120)
+        http.expect(batch('stop', TASK_ID), *[show(running) for dummy in range(len(delays) + 1)])
+        with pytest.raises(RomaError) as caught:
+            api().stop_and_wait(module_view(running))
+        assert caught.value.message == ("Composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5) still reports status running 125 "
+                                        "seconds after the request to stop it, so it was neither changed nor deleted. Check the task in "
+                                        "the ROMA Connect console, then run again.")
+        assert sleeps == delays
+
+    @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+    def test_a_task_deleted_meanwhile(self, http, form):
+        http.expect(batch('stop', TASK_ID), show_missing(TASK_ID, form=form))
+        assert api().stop_and_wait(module_view(server_task(running=True))) is None
+
+    def test_a_task_gone_before_the_stop_is_not_read(self, http):
+        http.expect(batch('stop', TASK_ID, failure=('FDI.3021', 'One or more tasks do not exist.')))
+        assert api().stop_and_wait(module_view(server_task(running=True))) is None
+
+
+class TestUnreadable:
+    """A field whose current value could not be read is never reported as changed: the caller fails instead."""
+
+    def test_only_fields_the_user_set_count(self):
+        current = dict(CURRENT, operation_types=None)
+        assert unreadable_fields(wanted(operation_types=['INSERT']), current) == ['operation_types']
+        assert unreadable_fields(wanted(description='x'), current) == []
+        assert unreadable_fields(wanted(), dict(current, description=None)) == []
+
+    def test_message_names_the_field_and_what_to_do(self):
+        message = describe_unreadable(CURRENT, ['operation_types'])
+        assert message.startswith("ROMA Connect did not report the operation_types of composite task 'orders-sync' (task_id "
+                                  "a9fe65f41c6a5d646477c5), so the module cannot tell whether it differs: nothing was changed.")
+        assert 'leave operation_types unset' in message
+
+
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures')
+
+
+def fixture(name):
+    with open(os.path.join(FIXTURES, name), encoding='utf-8') as stream:
+        return json.load(stream)
+
+
+class TestRealisticShow:
+    """A show response shaped like ROMA Connect's (sanitised): task_detail is a JSON document inside a string."""
+
+    def test_task_detail_is_a_string_holding_the_operation_types(self):
+        document = fixture('show_task_realtime.json')
+        assert isinstance(document['task_detail'], str)
+        task = normalize_task(shown=document)
+        assert task == {
+            'task_id': 'c0ffee00c0ffee00c0ffee00c0ffee00', 'task_name': 'orders-to-warehouse', 'task_type': 'REALTIME',
+            'description': 'Replicate the orders schema to the warehouse', 'task_tag': '', 'operation_types': ['INSERT', 'UPDATE', 'DELETE'],
+            'source_app_id': 'd5afd9af-a8fe-47f6-a98c-edbcba11a0da', 'target_app_id': 'd5afd9af-a8fe-47f6-a98c-edbcba11a0da',
+            'status': 'running',
+        }
+        assert unreadable_fields(wanted(operation_types=['INSERT'], description='x'), task) == []

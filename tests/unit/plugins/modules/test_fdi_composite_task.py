@@ -11,6 +11,7 @@ send only the GETs of that list and still return the same ``changed`` and ``task
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import requests
@@ -19,8 +20,10 @@ from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call, verify_signature
 from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
+    GENERATED_TASK_ID,
     IAM,
     NAME,
+    NOT_FOUND_FORMS,
     PROJECT_ID,
     REGION,
     TASK_ID,
@@ -76,8 +79,27 @@ def switched(view, status):
     return view
 
 
+def poll(task):
+    """A show sent after a stop, to wait until the task reports stopped: part of the writes, so never sent in check mode."""
+    call = show(task)
+    call.after_write = True
+    return call
+
+
+def sent_in(calls, check_mode):
+    """The requests of ``calls`` that a run sends: all of them, or in check mode the reads before the first write."""
+    return [call for call in calls if not check_mode or (call.is_read and not getattr(call, 'after_write', False))]
+
+
+def create_body(**fields):
+    """A create without task_id sends the generated one (see conftest.py)."""
+    body = dict(task_name=NAME, task_id=GENERATED_TASK_ID, task_type='REALTIME', operation_types=OPS)
+    body.update(fields)
+    return body
+
+
 def full_body(**fields):
-    body = dict(task_name=NAME, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync', operation_types=OPS,
+    body = dict(task_name=NAME, task_id=GENERATED_TASK_ID, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync', operation_types=OPS,
                 source_app_id='app-source', target_app_id='app-target')
     body.update(fields)
     return body
@@ -104,14 +126,17 @@ SCENARIOS = {
     # absent -> create
     'create-by-name': Scenario(
         dict(FULL, operation_types=['UPDATE', 'INSERT']),
-        [list_tasks(NAME, []), create(full_body(), task_id='new-1')],
-        True, created('new-1', description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target'),
+        [list_tasks(NAME, []), create(full_body(), task_id=GENERATED_TASK_ID)],
+        True, created(GENERATED_TASK_ID, description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target'),
         check_task=created(None, description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target')),
     'create-minimal': Scenario(
         PRESENT,
         [list_tasks(NAME, [server_task(task_name=NAME + '-2', task_id='other')]),
-         create({'task_name': NAME, 'task_type': 'REALTIME', 'operation_types': OPS}, task_id='new-2')],
-        True, created('new-2'), check_task=created(None)),
+         create(create_body(), task_id=GENERATED_TASK_ID)],
+        True, created(GENERATED_TASK_ID), check_task=created(None)),
+    'create-with-empty-description-leaves-it-out': Scenario(
+        dict(PRESENT, description=''), [list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID)],
+        True, created(GENERATED_TASK_ID), check_task=created(None)),
     'create-by-task-id': Scenario(
         dict(PRESENT, task_id='my-task-01'),
         [show_missing('my-task-01'), create({'task_name': NAME, 'task_id': 'my-task-01', 'task_type': 'REALTIME', 'operation_types': OPS},
@@ -119,9 +144,8 @@ SCENARIOS = {
         True, created('my-task-01')),
     'create-started': Scenario(
         dict(PRESENT, state='started'),
-        [list_tasks(NAME, []), create({'task_name': NAME, 'task_type': 'REALTIME', 'operation_types': OPS}, task_id='new-3'),
-         batch('start', 'new-3')],
-        True, created('new-3', status='running'), check_task=created(None, status='running')),
+        [list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID), batch('start', GENERATED_TASK_ID)],
+        True, created(GENERATED_TASK_ID, status='running'), check_task=created(None, status='running')),
     'create-stopped': Scenario(
         dict(PRESENT, state='stopped', task_id='my-task-02'),
         [show_missing('my-task-02'), create({'task_name': NAME, 'task_id': 'my-task-02', 'task_type': 'REALTIME', 'operation_types': OPS},
@@ -150,10 +174,14 @@ SCENARIOS = {
         [list_tasks(NAME, [STOPPED]), show(STOPPED),
          update(TASK_ID, put_body(operation_types=['INSERT', 'UPDATE', 'DELETE'], repulling_snapshot=True))],
         True, module_view(server_task(operation_types=['INSERT', 'UPDATE', 'DELETE']))),
-    'update-clears-description': Scenario(
-        dict(PRESENT, description=''),
-        [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(description=''))],
-        True, module_view(server_task(description=''))),
+    'update-description-without-operation-types': Scenario(
+        dict(task_id=TASK_ID, description='Only this changes'),
+        [show(STOPPED), update(TASK_ID, put_body(description='Only this changes'))],
+        True, module_view(server_task(description='Only this changes'), listed=False)),
+    'update-description-by-name-without-operation-types': Scenario(
+        dict(name=NAME, description='Only this changes'),
+        [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(description='Only this changes'))],
+        True, module_view(server_task(description='Only this changes'))),
     'update-without-tag-sends-none': Scenario(
         dict(PRESENT, description='x'),
         [list_tasks(NAME, [server_task(task_tag='')]), show(server_task(task_tag='')),
@@ -165,12 +193,12 @@ SCENARIOS = {
         True, module_view(server_task(task_tag='ops-team'), listed=False)),
     'update-running-restarts': Scenario(
         dict(PRESENT, tag='ops-team'),
-        [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), update(TASK_ID, put_body(task_tag='ops-team')),
+        [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), update(TASK_ID, put_body(task_tag='ops-team')),
          batch('start', TASK_ID)],
         True, module_view(server_task(running=True, task_tag='ops-team'))),
     'update-running-and-stop': Scenario(
         dict(PRESENT, tag='ops-team', state='stopped'),
-        [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), update(TASK_ID, put_body(task_tag='ops-team'))],
+        [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), update(TASK_ID, put_body(task_tag='ops-team'))],
         True, switched(module_view(server_task(running=True, task_tag='ops-team')), 'stopped')),
     'update-tag-and-start-reads-detail-for-the-body': Scenario(
         dict(name=NAME, tag='ops-team', state='started'),
@@ -179,12 +207,22 @@ SCENARIOS = {
     # state absent
     'absent-deletes': Scenario(dict(name=NAME, state='absent'), [list_tasks(NAME, [STOPPED]), delete(TASK_ID)], True, {}),
     'absent-stops-then-deletes': Scenario(
-        dict(name=NAME, state='absent'), [list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), delete(TASK_ID)], True, {}),
+        dict(name=NAME, state='absent'), [list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), poll(STOPPED), delete(TASK_ID)], True, {}),
+    'absent-waits-until-a-slow-stop-shows': Scenario(
+        dict(name=NAME, state='absent'),
+        [list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), poll(RUNNING), poll(RUNNING), poll(STOPPED), delete(TASK_ID)], True, {}),
+    'absent-by-task-id-and-matching-name': Scenario(
+        dict(task_id=TASK_ID, name=NAME, state='absent'), [show(STOPPED), delete(TASK_ID)], True, {}),
     'absent-by-task-id': Scenario(dict(task_id=TASK_ID, state='absent'), [show(STOPPED), delete(TASK_ID)], True, {}),
     'absent-ignores-other-options': Scenario(
         dict(FULL, state='absent', source_app_id='another-app'), [list_tasks(NAME, [STOPPED]), delete(TASK_ID)], True, {}),
     'already-absent': Scenario(dict(name=NAME, state='absent'), [list_tasks(NAME, [server_task(task_name=NAME + 'x')])], False, {}),
     'already-absent-by-task-id': Scenario(dict(task_id=TASK_ID, state='absent'), [show_missing(TASK_ID)], False, {}),
+    'already-absent-by-task-id-404-form': Scenario(dict(task_id=TASK_ID, state='absent'), [show_missing(TASK_ID, form='3081')], False, {}),
+    'create-by-task-id-after-404-form': Scenario(
+        dict(PRESENT, task_id='my-task-04'),
+        [show_missing('my-task-04', form='3081'), create(create_body(task_id='my-task-04'), task_id='my-task-04')],
+        True, created('my-task-04')),
     # started / stopped
     'start': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [STOPPED]), batch('start', TASK_ID)], True,
                       switched(brief(STOPPED), 'running')),
@@ -199,9 +237,9 @@ SCENARIOS = {
 
 @pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
 @pytest.mark.parametrize('name', sorted(SCENARIOS))
-def test_scenario(http, run_module, name, check_mode):
+def test_scenario(http, run_module, sleeps, name, check_mode):
     scenario = SCENARIOS[name]
-    http.expect([call for call in scenario.calls if call.is_read or not check_mode])
+    http.expect(sent_in(scenario.calls, check_mode))
     result = run_module(scenario.args, check_mode=check_mode)
     assert result['changed'] is scenario.changed
     assert result['task'] == (scenario.check_task if check_mode else scenario.task)
@@ -245,18 +283,18 @@ class TestDiff:
 
     @pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
     def test_update(self, http, run_module, check_mode):
-        calls = [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), update(TASK_ID, put_body(description='New')),
+        calls = [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), update(TASK_ID, put_body(description='New')),
                  batch('start', TASK_ID)]
-        http.expect([call for call in calls if call.is_read or not check_mode])
+        http.expect(sent_in(calls, check_mode))
         result = run_module(dict(PRESENT, description='New'), check_mode=check_mode, diff=True)
         before = dict(task_name=NAME, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync', operation_types=OPS,
                       source_app_id='app-source', target_app_id='app-target', status='running')
         assert result['diff'] == {'before': before, 'after': dict(before, description='New')}
 
     def test_create(self, http, run_module):
-        http.expect(list_tasks(NAME, []), create({'task_name': NAME, 'task_type': 'REALTIME', 'operation_types': OPS}, task_id='n1'))
+        http.expect(list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID))
         result = run_module(PRESENT, diff=True)
-        after = created('n1')
+        after = created(GENERATED_TASK_ID)
         del after['task_id']
         assert result['diff'] == {'before': {}, 'after': after}
 
@@ -286,7 +324,6 @@ INVALID = {
     'instance-id': (dict(PRESENT, instance_id='inst/1'), 'instance_id must be 1-64 characters'),
     'task-type-choice': (dict(PRESENT, task_type='STREAM'), 'value of task_type must be one of: REALTIME, TIMING'),
     'state-choice': (dict(PRESENT, state='restarted'), 'value of state must be one of: present, absent, started, stopped'),
-    'present-needs-operation-types': (dict(name=NAME), 'state is present but all of the following are missing: operation_types'),
     'identity-needed': (dict(operation_types=OPS, state='started'), 'one of the following is required: name, task_id'),
     'endpoint-url': (dict(PRESENT, endpoint='roma.example.com'), 'endpoint must be an http:// or https:// base URL'),
     'endpoint-port': (dict(PRESENT, endpoint='https://roma.example.com:70000'), 'endpoint has an invalid port'),
@@ -321,7 +358,7 @@ def test_invalid_input_fails_before_any_request(http, run_module, case, check_mo
     assert http.requests == []
 
 
-CREATE_BODY = {'task_name': NAME, 'task_type': 'REALTIME', 'operation_types': OPS}
+CREATE_BODY = {'task_name': NAME, 'task_id': GENERATED_TASK_ID, 'task_type': 'REALTIME', 'operation_types': OPS}
 CREATE_PATH = api_path('multi-tasks')
 API_FAILURES = [
     pytest.param(
@@ -376,11 +413,22 @@ def test_a_duplicate_name_fails(http, run_module):
     assert result['msg'] == "More than one task in instance inst-1 is named 'orders-sync' (task ids id-1, id-2): set task_id to say which one."
 
 
-def test_create_recovers_from_a_lost_answer_without_a_second_post(http, run_module):
+def test_create_recovers_from_a_lost_answer_without_a_second_post(http, run_module, sleeps):
+    """The create carried the generated task_id: one show by it, after a wait, tells that the lost POST did create the task."""
     http.expect(list_tasks(NAME, []), Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(504, body=b'Gateway Timeout'),
-                list_tasks(NAME, [server_task(task_id='made-1')]))
+                show(server_task(task_id=GENERATED_TASK_ID)))
     result = run_module(PRESENT)
-    assert result['changed'] is True and result['task']['task_id'] == 'made-1'
+    assert result['changed'] is True and result['task']['task_id'] == GENERATED_TASK_ID
+    assert len(sleeps) == 1
+
+
+@pytest.mark.parametrize('answer', [b'', b'{}', b'<html>ok</html>'], ids=['empty', 'no-task-id', 'html'])
+def test_a_create_answered_2xx_is_never_sent_twice(http, run_module, sleeps, answer):
+    http.expect(list_tasks(NAME, []), Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(200, body=answer),
+                show(server_task(task_id=GENERATED_TASK_ID)))
+    result = run_module(PRESENT)
+    assert result['changed'] is True and result['task']['task_id'] == GENERATED_TASK_ID
+    assert http.methods.count('POST') == 1 and not sleeps
 
 
 # -- other credentials and where they come from ----------------------------------------------------
@@ -399,7 +447,7 @@ def signed_by(access_key, secret_key, security_token=None):
 
 def test_aksk_signs_every_request(http, run_module):
     sign = signed_by(AK, SK, STS)
-    http.expect(sign(list_tasks(NAME, [RUNNING])), sign(show(RUNNING)), sign(batch('stop', TASK_ID)), sign(update(TASK_ID, put_body(task_tag='ops-team'))),
+    http.expect(sign(list_tasks(NAME, [RUNNING])), sign(show(RUNNING)), sign(batch('stop', TASK_ID)), sign(poll(STOPPED)), sign(update(TASK_ID, put_body(task_tag='ops-team'))),
                 sign(batch('start', TASK_ID)))
     connection = dict(region=REGION, project_id=PROJECT_ID, access_key=AK, secret_key=SK, security_token=STS)
     result = run_module(dict(PRESENT, tag='ops-team'), connection=connection)
@@ -493,8 +541,8 @@ def script(connection, calls):
 def test_secrets_never_appear_in_the_output(http, run_module, connection, secrets, outcome):
     rejected = fdi_error('APIG.0301', 'Incorrect IAM authentication information: decrypt token fail')
     calls = {
-        'success': [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), update(TASK_ID, put_body(task_tag='ops-team')),
-                    batch('start', TASK_ID)],
+        'success': [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED),
+                    update(TASK_ID, put_body(task_tag='ops-team')), batch('start', TASK_ID)],
         'api-error': [list_tasks(NAME, []).reply(401, json=rejected)],
         'conflict': [list_tasks(NAME, [STOPPED]), show(STOPPED)],
         'transport-error': [list_tasks(NAME, []).fail(requests.exceptions.ConnectionError('Connection refused'))],
@@ -545,7 +593,7 @@ def test_a_rejected_update_of_a_running_task_starts_it_again(http, run_module):
     """The task was stopped only to be modified; when the PUT fails it must not stay stopped."""
     rejected = Call('PUT', api_url('multi-tasks', TASK_ID), json=put_body(task_tag='ops-team')).reply(
         400, json=fdi_error('FDI.3033', 'Invalid parameter [task_tag].'))
-    http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), rejected, batch('start', TASK_ID))
+    http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), rejected, batch('start', TASK_ID))
     result = run_module(dict(PRESENT, tag='ops-team'))
     assert result['failed'] and result['error_code'] == 'FDI.3033'
 
@@ -569,7 +617,7 @@ def show_document_without_detail(task):
 def test_a_rejected_update_under_state_stopped_leaves_the_task_stopped(http, run_module):
     rejected = Call('PUT', api_url('multi-tasks', TASK_ID), json=put_body(task_tag='ops-team')).reply(
         400, json=fdi_error('FDI.3033', 'Invalid parameter [task_tag].'))
-    http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), rejected)
+    http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), rejected)
     result = run_module(dict(PRESENT, tag='ops-team', state='stopped'))
     assert result['failed'] and result['error_code'] == 'FDI.3033'
 
@@ -590,3 +638,195 @@ def test_a_task_found_by_task_id_is_read_once(http, run_module):
     http.expect(undocumented)
     result = run_module(dict(task_id=TASK_ID, tag='ops-team', state='started'))
     assert result['failed'] and 'did not report the operation types' in result['msg']
+
+
+# -- identity, unreadable fields, what only a create needs (issue 14 items 3, 4, 9) -------------------------------
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+@pytest.mark.parametrize('task', [STOPPED, RUNNING], ids=['stopped', 'running'])
+def test_absent_with_task_id_and_another_name_deletes_nothing(http, run_module, check_mode, task):
+    """task_id and name both say which task is meant: when they disagree, state=absent fails like present does."""
+    http.expect(show(task))
+    result = run_module(dict(task_id=TASK_ID, name='other-task', state='absent'), check_mode=check_mode)
+    assert result['failed'] is True
+    assert result['msg'] == ("Task a9fe65f41c6a5d646477c5 is named 'orders-sync', not 'other-task': with task_id and name both set, "
+                             "they must name the same task. Nothing was deleted.")
+    assert result['conflicts'] == {'task_name': {'current': NAME, 'wanted': 'other-task'}}
+    assert http.methods == ['GET']
+
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+@pytest.mark.parametrize('by', ['name', 'task_id'])
+def test_operation_types_that_cannot_be_read_are_never_a_change(http, run_module, check_mode, by):
+    """Without this, every run would stop the task, PUT and start it again (a full re-sync with repulling_snapshot)."""
+    unreadable = show(RUNNING).reply(200, json=show_document_without_detail(RUNNING))
+    http.expect([list_tasks(NAME, [RUNNING])] if by == 'name' else [], unreadable)
+    result = run_module(dict(PRESENT, task_id=TASK_ID) if by == 'task_id' else PRESENT, check_mode=check_mode)
+    assert result['failed'] is True and 'changed' not in result
+    assert result['msg'].startswith("ROMA Connect did not report the operation_types of composite task 'orders-sync' (task_id "
+                                    "a9fe65f41c6a5d646477c5), so the module cannot tell whether it differs: nothing was changed.")
+    assert result['task']['operation_types'] is None
+    assert set(http.methods) == {'GET'}
+
+
+def realistic_show():
+    with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures', 'show_task_realtime.json'), encoding='utf-8') as stream:
+        return json.load(stream)
+
+
+def test_a_realistic_show_response_compares_without_a_change(http, run_module):
+    """The show response as ROMA Connect sends it (task_detail a JSON string): the same settings again change nothing."""
+    document = realistic_show()
+    task_id = document['task']['task_id']
+    http.expect(Call('GET', api_url('tasks', task_id)).reply(200, json=document))
+    result = run_module(dict(task_id=task_id, name='orders-to-warehouse', operation_types=['DELETE', 'INSERT', 'UPDATE'],
+                             description='Replicate the orders schema to the warehouse', state='started', repulling_snapshot=True))
+    assert result['changed'] is False and result['task']['operation_types'] == ['INSERT', 'UPDATE', 'DELETE']
+
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+def test_emptying_a_description_is_refused_before_any_write(http, run_module, check_mode):
+    """The API takes 1-1024 characters: "" cannot be sent, and sending nothing would keep the old text."""
+    http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING))
+    result = run_module(dict(PRESENT, description=''), check_mode=check_mode)
+    assert result['failed'] is True
+    assert result['msg'] == ("description cannot be emptied: ROMA Connect accepts only 1-1024 characters and keeps the current "
+                             "description 'Replicate orders' when none is sent. Leave description unset to keep it, or set a new text. "
+                             "Nothing was changed.")
+    assert http.methods == ['GET', 'GET']
+
+
+@pytest.mark.parametrize('args, missing', [
+    (dict(name=NAME), 'operation_types'),
+    (dict(name=NAME, description='x', state='started'), 'operation_types'),
+])
+def test_only_a_create_needs_operation_types(http, run_module, args, missing):
+    http.expect(list_tasks(NAME, []))
+    result = run_module(args)
+    assert result['msg'] == 'Task orders-sync does not exist; to create it, set %s.' % missing
+    assert 'state is present' not in run_module.output
+
+
+@pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+def test_a_task_deleted_before_the_put(http, run_module, form):
+    status, body = NOT_FOUND_FORMS[form]
+    http.expect(list_tasks(NAME, [STOPPED]), show(STOPPED),
+                Call('PUT', api_url('multi-tasks', TASK_ID), json=put_body(task_tag='ops-team')).reply(status, json=body))
+    result = run_module(dict(PRESENT, tag='ops-team'))
+    assert result['failed'] and result['msg'] == 'Task orders-sync was deleted by someone else while this task was updating it.'
+
+
+@pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+def test_a_task_deleted_while_it_stops_counts_as_deleted(http, run_module, form):
+    http.expect(list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), show_missing(TASK_ID, form=form), delete(TASK_ID))
+    result = run_module(dict(name=NAME, state='absent'))
+    assert result['changed'] is True
+
+
+@pytest.mark.parametrize('state', ['absent', 'present'])
+def test_a_404_without_an_fdi_code_never_means_absent(http, run_module, state):
+    """An endpoint with a wrong base path answers 404 everywhere: state=absent must not report ok while the task runs on."""
+    http.expect(Call('GET', api_url('tasks', TASK_ID)).reply(404, body=b'<html><body>404 Not Found</body></html>',
+                                                             headers={'Content-Type': 'text/html'}))
+    result = run_module(dict(PRESENT, task_id=TASK_ID, state=state))
+    assert result['failed'] is True and result['status'] == 404
+    assert 'check endpoint (scheme, host, port and base path) and region' in result['msg']
+
+
+def test_a_stop_that_never_shows_deletes_nothing(http, run_module, sleeps):
+    http.expect(list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), *[show(RUNNING) for dummy in range(16)])
+    result = run_module(dict(name=NAME, state='absent'))
+    assert result['failed'] and 'still reports status running 125 seconds after the request to stop it' in result['msg']
+    assert 'DELETE' not in http.methods and sum(sleeps) == 125
+
+
+def test_an_unknown_instance_fails_at_once_with_advice(http, run_module, sleeps):
+    """ROMA Connect answers an unknown instance with HTTP 500 ROMA.00110002: permanent, so not retried."""
+    http.expect(list_tasks(NAME, []).reply(500, json=fdi_error('ROMA.00110002', 'The instance does not exist. project_id: %s, '
+                                                                               'instance_id: inst-1' % PROJECT_ID)))
+    result = run_module(PRESENT)
+    assert result['failed'] and result['error_code'] == 'ROMA.00110002' and 'attempts' not in result
+    assert result['msg'].endswith('check instance_id and region (and project_id).')
+    assert sleeps == []
+
+
+# -- credentials: the task's always beat the environment's (issue 14 item 2) ----------------------------------------
+
+ENV_TOKEN = 'MIIE-stale-token-from-the-environment'
+
+
+@pytest.mark.parametrize('where', ['task', 'module_defaults'])
+def test_keys_in_the_task_beat_a_token_in_the_environment(http, run_module, monkeypatch, where):  # pylint: disable=unused-argument
+    """module_defaults reach the module as task options, so both are the same case for the module."""
+    monkeypatch.setenv('HUAWEICLOUD_AUTH_TOKEN', ENV_TOKEN)
+    http.expect(signed_by(AK, SK)(list_tasks(NAME, [RUNNING])))
+    result = run_module(dict(name=NAME, state='started'), connection=dict(region=REGION, project_id=PROJECT_ID, access_key=AK, secret_key=SK))
+    assert result['changed'] is False
+    assert ENV_TOKEN not in run_module.output
+
+
+def test_a_password_in_the_task_beats_keys_and_a_token_in_the_environment(http, run_module, monkeypatch):
+    for name, value in [('HUAWEICLOUD_AUTH_TOKEN', ENV_TOKEN), ('HUAWEICLOUD_SDK_AK', AK), ('HUAWEICLOUD_SDK_SK', SK)]:
+        monkeypatch.setenv(name, value)
+    http.expect(iam_login(password_body(), token='MIIE-password-run-token'),
+                list_tasks(NAME, [RUNNING], headers={'X-Auth-Token': 'MIIE-password-run-token'}))
+    result = run_module(dict(name=NAME, state='started'), connection=dict(region=REGION, user_name='robot', password='pa55-word',
+                                                                          domain_name='acme'))
+    assert result['changed'] is False
+
+
+def test_a_task_credential_may_take_its_companion_from_the_environment(http, run_module, monkeypatch):
+    """The secret key is in the environment, the access key in the task: together they are the task's keys."""
+    monkeypatch.setenv('HUAWEICLOUD_AUTH_TOKEN', ENV_TOKEN)
+    monkeypatch.setenv('HW_SECRET_KEY', SK)
+    http.expect(signed_by(AK, SK)(list_tasks(NAME, [RUNNING])))
+    result = run_module(dict(name=NAME, state='started'), connection=dict(region=REGION, project_id=PROJECT_ID, access_key=AK))
+    assert result['changed'] is False
+
+
+def test_within_the_environment_a_token_still_comes_first(http, run_module, monkeypatch):
+    for name, value in [('HUAWEICLOUD_AUTH_TOKEN', TOKEN), ('HUAWEICLOUD_SDK_AK', AK), ('HUAWEICLOUD_SDK_SK', SK), ('HW_PASSWORD', 'pw-1')]:
+        monkeypatch.setenv(name, value)
+    http.expect(list_tasks(NAME, [RUNNING]))
+    result = run_module(dict(name=NAME, state='started'), connection=dict(region=REGION, project_id=PROJECT_ID))
+    assert result['changed'] is False
+
+
+def test_secrets_from_the_environment_are_masked(http, run_module, monkeypatch):
+    monkeypatch.setenv('HUAWEICLOUD_AUTH_TOKEN', 'env-SECRET-token-5')
+    rejected = fdi_error('APIG.0301', 'you sent env-SECRET-token-5')
+    http.expect(list_tasks(NAME, [], headers={'X-Auth-Token': 'env-SECRET-token-5'}).reply(401, json=rejected))
+    result = run_module(dict(PRESENT, retries=0), connection=dict(region=REGION, project_id=PROJECT_ID))
+    assert result['failed'] and 'env-SECRET-token-5' not in run_module.output
+
+
+# -- what a first use hit: messages that say what to check (issue 14 items 10, 11) -----------------------------------
+
+def test_a_login_refused_for_the_project_names_region_and_project_id(http, run_module):
+    refused = iam_login(password_body()).reply(401, json={'error': {'code': 401, 'title': 'Unauthorized', 'message':
+                                                                   'The request you have made requires authentication: no such project '
+                                                                   'for this user.'}})
+    http.expect(refused)
+    result = run_module(dict(PRESENT, retries=0), connection=dict(region=REGION, user_name='robot', password='pa55-word', domain_name='acme'))
+    assert result['failed'] and result['status'] == 401
+    assert ("IAM refused to scope the token to the project of region cn-north-4: that project does not exist or the user of the "
+            "password login of user_name 'robot' in domain_name 'acme' is not a member of it. Check region") in result['msg']
+    assert 'MFA' not in result['msg']
+
+
+def test_a_wrong_password_is_still_explained_as_one(http, run_module):
+    refused = iam_login(password_body()).reply(401, json={'error': {'code': 401, 'title': 'Unauthorized', 'message':
+                                                                   'The request you have made requires authentication.'}})
+    http.expect(refused)
+    result = run_module(dict(PRESENT, retries=0), connection=dict(region=REGION, user_name='robot', password='pa55-word', domain_name='acme'))
+    assert 'check user_name, password and domain_name' in result['msg'] and 'region' not in result['msg'].split('IAM refused')[1]
+
+
+@pytest.mark.parametrize('endpoint, port', [('http://127.0.0.1:1', 'port 1'), ('https://roma.example.com', 'port 443 (the https default)')])
+def test_a_refused_connection_says_to_check_the_endpoint_and_port(http, run_module, endpoint, port):
+    refused = requests.exceptions.ConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')
+    http.expect([Call('GET', api_url('tasks', TASK_ID, base=endpoint)).fail(refused) for dummy in range(2)])
+    result = run_module(dict(task_id=TASK_ID, state='absent', endpoint=endpoint, retries=1))
+    assert result['failed'] and result['attempts'] == 2
+    assert ('Connection refused. Nothing answered there: check endpoint (its host name and port, %s) and that the service is '
+            'reachable from this machine.' % port) in result['msg']

@@ -113,9 +113,12 @@ def candidates(option):
 # -- options of the task: validate_task_options ------------------------------------------------------------------
 
 def check_one(option, value):
-    """Validate one option; return (accepted, message)."""
+    """Validate one option; return (accepted, message).  project_id is a connection option, checked once where the client is built."""
     try:
-        validate_task_options({option: value})
+        if option == 'project_id':
+            build_client(dict(region='cn-north-4', auth_token=TOKEN, project_id=value))
+        else:
+            validate_task_options({option: value})
     except RomaInputError as error:
         return False, error.message
     return True, None
