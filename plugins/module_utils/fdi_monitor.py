@@ -40,6 +40,7 @@ INITIALISING_POSITION = 'ADAPTER'  # the job is still connecting to its data sou
 MONITOR_FIELDS = ('execute_status', 'position', 'position_status', 'last_execute_time',
                   'data_count', 'dirty_data_count', 'spend_time', 'remarks')
 WANTS = ('running', 'stopped')
+WANT_FOR_STATE = {'started': 'running', 'stopped': 'stopped'}  # a module's state -> what its wait waits for
 FIRST_POLL_DELAY = 1.0
 MAX_POLL_DELAY = 10.0
 WAIT_TIMEOUT_RANGE = (1, 3600)
@@ -71,6 +72,11 @@ class RomaTaskRunError(RomaWaitError):
 
 class RomaWaitTimeoutError(RomaWaitError):
     """The task did not reach the state asked for within ``wait_timeout``."""
+
+
+def now_ms(clock=time.time):
+    """This machine's time in epoch milliseconds: take it just before sending a start request, for ``started_at_ms``."""
+    return int(clock() * 1000)
 
 
 def validate_wait_timeout(value, option='wait_timeout'):

@@ -10,11 +10,13 @@ import pytest
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import (
+    WANT_FOR_STATE,
     FdiMonitorApi,
     RomaTaskRunError,
     RomaWaitTimeoutError,
     failing_step,
     normalize_monitor,
+    now_ms,
     validate_wait_timeout,
     wait_for_many,
     wait_for_state,
@@ -302,6 +304,11 @@ def test_per_task_start_times():
     clock = FakeClock()
     results = wait_for_many(tasks, 'running', 1, script.read_records, script.read_log, {'a': 500, 'b': 10000}, clock, clock.sleep)
     assert results[0].ok and isinstance(results[1].error, RomaWaitTimeoutError)
+
+
+def test_start_time_and_state_helpers():
+    assert now_ms(lambda: 1750000000.1234) == 1750000000123
+    assert WANT_FOR_STATE == {'started': 'running', 'stopped': 'stopped'}
 
 
 def test_invalid_want_is_a_programming_error():
