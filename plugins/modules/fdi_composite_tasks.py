@@ -711,7 +711,9 @@ class FdiCompositeTasks:
         return self.report(items)
 
     def in_scope(self, listed):
-        return listed.composite and (self.scope_tag == ALL_TASKS or listed.task.get('task_tag') == self.scope_tag)
+        """Whether a listed task is one overridden, deleted (empty config) and gathered may act on (never one without an ID)."""
+        return (listed.composite and bool(listed.task.get('task_id'))
+                and (self.scope_tag == ALL_TASKS or listed.task.get('task_tag') == self.scope_tag))
 
     def match(self, items, listed):
         """Find each item's task in the list; add the tasks in scope that overridden/deleted removes.  Returns the problems."""
