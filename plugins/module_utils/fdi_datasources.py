@@ -28,6 +28,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     safe_snippet,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import RULES as TASK_RULES
+from ansible_collections.hwcloud.roma.plugins.module_utils.module import PATH_ID_RULE, check_rule
 
 DATASOURCE_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id', 'app_name', 'description',
                      'create_time', 'update_time')
@@ -38,8 +39,8 @@ TABLE_POSITIONS = ('SOURCE', 'TARGET')
 # option name -> (pattern, human rule).  datasource_name: the SDK's DatasourceInfo says 1-255 characters without & < > " ' ( ).
 NAME_RULE = (re.compile(r'^[^&<>"\'()\x00-\x1f\x7f]{1,255}$'), '1-255 characters without &, <, >, ", \', (, ) or control characters')
 RULES = {
-    'instance_id': TASK_RULES['instance_id'],
-    'datasource_id': TASK_RULES['instance_id'],  # a path segment, like the instance ID
+    'instance_id': PATH_ID_RULE,
+    'datasource_id': PATH_ID_RULE,  # a path segment, like the instance ID
     'app_id': TASK_RULES['source_app_id'],
     'datasource_type': (re.compile(r'^[A-Za-z0-9_]{1,64}$'), '1-64 letters, digits and "_", such as MYSQL or DWS'),
     'name': NAME_RULE,
@@ -54,21 +55,12 @@ RULES = {
 DATASOURCE_NOT_FOUND = (400, 'FDI.3033', 'Invalid parameter [datasource_id]')
 
 
-def _show(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 4] + '...' + text[-1]
-
-
 def validate_datasource_options(params):
     """Check the data-source lookup options before any request; raise RomaInputError listing every problem.
 
     (The connection options, project_id included, are checked when the client is built, also before any request.)
     """
-    problems = []
-    for option, (pattern, rule) in RULES.items():
-        value = params.get(option)
-        if value is not None and (not isinstance(value, str) or not pattern.fullmatch(value)):
-            problems.append('%s must be %s; got %s' % (option, rule, _show(value)))
+    problems = [problem for problem in (check_rule(option, params.get(option), rule) for option, rule in RULES.items()) if problem]
     if problems:
         raise RomaInputError('Invalid options: %s.' % '; '.join(problems), invalid_options=problems)
 
