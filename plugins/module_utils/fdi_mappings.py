@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError, RomaResponseError, safe_snippet
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import is_not_found
 
 MAPPING_PAGE_SIZE = 1000  # the largest page the mapping list API returns
 NAME_MAX_LENGTH = 256  # tables, columns and types: the official definitions allow 1-256 (older prose said 64)
@@ -217,11 +218,10 @@ class MappingList:
 class FdiMappingApi:
     """Calls for the mappings of the composite tasks of one ROMA Connect instance."""
 
-    def __init__(self, client, instance_id, not_found=None):
+    def __init__(self, client, instance_id, not_found=is_not_found):
         self.client = client
         self.instance_id = instance_id
-        # which API errors mean "no such task or mapping" is the FDI resource's knowledge (fdi_tasks)
-        self.not_found = not_found or (lambda error: False)
+        self.not_found = not_found  # which answers mean "no such task or mapping" is the FDI resource's knowledge (fdi_tasks)
 
     def _path(self, task_id, *parts):
         return '/v2/%s/fdi/instances/%s/multi-tasks/%s' % (self.client.project_id, self.instance_id, '/'.join((task_id,) + parts))
@@ -252,6 +252,15 @@ class FdiMappingApi:
         ext_info = header.get('ext_info') if isinstance(header.get('ext_info'), dict) else {}
         return MappingList(mappings, header.get('source_datasource_id') or None, header.get('target_datasource_id') or None,
                            None if ext_info.get('server_id') in (None, '') else str(ext_info['server_id']))
+
+    def add_mappings(self, tasks):
+        """Add ``mappings`` (and the data sources the mapping list reports) to each task dict; a task gone meanwhile gets []."""
+        for task in tasks:
+            found = self.list_mappings(task['task_id'])
+            task['mappings'] = [mapping_view(mapping) for mapping in sorted(found.mappings, key=mapping_key)] if found else []
+            for field in ('source_datasource_id', 'target_datasource_id'):
+                if found and getattr(found, field) and not task.get(field):
+                    task[field] = getattr(found, field)
 
     def find_mapping(self, task_id, source_table, target_table):
         """The mapping of this pair, or None: how an ambiguous create is recovered without a duplicate."""

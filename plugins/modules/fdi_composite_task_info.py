@@ -11,8 +11,7 @@ short_description: Read ROMA Connect FDI composite tasks
 version_added: 0.1.0
 description:
   - Returns the tasks of a ROMA Connect instance that match every filter given, reading all pages of the list API.
-  - Each task has the same fields as the RV(hwcloud.roma.fdi_composite_task#module:task) that
-    M(hwcloud.roma.fdi_composite_task) returns.
+  - Each task in RV(tasks) is a dict with the same fields as the C(task) that M(hwcloud.roma.fdi_composite_task) returns.
 author:
   - hwcloud.roma maintainers (@hwcloud)
 extends_documentation_fragment:
@@ -69,6 +68,14 @@ options:
       - Add RV(tasks[].monitor) to each task, what the task monitor reports about its sync job (is it really
         running, how many rows it moved and rejected).
       - Costs one monitor list request per 999 tasks of the instance plus one monitor log request per task.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  include_mappings:
+    description:
+      - Add RV(tasks[].mappings) to each task, its table mappings (which source table goes to which target table,
+        column by column), and its data sources.
+      - Costs one mapping list request per 1000 mappings per task.
     type: bool
     default: false
     version_added: 0.2.0
@@ -132,7 +139,7 @@ tasks:
       type: str
       sample: orders-to-warehouse
     task_type:
-      description: V(REALTIME) or V(TIMING).
+      description: V(REALTIME) or V(TIMING), in upper case; V(null) when ROMA Connect did not report it.
       type: str
       sample: REALTIME
     description:
@@ -144,7 +151,10 @@ tasks:
       type: str
       sample: sales-sync
     operation_types:
-      description: Synchronised operations, in the order V(INSERT), V(UPDATE), V(DELETE) (V(null) when O(details=false)).
+      description:
+        - Synchronised operations, each once, in the order V(INSERT), V(UPDATE), V(DELETE) (any other value ROMA Connect
+          may report follows, sorted).
+        - V(null) when O(details=false), or when ROMA Connect did not report them.
       type: list
       elements: str
       sample: [INSERT, UPDATE, DELETE]
@@ -165,6 +175,49 @@ tasks:
       type: str
       returned: when the task was read through the list API
       sample: RUNNING
+    source_datasource_id:
+      description: The data source the task reads from, when ROMA Connect reports it.
+      type: str
+      returned: when known
+      version_added: 0.2.0
+      sample: a5e1b0d2c3f4e5a6b7c8d9e0f1a2b3c4
+    target_datasource_id:
+      description: The data source the task writes to, when ROMA Connect reports it.
+      type: str
+      returned: when known
+      version_added: 0.2.0
+      sample: b6f2c1e3d4a5f6b7c8d9e0f1a2b3c4d5
+    mappings:
+      description:
+        - The task's table mappings, ordered by source and target table.
+      returned: when O(include_mappings=true)
+      type: list
+      elements: dict
+      version_added: 0.2.0
+      contains:
+        mapping_id:
+          description: Mapping ID.
+          type: str
+          sample: 3f1c0b2a4d5e6f708192a3b4c5d6e7f8
+        source_table:
+          description: Source table.
+          type: str
+          sample: orders
+        target_table:
+          description: Target table.
+          type: str
+          sample: orders
+        columns:
+          description:
+            - The column pairs, each with C(source) and C(target) and, when ROMA Connect reports them, C(source_type),
+              C(source_length), C(target_type) and C(target_length).
+          type: list
+          elements: dict
+          sample: [{"source": "id", "target": "id", "source_type": "bigint", "target_type": "int8"}]
+        status:
+          description: The mapping's status as ROMA Connect reports it (for example V(MANUAL), V(AUTO), V(USING)).
+          type: str
+          sample: MANUAL
     monitor:
       description:
         - What the task monitor reports, from the task's monitor record and the latest log of its executions.
@@ -252,6 +305,7 @@ invalid_options:
 '''
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, validate_task_options
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
@@ -283,6 +337,8 @@ def read_tasks(module):
                 and (params['name_contains'] is None or params['name_contains'] in (task.get('task_name') or ''))]
     if params['details'] and not params['task_id']:
         matching = [task for task in (api.add_detail(brief) for brief in matching) if task is not None]
+    if params['include_mappings']:
+        FdiMappingApi(module.client, params['instance_id']).add_mappings(matching)
     if params['include_monitor']:
         FdiMonitorApi(module.client, params['instance_id']).add_monitors(matching)
     return {'changed': False, 'tasks': matching}
@@ -301,6 +357,7 @@ def main():
             target_app_id=dict(type='str'),
             details=dict(type='bool', default=True),
             include_monitor=dict(type='bool', default=False),
+            include_mappings=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('name', 'name_contains')],
         supports_check_mode=True,

@@ -47,7 +47,7 @@ def list_call(elements, offset=0, total=None, **filters):
 
 
 def api():
-    return FdiMappingApi(token_client(), INSTANCE_ID, not_found=lambda error: getattr(error, 'error_code', None) in ('FDI.3021', 'FDI.3081'))
+    return FdiMappingApi(token_client(), INSTANCE_ID)
 
 
 class TestShapes:
