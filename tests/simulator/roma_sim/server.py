@@ -24,7 +24,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .auth import AuthError, TokenRegistry, iam_time, same_secret, verify_signature
 from .control import PROCESSING_FAULTS, FaultQueue, RequestLog, fault_body, handle_control
 from .datasources import demo_datasources
-from .store import NOT_FOUND_CODE, FdiError, TaskStore, invalid_parameters
+from .errors import NOT_FOUND_CODE, FdiError, invalid_parameters
+from .store import TaskStore
 
 JSON_TYPE = 'application/json;charset=UTF-8'
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -272,7 +273,6 @@ class Simulator:
     def api_run_task(self, params, request):
         self.store.set_running(params['project_id'], params['instance_id'], params['task_id'], True, self.now_ms(), self.start_delay_ms())
         return Reply(200)
-
 
     def api_init_multi_task(self, params, request):
         return Reply(200, self.store.init(params['project_id'], params['instance_id'], optional_json_body(request['body']), self.now_ms()))

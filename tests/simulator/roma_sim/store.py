@@ -20,8 +20,8 @@ import time
 from . import datasources as ds
 from . import mappings as mp
 from . import monitor
-from .errors import (NOT_FOUND_CODE, FdiError, choice_query, int_query, invalid, invalid_parameters,  # noqa: F401  (re-exported)
-                     mapping_mismatch, page_bounds, task_missing, task_running)
+from .errors import (FdiError, choice_query, int_query, invalid, invalid_parameters, mapping_mismatch, page_bounds, task_missing,
+                     task_running)
 
 TASK_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]{2,99}')
 TASK_ID_RE = re.compile(r'[A-Za-z0-9_-]{3,50}')

@@ -46,7 +46,10 @@ def test_demo_pair_listed_with_connection_settings_and_sdk_shape(demo):
 def test_list_filters_paging_and_sorting(demo):
     demo.control('POST', 'datasources', {'instance_id': INSTANCE_ID, 'datasources': [
         {'datasource_id': 'ds-pg', 'datasource_name': 'pg-ORDERS-copy', 'datasource_type': 'POSTGRESQL', 'app_id': 'app-2', 'create_time': 1}]})
-    names = lambda **query: [entity['datasource_name'] for entity in get(demo, 'datasources', **query)[1]['entities']]  # noqa: E731
+
+    def names(**query):
+        return [entity['datasource_name'] for entity in get(demo, 'datasources', **query)[1]['entities']]
+
     assert names() == ['pg-ORDERS-copy', 'mysql-orders', 'dws-warehouse']  # creation time order
     assert names(sort_type='DESC') == ['dws-warehouse', 'mysql-orders', 'pg-ORDERS-copy']
     assert names(name='orders') == ['mysql-orders']  # a case-sensitive substring

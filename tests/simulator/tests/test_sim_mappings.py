@@ -234,8 +234,8 @@ def test_a_task_made_without_init_takes_the_data_sources_of_its_first_mapping(de
     task = demo.request('GET', api_path('tasks', plain)).json()['task']
     assert (task['source_datasource_id'], task['target_datasource_name']) == (MYSQL_ID, 'dws-warehouse')
     assert json.loads(demo.request('GET', api_path('tasks', plain)).json()['task_detail'])['ext_info'] == SERVER
-    status, _ = call(demo, 'POST', 'multi-tasks', plain, 'mappings', body=dict(mapping_body('customers', 'customers'), ext_info=None))
-    assert status == 200  # from now on the task's server ID serves
+    status, answer = call(demo, 'POST', 'multi-tasks', plain, 'mappings', body=dict(mapping_body('customers', 'customers'), ext_info=None))
+    assert status == 200, answer  # from now on the task's server ID serves
 
 
 def test_modify_and_delete(task_id, demo):
@@ -256,7 +256,10 @@ def test_modify_and_delete(task_id, demo):
 def test_list_paging_filters_and_limits(task_id, demo):
     for source, target in (('orders', 'orders'), ('orders', 'orders_history'), ('order_items', 'order_items'), ('customers', 'customers')):
         assert call(demo, 'POST', 'multi-tasks', task_id, 'mappings', body=mapping_body(source, target))[0] == 200
-    pairs = lambda **query: [(m['source_table'], m['target_table']) for m in mappings_of(demo, task_id, **query)['mappings']]  # noqa: E731
+
+    def pairs(**query):
+        return [(m['source_table'], m['target_table']) for m in mappings_of(demo, task_id, **query)['mappings']]
+
     assert len(pairs()) == 4
     default_page = call(demo, 'GET', 'multi-tasks', task_id, 'mappings')[1]
     assert (len(default_page['mappings']), default_page['mappings_total_count']) == (4, 4)

@@ -63,8 +63,8 @@ def stop(client, task_id):
 def task_id(client):
     """A task with the demo data sources (MySQL -> DWS)."""
     client.control('POST', 'datasources', {'instance_id': INSTANCE_ID, 'demo': True})
-    client.request('POST', api_path('multi-tasks', 'init'), {'task_id': 'orders-to-dws', 'source_datasource_id': MYSQL_ID,
-                                                              'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'}})
+    body = {'task_id': 'orders-to-dws', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'}}
+    assert client.request('POST', api_path('multi-tasks', 'init'), body).status == 200
     return client.create('orders-to-dws', task_id='orders-to-dws', task_tag='sync-1')
 
 
@@ -80,8 +80,8 @@ def test_start_waits_then_runs_and_stop_cancels(client, task_id):
     started = waiting['last_execute_time']
     assert started > 1600000000000
     log = logs(client, task_id)['entities'][0]
-    assert (log['execute_status'], log['position'], log['position_status'], log['status'], log['end_time']) == ('WAITING', 'ADAPTER', 'NORMAL',
-                                                                                                               99, None)
+    summary = (log['execute_status'], log['position'], log['position_status'], log['status'], log['end_time'])
+    assert summary == ('WAITING', 'ADAPTER', 'NORMAL', 99, None)
     assert (log['data_count'], [step['stage'] for step in log['detail_logs']]) == (0, ['adapter'])
     assert client.request('GET', api_path('tasks'), query={'execute_status': 'WAITING'}).json()['total'] == 1
 
@@ -125,8 +125,8 @@ def test_an_outcome_set_before_the_task_exists_makes_it_fail_with_the_reason(cli
     failed = record(client, task_id)
     assert (failed['execute_status'], failed['status'], failed['position']) == ('ERROR', 1, 'READER')
     log = logs(client, task_id)['entities'][0]
-    assert (log['execute_status'], log['position'], log['position_status'], log['status'], log['remarks']) == ('ERROR', 'READER', 'RUNTIME_ERR',
-                                                                                                            103, REASON)
+    summary = (log['execute_status'], log['position'], log['position_status'], log['status'], log['remarks'])
+    assert summary == ('ERROR', 'READER', 'RUNTIME_ERR', 103, REASON)
     assert log['end_time'] == log['start_time'] + 3000 and log['spend_time'] == 3000
     failing = log['detail_logs'][-1]
     assert (failing['stage'], failing['position_status'], failing['remarks'], failing['status']) == (
@@ -228,7 +228,7 @@ def test_a_success_outcome_ends_the_execution_on_its_own(client):
     clock(client, 2)
     assert (record(client, task_id)['execute_status'], record(client, task_id)['status']) == ('SUCCESS', 1)
     log = logs(client, task_id)['entities'][0]
-    assert (log['execute_status'], log['position'], log['position_status'], log['status'], log['data_count']) == ('SUCCESS', 'WRITER', 'TASK_END',
-                                                                                                                901, 10)
+    summary = (log['execute_status'], log['position'], log['position_status'], log['status'], log['data_count'])
+    assert summary == ('SUCCESS', 'WRITER', 'TASK_END', 901, 10)
     assert [(step['position_status'], step['status']) for step in log['detail_logs']] == [('NODE_END', 99), ('NODE_END', 101), ('TASK_END', 501)]
     assert log['end_time'] == log['start_time'] + 2000

@@ -98,8 +98,8 @@ def test_official_sdk_data_sources_init_mappings_reset_and_monitoring(server, si
     assert tables.tables == ['orders', 'order_items', 'orders_history']
     columns = client.list_datasource_columns(roma.ListDatasourceColumnsRequest(instance_id=INSTANCE_ID, datasource_id=MYSQL_ID, position='SOURCE',
                                                                                table_name='customers'))
-    assert [(column.field_name, column.field_type, column.field_length) for column in columns.columns][:2] == [('id', 'bigint', '20'),
-                                                                                                              ('name', 'varchar', '128')]
+    first_two = [(column.field_name, column.field_type, column.field_length) for column in columns.columns][:2]
+    assert first_two == [('id', 'bigint', '20'), ('name', 'varchar', '128')]
 
     body = roma.MultiTaskInitBody(ext_info=roma.MultiTaskInitBodyExtInfo(server_id='1001'), source_datasource_id=MYSQL_ID,
                                   target_datasource_id=DWS_ID, task_id='sdk-composite', auto_mapping=True)
