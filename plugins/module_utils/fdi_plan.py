@@ -25,10 +25,8 @@ convergence is split in three:
 
 from __future__ import annotations
 
-import binascii
 import copy
 import json
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -46,7 +44,10 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
     comparable_view,
     compare_task,
     describe_conflicts,
+    describe_unreadable,
     is_not_found,
+    new_task_id,
+    unreadable_fields,
     validate_task_options,
 )
 
@@ -66,11 +67,6 @@ class PlanError(RomaError):
 
 class ApplyError(RomaError):
     """A request of a plan failed; ``done`` lists the actions that succeeded before it."""
-
-
-def new_task_id():
-    """A task ID like the service's own (32 hex characters), so a create can be recovered by ID."""
-    return binascii.hexlify(os.urandom(16)).decode('ascii')
 
 
 # -- what the playbook wants ------------------------------------------------------------------------------
@@ -113,6 +109,21 @@ class Desired:
     @property
     def needs_mappings(self):
         return not self.absent and self.mappings is not None
+
+
+def reads_needed(desired, task):
+    """(detail, mappings): what must be read besides the task's list entry before ``desired`` can be planned.
+
+    The list API lacks description and operation types; an update must send every
+    mutable field, so changing only the tag needs the details too; and a recreate
+    needs everything the new task takes over from the old one, mappings included.
+    """
+    if task is None or desired.absent:
+        return False, False
+    tag_changes = desired.fields['task_tag'] is not None and desired.fields['task_tag'] != (task.get('task_tag') or '')
+    may_recreate = desired.recreate and bool(task_conflicts(desired, task) or desired.source_datasource_id
+                                             or desired.target_datasource_id or desired.server_id)
+    return desired.needs_detail or tag_changes or may_recreate, desired.needs_mappings or may_recreate
 
 
 def validate_desired(options, option_prefix=''):
@@ -319,10 +330,11 @@ def _merged_columns(wanted, current):
     return merged
 
 
-def plan_task(desired, current, current_mappings=None, generate_task_id=new_task_id):
+def plan_task(desired, current, current_mappings=None, generate_task_id=new_task_id, detailed=True):
     """Plan the writes that make ``current`` (a task dict or None) what ``desired`` says.
 
-    ``current_mappings`` is the task's mapping list, or None when it was not read.
+    ``current_mappings`` is the task's mapping list, or None when it was not read;
+    ``detailed`` says whether ``current`` was read with the show API (else only listed).
     Pure: no request is sent.  Raises PlanError for what cannot be done.
     """
     mappings_read = current_mappings is not None or (current is None and desired.mappings is not None)
@@ -356,7 +368,14 @@ def plan_task(desired, current, current_mappings=None, generate_task_id=new_task
                             task=current, conflicts=dict((field, {'current': old, 'wanted': new})
                                                          for field, (old, new) in conflicts.items()))
         return _recreate_plan(desired, current, running, mappings_read)
+    unknown = unreadable_fields(desired.fields, current) if detailed else []
+    if unknown:
+        raise PlanError(describe_unreadable(current, unknown), task=current)
     changes = compare_task(desired.fields, current)[0]
+    if 'description' in changes and not desired.fields['description']:
+        raise PlanError('description cannot be emptied: ROMA Connect accepts only 1-1024 characters and keeps the current '
+                        'description %r when none is sent. Leave description unset to keep it, or set a new text. '
+                        'Nothing was changed.' % current.get('description'), task=current)
     actions, after = [], dict(current)
     if changes:
         actions.append(Action('update', 'PUT', 'multi-tasks/{task_id}', update_body(current, desired)))
