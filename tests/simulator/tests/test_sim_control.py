@@ -272,13 +272,13 @@ def test_keep_alive_one_connection_for_many_requests(server, sim):
 # -- latency and concurrency ----------------------------------------------------------------------------------
 
 def test_latency_delays_api_requests_but_not_controls(client):
-    client.control('POST', 'config', {'latency_ms': 150})
+    client.control('POST', 'config', {'latency_ms': 400})
     began = time.monotonic()
     assert client.request('GET', api_path('tasks')).status == 200
-    assert time.monotonic() - began >= 0.15
+    assert time.monotonic() - began >= 0.4
     began = time.monotonic()
     client.control('GET', 'config')
-    assert time.monotonic() - began < 0.1
+    assert time.monotonic() - began < 0.3
 
 
 def test_fifty_concurrent_requests_are_served_in_parallel_and_logged_exactly(server, client):
