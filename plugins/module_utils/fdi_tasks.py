@@ -185,6 +185,13 @@ def normalize_task(entity=None, shown=None):
                 task[key] = ''
     if merged.get('execute_status') is not None:
         task['execute_status'] = _text(merged['execute_status'])
+    # what the task replicates between, when the API says (the show API and task_detail do; the list API does not)
+    for key in ('source_datasource_id', 'target_datasource_id'):
+        if pick(key) not in (None, ''):
+            task[key] = _text(pick(key))
+    ext_info = _find_key(detail, 'ext_info') if detail else None
+    if isinstance(ext_info, dict) and ext_info.get('server_id') not in (None, ''):
+        task['server_id'] = _text(ext_info['server_id'])
     return task
 
 

@@ -77,13 +77,14 @@ def show_document(task):
         'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'].lower(),
         'status': 'running' if task['running'] else 'stop', 'project_id': PROJECT_ID,
         'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
-        'source_datasource_id': 'ds-1', 'target_datasource_id': 'ds-2',
         'created_date': 1704067200000, 'last_modified_date': 1704067200000,
     }
-    for field in ('description', 'task_tag'):
-        if task[field]:
+    for field in ('description', 'task_tag', 'source_datasource_id', 'target_datasource_id'):
+        if task.get(field):
             shown[field] = task[field]
     detail = {'task_id': task['task_id'], 'multi_task': {'operation_types': task['operation_types'], 'mappings': []}}
+    if task.get('server_id'):
+        detail['ext_info'] = {'server_id': task['server_id']}
     return {'task': shown, 'task_detail': json.dumps(detail)}
 
 
@@ -98,6 +99,9 @@ def module_view(task, listed=True):
     }
     if listed:
         view['execute_status'] = 'RUNNING' if task['running'] else 'UNSTARTED'
+    for field in ('source_datasource_id', 'target_datasource_id', 'server_id'):
+        if task.get(field):
+            view[field] = task[field]
     return view
 
 

@@ -658,6 +658,7 @@ class TestRealisticShow:
             'task_id': 'c0ffee00c0ffee00c0ffee00c0ffee00', 'task_name': 'orders-to-warehouse', 'task_type': 'REALTIME',
             'description': 'Replicate the orders schema to the warehouse', 'task_tag': '', 'operation_types': ['INSERT', 'UPDATE', 'DELETE'],
             'source_app_id': 'd5afd9af-a8fe-47f6-a98c-edbcba11a0da', 'target_app_id': 'd5afd9af-a8fe-47f6-a98c-edbcba11a0da',
-            'status': 'running',
+            'status': 'running', 'source_datasource_id': '3f1b7c2a9d6e4f8a8b0c1d2e3f4a5b6c',
+            'target_datasource_id': '7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d', 'server_id': '4021',
         }
         assert unreadable_fields(wanted(operation_types=['INSERT'], description='x'), task) == []
