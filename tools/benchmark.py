@@ -59,9 +59,9 @@ RERUN_RATIO_TARGET = 1.00
 LOOKUP_RATIO_TARGET = 1.20
 MINIMUM_REQUESTS = {
     ('task_id', 'create'): 2, ('task_id', 're-run'): 1, ('task_id', 'update'): 2, ('task_id', 'delete'): 2,
-    ('task_id', 'delete running'): 3,
+    ('task_id', 'delete running'): 4,  # show, stop, one show until it reports stopped (the simulator stops at once), DELETE
     ('name', 'create'): 2, ('name', 're-run'): 2, ('name', 'update'): 3, ('name', 'delete'): 2,
-    ('name', 'delete running'): 3,
+    ('name', 'delete running'): 4,
 }
 AUTH_EXTRA_REQUESTS = {'token': 0, 'password': 1, 'aksk': 0}
 MODULE_IMPORT = 'ansible_collections.hwcloud.roma.plugins.modules.fdi_composite_task'

@@ -40,14 +40,14 @@ options:
     type: str
   auth_token:
     description:
-      - An IAM token, sent as C(X-Auth-Token). Takes precedence over every other credential.
+      - An IAM token, sent as C(X-Auth-Token). Takes precedence over the other credentials set the same way (see the notes).
       - Get one per play with M(hwcloud.roma.iam_token) and pass it through C(module_defaults).
       - If not set, the value of the E(HUAWEICLOUD_AUTH_TOKEN) environment variable is used.
     type: str
   access_key:
     description:
       - Access key ID (AK). With O(secret_key), every request is signed with SDK-HMAC-SHA256.
-      - Used when O(auth_token) is not set.
+      - Used when no O(auth_token) is set the same way (see the notes).
       - If not set, the value of the E(HUAWEICLOUD_SDK_AK) or E(HW_ACCESS_KEY) environment variable is used.
     type: str
   secret_key:
@@ -63,7 +63,7 @@ options:
   user_name:
     description:
       - IAM user name for a password login (a token is fetched from O(iam_endpoint) once per module run).
-      - Used when neither O(auth_token) nor O(access_key)/O(secret_key) is set.
+      - Used when neither O(auth_token) nor O(access_key)/O(secret_key) is set the same way (see the notes).
       - If not set, the value of the E(HW_USER_NAME) environment variable is used.
     type: str
   password:
@@ -97,15 +97,22 @@ options:
     description:
       - How many times a request is re-sent after a transient failure (connection error, timeout, HTTP 429, 500,
         502, 503 or 504), with exponential backoff and jitter, honouring C(Retry-After).
+      - A 5xx whose error code states a permanent condition (C(ROMA.00110002), the instance does not exist) is not
+        retried; the module fails at once and says what to check.
       - GET, PUT and DELETE are retried, and so are the IAM login, start/stop requests (repeating them is
         harmless) and any request the gateway throttled with HTTP 429 (nothing processed it).
-        A create is never re-sent blindly; the task is looked up first so that a retry cannot create a duplicate.
+        A create is never re-sent blindly; it carries its task ID, and after an ambiguous failure the module shows the
+        task by that ID first, so that a retry cannot create a duplicate.
       - Between 0 and 10.
     type: int
     default: 3
 notes:
-  - "Credentials are chosen in this order: O(auth_token); O(access_key) with O(secret_key);
-    O(user_name) with O(password) and O(domain_name). With none of them the module fails before sending any request."
+  - "Credentials set in the task (directly or through C(module_defaults)) always win over credentials found in
+    environment variables, whatever their kind: a token left in E(HUAWEICLOUD_AUTH_TOKEN) never overrides keys written
+    in the playbook. Among credentials set the same way the order is O(auth_token); O(access_key) with O(secret_key);
+    O(user_name) with O(password) and O(domain_name). A credential set in the task may take its companion
+    (O(secret_key), O(security_token), O(password), O(domain_name)) from the environment. With no credentials at all
+    the module fails before sending any request."
   - All modules of this collection are in the action group C(hwcloud.roma.roma), so the connection options can
     be set once per play with C(module_defaults) and C(group/hwcloud.roma.roma).
 requirements:

@@ -16,7 +16,9 @@ description:
   - A task that is missing is created; a task whose O(description), O(tag) or O(operation_types) differ is updated
     with one request; a task whose O(task_type), O(source_app_id), O(target_app_id) or (when found by O(task_id))
     O(name) differ cannot be changed in place, so the module fails, names each field, and changes nothing.
-  - Options that are not set are not compared.
+  - Options that are not set are not compared. A field that is set but whose current value ROMA Connect does not
+    report (for example O(operation_types) missing from the show response's C(task_detail)) makes the module fail
+    with a message naming it, rather than report a change it cannot verify.
 author:
   - hwcloud.roma maintainers (@hwcloud)
 extends_documentation_fragment:
@@ -33,7 +35,10 @@ options:
     description:
       - Task name, 3 to 100 characters of letters, digits, V(.), V(_) and V(-), starting with a letter or digit.
       - Identifies the task when O(task_id) is not set. Names are matched exactly, not as the list API's substring filter.
-      - Required when O(state=present). Cannot be changed after creation.
+      - Required to create a task; not needed to change, start, stop or delete a task found by O(task_id).
+      - When set together with O(task_id), it must be the name of that task, whatever O(state) is (V(absent) included);
+        a mismatch fails and nothing is changed or deleted.
+      - Cannot be changed after creation.
     type: str
     aliases: [task_name]
   task_id:
@@ -41,6 +46,9 @@ options:
       - Task ID, 3 to 50 characters of letters, digits, V(.), V(_) and V(-), starting with a letter or digit.
       - When set, it identifies the task, and it is sent on create so the new task gets this ID
         (for example one assigned by the C(multi-tasks/init) API).
+      - When not set, a create sends an ID the module generates (32 lower-case hexadecimal characters, like the IDs
+        ROMA Connect assigns). If the answer to a create is lost, one show by that ID tells whether the task was
+        created, so the create is never sent twice for one task.
     type: str
   task_type:
     description:
@@ -52,7 +60,11 @@ options:
     choices: [REALTIME, TIMING]
   description:
     description:
-      - Task description, up to 1024 characters. V("") clears it.
+      - Task description, up to 1024 characters.
+      - ROMA Connect accepts 1 to 1024 characters, so an empty description cannot be sent. V("") means "no description";
+        a new task is created without one, and a task without one is left as it is. A task that has a description
+        cannot be emptied through the API, so V("") then fails with a message and changes nothing (leave O(description)
+        unset to keep the current text).
     type: str
   tag:
     description:
@@ -61,8 +73,10 @@ options:
     aliases: [task_tag]
   operation_types:
     description:
-      - The data operations to synchronise. The order does not matter.
-      - Required when O(state=present), and when a task has to be created for O(state=started) or O(state=stopped).
+      - The data operations to synchronise, 1 to 3 different items. The order does not matter; an item listed twice is
+        invalid.
+      - Required to create a task. Not needed to change or read an existing one (an update sends the current
+        operation types when this is not set).
     type: list
     elements: str
     choices: [INSERT, UPDATE, DELETE]
@@ -89,8 +103,10 @@ options:
       - V(present) ensures the task exists with the given settings, without changing whether it runs.
       - V(started) and V(stopped) also ensure it exists, then start or stop it when its status differs.
       - V(absent) deletes the task, stopping it first if it is running.
-      - ROMA Connect does not change a running task, so an update to a running task stops it, updates it
-        and starts it again (unless O(state=stopped)).
+      - ROMA Connect does not change or delete a running task, so an update to a running task stops it, updates it
+        and starts it again (unless O(state=stopped)). After the stop request the module reads the task until it
+        reports stopped (at once, then after 1 s, 2 s, 4 s, 8 s, then every 10 s, for at most 120 s) before it
+        sends the update or the delete.
     type: str
     choices: [present, absent, started, stopped]
     default: present
@@ -105,77 +121,120 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Ensure a composite task exists
-  hwcloud.roma.fdi_composite_task:
-    region: cn-north-4
-    project_id: "{{ roma_project_id }}"
-    auth_token: "{{ roma_token }}"
-    instance_id: "{{ roma_instance_id }}"
-    name: orders-to-warehouse
-    description: Replicate the orders schema to the warehouse
-    tag: sales-sync
-    operation_types: [INSERT, UPDATE, DELETE]
-    source_app_id: "{{ source_app_id }}"
-    target_app_id: "{{ target_app_id }}"
+# The connection options can be set once per play for every hwcloud.roma module (action group roma);
+# the tasks below then name only what they are about. Credentials may also come from environment
+# variables (for example HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK); those set here always win.
+- name: Manage the orders replication
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/hwcloud.roma.roma:
+      region: cn-north-4
+      project_id: "{{ roma_project_id }}"
+      auth_token: "{{ roma_token }}"
+      instance_id: "{{ roma_instance_id }}"
+  tasks:
+    - name: Ensure a composite task exists
+      hwcloud.roma.fdi_composite_task:
+        name: orders-to-warehouse
+        description: Replicate the orders schema to the warehouse
+        tag: sales-sync
+        operation_types: [INSERT, UPDATE, DELETE]
+        source_app_id: "{{ source_app_id }}"
+        target_app_id: "{{ target_app_id }}"
 
-- name: Use AK/SK from the environment (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID)
-  hwcloud.roma.fdi_composite_task:
-    region: cn-north-4
-    instance_id: "{{ roma_instance_id }}"
-    name: orders-to-warehouse
-    operation_types: [INSERT, UPDATE]
-    repulling_snapshot: true
+    # Run the play with --check --diff first to preview: check mode sends only reads and returns the
+    # same changed and task a real run would, and diff mode shows the fields before and after.
+    - name: Change only the description of an existing task (operation_types is needed only to create)
+      hwcloud.roma.fdi_composite_task:
+        name: orders-to-warehouse
+        description: Replicate orders and order lines
 
-- name: Delete the task (stopped first if it is running)
-  hwcloud.roma.fdi_composite_task:
-    region: cn-north-4
-    instance_id: "{{ roma_instance_id }}"
-    name: orders-to-warehouse
-    state: absent
+    - name: Start the task (created first if it does not exist)
+      hwcloud.roma.fdi_composite_task:
+        name: orders-to-warehouse
+        operation_types: [INSERT, UPDATE, DELETE]
+        state: started
+
+    - name: Stop the task, found by its ID
+      hwcloud.roma.fdi_composite_task:
+        task_id: "{{ orders_task_id }}"
+        state: stopped
+
+    - name: Delete the task (stopped first if it is running)
+      hwcloud.roma.fdi_composite_task:
+        name: orders-to-warehouse
+        state: absent
+
+- name: Keys written in the task itself, and re-synchronising the existing data on an update
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Update the operation types with AK/SK authentication
+      hwcloud.roma.fdi_composite_task:
+        region: cn-north-4
+        project_id: "{{ roma_project_id }}"
+        access_key: "{{ roma_access_key }}"
+        secret_key: "{{ roma_secret_key }}"
+        instance_id: "{{ roma_instance_id }}"
+        name: orders-to-warehouse
+        operation_types: [INSERT, UPDATE]
+        repulling_snapshot: true
 '''
 
 RETURN = r'''
 task:
   description:
     - The task after the module ran (as it would be, in check mode). V({}) when it is absent.
+    - Fields the module did not read or ROMA Connect did not report are V(null), as each field below says.
   returned: always
   type: dict
   contains:
     task_id:
-      description: Task ID. Unknown (V(null)) for a task that check mode would create without O(task_id).
+      description:
+        - Task ID.
+        - V(null) in check mode for a task that would be created without O(task_id) (a real run generates one).
       type: str
       sample: 9d2a8c8e5b0f4a7e9a0c6f3d1b2e4c5a
     task_name:
-      description: Task name.
+      description: Task name (V(null) only if ROMA Connect did not report it).
       type: str
       sample: orders-to-warehouse
     task_type:
-      description: V(REALTIME) or V(TIMING).
+      description: V(REALTIME) or V(TIMING), in upper case; V(null) when ROMA Connect did not report it.
       type: str
       sample: REALTIME
     description:
-      description: Description (V("") when empty; V(null) when the API did not report it).
+      description:
+        - Description; V("") when the task has none.
+        - V(null) when it was not read, that is when the task was found through the list API (by O(name)) and the
+          module had no need to read its details (neither O(description) nor O(operation_types) was set, and nothing changed).
       type: str
       sample: Replicate the orders schema to the warehouse
     task_tag:
-      description: Tag (V("") when empty).
+      description: Tag; V("") when the task has none, V(null) when ROMA Connect did not report it.
       type: str
       sample: sales-sync
     operation_types:
-      description: Synchronised operations, in the order V(INSERT), V(UPDATE), V(DELETE).
+      description:
+        - Synchronised operations, each once, in the order V(INSERT), V(UPDATE), V(DELETE) (any other value ROMA Connect
+          may report follows, sorted).
+        - V(null) when not read (as for RV(task.description)) or when ROMA Connect did not report them.
       type: list
       elements: str
       sample: [INSERT, UPDATE, DELETE]
     source_app_id:
-      description: Integration application of the source data source.
+      description: Integration application of the source data source; V(null) when the task has none.
       type: str
       sample: d5afd9af-a8fe-47f6-a98c-edbcba11a0da
     target_app_id:
-      description: Integration application of the target data source.
+      description: Integration application of the target data source; V(null) when the task has none.
       type: str
       sample: d5afd9af-a8fe-47f6-a98c-edbcba11a0da
     status:
-      description: V(running) or V(stopped). Other values ROMA Connect may add are returned in lower case.
+      description:
+        - V(running) or V(stopped). Other values ROMA Connect may add are returned in lower case; V(null) when it
+          did not report one.
       type: str
       sample: stopped
     execute_status:
