@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from ansible_collections.hwcloud.roma.tests.unit.plugins import api_contract
+
 NO_BODY = object()  # the request must have no body
 ANY = object()      # do not check this part of the request
 
@@ -142,6 +144,10 @@ class FakeHttp:
         if mismatches:
             self._fail('request #%d does not match the script.\n  expected: %s\n  received: %s\n  %s'
                        % (index, call.describe(), request.describe(), '\n  '.join(mismatches)))
+        violations = api_contract.check_request(request.method, request.path, request.body)
+        if violations:
+            self._fail('request #%d breaks the API contract (api_contract.py): %s\n  %s'
+                       % (index, request.describe(), '\n  '.join(violations)))
         if call.exception is not None:
             raise call.exception
         response = requests.Response()

@@ -61,9 +61,10 @@ def test_a_missing_request_fails():
 
 
 def test_any_skips_the_check_and_exceptions_are_raised():
-    fake = FakeHttp().expect(Call('PUT', URL, query=ANY, json=ANY).fail(requests.exceptions.ReadTimeout('slow')))
+    url = 'https://roma.example.com/v2/p/fdi/instances/i/multi-tasks/t1'  # a body must suit its route (api_contract.py)
+    fake = FakeHttp().expect(Call('PUT', url, query=ANY, json=ANY).fail(requests.exceptions.ReadTimeout('slow')))
     with pytest.raises(requests.exceptions.ReadTimeout):
-        send(fake, method='PUT', body=b'{"x":1}')
+        send(fake, method='PUT', url=url + '?x=1', body=b'{"operation_types":["DELETE"],"repulling_snapshot":false}')
     fake.verify_done()
 
 

@@ -31,14 +31,20 @@ def make_client(retries=3, endpoint=ROMA, **kwargs):
     return RomaClient(endpoint, TokenAuth(TOKEN), project_id=PROJECT_ID, iam_endpoint=IAM, retry_policy=RetryPolicy(retries=retries), **kwargs)
 
 
-def request_call(method, url=TASKS_URL, **kwargs):
-    kwargs.setdefault('json', {'x': 1} if method in ('POST', 'PUT') else ANY)
-    return Call(method, url, headers=TOKEN_HEADERS, **kwargs)
+# A write here is a real operation with a valid body: FakeHttp checks every request against api_contract.py.
+WRITES = {'POST': ('batch-operation/tasks', {'action_id': 'start', 'list': [{'task_id': 't1'}]}),
+          'PUT': ('multi-tasks/t1', {'operation_types': ['INSERT'], 'repulling_snapshot': False})}
 
 
-def send(client, method, path=TASKS_PATH, **kwargs):
-    body = {'x': 1} if method in ('POST', 'PUT') else None
-    return client.call(method, path, body=body, **kwargs)
+def request_call(method, url=None, **kwargs):
+    route, body = WRITES.get(method, ('tasks', ANY))
+    kwargs.setdefault('json', body)
+    return Call(method, url or api_url(route), headers=TOKEN_HEADERS, **kwargs)
+
+
+def send(client, method, path=None, **kwargs):
+    route, body = WRITES.get(method, ('tasks', None))
+    return client.call(method, path or api_path(route), body=body, **kwargs)
 
 
 def chained(*exceptions):
@@ -85,10 +91,11 @@ class TestRequests:
         assert sent.headers['User-Agent'].startswith('hwcloud.roma/%s ansible-core/' % COLLECTION_VERSION)
 
     def test_post_sends_compact_utf8_json(self, http):
-        http.expect(Call('POST', api_url('multi-tasks'), json={'task_name': 'caf\u00e9', 'operation_types': ['INSERT']},
+        http.expect(Call('POST', api_url('multi-tasks'), json={'task_name': 'cafe', 'description': 'caf\u00e9', 'operation_types': ['INSERT']},
                          headers={'Content-Type': 'application/json;charset=UTF-8'}).reply(200, json={'task_id': 't1'}))
-        assert make_client().call('POST', api_path('multi-tasks'), body={'task_name': 'caf\u00e9', 'operation_types': ['INSERT']}) == {'task_id': 't1'}
-        assert http.requests[0].body == b'{"task_name":"caf\\u00e9","operation_types":["INSERT"]}'
+        assert make_client().call('POST', api_path('multi-tasks'), body={'task_name': 'cafe', 'description': 'caf\u00e9',
+                                                                         'operation_types': ['INSERT']}) == {'task_id': 't1'}
+        assert http.requests[0].body == b'{"task_name":"cafe","description":"caf\\u00e9","operation_types":["INSERT"]}'
 
     @pytest.mark.parametrize('validate_certs, ca_path, verify', [
         (True, None, True),
