@@ -397,8 +397,9 @@ def _failure_message(task, record, log, waited, verdict):
         head += ' Monitor log: %s.' % ('"%s"' % log_remarks if log_remarks else 'no remarks')
     if step and log is not None:
         parts = [value for value in (step['position'], step['position_status']) if value]
-        head += ' Failing step: %s%s: %s.' % (step['stage'] or 'unnamed stage', ' (%s)' % ', '.join(parts) if parts else '',
-                                               '"%s"' % step['remarks'] if step['remarks'] else 'no remarks')
+        step_where = ' (%s)' % ', '.join(parts) if parts else ''
+        said = '"%s"' % step['remarks'] if step['remarks'] else 'no remarks'
+        head += ' Failing step: %s%s: %s.' % (step['stage'] or 'unnamed stage', step_where, said)
     elif log is not None:
         head += ' No step details were logged.'
     return head, step
@@ -499,8 +500,8 @@ def wait_for_many(tasks, want, timeout, read_records, read_log, started_at_ms=No
                 message = ('Timed out after waiting %d s for %s to %s (wait_timeout %s): last status seen: %s.'
                            % (waited, _describe_task(task), 'run' if want == 'running' else 'stop', timeout,
                               describe_status(record, started.get(task_id) if want == 'running' else None)))
-                results[task_id] = WaitResult(task, monitor, RomaWaitTimeoutError(message, task, monitor, waited,
-                                                                                   last_status=describe_status(record)))
+                error = RomaWaitTimeoutError(message, task, monitor, waited, last_status=describe_status(record))
+                results[task_id] = WaitResult(task, monitor, error)
             break
         sleep(min(delay, remaining))
         delay = min(delay * 2, MAX_POLL_DELAY)

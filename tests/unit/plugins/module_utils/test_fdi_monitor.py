@@ -96,8 +96,8 @@ READER_STEP = dict(id='s1', status=120, position='READER', position_status='NORM
                    remarks='read 1200 rows', step_begin_time=AFTER + 100, step_end_time=AFTER + 150)
 
 
-def wait(script, clock, want='running', timeout=300, started_at_ms=START_MS, task=TASK):
-    return wait_for_state(task, want, timeout, script.read_records, script.read_log, started_at_ms, clock, clock.sleep)
+def wait(script, clock, want='running', timeout=300, started_at_ms=START_MS, task=None):
+    return wait_for_state(task or TASK, want, timeout, script.read_records, script.read_log, started_at_ms, clock, clock.sleep)
 
 
 # -- waiting for running ----------------------------------------------------------------------------
@@ -340,7 +340,8 @@ def test_normalize_monitor_takes_position_from_the_record_and_figures_from_the_l
 
 def test_failing_step_prefers_an_error_step_in_step_order():
     assert failing_step(log(detail_logs=[READER_STEP, DENIED_STEP]))['stage'] == 'rdbwriter'
-    assert failing_step(log(detail_logs=[dict(READER_STEP, step_begin_time=AFTER + 900), dict(DENIED_STEP, position_status='NODE_END')]))['stage'] == 'mysqlreader'
+    reader_last = [dict(READER_STEP, step_begin_time=AFTER + 900), dict(DENIED_STEP, position_status='NODE_END')]
+    assert failing_step(log(detail_logs=reader_last))['stage'] == 'mysqlreader'
     assert failing_step(log()) is None and failing_step(None) is None
 
 
