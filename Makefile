@@ -117,14 +117,19 @@ $(TOOLS_BIN)/.installed: tools/requirements-tools.txt tools/constraints-tools.tx
 
 tools: $(TOOLS_BIN)/.installed
 
-# ansible-lint, production profile (.ansible-lint): the collection with its docs/ playbooks, then every
-# module's EXAMPLES and every playbook of the Markdown docs, as the playbooks a user would paste them into.
+# ansible-lint, production profile (.ansible-lint): first bare, as a contributor, pre-commit or the
+# ansible-lint GitHub Action runs it at the repository root (no ANSIBLE_* paths: ansible-lint installs this
+# collection from galaxy.yml into .ansible/ itself; the daily schema download is skipped, the result must not
+# depend on it); then --offline with the checkout linked onto the collection path; then every module's
+# EXAMPLES and every playbook of the Markdown docs, as the playbooks a user would paste them into.
+LINT_ENV_UNSET := -u ANSIBLE_HOME -u ANSIBLE_LIBRARY -u ANSIBLE_ROLES_PATH -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_COLLECTIONS_PATHS
 lint: tools
+	env $(LINT_ENV_UNSET) $(TOOLS_ENV) ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1 $(TOOLS_BIN)/ansible-lint --nocolor
 	mkdir -p $(LINT_COLLECTIONS)/ansible_collections/hwcloud
 	ln -sfn $(CURDIR) $(LINT_COLLECTIONS)/ansible_collections/hwcloud/roma
-	$(TOOLS_ENV) ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(TOOLS_BIN)/ansible-lint --nocolor
+	$(TOOLS_ENV) ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(TOOLS_BIN)/ansible-lint --nocolor --offline
 	$(TOOLS_BIN)/python tools/extract_examples.py $(BUILD)/lint/examples
-	$(TOOLS_ENV) ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(TOOLS_BIN)/ansible-lint --nocolor --enable-list args docs/*.yml $(BUILD)/lint/examples/*.yml
+	$(TOOLS_ENV) ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(TOOLS_BIN)/ansible-lint --nocolor --offline --enable-list args docs/*.yml $(BUILD)/lint/examples/*.yml
 
 # Plugin documentation (schema, markup, references, RST generation) as the Ansible docsite checks it.
 docs-lint: tools
