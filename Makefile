@@ -35,6 +35,7 @@ TEST_PYTHON_VERSION := $(CORE_PYTHON_VERSION)
 
 help:
 	@echo 'make demo   set up, start the bundled ROMA Connect simulator and run docs/demo.yml against it'
+	@echo 'make simulator [PORT=8774]   run the simulator in the foreground for your own playbooks; prints the URL, demo account and export lines'
 	@echo 'make test   set up and run every test (sanity, units, simulator, integration; lint, docs, changelog, tarball, EE; then the other ansible-core legs)'
 	@echo 'make test-core CORE=2.21   sanity, units and integration on one ansible-core of the matrix ($(CORES))'
 	@echo 'make docs   render the collection docsite (HTML) into build/docs/html with antsibull-docs'
@@ -80,16 +81,25 @@ test: sanity units simulator-tests integration docs-examples ecosystem test-othe
 demo: tree
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py
 
+# The simulator in the foreground on a fixed port, for trying your own playbooks (README.md): prints the URL, the
+# demo account and `export` lines for the modules' environment variables, after checking those lines work.
+PORT := 8774
+SERVE_SIMULATOR := $(BIN)/python tools/serve_simulator.py --collections-path $(COLLECTIONS_ROOT) --ansible-bin $(BIN)
+simulator: tree
+	$(SERVE_SIMULATOR) --port $(PORT)
+
 # Performance (docs/performance.md): time per task against ansible.builtin.uri, requests per operation, lookup cost,
 # import time.  Not part of `make test` (timing); the request budget is checked there by an integration target.
 .PHONY: bench
 bench: setup
 	PATH=$(BIN):$$PATH $(BIN)/python tools/benchmark.py --output $(BUILD)/bench/results.json
 
-# The guide's complete example playbooks must run, unchanged, against the simulator.
+# The guide's complete example playbooks must run, unchanged, against the simulator; so must the `export` lines
+# `make simulator` prints (on a free port here, so a running `make simulator` does not get in the way).
 docs-examples: tree
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py --playbook docs/lifecycle.yml \
 		--state-file $(BUILD)/docs-examples-state.json
+	$(SERVE_SIMULATOR) --check --port 0 --state-file $(BUILD)/simulator-check-state.json
 
 clean:
 	rm -rf $(BUILD) tests/output

@@ -21,8 +21,9 @@ SIMULATOR = os.path.join(REPO_ROOT, 'tests', 'simulator', 'run_simulator.py')
 class SimulatorProcess:
     """``with SimulatorProcess(...) as url:`` runs the simulator for the block and stops it afterwards."""
 
-    def __init__(self, *extra_args, python=sys.executable, startup_timeout=20.0):
-        self.extra_args = list(extra_args)
+    def __init__(self, *extra_args, python=sys.executable, startup_timeout=20.0, host='127.0.0.1', port=0):
+        self.extra_args = ['--host', host] + list(extra_args)
+        self.port = port  # 0: a free port, so parallel runs never collide
         self.python = python
         self.startup_timeout = startup_timeout
         self.process = None
@@ -32,7 +33,7 @@ class SimulatorProcess:
     def __enter__(self):
         self._workdir = tempfile.TemporaryDirectory(prefix='roma-sim-')
         url_file = os.path.join(self._workdir.name, 'url')
-        command = [self.python, SIMULATOR, '--port', '0', '--url-file', url_file] + self.extra_args
+        command = [self.python, SIMULATOR, '--port', str(self.port), '--url-file', url_file] + self.extra_args
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # pylint: disable=consider-using-with
         deadline = time.monotonic() + self.startup_timeout
         while not os.path.exists(url_file):
