@@ -146,6 +146,9 @@ def validate_desired(options, option_prefix=''):
         if missing:
             problems.append('%s%s required with %s' % (option_prefix, ' and '.join(missing) + (' are' if len(missing) > 1 else ' is'),
                                                       'mappings' if options.get('mappings') is not None else 'auto_mapping'))
+    if options.get('auto_mapping') and options.get('purge_mappings'):
+        problems.append('%sauto_mapping and purge_mappings cannot both be true: the purge would delete the mappings that auto_mapping '
+                        'makes (list them in mappings instead)' % option_prefix)
     try:
         normalize_wanted_mappings(options.get('mappings'), option_prefix + 'mappings')
     except RomaInputError as error:
@@ -281,8 +284,6 @@ def task_conflicts(desired, current):
     """Every field fixed at creation that differs: {field: (current, wanted)}."""
     conflicts = compare_task(desired.fields, current)[1]
     conflicts.update(_fixed_conflicts(desired, current))
-    if desired.task_id and desired.name and current.get('task_name') not in (None, desired.name):
-        conflicts['task_name'] = (current.get('task_name'), desired.name)
     return conflicts
 
 
@@ -330,7 +331,7 @@ def _merged_columns(wanted, current):
     return merged
 
 
-def plan_task(desired, current, current_mappings=None, generate_task_id=new_task_id, detailed=True):
+def plan_task(desired, current, current_mappings=None, generate_task_id=None, detailed=True):
     """Plan the writes that make ``current`` (a task dict or None) what ``desired`` says.
 
     ``current_mappings`` is the task's mapping list, or None when it was not read;
@@ -338,10 +339,11 @@ def plan_task(desired, current, current_mappings=None, generate_task_id=new_task
     Pure: no request is sent.  Raises PlanError for what cannot be done.
     """
     mappings_read = current_mappings is not None or (current is None and desired.mappings is not None)
-    if current is not None and desired.task_id and desired.name and current.get('task_name') not in (None, desired.name) \
-            and (desired.absent or not desired.recreate):
-        raise PlanError('Task %s is named %r, not %r: check task_id and name. Nothing was changed.'
-                        % (desired.task_id, current.get('task_name'), desired.name), task=current)
+    if desired.absent and current is not None and desired.task_id and desired.name and current.get('task_name') != desired.name:
+        # task_id and name both say which task is meant; when they disagree, deleting either could delete the wrong one
+        raise PlanError('Task %s is named %r, not %r: with task_id and name both set, they must name the same task. '
+                        'Nothing was deleted.' % (current['task_id'], current.get('task_name'), desired.name), task=current,
+                        conflicts={'task_name': {'current': current.get('task_name'), 'wanted': desired.name}})
     if desired.absent:
         if current is None:
             return TaskPlan(desired, None, None, [], desired.task_id, [], False)
@@ -351,7 +353,7 @@ def plan_task(desired, current, current_mappings=None, generate_task_id=new_task
         missing = missing_for_create(desired)
         if missing:
             raise PlanError('Task %s does not exist; to create it, set %s.' % (desired.identity, ' and '.join(missing)))
-        task_id = desired.task_id or generate_task_id()
+        task_id = desired.task_id or (generate_task_id or new_task_id)()
         actions, after = _create_actions(desired, task_id)
         outcomes = ['created'] + (['started'] if desired.status == 'running' else [])
         return TaskPlan(desired, None, after, actions, task_id, outcomes, mappings_read)
@@ -364,7 +366,7 @@ def plan_task(desired, current, current_mappings=None, generate_task_id=new_task
     running = current.get('status') == 'running'
     if conflicts:
         if not desired.recreate:
-            raise PlanError(describe_conflicts(current, conflicts) + ' Set recreate: true to delete the task and create it as asked.',
+            raise PlanError(describe_conflicts(current, conflicts),
                             task=current, conflicts=dict((field, {'current': old, 'wanted': new})
                                                          for field, (old, new) in conflicts.items()))
         return _recreate_plan(desired, current, running, mappings_read)
@@ -690,7 +692,8 @@ def _send(apis, plan, action, task_id, after, state):
     elif action.kind == 'create':
         return apis.tasks.create_task(dict(action.body, task_id=task_id))
     elif action.kind == 'update':
-        apis.tasks.update_task(task_id, action.body)
+        if not apis.tasks.update_task(task_id, action.body):
+            raise RomaError('Task %s was deleted by someone else while this task was updating it.' % (task['task_name'] or task_id))
     elif action.kind == 'create_mapping':
         if 'auto_mapped' not in state:
             # after an init with auto_mapping, the new task already has the same-named tables: read them once

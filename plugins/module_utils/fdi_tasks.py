@@ -250,7 +250,8 @@ def describe_conflicts(task, conflicts):
     parts = ['%s is %s but %s was requested' % (field, show_value(current), show_value(wanted))
              for field, (current, wanted) in sorted(conflicts.items())]
     return ('Cannot change composite task %r (task_id %s): %s. These fields can only be set when the task is created; '
-            'delete the task and create it again to change them. Nothing was changed.'
+            'set recreate: true to delete the task and create it as asked (its sync position is lost and its data '
+            'synchronised again). Nothing was changed.'
             % (task.get('task_name'), task.get('task_id'), '; '.join(parts)))
 
 

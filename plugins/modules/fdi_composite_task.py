@@ -15,7 +15,12 @@ description:
   - The task is identified by O(task_id) when it is set, otherwise by its exact O(name) within O(instance_id).
   - A task that is missing is created; a task whose O(description), O(tag) or O(operation_types) differ is updated
     with one request; a task whose O(task_type), O(source_app_id), O(target_app_id) or (when found by O(task_id))
-    O(name) differ cannot be changed in place, so the module fails, names each field, and changes nothing.
+    O(name) differ cannot be changed in place, so the module fails, names each field, and changes nothing
+    (or, with O(recreate=true), deletes the task and creates it as asked).
+  - With O(source_datasource_id), O(target_datasource_id) and O(mappings), one task declares a whole sync job: which
+    source tables are replicated to which target tables, column by column. Missing mappings are created, changed ones
+    modified, and with O(purge_mappings=true) unlisted ones deleted. A running task is stopped for a change and
+    started again.
   - Options that are not set are not compared. A field that is set but whose current value ROMA Connect does not
     report (for example O(operation_types) missing from the show response's C(task_detail)) makes the module fail
     with a message naming it, rather than report a change it cannot verify.
@@ -98,6 +103,120 @@ options:
       - Sent with every update; not compared, so it never causes a change on its own.
     type: bool
     default: false
+  source_datasource_id:
+    description:
+      - ID of the data source the task reads from (look it up by name with M(hwcloud.roma.fdi_datasource_info)).
+      - Required with O(mappings) or O(auto_mapping). Fixed once set; a different value is a conflict (see O(recreate)).
+      - 1 to 64 characters of letters, digits, V(.), V(_) and V(-), starting with a letter or digit.
+    type: str
+    version_added: 0.2.0
+  target_datasource_id:
+    description:
+      - ID of the data source the task writes to. Same rules as O(source_datasource_id).
+    type: str
+    version_added: 0.2.0
+  server_id:
+    description:
+      - MySQL server ID that change data capture uses (C(ext_info.server_id)), 1 to 20 characters.
+        ROMA Connect requires it when the source data source is MySQL.
+      - Fixed at creation. A task that does not report it is not compared.
+    type: str
+    version_added: 0.2.0
+  auto_mapping:
+    description:
+      - On create only, ask ROMA Connect to map the same-named tables (and columns) of the two data sources
+        (the C(multi-tasks/init) API). O(mappings), if set, is then applied on top.
+      - Never compared, so it changes nothing on an existing task.
+      - Cannot be combined with O(purge_mappings=true), which would undo it.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  mappings:
+    description:
+      - The table mappings of the task, each a source table and the target table it replicates to.
+      - Not set means the mappings are not compared (and not read). V([]) means no mappings (with O(purge_mappings=true)).
+      - A mapping is identified by the pair (O(mappings[].source_table), O(mappings[].target_table)), so one source table may
+        feed several target tables. List each pair once.
+      - A missing pair is created, a pair whose columns differ is modified, and with O(purge_mappings=true) a pair that is
+        not listed is deleted. A running task is stopped for the change and started again.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      source_table:
+        description:
+          - Source table name, 1 to 256 characters.
+        type: str
+        required: true
+      target_table:
+        description:
+          - Target table name, 1 to 256 characters. Defaults to O(mappings[].source_table).
+        type: str
+      columns:
+        description:
+          - The column mapping. Not set means don't care (a new mapping then maps same-named columns).
+          - Compared without regard to order, keyed by O(mappings[].columns[].target); each target column may appear once.
+            Types and lengths are compared only where they are given.
+        type: list
+        elements: dict
+        suboptions:
+          source:
+            description: Source column name, 1 to 256 characters.
+            type: str
+            required: true
+          target:
+            description: Target column name. Defaults to O(mappings[].columns[].source).
+            type: str
+          source_type:
+            description: Source column type, for example V(varchar).
+            type: str
+          source_length:
+            description: Source column length, for example V(20) or V(10,2) (sent as a string).
+            type: raw
+          target_type:
+            description: Target column type.
+            type: str
+          target_length:
+            description: Target column length (sent as a string).
+            type: raw
+  purge_mappings:
+    description:
+      - With O(mappings) set, delete the task's mappings that O(mappings) does not list.
+      - The default is V(false), unlike the V(purge_tags) of amazon.aws, because deleting a mapping stops replicating a
+        table (the data already copied stays, but changes to that table are no longer synchronised).
+    type: bool
+    default: false
+    version_added: 0.2.0
+  recreate:
+    description:
+      - When a field that is fixed at creation differs (O(task_type), O(source_app_id), O(target_app_id), the data sources,
+        O(server_id), or O(name) when the task is found by O(task_id)), delete the task and create it as asked, instead of failing.
+      - Requires O(mappings) or O(auto_mapping) when the old task has mappings, so that the new task replicates something.
+      - Fields that are not set are taken over from the old task. The new task is started when the old one was running or
+        O(state=started).
+      - B(The sync position is lost and the data is synchronised again from the start.)
+        If the delete succeeds and the create fails, the module fails with RV(deleted=true); running it again creates the task.
+      - Check mode and diff mode show the delete and the create.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  wait:
+    description:
+      - With O(state=started), wait until the task's sync job really runs (its monitor record reports V(RUNNING)); with
+        O(state=stopped), wait until the task reports stopped. Also when the task was already running or stopped.
+      - A job that fails while starting (a wrong database password, a missing table) fails the module, quoting the
+        reason from the task's monitor logs and the failing step; the task's monitor record is returned in RV(task.monitor).
+      - Polls at growing intervals (1 s up to 10 s). Ignored, with a warning, with O(state=present) and O(state=absent),
+        and in check mode.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  wait_timeout:
+    description:
+      - How long O(wait) waits, in seconds, 1 to 3600. The module then fails with the last status seen.
+    type: int
+    default: 300
+    version_added: 0.2.0
   state:
     description:
       - V(present) ensures the task exists with the given settings, without changing whether it runs.
@@ -242,6 +361,64 @@ task:
       type: str
       returned: when the task was found through the list API
       sample: UNSTARTED
+    source_datasource_id:
+      description: The data source the task reads from.
+      type: str
+      returned: when known (set in the task or reported by ROMA Connect)
+      version_added: 0.2.0
+      sample: a5e1b0d2c3f4e5a6b7c8d9e0f1a2b3c4
+    target_datasource_id:
+      description: The data source the task writes to.
+      type: str
+      returned: when known
+      version_added: 0.2.0
+      sample: b6f2c1e3d4a5f6b7c8d9e0f1a2b3c4d5
+    server_id:
+      description: The MySQL server ID for change data capture.
+      type: str
+      returned: when known
+      version_added: 0.2.0
+      sample: "1"
+    mappings:
+      description:
+        - The task's table mappings, ordered by source and target table.
+        - In check mode, a mapping that would be created has no C(mapping_id) yet.
+      type: list
+      elements: dict
+      returned: when O(mappings) is set (the mappings were read or written)
+      version_added: 0.2.0
+      contains:
+        mapping_id:
+          description: Mapping ID.
+          type: str
+          sample: 3f1c0b2a4d5e6f708192a3b4c5d6e7f8
+        source_table:
+          description: Source table.
+          type: str
+          sample: orders
+        target_table:
+          description: Target table.
+          type: str
+          sample: orders
+        columns:
+          description:
+            - The column pairs, each with C(source) and C(target) and, when known, C(source_type), C(source_length),
+              C(target_type) and C(target_length). V([]) for a new mapping of same-named columns (ROMA Connect chooses them).
+          type: list
+          elements: dict
+          sample: [{"source": "id", "target": "id", "source_type": "bigint", "target_type": "int8"}]
+        status:
+          description: The mapping's status as ROMA Connect reports it (for example V(MANUAL), V(AUTO), V(USING)).
+          type: str
+          sample: MANUAL
+    monitor:
+      description:
+        - What the task monitor reported when O(wait) finished waiting (see RV(hwcloud.roma.fdi_composite_task_info#module:tasks[].monitor)).
+        - Returned on failure too, so a playbook can show why the sync job failed.
+      type: dict
+      returned: when O(wait) waited
+      version_added: 0.2.0
+      sample: {"execute_status": "RUNNING", "position": "WRITER", "position_status": "NORMAL", "dirty_data_count": 0}
 diff:
   description: The task's comparable fields before and after, in diff mode.
   returned: when diff mode is on
@@ -295,6 +472,45 @@ invalid_options:
   elements: str
   sample:
     - "tag must be 4-64 characters: letters, digits, \"-\" and \"_\"; got 'x'"
+deleted:
+  description:
+    - V(true) when O(recreate) deleted the old task but could not create the new one. Running the module again creates it.
+  returned: when a recreate failed after the delete
+  type: bool
+  version_added: 0.2.0
+  sample: true
+done:
+  description: The write steps that succeeded before a step failed (for example V([stop, update])).
+  returned: when a step of a change failed
+  type: list
+  elements: str
+  version_added: 0.2.0
+  sample: [stop, update_mapping]
+restarted:
+  description:
+    - Whether a task that was stopped for a change that then failed could be started again.
+  returned: when a change of a running task failed after the stop
+  type: bool
+  version_added: 0.2.0
+  sample: true
+waited:
+  description: Seconds the module waited before O(wait) failed or timed out.
+  returned: when O(wait) failed
+  type: float
+  version_added: 0.2.0
+  sample: 12.5
+failed_step:
+  description: The step of the sync job that failed, as the task's monitor logs name it (C(stage), C(position), C(position_status), C(remarks)).
+  returned: when O(wait) failed because the sync job failed and ROMA Connect named the step
+  type: dict
+  version_added: 0.2.0
+  sample: {"stage": "mysqlreader", "position": "READER", "position_status": "RUNTIME_ERR", "remarks": "Unknown database 'shop'"}
+last_status:
+  description: The last status the task monitor reported before O(wait_timeout) ran out.
+  returned: when O(wait) timed out
+  type: str
+  version_added: 0.2.0
+  sample: WAITING
 conflicts:
   description:
     - The fields that cannot be changed in place, each with the task's C(current) and the C(wanted) value.
@@ -304,195 +520,95 @@ conflicts:
   sample: {"source_app_id": {"current": "app-orders", "wanted": "app-billing"}}
 '''
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError, RomaResponseError
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
-    FdiTaskApi,
-    canonical_operation_types,
-    comparable_view,
-    compare_task,
-    describe_conflicts,
-    describe_unreadable,
-    new_task_id,
-    unreadable_fields,
-    validate_task_options,
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi, mapping_argument_spec, mapping_key, mapping_view
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import WANT_FOR_STATE, FdiMonitorApi, now_ms, validate_wait_timeout
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
+    Desired,
+    TaskApis,
+    apply_plan,
+    plan_task,
+    reads_needed,
+    task_view,
+    validate_desired,
 )
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 
-DEFAULT_TASK_TYPE = 'REALTIME'  # what a new task is when task_type is not set (composite tasks are real-time)
-# Fields the list API does not return: reading them costs one show request.
-DETAIL_ONLY_FIELDS = ('description', 'operation_types')
+STATUS_FOR_STATE = {'started': 'running', 'stopped': 'stopped'}
 
 
-def wanted_fields(params):
-    """The task fields the user set, in API names; None means "don't care"."""
-    return {
-        'task_name': params['name'],
-        'task_type': params['task_type'],
-        'description': params['description'],
-        'task_tag': params['tag'],
-        'operation_types': canonical_operation_types(params['operation_types']),
-        'source_app_id': params['source_app_id'],
-        'target_app_id': params['target_app_id'],
-    }
+def desired_task(params):
+    """What the playbook asks for, for the plan-then-apply core (fdi_plan), after checking every option."""
+    validate_desired(params)
+    state = params['state']
+    return Desired(params, status=STATUS_FOR_STATE.get(state), absent=state == 'absent',
+                   purge_mappings=params['purge_mappings'], recreate=params['recreate'])
 
 
-def create_body(wanted, task_id):
-    """The POST body.  It always carries a task_id, so that an ambiguous failure is resolved by one show by that ID.
-
-    Empty text is left out: the API's minimum length for description is one
-    character, and a task created without one has the empty description asked for.
-    """
-    body = {'task_name': wanted['task_name'], 'task_id': task_id, 'task_type': wanted['task_type'] or DEFAULT_TASK_TYPE}
-    for field in ('description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id'):
-        if wanted[field] not in (None, ''):
-            body[field] = wanted[field]
-    return body
+def task_result(task):
+    """The ``task`` return value: the task dict, its mappings (when read) in their documented shape."""
+    if not task:
+        return {}
+    result = dict((key, value) for key, value in task.items() if key != 'mappings')
+    if task.get('mappings') is not None:
+        result['mappings'] = [mapping_view(mapping) for mapping in sorted(task['mappings'], key=mapping_key)]
+    return result
 
 
-def created_task(body, task_id, status):
-    """The task as ROMA Connect reports it after a create: what was sent, empty text fields as ""."""
-    task = dict.fromkeys(('source_app_id', 'target_app_id'))
-    task.update(description='', task_tag='')
-    task.update(body)
-    task.update(task_id=task_id, status=status)
-    return task
-
-
-def update_body(current, wanted, repulling_snapshot):
-    """The PUT body: the API wants every mutable field, so unset ones keep their current values.
-
-    Empty text is never sent (the API's minimum length is one character): an
-    empty current value is left out, and emptying a description is refused before
-    this body is built (see :meth:`CompositeTaskState.converge`).
-    """
-    body = {}
-    for field in ('description', 'task_tag'):
-        value = wanted[field] if wanted[field] is not None else current.get(field)
-        if value:
-            body[field] = value
-    body['operation_types'] = wanted['operation_types'] or current.get('operation_types')
-    if not body['operation_types']:
-        raise RomaResponseError('ROMA Connect did not report the operation types of task %r and the update must send them: '
-                                'set operation_types.' % current.get('task_name'))
-    body['repulling_snapshot'] = repulling_snapshot
-    return body
-
-
-def gone(task):
-    return RomaError('Task %s was deleted by someone else while this task was updating it.' % (task.get('task_name') or task['task_id']))
-
-
-class CompositeTaskState:
-    """Converges one task; check mode skips every write and returns the same result."""
+class CompositeTask:
+    """One task: read what the plan needs, plan, then apply (unless check mode) and optionally wait."""
 
     def __init__(self, module):
         self.module = module
         self.params = module.params
-        self.check_mode = module.check_mode
-        self.api = FdiTaskApi(module.client, self.params['instance_id'])
-        self.wanted = wanted_fields(self.params)
+        client = module.client
+        self.apis = TaskApis(FdiTaskApi(client, self.params['instance_id']), FdiMappingApi(client, self.params['instance_id']))
+
+    def read(self, desired):
+        """The task (None when absent), its mappings (None unless needed) and whether it was read with the show API."""
+        tasks = self.apis.tasks
+        current = tasks.find_task(task_id=desired.task_id, name=desired.name, detail=False)
+        detailed = bool(desired.task_id)  # found by ID means read with the show API, which has every field
+        detail, mappings = reads_needed(desired, current)
+        if detail and not detailed:
+            current = tasks.add_detail(current)  # None: deleted meanwhile, so it is absent now
+            detailed = True
+        if current is None or not mappings:
+            return current, None, detailed
+        return current, self.apis.mappings.list_mappings(current['task_id']), detailed
 
     def run(self):
-        state = self.params['state']
-        needs_detail = state != 'absent' and any(self.wanted[field] is not None for field in DETAIL_ONLY_FIELDS)
-        current = self.api.find_task(task_id=self.params['task_id'], name=self.params['name'], detail=needs_detail)
-        if state == 'absent':
-            return self.remove(current)
-        if current is None:
-            return self.create()
-        # A task found by task_id was read with the show API, which has every field.
-        return self.converge(current, detailed=needs_detail or bool(self.params['task_id']))
-
-    def result(self, changed, before, after):
-        result = {'changed': changed, 'task': after or {}}
+        desired = desired_task(self.params)
+        if self.params['wait'] and desired.status is None:
+            self.module.warn('wait is ignored with state %s: it waits for started or stopped.' % self.params['state'])
+        current, mappings, detailed = self.read(desired)
+        check_mode = self.module.check_mode
+        # in check mode nothing is created: a task ID the user did not choose stays unknown (null)
+        plan = plan_task(desired, current, mappings, detailed=detailed, **({'generate_task_id': lambda: None} if check_mode else {}))
+        after = plan.after
+        started_at_ms = None
+        if plan.actions and not check_mode:
+            started_at_ms = now_ms()  # taken before any start request: older monitor records are stale
+            after = apply_plan(self.apis, plan)
+        result = {'changed': plan.changed, 'task': task_result(after)}
         if self.module._diff:
-            result['diff'] = {'before': comparable_view(before), 'after': comparable_view(after)}
+            result['diff'] = plan.diff()
+        if self.params['wait'] and desired.status is not None and not check_mode and after:
+            started = started_at_ms if 'started' in plan.outcomes or 'recreated' in plan.outcomes else None
+            try:
+                result['task']['monitor'] = FdiMonitorApi(self.module.client, self.params['instance_id']).wait_for_state(
+                    result['task'], WANT_FOR_STATE[self.params['state']], self.params['wait_timeout'], started_at_ms=started)
+            except RomaError as error:
+                error.details['changed'] = plan.changed  # the changes were made; only the wait failed
+                raise
         return result
-
-    def remove(self, current):
-        if current is None:
-            return self.result(False, None, None)
-        name = self.wanted['task_name']
-        if self.params['task_id'] and name is not None and current.get('task_name') != name:
-            # task_id and name both say which task is meant; when they disagree, deleting either could delete the wrong one
-            raise RomaError('Task %s is named %s, not %r: with task_id and name both set, they must name the same task. '
-                            'Nothing was deleted.' % (current['task_id'], repr(current.get('task_name')), name),
-                            task=current, conflicts={'task_name': {'current': current.get('task_name'), 'wanted': name}})
-        if not self.check_mode:
-            if current.get('status') == 'running':
-                self.api.stop_and_wait(current)  # ROMA Connect refuses to delete a running task
-            self.api.delete_task(current['task_id'])
-        return self.result(True, current, None)
-
-    def create(self):
-        missing = [option for option, field in (('name', 'task_name'), ('operation_types', 'operation_types'))
-                   if not self.wanted[field]]
-        if missing:
-            raise RomaInputError('Task %s does not exist; to create it, set %s.'
-                                 % (self.params['task_id'] or self.params['name'], ' and '.join(missing)))
-        body = create_body(self.wanted, self.params['task_id'] or new_task_id())
-        # check mode creates nothing: a task_id the user did not choose is unknown (null), as RETURN says
-        task_id = self.params['task_id'] if self.check_mode else self.api.create_task(body)
-        task = created_task(body, task_id, 'stopped')
-        if self.params['state'] == 'started':
-            if not self.check_mode and not self.api.set_running(task, True):
-                raise gone(task)
-            task['status'] = 'running'
-        return self.result(True, None, task)
-
-    def converge(self, current, detailed):
-        changes, conflicts = compare_task(self.wanted, current)
-        if changes and not conflicts and not detailed:
-            # Found through the list API only: the comparison and the update body need the current details.
-            brief, current = current, self.api.add_detail(current)
-            if current is None:
-                raise gone(brief)
-            detailed = True
-            changes, conflicts = compare_task(self.wanted, current)
-        if conflicts:
-            raise RomaError(describe_conflicts(current, conflicts), task=current,
-                            conflicts={field: {'current': old, 'wanted': new} for field, (old, new) in conflicts.items()})
-        unknown = unreadable_fields(self.wanted, current) if detailed else []
-        if unknown:
-            raise RomaResponseError(describe_unreadable(current, unknown), task=current)
-        if 'description' in changes and not self.wanted['description']:
-            raise RomaInputError('description cannot be emptied: ROMA Connect accepts only 1-1024 characters and keeps the current '
-                                 'description %s when none is sent. Leave description unset to keep it, or set a new text. '
-                                 'Nothing was changed.' % repr(current.get('description')), task=current)
-        # built in check mode too, so that a change the API cannot take fails in both modes
-        body = update_body(current, self.wanted, self.params['repulling_snapshot']) if changes else None
-        running = current.get('status') == 'running'
-        should_run = {'started': True, 'stopped': False}.get(self.params['state'], running)
-        if not self.check_mode:
-            if changes:
-                self.update(current, body, running, should_run)
-            elif should_run != running and not self.api.set_running(current, should_run):
-                raise gone(current)
-        after = dict(current, **{field: new for field, (_current, new) in changes.items()})
-        if should_run != running:
-            after['status'] = 'running' if should_run else 'stopped'
-            after.pop('execute_status', None)  # read before the start/stop: no longer true
-        return self.result(bool(changes) or should_run != running, current, after)
-
-    def update(self, current, body, running, should_run):
-        """PUT the changes.  ROMA Connect refuses to modify a running task: stop it, wait until it reports stopped, and
-        start it again after (unless it should stop), also when the update fails, so that a rejected change does not
-        leave a sync job stopped."""
-        if running and self.api.stop_and_wait(current) is None:
-            raise gone(current)
-        try:
-            updated = self.api.update_task(current['task_id'], body)
-        except RomaError:
-            if running and should_run:
-                self.api.set_running(current, True)
-            raise
-        if not updated or (should_run and not self.api.set_running(current, True)):
-            raise gone(current)
 
 
 def ensure_composite_task(module):
-    validate_task_options(module.params)
-    return CompositeTaskState(module).run()
+    if module.params['wait']:
+        validate_wait_timeout(module.params['wait_timeout'])
+    return CompositeTask(module).run()
 
 
 def main():
@@ -507,8 +623,17 @@ def main():
             operation_types=dict(type='list', elements='str', choices=['INSERT', 'UPDATE', 'DELETE']),
             source_app_id=dict(type='str'),
             target_app_id=dict(type='str'),
+            source_datasource_id=dict(type='str'),
+            target_datasource_id=dict(type='str'),
+            server_id=dict(type='str'),
+            auto_mapping=dict(type='bool', default=False),
+            mappings=dict(type='list', elements='dict', options=mapping_argument_spec()),
+            purge_mappings=dict(type='bool', default=False),
+            recreate=dict(type='bool', default=False),
             repulling_snapshot=dict(type='bool', default=False),
             state=dict(type='str', choices=['present', 'absent', 'started', 'stopped'], default='present'),
+            wait=dict(type='bool', default=False),
+            wait_timeout=dict(type='int', default=300),
         ),
         required_one_of=[('name', 'task_id')],
         supports_check_mode=True,

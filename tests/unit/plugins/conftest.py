@@ -12,7 +12,7 @@ import requests
 from ansible_collections.hwcloud.roma.plugins.module_utils import client as client_module
 from ansible_collections.hwcloud.roma.plugins.module_utils import errors as errors_module
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import CREDENTIAL_ENVIRONMENT, connection_argument_spec
-from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task
+from ansible_collections.hwcloud.roma.plugins.module_utils import fdi_plan
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import FakeHttp
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import GENERATED_TASK_ID
 
@@ -89,6 +89,15 @@ def clean_environment(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def generated_task_id(monkeypatch):
-    """A create without task_id sends a generated one: the same known value in every test, so request scripts can name it."""
-    monkeypatch.setattr(fdi_composite_task, 'new_task_id', lambda: GENERATED_TASK_ID)
+    """A create without task_id sends a generated one: known values, so request scripts can name them.
+
+    The first is GENERATED_TASK_ID; a run that creates several tasks gets distinct ones after it (its last digits counting up).
+    """
+    sequence = iter(range(1, 10000))
+
+    def generate():
+        number = next(sequence)
+        return GENERATED_TASK_ID if number == 1 else GENERATED_TASK_ID[:-4] + '%04d' % number
+
+    monkeypatch.setattr(fdi_plan, 'new_task_id', generate)
     return GENERATED_TASK_ID

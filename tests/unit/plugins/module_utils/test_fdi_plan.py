@@ -211,10 +211,12 @@ class TestTaskFields:
         assert set(caught.value.details['conflicts']) == {'source_app_id', 'task_type'}
         assert 'recreate: true' in caught.value.message
 
-    @pytest.mark.parametrize('absent', [False, True])
-    def test_name_mismatch_with_task_id_fails_for_every_state(self, absent):
-        with pytest.raises(PlanError, match="named 'orders-sync', not 'other-name'"):
-            plan_task(desired(task_id=TASK_ID, name='other-name', absent=absent), current_task())
+    @pytest.mark.parametrize('absent, message', [(False, "task_name is 'orders-sync' but 'other-name' was requested"),
+                                                 (True, "named 'orders-sync', not 'other-name'.*Nothing was deleted")])
+    def test_name_mismatch_with_task_id_fails_for_every_state(self, absent, message):
+        with pytest.raises(PlanError, match=message) as caught:
+            plan_task(desired(task_id=TASK_ID, name='other-name', absent=absent), current_task('running'))
+        assert caught.value.details['conflicts'] == {'task_name': {'current': 'orders-sync', 'wanted': 'other-name'}}
 
 
 class TestAbsent:
@@ -304,6 +306,7 @@ class FakeTasks:
 
     def update_task(self, task_id, body):
         self._record('update', task_id)
+        return True
 
 
 class FakeMappings(FakeTasks):

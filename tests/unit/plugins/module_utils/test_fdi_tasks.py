@@ -191,8 +191,9 @@ class TestCompare:
         assert describe_conflicts(CURRENT, conflicts) == (
             "Cannot change composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5): source_app_id is 'app-source' but 's2' was "
             "requested; target_app_id is 'app-target' but 't2' was requested; task_name is 'orders-sync' but 'other-name' was requested; "
-            "task_type is 'REALTIME' but 'TIMING' was requested. These fields can only be set when the task is created; delete the task "
-            "and create it again to change them. Nothing was changed.")
+            "task_type is 'REALTIME' but 'TIMING' was requested. These fields can only be set when the task is created; set recreate: "
+            "true to delete the task and create it as asked (its sync position is lost and its data synchronised again). Nothing was "
+            "changed.")
 
     def test_long_values_are_shortened_in_the_message(self):
         message = describe_conflicts(CURRENT, {'source_app_id': ('a' * 100, 'b')})

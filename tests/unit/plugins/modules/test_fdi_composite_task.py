@@ -253,8 +253,9 @@ def test_immutable_change_fails_naming_each_field_and_writes_nothing(http, run_m
     assert result['failed'] is True
     assert result['msg'] == (
         "Cannot change composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5): source_app_id is 'app-source' but 'other-app' was "
-        "requested; task_type is 'REALTIME' but 'TIMING' was requested. These fields can only be set when the task is created; delete "
-        "the task and create it again to change them. Nothing was changed.")
+        "requested; task_type is 'REALTIME' but 'TIMING' was requested. These fields can only be set when the task is created; set "
+        "recreate: true to delete the task and create it as asked (its sync position is lost and its data synchronised again). "
+        "Nothing was changed.")
     assert result['conflicts'] == {'source_app_id': {'current': 'app-source', 'wanted': 'other-app'},
                                    'task_type': {'current': 'REALTIME', 'wanted': 'TIMING'}}
     assert result['task'] == module_view(STOPPED)
@@ -268,9 +269,10 @@ def test_a_name_change_by_task_id_is_a_conflict(http, run_module):
 
 
 def test_a_task_deleted_while_reading_its_detail(http, run_module):
+    # deleted between the list and the show: it is absent now, so it would be created, which needs operation_types
     http.expect(list_tasks(NAME, [STOPPED]), show_missing(TASK_ID))
     result = run_module(dict(name=NAME, tag='ops-team', state='started'))
-    assert result['failed'] and result['msg'] == 'Task orders-sync was deleted by someone else while this task was updating it.'
+    assert result['failed'] and result['msg'] == 'Task orders-sync does not exist; to create it, set operation_types.'
 
 
 def test_creating_for_started_needs_operation_types(http, run_module):
