@@ -128,7 +128,8 @@ def main() -> int:
     sim_args = ['--state-file', state_file, '--demo-datasources', INSTANCE_ID] + (['--log-requests'] if args.log_requests else [])
     simulator = SimulatorProcess(*sim_args, port=args.port)
     try:
-        url = simulator.__enter__()  # pylint: disable=unnecessary-dunder-call  (the start may fail: report it, then no __exit__)
+        # not a with-statement: a start that fails is reported here, with the port to change
+        url = simulator.__enter__()  # pylint: disable=unnecessary-dunder-call
     except RuntimeError as error:
         simulator.__exit__(None, None, None)
         print('Cannot start the simulator on 127.0.0.1:%d: %s (its message is above; another port: make simulator PORT=...)'
@@ -147,6 +148,7 @@ def main() -> int:
             return 0
     finally:
         simulator.__exit__(None, None, None)
+
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -19,7 +19,8 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPo
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaResponseError, RomaTransportError
 from ansible_collections.hwcloud.roma.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, Call
-from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import IAM, PROJECT_ID, ROMA, TOKEN, TOKEN_HEADERS, api_path, api_url, fdi_error, password_body
+from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (IAM, PROJECT_ID, ROMA, TOKEN, TOKEN_HEADERS, api_path, api_url, fdi_error,
+                                                                          password_body)
 
 TASKS_URL = api_url('tasks')
 TASKS_PATH = api_path('tasks')
