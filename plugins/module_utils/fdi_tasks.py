@@ -429,20 +429,14 @@ class FdiTaskApi:
                             error_code=code, error_msg=message)
         return True
 
-    def stop_and_wait(self, task):
-        """Stop a running task and wait until it reports stopped; return it as last shown (None when it no longer exists).
+    def wait_until_stopped(self, task):
+        """After a stop request, show the task until it reports stopped; return it as last shown (None when it is gone).
 
         ROMA Connect refuses to change or delete a running task (FDI.3023), and a
         stop may take effect after the batch request returns.  The task is shown
         at once and then with growing delays (1 s doubling to 10 s), at most
         STOP_WAIT_SECONDS in all.
         """
-        if not self.set_running(task, False):
-            return None
-        return self.wait_until_stopped(task)
-
-    def wait_until_stopped(self, task):
-        """Show the task until it reports stopped (see :meth:`stop_and_wait`); return it as last shown, None when it is gone."""
         waited, delay = 0.0, STOP_POLL_FIRST_DELAY
         while True:
             current = self.get_task(task['task_id'])

@@ -589,18 +589,24 @@ class TestWrites:
         assert sleeps == [0.375]
 
 
+def stop_and_wait(task):
+    """What a change or delete of a running task does first: the stop request, then the reads until it reports stopped."""
+    tasks = api()
+    return tasks.wait_until_stopped(task) if tasks.set_running(task, False) else None
+
+
 class TestStopAndWait:
     """A change or delete follows a stop only once the task reports stopped (ROMA Connect may stop it asynchronously)."""
 
     def test_a_stop_that_is_immediate_costs_one_read(self, http, sleeps):
         http.expect(batch('stop', TASK_ID), show(server_task()))
-        assert api().stop_and_wait(module_view(server_task(running=True)))['status'] == 'stopped'
+        assert stop_and_wait(module_view(server_task(running=True)))['status'] == 'stopped'
         assert sleeps == []
 
     def test_polls_with_growing_delays_until_stopped(self, http, sleeps):
         running = server_task(running=True)
         http.expect(batch('stop', TASK_ID), show(running), show(running), show(running), show(server_task()))
-        assert api().stop_and_wait(module_view(running))['status'] == 'stopped'
+        assert stop_and_wait(module_view(running))['status'] == 'stopped'
         assert sleeps == [1.0, 2.0, 4.0]
 
     def test_gives_up_when_the_task_keeps_running(self, http, sleeps):
@@ -608,7 +614,7 @@ class TestStopAndWait:
         delays = [1.0, 2.0, 4.0, 8.0] + [10.0] * 11  # 125 seconds: the first sum of at least STOP_WAIT_SECONDS (120)
         http.expect(batch('stop', TASK_ID), *[show(running) for dummy in range(len(delays) + 1)])
         with pytest.raises(RomaError) as caught:
-            api().stop_and_wait(module_view(running))
+            stop_and_wait(module_view(running))
         assert caught.value.message == ("Composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5) still reports status running 125 "
                                         "seconds after the request to stop it, so it was neither changed nor deleted. Check the task in "
                                         "the ROMA Connect console, then run again.")
@@ -617,11 +623,11 @@ class TestStopAndWait:
     @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
     def test_a_task_deleted_meanwhile(self, http, form):
         http.expect(batch('stop', TASK_ID), show_missing(TASK_ID, form=form))
-        assert api().stop_and_wait(module_view(server_task(running=True))) is None
+        assert stop_and_wait(module_view(server_task(running=True))) is None
 
     def test_a_task_gone_before_the_stop_is_not_read(self, http):
         http.expect(batch('stop', TASK_ID, failure=('FDI.3021', 'One or more tasks do not exist.')))
-        assert api().stop_and_wait(module_view(server_task(running=True))) is None
+        assert stop_and_wait(module_view(server_task(running=True))) is None
 
 
 class TestUnreadable:
