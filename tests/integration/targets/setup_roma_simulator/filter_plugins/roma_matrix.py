@@ -37,6 +37,7 @@ METHODS = {'list_tasks': 'GET', 'show_task': 'GET', 'create_multi_task': 'POST',
 SECTIONS = {
     'transient': 'Transient faults (GET, PUT, DELETE and the idempotent start/stop POST are retried)',
     'create': 'Create safety (POST multi-tasks is never re-sent blindly; every case is run twice)',
+    'permanent': 'Errors that are never retried, and "not found" (only 400 FDI.3021 and 404 FDI.3081 mean absent)',
     'malformed': 'Non-JSON and malformed responses',
     'auth': 'Authentication faults',
     'tls': 'TLS',
