@@ -17,8 +17,8 @@ description:
     with one request; a task whose O(task_type), O(source_app_id), O(target_app_id) or (when found by O(task_id))
     O(name) differ cannot be changed in place, so the module fails, names each field, and changes nothing
     (or, with O(recreate=true), deletes the task and creates it as asked).
-  - With O(source_datasource_id), O(target_datasource_id) and O(mappings), one task declares a whole sync job: which
-    source tables are replicated to which target tables, column by column. Missing mappings are created, changed ones
+  - With O(source_datasource_id), O(target_datasource_id) and O(mappings), one task declares a whole sync job (which
+    source tables are replicated to which target tables, column by column). Missing mappings are created, changed ones
     modified, and with O(purge_mappings=true) unlisted ones deleted. A running task is stopped for a change and
     started again.
   - Options that are not set are not compared. A field that is set but whose current value ROMA Connect does not

@@ -449,8 +449,8 @@ def signed_by(access_key, secret_key, security_token=None):
 
 def test_aksk_signs_every_request(http, run_module):
     sign = signed_by(AK, SK, STS)
-    http.expect(sign(list_tasks(NAME, [RUNNING])), sign(show(RUNNING)), sign(batch('stop', TASK_ID)), sign(poll(STOPPED)), sign(update(TASK_ID, put_body(task_tag='ops-team'))),
-                sign(batch('start', TASK_ID)))
+    http.expect(sign(list_tasks(NAME, [RUNNING])), sign(show(RUNNING)), sign(batch('stop', TASK_ID)), sign(poll(STOPPED)),
+                sign(update(TASK_ID, put_body(task_tag='ops-team'))), sign(batch('start', TASK_ID)))
     connection = dict(region=REGION, project_id=PROJECT_ID, access_key=AK, secret_key=SK, security_token=STS)
     result = run_module(dict(PRESENT, tag='ops-team'), connection=connection)
     assert result['changed'] is True
@@ -744,8 +744,8 @@ def test_a_stop_that_never_shows_deletes_nothing(http, run_module, sleeps):
 
 def test_an_unknown_instance_fails_at_once_with_advice(http, run_module, sleeps):
     """ROMA Connect answers an unknown instance with HTTP 500 ROMA.00110002: permanent, so not retried."""
-    http.expect(list_tasks(NAME, []).reply(500, json=fdi_error('ROMA.00110002', 'The instance does not exist. project_id: %s, '
-                                                                               'instance_id: inst-1' % PROJECT_ID)))
+    unknown = fdi_error('ROMA.00110002', 'The instance does not exist. project_id: %s, instance_id: inst-1' % PROJECT_ID)
+    http.expect(list_tasks(NAME, []).reply(500, json=unknown))
     result = run_module(PRESENT)
     assert result['failed'] and result['error_code'] == 'ROMA.00110002' and 'attempts' not in result
     assert result['msg'].endswith('check instance_id and region (and project_id).')
@@ -805,9 +805,8 @@ def test_secrets_from_the_environment_are_masked(http, run_module, monkeypatch):
 # -- what a first use hit: messages that say what to check (issue 14 items 10, 11) -----------------------------------
 
 def test_a_login_refused_for_the_project_names_region_and_project_id(http, run_module):
-    refused = iam_login(password_body()).reply(401, json={'error': {'code': 401, 'title': 'Unauthorized', 'message':
-                                                                   'The request you have made requires authentication: no such project '
-                                                                   'for this user.'}})
+    message = 'The request you have made requires authentication: no such project for this user.'
+    refused = iam_login(password_body()).reply(401, json={'error': {'code': 401, 'title': 'Unauthorized', 'message': message}})
     http.expect(refused)
     result = run_module(dict(PRESENT, retries=0), connection=dict(region=REGION, user_name='robot', password='pa55-word', domain_name='acme'))
     assert result['failed'] and result['status'] == 401
@@ -817,8 +816,8 @@ def test_a_login_refused_for_the_project_names_region_and_project_id(http, run_m
 
 
 def test_a_wrong_password_is_still_explained_as_one(http, run_module):
-    refused = iam_login(password_body()).reply(401, json={'error': {'code': 401, 'title': 'Unauthorized', 'message':
-                                                                   'The request you have made requires authentication.'}})
+    message = 'The request you have made requires authentication.'
+    refused = iam_login(password_body()).reply(401, json={'error': {'code': 401, 'title': 'Unauthorized', 'message': message}})
     http.expect(refused)
     result = run_module(dict(PRESENT, retries=0), connection=dict(region=REGION, user_name='robot', password='pa55-word', domain_name='acme'))
     assert 'check user_name, password and domain_name' in result['msg'] and 'region' not in result['msg'].split('IAM refused')[1]
