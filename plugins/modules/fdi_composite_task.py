@@ -529,7 +529,6 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
     apply_plan,
     plan_task,
     reads_needed,
-    task_view,
     validate_desired,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
