@@ -510,7 +510,8 @@ class PlanResult:
             if self.after is not None:
                 self.after['task_id'] = self.task_id
             return self
-        details = {'done': [item.kind for item in self.done], 'task_id': self.task_id}
+        # changed: some write went through before the failure (a restart alone changes nothing)
+        details = {'done': [item.kind for item in self.done], 'task_id': self.task_id, 'changed': bool(self.done)}
         if any(item.kind == 'delete' for item in self.done) and self.plan.after is not None:
             details['deleted'] = True
         if self.restarted is not None:
