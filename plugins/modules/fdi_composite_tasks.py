@@ -389,12 +389,11 @@ failed_items:
   elements: dict
 '''
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi, mapping_argument_spec, mapping_key
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi, validate_wait_timeout
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi, now_ms, validate_wait_timeout
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
     BATCH_SIZE,
     Desired,
@@ -402,16 +401,14 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
     TaskApis,
     apply_plans,
     plan_task,
-    task_conflicts,
+    reads_needed,
     validate_desired,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
     FdiTaskApi,
     check_option,
-    describe_unreadable,
     is_not_found,
     normalize_task,
-    unreadable_fields,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import PATH_ID_RULE, RomaModule, check_rule
 
@@ -565,17 +562,9 @@ class Item:
         where = 'config[%d]' % self.index if self.index is not None else 'task in scope'
         return '%s (%s)' % (where, self.desired.name or self.desired.task_id or (self.current.task or {}).get('task_name'))
 
-    def needs(self, recreate):
-        """(detail, mappings): the reads this item needs besides the list."""
-        task = self.current.task
-        if task is None or self.desired.absent:
-            return False, False
-        desired = self.desired
-        tag_changes = desired.fields['task_tag'] is not None and desired.fields['task_tag'] != (task.get('task_tag') or '')
-        may_recreate = recreate and bool(task_conflicts(desired, task) or desired.source_datasource_id or desired.target_datasource_id
-                                         or desired.server_id)
-        # an update must send every mutable field: changing the tag needs the current operation types
-        return desired.needs_detail or tag_changes or may_recreate, desired.needs_mappings or may_recreate
+    def needs(self):
+        """(detail, mappings): the reads this item needs besides the list (the plan core's rule)."""
+        return reads_needed(self.desired, self.current.task)
 
 
 def canonical_items(config):
@@ -762,7 +751,7 @@ class FdiCompositeTasks:
         """Show and mapping reads, only where an item needs them, up to ``parallelism`` at once."""
         work = []
         for item in items:
-            detail, mappings = item.needs(self.params['recreate'])
+            detail, mappings = item.needs()
             if detail or mappings:
                 work.append((item, detail, mappings))
         concurrently(lambda job: job[0].current.read(self.tasks_api, self.mappings_api, job[1], job[2]), work, self.parallelism)
@@ -776,18 +765,8 @@ class FdiCompositeTasks:
             if item.error is not None:
                 continue
             current = item.current.task
-            if current is not None and item.current.detailed:
-                unknown = unreadable_fields(item.desired.fields, current)
-                if unknown:
-                    problems.append('%s: %s' % (item.label, describe_unreadable(current, unknown)))
-                    continue
-                if item.desired.fields['description'] == '' and current.get('description'):
-                    problems.append('%s: description cannot be emptied: ROMA Connect accepts only 1-1024 characters and keeps the '
-                                    'current description when none is sent; leave description unset or set a new text' % item.label)
-                    continue
             try:
-                kwargs = {'generate_task_id': generate} if generate else {}
-                item.plan = plan_task(item.desired, current, item.current.mappings, **kwargs)
+                item.plan = plan_task(item.desired, current, item.current.mappings, generate_task_id=generate, detailed=item.current.detailed)
             except (PlanError, RomaInputError) as error:
                 problems.append('%s: %s' % (item.label, error.message))
         return problems
@@ -797,10 +776,10 @@ class FdiCompositeTasks:
         self.batches = []
         for item in items:
             item.started_at_ms = None
-        now_ms = int(time.time() * 1000)
+        started_at_ms = now_ms()  # before any start request: monitor records older than this are of an earlier run
         for item in planned:
             if 'started' in item.plan.outcomes:
-                item.started_at_ms = now_ms
+                item.started_at_ms = started_at_ms
         apis = TaskApis(self.tasks_api, self.mappings_api)
         results = apply_plans(apis, [item.plan for item in planned], parallelism=self.parallelism,
                               on_batch=lambda action, ids: self.batches.append((action, ids)))
