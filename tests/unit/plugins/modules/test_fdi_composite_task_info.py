@@ -9,10 +9,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task_info
+from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     NAME,
+    NOT_FOUND_FORMS,
     TASK_ID,
+    api_url,
     list_tasks,
     module_view,
     server_task,
@@ -83,3 +86,18 @@ def test_invalid_input_fails_before_any_request(http, run_module, args, message)
     result = run_module(args)
     assert result['failed'] and message in result['msg']
     assert http.requests == []
+
+
+@pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+def test_an_unknown_task_id_in_either_documented_form_is_no_task(http, run_module, form):
+    http.expect(show_missing('gone-1', form=form))
+    result = run_module(dict(task_id='gone-1'))
+    assert result['changed'] is False and result['tasks'] == []
+
+
+def test_a_404_without_an_fdi_code_is_an_error_not_an_empty_list(http, run_module):
+    """A wrong base path answers 404 everywhere: returning no tasks would hide the misconfiguration."""
+    http.expect(Call('GET', api_url('tasks', TASK_ID)).reply(404, body=b''))
+    result = run_module(dict(task_id=TASK_ID))
+    assert result['failed'] is True and result['status'] == 404 and 'tasks' not in result
+    assert result['msg'].endswith('check endpoint (scheme, host, port and base path) and region.')
