@@ -510,8 +510,9 @@ class PlanResult:
             if self.after is not None:
                 self.after['task_id'] = self.task_id
             return self
-        # changed: some write went through before the failure (a restart alone changes nothing)
-        details = {'done': [item.kind for item in self.done], 'task_id': self.task_id, 'changed': bool(self.done)}
+        details = {'done': [item.kind for item in self.done], 'task_id': self.task_id}
+        if self.done:
+            details['changed'] = True  # some write went through before the failure
         if any(item.kind == 'delete' for item in self.done) and self.plan.after is not None:
             details['deleted'] = True
         if self.restarted is not None:
