@@ -96,10 +96,18 @@ bench: setup
 
 # The guide's complete example playbooks must run, unchanged, against the simulator; so must the `export` lines
 # `make simulator` prints (on a free port here, so a running `make simulator` does not get in the way).
+# docs/replicate.yml as the guide's walk-through runs it: a dry run, the apply, a column change, the start.
+RUN_REPLICATE := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py \
+	--playbook docs/replicate.yml --state-file $(BUILD)/replicate-state.json
 docs-examples: tree
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py --playbook docs/lifecycle.yml \
 		--state-file $(BUILD)/docs-examples-state.json
 	$(SERVE_SIMULATOR) --check --port 0 --state-file $(BUILD)/simulator-check-state.json
+	rm -f $(BUILD)/replicate-state.json
+	$(RUN_REPLICATE) --check --diff
+	$(RUN_REPLICATE) --diff
+	$(RUN_REPLICATE) --diff -e '{"customer_columns": [{"source": "id"}, {"source": "name"}, {"source": "created_at"}]}'
+	$(RUN_REPLICATE) -e replicate_state=started
 
 clean:
 	rm -rf $(BUILD) tests/output

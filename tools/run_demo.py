@@ -30,6 +30,7 @@ from simulator_process import REPO_ROOT, SimulatorProcess  # noqa: E402  pylint:
 
 
 # The simulator's built-in demo account (tests/simulator/README.md), never a real one.
+DEMO_INSTANCE_ID = 'demo-instance'
 SIMULATOR_DEMO_ACCOUNT = {'HW_USER_NAME': 'demo-user', 'HW_PASSWORD': 'Demo-Passw0rd!', 'HW_DOMAIN_NAME': 'demo-account'}
 
 
@@ -66,7 +67,8 @@ def main() -> int:
         playbook = os.path.join(collection, args.playbook)
         print(f'Running the demo from the installed collection {collection}', flush=True)
     os.makedirs(os.path.dirname(state_file), exist_ok=True)
-    with SimulatorProcess('--state-file', state_file) as url:
+    # the demo instance holds the demo pair of data sources (MySQL source, DWS target) that docs/demo.yml replicates between
+    with SimulatorProcess('--state-file', state_file, '--demo-datasources', DEMO_INSTANCE_ID) as url:
         print(f'ROMA Connect simulator running at {url} (state in {os.path.relpath(state_file, REPO_ROOT)})', flush=True)
         env.update(ROMA_ENDPOINT=url, ROMA_IAM_ENDPOINT=url, **SIMULATOR_DEMO_ACCOUNT)
         returncode = subprocess.call(['ansible-playbook', playbook] + playbook_args, env=env)
