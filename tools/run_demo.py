@@ -70,7 +70,10 @@ def main() -> int:
     # the demo instance holds the demo pair of data sources (MySQL source, DWS target) that docs/demo.yml replicates between
     with SimulatorProcess('--state-file', state_file, '--demo-datasources', DEMO_INSTANCE_ID) as url:
         print(f'ROMA Connect simulator running at {url} (state in {os.path.relpath(state_file, REPO_ROOT)})', flush=True)
-        env.update(ROMA_ENDPOINT=url, ROMA_IAM_ENDPOINT=url, **SIMULATOR_DEMO_ACCOUNT)
+        # ROMA_ENDPOINT for the playbooks that set endpoint themselves; the collection's own variables for those that leave
+        # the connection to the environment (docs/replicate.yml), as `make simulator`'s export lines do
+        env.update(ROMA_ENDPOINT=url, ROMA_IAM_ENDPOINT=url, HUAWEICLOUD_ROMA_ENDPOINT=url, HUAWEICLOUD_SDK_IAM_ENDPOINT=url,
+                   HUAWEICLOUD_REGION='cn-north-4', **SIMULATOR_DEMO_ACCOUNT)
         returncode = subprocess.call(['ansible-playbook', playbook] + playbook_args, env=env)
     print('Simulator stopped.' if returncode == 0 else f'Demo failed (ansible-playbook exit status {returncode}).')
     return returncode

@@ -6,3 +6,4 @@ set -euo pipefail
 source ../setup_roma_simulator/simulator.sh
 start_roma_simulator
 run_playbook playbook.yml "$@"
+run_playbook mappings.yml "$@"
