@@ -29,14 +29,29 @@ def source_files() -> list[str]:
 
 
 def fragment_entries(directory: str) -> tuple[list[str], list[str]]:
-    """Names of the fragment files and the text of every entry in them."""
+    """Names of the fragment files and the text of every entry that the changelog shows (``trivial`` ones it never does)."""
     names = sorted(name for name in os.listdir(directory) if name.endswith(('.yml', '.yaml')))
     entries = []
     for name in names:
         with open(os.path.join(directory, name), encoding='utf-8') as handle:
-            for value in (yaml.safe_load(handle) or {}).values():
-                entries += value if isinstance(value, list) else [value]
+            for section, value in (yaml.safe_load(handle) or {}).items():
+                if section != 'trivial':
+                    entries += value if isinstance(value, list) else [value]
     return names, entries
+
+
+def new_modules(version: str) -> list[str]:
+    """The modules whose documentation says they were added in ``version``: the release must announce them."""
+    directory = os.path.join(REPO_ROOT, 'plugins', 'modules')
+    found = []
+    for name in sorted(os.listdir(directory)):
+        if name.endswith('.py') and not os.path.islink(os.path.join(directory, name)):
+            with open(os.path.join(directory, name), encoding='utf-8') as handle:
+                source = handle.read()
+            documentation = source.split("DOCUMENTATION = r'''", 1)[-1].split("'''", 1)[0]
+            if str((yaml.safe_load(documentation) or {}).get('version_added')) == str(version):
+                found.append(name[:-3])
+    return found
 
 
 def main(argv: list[str]) -> int:
@@ -66,7 +81,7 @@ def main(argv: list[str]) -> int:
     flat = ' '.join(changelog.split())
     problems = [] if f'\nv{version}\n' in changelog else [f'no section v{version}']
     problems += [f'entry missing: {entry[:70]}...' for entry in entries if ' '.join(str(entry).split()) not in flat]
-    modules = sorted(name[:-3] for name in os.listdir(os.path.join(REPO_ROOT, 'plugins', 'modules')) if name.endswith('.py'))
+    modules = new_modules(version)
     problems += [f'new module missing: hwcloud.roma.{module}' for module in modules if f'hwcloud.roma.{module} - ' not in changelog]
     left = fragment_entries(os.path.join(dest, FRAGMENTS))[0]
     problems += [f'fragment not consumed by the release: {name}' for name in left]
