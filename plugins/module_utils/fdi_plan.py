@@ -121,9 +121,11 @@ def reads_needed(desired, task):
     if task is None or desired.absent:
         return False, False
     tag_changes = desired.fields['task_tag'] is not None and desired.fields['task_tag'] != (task.get('task_tag') or '')
-    may_recreate = desired.recreate and bool(task_conflicts(desired, task) or desired.source_datasource_id
-                                             or desired.target_datasource_id or desired.server_id)
-    return desired.needs_detail or tag_changes or may_recreate, desired.needs_mappings or may_recreate
+    fixed_sources = bool(desired.source_datasource_id or desired.target_datasource_id or desired.server_id)
+    may_recreate = desired.recreate and (bool(task_conflicts(desired, task)) or fixed_sources)
+    # the data sources are compared from the show API, or from the mapping list when that is read anyway
+    sources_unread = fixed_sources and not desired.needs_mappings
+    return desired.needs_detail or tag_changes or may_recreate or sources_unread, desired.needs_mappings or may_recreate
 
 
 def validate_desired(options, option_prefix=''):

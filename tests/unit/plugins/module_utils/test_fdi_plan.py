@@ -19,6 +19,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
     TaskApis,
     apply_plan,
     plan_task,
+    reads_needed,
     validate_desired,
 )
 
@@ -217,6 +218,31 @@ class TestTaskFields:
         with pytest.raises(PlanError, match=message) as caught:
             plan_task(desired(task_id=TASK_ID, name='other-name', absent=absent), current_task('running'))
         assert caught.value.details['conflicts'] == {'task_name': {'current': 'orders-sync', 'wanted': 'other-name'}}
+
+
+class TestReadsNeeded:
+
+    LISTED = {'task_id': TASK_ID, 'task_name': 'orders-sync', 'task_tag': 'sales-sync', 'status': 'stopped'}
+
+    @pytest.mark.parametrize('options, needed', [
+        (dict(name='orders-sync'), (False, False)),
+        (dict(name='orders-sync', tag='sales-sync'), (False, False)),
+        (dict(name='orders-sync', tag='other-tag'), (True, False)),  # the update must send the current operation types
+        (dict(name='orders-sync', description='x'), (True, False)),
+        (dict(name='orders-sync', source_datasource_id=SRC), (True, False)),  # compared from the show API
+        (dict(name='orders-sync', server_id='1'), (True, False)),
+        (dict(name='orders-sync', source_datasource_id=SRC, target_datasource_id=DST, mappings=[]), (False, True)),
+    ])
+    def test_only_what_the_comparison_needs(self, options, needed):
+        assert reads_needed(Desired(options), self.LISTED) == needed
+
+    def test_recreate_reads_everything_the_new_task_takes_over(self):
+        assert reads_needed(Desired(dict(name='orders-sync', task_type='TIMING'), recreate=True), dict(self.LISTED, task_type='REALTIME')) \
+            == (True, True)
+
+    def test_absent_or_missing_needs_nothing(self):
+        assert reads_needed(Desired(dict(name='orders-sync', description='x'), absent=True), self.LISTED) == (False, False)
+        assert reads_needed(Desired(dict(name='orders-sync', description='x')), None) == (False, False)
 
 
 class TestAbsent:
