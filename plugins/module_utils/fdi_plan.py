@@ -111,21 +111,23 @@ class Desired:
         return not self.absent and self.mappings is not None
 
 
-def reads_needed(desired, task):
-    """(detail, mappings): what must be read besides the task's list entry before ``desired`` can be planned.
+def reads_needed(desired, task, detailed=False):
+    """(detail, mappings): what must be read besides what is known of ``task`` before ``desired`` can be planned.
 
+    Call it with the list entry, then again once the details are read (``detailed``).
     The list API lacks description and operation types; an update must send every
-    mutable field, so changing only the tag needs the details too; and a recreate
-    needs everything the new task takes over from the old one, mappings included.
+    mutable field, so changing only the tag needs the details too; the data sources
+    are compared from the show API (or the mapping list when that is read anyway);
+    and a recreate must know the old task's mappings, which are read only once a
+    conflict is certain.
     """
     if task is None or desired.absent:
         return False, False
     tag_changes = desired.fields['task_tag'] is not None and desired.fields['task_tag'] != (task.get('task_tag') or '')
     fixed_sources = bool(desired.source_datasource_id or desired.target_datasource_id or desired.server_id)
-    may_recreate = desired.recreate and (bool(task_conflicts(desired, task)) or fixed_sources)
-    # the data sources are compared from the show API, or from the mapping list when that is read anyway
-    sources_unread = fixed_sources and not desired.needs_mappings
-    return desired.needs_detail or tag_changes or may_recreate or sources_unread, desired.needs_mappings or may_recreate
+    conflicts = bool(task_conflicts(desired, task))
+    detail = desired.needs_detail or tag_changes or (fixed_sources and not desired.needs_mappings) or (desired.recreate and conflicts)
+    return detail, desired.needs_mappings or (desired.recreate and conflicts and detailed)
 
 
 def validate_desired(options, option_prefix=''):
@@ -341,8 +343,10 @@ def plan_task(desired, current, current_mappings=None, generate_task_id=None, de
     Pure: no request is sent.  Raises PlanError for what cannot be done.
     """
     mappings_read = current_mappings is not None or (current is None and desired.mappings is not None)
-    if desired.absent and current is not None and desired.task_id and desired.name and current.get('task_name') != desired.name:
+    if (desired.absent or desired.recreate) and current is not None and desired.task_id and desired.name \
+            and current.get('task_name') != desired.name:
         # task_id and name both say which task is meant; when they disagree, deleting either could delete the wrong one
+        # (recreate included: a mistyped name must never delete a task)
         raise PlanError('Task %s is named %r, not %r: with task_id and name both set, they must name the same task. '
                         'Nothing was deleted.' % (current['task_id'], current.get('task_name'), desired.name), task=current,
                         conflicts={'task_name': {'current': current.get('task_name'), 'wanted': desired.name}})
@@ -428,25 +432,25 @@ def missing_for_create(desired):
 
 
 def _recreate_plan(desired, current, running, mappings_read):
+    """Delete the task and create it as ``desired`` says.
+
+    The new task is made from the options alone (nothing is taken over from the old
+    one), so that when the delete succeeds and the create fails, running the module
+    again creates the same task.
+    """
     had_mappings = bool(current.get('mappings'))
     if had_mappings and desired.mappings is None and not desired.auto_mapping:
         raise PlanError('Task %r (task_id %s) has table mappings: recreating it without mappings or auto_mapping would leave a task '
                         'that replicates nothing. Set mappings (or auto_mapping) to recreate it.'
-                        % (current.get('task_name'), current.get('task_id')))
-    wanted = copy.copy(desired)
-    wanted.fields = dict(desired.fields)
-    for field in ('task_name', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id', 'task_type'):
-        if wanted.fields[field] is None and current.get(field) not in (None, ''):
-            wanted.fields[field] = current[field]  # what the user did not set is kept as it was
-    for option, _field in FIXED_SOURCE_FIELDS:
-        if getattr(wanted, option) is None and current.get(option):
-            setattr(wanted, option, current[option])
-    missing = missing_for_create(wanted)
+                        % (current.get('task_name'), current.get('task_id')), task=current)
+    missing = missing_for_create(desired)
     if missing:
-        raise PlanError('Task %s must be recreated, and ROMA Connect did not report its %s: set %s.'
-                        % (desired.identity, ' and '.join(missing), ' and '.join(missing)))
-    if wanted.status is None:
-        wanted.status = 'running' if running else None  # the new task runs when the old one did
+        raise PlanError('Task %s would be deleted and created again (recreate), and a create needs %s: set %s, so that a run '
+                        'after a failed create can create it again. Nothing was changed.'
+                        % (desired.identity, ' and '.join(missing), ' and '.join(missing)), task=current)
+    wanted = copy.copy(desired)
+    if wanted.status is None and running:
+        wanted.status = 'running'  # the new task runs when the old one did
     actions = ([_batch('stop')] if running else []) + [Action('delete', 'DELETE', 'tasks/{task_id}')]
     task_id = desired.task_id or current['task_id']
     create_actions, after = _create_actions(wanted, task_id)
@@ -704,6 +708,10 @@ def _send(apis, plan, action, task_id, after, state):
             auto_mapping = plan.desired.auto_mapping and any(item.kind == 'init' for item in plan.actions)
             found = apis.mappings.list_mappings(task_id) if auto_mapping else None
             state['auto_mapped'] = found.by_key() if found else {}
+            listed = set(mapping_key(mapping) for mapping in (after or {}).get('mappings') or [])
+            for key, mapping in sorted(state['auto_mapped'].items()):
+                if key not in listed and after is not None:
+                    after.setdefault('mappings', []).append(mapping)  # what ROMA Connect mapped by itself is the task's too
         mapping_id = _create_mapping(apis, action, task_id, state['auto_mapped'])
         _set_mapping_id(after, action.key, mapping_id)
     elif action.kind == 'update_mapping':

@@ -100,6 +100,18 @@ def canonical_operation_types(values):
     return known + sorted(wanted.difference(OPERATION_TYPES))
 
 
+def is_composite(entity):
+    """Whether a list entity is a composite task: its ``ext_type`` is a non-empty string.
+
+    The API documents ``ext_type`` only as "composite task type, may be empty"; ROMA
+    Connect fills it for composite tasks (values such as MULTI or CDC) and leaves it
+    empty for ordinary FDI tasks.  A task whose kind cannot be told this way is
+    treated as not composite: the modules never change, delete or gather it.
+    """
+    ext_type = entity.get('ext_type')
+    return isinstance(ext_type, str) and bool(ext_type.strip())
+
+
 def normalize_status(value):
     """Map the list API's 0/1 and the show API's "stop"/"running" to "stopped"/"running"; keep unknown values as text."""
     if value is None:
@@ -281,9 +293,24 @@ class FdiTaskApi:
             if isinstance(entity, dict):
                 yield normalize_task(entity)
 
+    def iter_listed(self, **filters):
+        """Like :meth:`iter_tasks`, as (task, is_composite) pairs: the kind is known only from the list entity."""
+        query = dict((key, value) for key, value in filters.items() if value is not None)
+        for entity in self.client.paginate(self._path('tasks'), query):
+            if isinstance(entity, dict):
+                yield normalize_task(entity), is_composite(entity)
+
     def find_task_by_name(self, name):
-        """The one task whose name is exactly ``name`` (the API's name filter is a substring match), or None."""
-        matches = [task for task in self.iter_tasks(name=name) if task['task_name'] == name]
+        """The one composite task whose name is exactly ``name`` (the API's name filter is a substring match), or None.
+
+        An ordinary (not composite) FDI task of that name is refused, never returned: the
+        composite-task modules must not change or delete it.
+        """
+        listed = [(task, composite) for task, composite in self.iter_listed(name=name) if task['task_name'] == name]
+        matches = [task for task, composite in listed if composite]
+        if listed and not matches:
+            raise RomaError('Task %r (task_id %s) in instance %s is not a composite task (its list entry has no ext_type), so this '
+                            'module does not change or delete it.' % (name, listed[0][0]['task_id'], self.instance_id))
         if len(matches) > 1:
             raise RomaError('More than one task in instance %s is named %r (task ids %s): set task_id to say which one.'
                             % (self.instance_id, name, ', '.join(str(task['task_id']) for task in matches)))

@@ -189,13 +189,15 @@ options:
     version_added: 0.2.0
   recreate:
     description:
-      - When a field that is fixed at creation differs (O(task_type), O(source_app_id), O(target_app_id), the data sources,
-        O(server_id), or O(name) when the task is found by O(task_id)), delete the task and create it as asked, instead of failing.
-      - Requires O(mappings) or O(auto_mapping) when the old task has mappings, so that the new task replicates something.
-      - Fields that are not set are taken over from the old task. The new task is started when the old one was running or
-        O(state=started).
+      - When a field that is fixed at creation differs (O(task_type), O(source_app_id), O(target_app_id), the data sources
+        or O(server_id)), delete the task and create it as asked, instead of failing. A O(name) that does not match the task
+        found by O(task_id) is never a reason to recreate: it fails, so a mistyped name cannot delete a task.
+      - The new task is made from the options alone, nothing is taken over from the old one, so O(name) and
+        O(operation_types) are required, and O(mappings) or O(auto_mapping) when the old task has mappings.
+        It keeps the old task's ID. It is started when the old one was running or O(state=started).
       - B(The sync position is lost and the data is synchronised again from the start.)
-        If the delete succeeds and the create fails, the module fails with RV(deleted=true); running it again creates the task.
+        If the delete succeeds and the create fails, the module fails with RV(deleted=true); running it again creates the task
+        (started only with O(state=started), as the old one is gone).
       - Check mode and diff mode show the delete and the create.
     type: bool
     default: false
@@ -558,46 +560,47 @@ def task_result(task):
 class CompositeTask:
     """One task: read what the plan needs, plan, then apply (unless check mode) and optionally wait."""
 
-    def __init__(self, module):
+    def __init__(self, module, desired):
         self.module = module
         self.params = module.params
+        self.desired = desired
         client = module.client
         self.apis = TaskApis(FdiTaskApi(client, self.params['instance_id']), FdiMappingApi(client, self.params['instance_id']))
 
-    def read(self, desired):
+    def read(self):
         """The task (None when absent), its mappings (None unless needed) and whether it was read with the show API."""
-        tasks = self.apis.tasks
+        desired, tasks = self.desired, self.apis.tasks
         current = tasks.find_task(task_id=desired.task_id, name=desired.name, detail=False)
         detailed = bool(desired.task_id)  # found by ID means read with the show API, which has every field
-        detail, mappings = reads_needed(desired, current)
+        detail, mappings = reads_needed(desired, current, detailed)
         if detail and not detailed:
             current = tasks.add_detail(current)  # None: deleted meanwhile, so it is absent now
             detailed = True
+            detail, mappings = reads_needed(desired, current, detailed)
         if current is None or not mappings:
             return current, None, detailed
         return current, self.apis.mappings.list_mappings(current['task_id']), detailed
 
     def run(self):
-        desired = desired_task(self.params)
+        desired, check_mode = self.desired, self.module.check_mode
         if self.params['wait'] and desired.status is None:
             self.module.warn('wait is ignored with state %s: it waits for started or stopped.' % self.params['state'])
-        current, mappings, detailed = self.read(desired)
-        check_mode = self.module.check_mode
+        current, mappings, detailed = self.read()
         # in check mode nothing is created: a task ID the user did not choose stays unknown (null)
         plan = plan_task(desired, current, mappings, detailed=detailed, **({'generate_task_id': lambda: None} if check_mode else {}))
         after = plan.after
         started_at_ms = None
         if plan.actions and not check_mode:
-            started_at_ms = now_ms()  # taken before any start request: older monitor records are stale
+            if any(action.kind == 'start' for action in plan.actions):
+                started_at_ms = now_ms()  # taken before the start request: monitor records older than it are stale
             after = apply_plan(self.apis, plan)
         result = {'changed': plan.changed, 'task': task_result(after)}
         if self.module._diff:
             result['diff'] = plan.diff()
         if self.params['wait'] and desired.status is not None and not check_mode and after:
-            started = started_at_ms if 'started' in plan.outcomes or 'recreated' in plan.outcomes else None
             try:
                 result['task']['monitor'] = FdiMonitorApi(self.module.client, self.params['instance_id']).wait_for_state(
-                    result['task'], WANT_FOR_STATE[self.params['state']], self.params['wait_timeout'], started_at_ms=started)
+                    result['task'], WANT_FOR_STATE[self.params['state']], self.params['wait_timeout'], started_at_ms=started_at_ms)
             except RomaError as error:
                 error.details['changed'] = plan.changed  # the changes were made; only the wait failed
                 raise
@@ -605,9 +608,11 @@ class CompositeTask:
 
 
 def ensure_composite_task(module):
+    """Every option is checked before the client is built, so invalid input sends nothing (not even a login)."""
+    desired = desired_task(module.params)
     if module.params['wait']:
         validate_wait_timeout(module.params['wait_timeout'])
-    return CompositeTask(module).run()
+    return CompositeTask(module, desired).run()
 
 
 def main():

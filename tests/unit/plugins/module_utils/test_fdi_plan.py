@@ -236,9 +236,11 @@ class TestReadsNeeded:
     def test_only_what_the_comparison_needs(self, options, needed):
         assert reads_needed(Desired(options), self.LISTED) == needed
 
-    def test_recreate_reads_everything_the_new_task_takes_over(self):
-        assert reads_needed(Desired(dict(name='orders-sync', task_type='TIMING'), recreate=True), dict(self.LISTED, task_type='REALTIME')) \
-            == (True, True)
+    def test_recreate_reads_the_details_then_the_mappings_once_a_conflict_is_certain(self):
+        wanted = Desired(dict(name='orders-sync', task_type='TIMING'), recreate=True)
+        assert reads_needed(wanted, dict(self.LISTED, task_type='REALTIME')) == (True, False)
+        assert reads_needed(wanted, dict(self.LISTED, task_type='REALTIME'), detailed=True) == (True, True)
+        assert reads_needed(wanted, dict(self.LISTED, task_type='TIMING'), detailed=True) == (False, False)
 
     def test_absent_or_missing_needs_nothing(self):
         assert reads_needed(Desired(dict(name='orders-sync', description='x'), absent=True), self.LISTED) == (False, False)
@@ -259,27 +261,35 @@ class TestAbsent:
 
 class TestRecreate:
 
-    def test_fixed_field_change_deletes_and_creates_keeping_what_was_not_set(self):
+    def test_fixed_field_change_deletes_and_creates_from_the_options_alone(self):
         current = current_task('running')
-        plan = plan_task(desired(recreate=True, source_app_id='app-new', mappings=[{'source_table': 'orders'}]), current,
-                         MappingList([mapping('orders')], SRC, DST))
+        plan = plan_task(desired(recreate=True, source_app_id='app-new', operation_types=['INSERT'], mappings=[{'source_table': 'orders'}]),
+                         current, MappingList([mapping('orders')], SRC, DST))
         assert kinds(plan) == ['stop', 'delete', 'init', 'create', 'create_mapping', 'start']
         create = plan.actions[3].body
-        assert create['source_app_id'] == 'app-new' and create['description'] == 'd' and create['operation_types'] == ['INSERT', 'UPDATE']
-        assert create['task_id'] == TASK_ID and plan.outcomes == ['recreated']
+        # nothing is taken over from the old task (its description 'd'): a re-run after a failed create makes the same task
+        assert create == {'task_name': 'orders-sync', 'task_id': TASK_ID, 'task_type': 'REALTIME', 'operation_types': ['INSERT'],
+                          'source_app_id': 'app-new'}
+        assert plan.outcomes == ['recreated']
 
     def test_stays_stopped_when_asked(self):
-        plan = plan_task(desired(recreate=True, status='stopped', task_type='TIMING', mappings=[]), current_task('running'),
-                         MappingList([], SRC, DST))
+        plan = plan_task(desired(recreate=True, status='stopped', task_type='TIMING', operation_types=['INSERT'], mappings=[]),
+                         current_task('running'), MappingList([], SRC, DST))
         assert kinds(plan) == ['stop', 'delete', 'init', 'create']
 
     def test_needs_mappings_when_the_old_task_had_some(self):
         with pytest.raises(PlanError, match='replicates nothing'):
-            plan_task(desired(recreate=True, source_app_id='app-new'), dict(current_task(), mappings=[mapping('orders')]))
+            plan_task(desired(recreate=True, source_app_id='app-new', operation_types=['INSERT']),
+                      dict(current_task(), mappings=[mapping('orders')]))
 
-    def test_name_by_task_id_is_recreated(self):
-        plan = plan_task(desired(task_id=TASK_ID, name='new-name', recreate=True, mappings=[]), current_task(), MappingList([], SRC, DST))
-        assert kinds(plan) == ['delete', 'init', 'create'] and plan.actions[2].body['task_name'] == 'new-name'
+    def test_needs_what_a_create_needs(self):
+        with pytest.raises(PlanError, match='a create needs operation_types: set operation_types'):
+            plan_task(desired(recreate=True, source_app_id='app-new', mappings=[]), current_task(), MappingList([], SRC, DST))
+
+    def test_a_name_mismatch_by_task_id_is_never_recreated(self):
+        with pytest.raises(PlanError, match="named 'orders-sync', not 'new-name'.*Nothing was deleted"):
+            plan_task(desired(task_id=TASK_ID, name='new-name', recreate=True, operation_types=['INSERT'], mappings=[]), current_task(),
+                      MappingList([], SRC, DST))
 
 
 class TestValidation:
@@ -381,12 +391,15 @@ class TestApply:
         assert after['task_id'] == NEW_ID and after['mappings'][0]['mapping_id'] == 'new-orders'
 
     def test_auto_mapping_reads_once_and_modifies_pairs_it_made(self):
-        fake, log = apis(existing=[mapping('orders', mapping_id='auto-1')])
+        fake, log = apis(existing=[mapping('orders', mapping_id='auto-1'), mapping('customers', mapping_id='auto-2')])
         wanted = desired(auto_mapping=True, operation_types=['INSERT'], mappings=[
             {'source_table': 'orders', 'columns': [{'source': 'id'}]}, {'source_table': 'extra'}])
-        apply_plan(fake, plan_task(wanted, None, generate_task_id=lambda: NEW_ID))
+        after = apply_plan(fake, plan_task(wanted, None, generate_task_id=lambda: NEW_ID))
         assert log == [('init', NEW_ID), ('create', NEW_ID), ('list_mappings', NEW_ID), ('update_mapping', NEW_ID, 'auto-1'),
                        ('create_mapping', NEW_ID, 'extra')]
+        # the pairs ROMA Connect mapped by itself are the task's mappings too
+        assert sorted((m['source_table'], m['mapping_id']) for m in after['mappings']) == [
+            ('customers', 'auto-2'), ('extra', 'new-extra'), ('orders', 'auto-1')]
 
     def test_a_failed_change_of_a_running_task_restarts_it(self):
         fake, log = apis(fail={'update_mapping': error()})
@@ -407,7 +420,8 @@ class TestApply:
 
     def test_recreate_whose_create_fails_reports_deleted(self):
         fake, log = apis(fail={'create': error()})
-        plan = plan_task(desired(recreate=True, source_app_id='app-new', mappings=[]), current_task(), MappingList([], SRC, DST))
+        plan = plan_task(desired(recreate=True, source_app_id='app-new', operation_types=['INSERT'], mappings=[]), current_task(),
+                         MappingList([], SRC, DST))
         with pytest.raises(ApplyError) as caught:
             apply_plan(fake, plan)
         assert caught.value.details['deleted'] is True and 'run again to create it' in caught.value.message

@@ -273,8 +273,20 @@ class TestFind:
         http.expect(list_tasks(NAME, [named(NAME + '-old', 1), named(NAME.upper(), 2)]))
         assert api().find_task(name=NAME) is None
 
+    @pytest.mark.parametrize('ext_type', ['', None, '  '])
+    def test_an_ordinary_task_of_that_name_is_refused(self, http, ext_type):
+        ordinary = dict(list_entity(server_task()), ext_type=ext_type)
+        http.expect(list_tasks(NAME, [ordinary]))
+        with pytest.raises(RomaError, match="is not a composite task"):
+            api().find_task(name=NAME)
+
+    def test_an_ordinary_twin_of_a_composite_task_is_left_out(self, http):
+        ordinary = dict(list_entity(server_task(task_id='plain-1')), ext_type='')
+        http.expect(list_tasks(NAME, [ordinary, server_task()]))
+        assert api().find_task(name=NAME, detail=False)['task_id'] == TASK_ID
+
     def test_a_listed_task_without_an_id_cannot_be_managed(self, http):
-        http.expect(list_tasks(NAME, [{'task_name': NAME, 'task_type': 'REALTIME', 'status': 0}]))
+        http.expect(list_tasks(NAME, [{'task_name': NAME, 'task_type': 'REALTIME', 'status': 0, 'ext_type': 'multi'}]))
         with pytest.raises(RomaResponseError) as caught:
             api().find_task(name=NAME)
         assert caught.value.message == ("ROMA Connect listed the task named 'orders-sync' in instance inst-1 without a task_id, so it "
