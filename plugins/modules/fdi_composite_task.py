@@ -191,7 +191,7 @@ options:
     description:
       - When a field that is fixed at creation differs (O(task_type), O(source_app_id), O(target_app_id), the data sources
         or O(server_id)), delete the task and create it as asked, instead of failing. A O(name) that does not match the task
-        found by O(task_id) is never a reason to recreate: it fails, so a mistyped name cannot delete a task.
+        found by O(task_id) is never a reason to recreate (it fails), so a mistyped name cannot delete a task.
       - The new task is made from the options alone, nothing is taken over from the old one, so O(name) and
         O(operation_types) are required, and O(mappings) or O(auto_mapping) when the old task has mappings.
         It keeps the old task's ID. It is started when the old one was running or O(state=started).
