@@ -148,8 +148,8 @@ def validate_desired(options, option_prefix=''):
     if options.get('mappings') is not None or options.get('auto_mapping'):
         missing = [option for option in ('source_datasource_id', 'target_datasource_id') if not options.get(option)]
         if missing:
-            problems.append('%s%s required with %s' % (option_prefix, ' and '.join(missing) + (' are' if len(missing) > 1 else ' is'),
-                                                      'mappings' if options.get('mappings') is not None else 'auto_mapping'))
+            needed_by = 'mappings' if options.get('mappings') is not None else 'auto_mapping'
+            problems.append('%s%s %s required with %s' % (option_prefix, ' and '.join(missing), 'are' if len(missing) > 1 else 'is', needed_by))
     if options.get('auto_mapping') and options.get('purge_mappings'):
         problems.append('%sauto_mapping and purge_mappings cannot both be true: the purge would delete the mappings that auto_mapping '
                         'makes (list them in mappings instead)' % option_prefix)

@@ -155,9 +155,8 @@ class TestMappings:
 
     def test_update_targets_the_mapping_id_with_the_full_body(self):
         current = [mapping('orders', mapping_id='m-1', columns=[col('id')])]
-        plan = plan_task(desired(mappings=[{'source_table': 'orders', 'columns': [{'source': 'id'}, {'source': 'amt', 'target': 'amount',
-                                                                                                      'target_length': 12}]}]),
-                         current_task(), MappingList(current, SRC, DST))
+        columns = [{'source': 'id'}, {'source': 'amt', 'target': 'amount', 'target_length': 12}]
+        plan = plan_task(desired(mappings=[{'source_table': 'orders', 'columns': columns}]), current_task(), MappingList(current, SRC, DST))
         assert requests_of(plan) == [{'method': 'PUT', 'path': '/v2/proj/fdi/instances/inst-1/multi-tasks/%s/mappings/m-1' % TASK_ID,
                                       'body': {'source_datasource_id': SRC, 'target_datasource_id': DST, 'source_table': 'orders',
                                                'target_table': 'orders', 'mapping_columns': [

@@ -55,8 +55,9 @@ def test_pages_of_1000_mappings(http, run_module):
 
 @pytest.mark.parametrize('status, code', [(400, 'FDI.3021'), (404, 'FDI.3081')])
 def test_a_task_deleted_meanwhile_has_no_mappings(http, run_module, status, code):
-    http.expect(list_tasks(NAME, [TASK]), Call('GET', api_url('multi-tasks', TASK['task_id'], 'mappings'),
-                                              query={'offset': 0, 'limit': 1000}).reply(status, json=fdi_error(code, 'gone')))
+    gone = Call('GET', api_url('multi-tasks', TASK['task_id'], 'mappings'), query={'offset': 0, 'limit': 1000}).reply(
+        status, json=fdi_error(code, 'gone'))
+    http.expect(list_tasks(NAME, [TASK]), gone)
     result = run_module(dict(name=NAME, details=False, include_mappings=True))
     assert result['tasks'][0]['mappings'] == []
 
