@@ -585,6 +585,8 @@ class FdiCompositeTasks:
             self.scope_tag = ALL_TASKS
         self.parallelism = self.params['parallelism']
         self.instance_id = self.params['instance_id']
+        self.tasks_api = self.mappings_api = None  # built in run(): rendered needs no client
+        self.batches = None  # the start/stop batches apply_plans sent, in order
 
     # -- validation (before any request) --------------------------------------------------------------
 
@@ -917,7 +919,7 @@ class FdiCompositeTasks:
                     starts.append(task_id)
                 else:
                     middles.append(action.request(self.instance_id, project_id, task_id))
-        if not check and getattr(self, 'batches', None) is not None:
+        if not check and self.batches is not None:
             batches = self.batches
         else:
             batches = [('stop', stops[first:first + BATCH_SIZE]) for first in range(0, len(stops), BATCH_SIZE)]
