@@ -518,11 +518,18 @@ class Current:
         self.mappings = None
         self.error = None
 
-    def read(self, tasks_api, mappings_api, detail, mappings):
+    def read(self, tasks_api, mappings_api, desired=None):
+        """The reads ``desired`` needs (the plan core's rule): the details first, then the mappings if they turn out needed.
+
+        Without ``desired`` (gathered), everything: the details and the mappings.
+        """
         try:
+            detail, mappings = reads_needed(desired, self.task) if desired else (True, True)
             if detail and self.task is not None:
                 self.task = tasks_api.add_detail(self.task)
                 self.detailed = True
+                if desired:
+                    detail, mappings = reads_needed(desired, self.task, detailed=True)  # e.g. a recreate needs the old mappings
             if mappings and self.task is not None:
                 self.mappings = mappings_api.list_mappings(self.task['task_id'])
                 if self.mappings is None:
@@ -561,10 +568,6 @@ class Item:
     def label(self):
         where = 'config[%d]' % self.index if self.index is not None else 'task in scope'
         return '%s (%s)' % (where, self.desired.name or self.desired.task_id or (self.current.task or {}).get('task_name'))
-
-    def needs(self):
-        """(detail, mappings): the reads this item needs besides the list (the plan core's rule)."""
-        return reads_needed(self.desired, self.current.task)
 
 
 def canonical_items(config):
@@ -751,12 +754,8 @@ class FdiCompositeTasks:
 
     def read(self, items):
         """Show and mapping reads, only where an item needs them, up to ``parallelism`` at once."""
-        work = []
-        for item in items:
-            detail, mappings = item.needs()
-            if detail or mappings:
-                work.append((item, detail, mappings))
-        concurrently(lambda job: job[0].current.read(self.tasks_api, self.mappings_api, job[1], job[2]), work, self.parallelism)
+        work = [item for item in items if any(reads_needed(item.desired, item.current.task))]
+        concurrently(lambda item: item.current.read(self.tasks_api, self.mappings_api, item.desired), work, self.parallelism)
         for item in items:
             item.error = item.current.error
 
@@ -780,7 +779,7 @@ class FdiCompositeTasks:
             item.started_at_ms = None
         started_at_ms = now_ms()  # before any start request: monitor records older than this are of an earlier run
         for item in planned:
-            if 'started' in item.plan.outcomes:
+            if any(action.kind == 'start' for action in item.plan.actions):  # a restart after a change counts too
                 item.started_at_ms = started_at_ms
         apis = TaskApis(self.tasks_api, self.mappings_api)
         results = apply_plans(apis, [item.plan for item in planned], parallelism=self.parallelism,
@@ -893,7 +892,12 @@ class FdiCompositeTasks:
         plan = item.plan
         name = (plan.after or plan.before or {}).get('task_name') or item.desired.identity
         before = config_view(item.current.full(), plan.mappings_read) if plan.before is not None else {}
-        after_task = item.result.after if item.result is not None and item.result.error is None else plan.after
+        if item.result is None:  # check mode: what the plan would make
+            after_task = plan.after
+        elif item.result.error is None:
+            after_task = item.result.after
+        else:  # it failed: only what is known, never the change that did not happen
+            after_task = item.current.full()
         after = config_view(self._checked(after_task, self.module.check_mode), plan.mappings_read) if after_task is not None else {}
         return {'before': before, 'after': after, 'before_header': 'composite task %s' % name, 'after_header': 'composite task %s' % name}
 
@@ -936,7 +940,7 @@ class FdiCompositeTasks:
 
     def gather(self, listed):
         scope = [Current(entry) for entry in listed if self.in_scope(entry)]
-        concurrently(lambda current: current.read(self.tasks_api, self.mappings_api, True, True), scope, self.parallelism)
+        concurrently(lambda current: current.read(self.tasks_api, self.mappings_api), scope, self.parallelism)
         errors = [current for current in scope if current.error is not None]
         if errors:
             first = errors[0].error

@@ -258,6 +258,14 @@ class TestPartialFailure:
         assert [entry['index'] for entry in result['failed_items']] == [1]
         assert [entry['description'] for entry in result['after']] == ['new', 'Replicate orders', 'new']
 
+    def test_the_diff_of_a_failed_item_shows_no_change_that_did_not_happen(self, http, run_module):
+        servers = [task(number) for number in range(2)]
+        http.expect(list_all(*servers), [show(server) for server in servers],
+                    put(servers[0], description='new').reply(400, json=fdi_error('FDI.3033', 'Invalid parameter [description].')),
+                    put(servers[1], description='new'))
+        result = run_module(dict(config=[dict(name=server['task_name'], description='new') for server in servers], parallelism=1), diff=True)
+        assert [entry['after']['description'] for entry in result['diff']] == ['Replicate orders', 'new']
+
     def test_a_failed_change_of_a_running_task_restarts_it_in_the_start_batch(self, http, run_module):
         servers = [task(1, running=True), task(2, running=True)]
         # the tag change needs each task's details (show) for the update body
