@@ -301,6 +301,65 @@ EXAMPLES = r'''
         name: orders-to-warehouse
         operation_types: [INSERT, UPDATE]
         repulling_snapshot: true
+
+- name: A whole sync job - three tables from MySQL to DWS, column by column for one of them
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/hwcloud.roma.roma:
+      region: cn-north-4
+      project_id: "{{ roma_project_id }}"
+      auth_token: "{{ roma_token }}"
+  tasks:
+    - name: Look up the source data source by name
+      hwcloud.roma.fdi_datasource_info:
+        instance_id: "{{ roma_instance_id }}"
+        name: mysql-orders
+      register: roma_source
+
+    - name: Look up the target data source by name
+      hwcloud.roma.fdi_datasource_info:
+        instance_id: "{{ roma_instance_id }}"
+        name: dws-warehouse
+      register: roma_target
+
+    # Preview with --check --diff: the diff lists the mappings before and after, pair by pair.
+    - name: Replicate orders, order_items and customers, and nothing else; run it and wait until it runs
+      hwcloud.roma.fdi_composite_task:
+        instance_id: "{{ roma_instance_id }}"
+        name: shop-to-warehouse
+        operation_types: [INSERT, UPDATE, DELETE]
+        source_datasource_id: "{{ roma_source.datasources[0].datasource_id }}"
+        target_datasource_id: "{{ roma_target.datasources[0].datasource_id }}"
+        server_id: "1"
+        mappings:
+          - source_table: orders
+          - source_table: orders
+            target_table: orders_history
+          - source_table: order_items
+          - source_table: customers
+            columns:
+              - source: id
+              - source: name
+              - source: mail
+                target: email
+                target_type: varchar
+                target_length: 256
+        purge_mappings: true
+        state: started
+        wait: true
+        wait_timeout: 600
+
+    - name: Move the task to other data sources (deletes it and creates it again; its data is synchronised again)
+      hwcloud.roma.fdi_composite_task:
+        instance_id: "{{ roma_instance_id }}"
+        name: shop-to-warehouse
+        operation_types: [INSERT, UPDATE, DELETE]
+        source_datasource_id: "{{ new_source_id }}"
+        target_datasource_id: "{{ roma_target.datasources[0].datasource_id }}"
+        server_id: "1"
+        auto_mapping: true
+        recreate: true
 '''
 
 RETURN = r'''
