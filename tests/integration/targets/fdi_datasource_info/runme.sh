@@ -74,25 +74,7 @@ fi
 # Scanned whether the playbook passed or not, so that a failed assertion cannot hide a leak.
 # Any 12 characters in a row of a secret count (a message cut short would hold only part of one).
 leaked=0
-python - "$secrets" "$output" <<'PYTHON' || leaked=1
-import sys
-secrets = [line.rstrip('\n') for line in open(sys.argv[1], encoding='utf-8') if line.strip()]
-lines = open(sys.argv[2], encoding='utf-8', errors='replace').read().splitlines()
-text = '\n'.join(lines)
-leaks = 0
-for number, secret in enumerate(secrets, 1):
-    width = min(len(secret), 12)
-    pieces = set(secret[start:start + width] for start in range(len(secret) - width + 1))
-    found = [piece for piece in pieces if piece in text]
-    if found:
-        where = sorted(set(index + 1 for index, line in enumerate(lines) for piece in found if piece in line))[:5]
-        print('seeded secret #%d (%d characters) appears in the output, lines %s (tests/output/fdi_datasource_info-output.txt)'
-              % (number, len(secret), ', '.join(map(str, where))), file=sys.stderr)
-        leaks += 1
-if leaks:
-    sys.exit(1)
-print('No seeded secret (nor 12 characters in a row of one) among %d values in %d lines of -vvv output.' % (len(secrets), len(lines)))
-PYTHON
+python "$ROMA_SETUP_DIR/scan_secrets.py" "$secrets" "$output" tests/output/fdi_datasource_info-output.txt || leaked=1
 [ "$status" -eq 0 ] && [ "$leaked" -eq 0 ] || exit 1
 
 # The scan must have been able to find something: -vvv output holding the data sources' other settings, masked values.

@@ -56,23 +56,4 @@ grep -qF '********' "$output" || { echo 'nothing was masked' >&2; exit 1; }
 [ "$(wc -l <"$secrets")" -ge 6 ] || { echo "only $(wc -l <"$secrets") secret values were collected" >&2; exit 1; }
 
 # Any 12 characters in a row of a secret count (a message cut short would hold only part of a token).
-python - "$secrets" "$output" <<'PYTHON'
-import sys
-secrets = [line.rstrip('\n') for line in open(sys.argv[1], encoding='utf-8') if line.strip()]
-lines = open(sys.argv[2], encoding='utf-8', errors='replace').read().splitlines()
-text = '\n'.join(lines)
-leaks = 0
-for number, secret in enumerate(secrets, 1):
-    width = min(len(secret), 12)
-    pieces = set(secret[start:start + width] for start in range(len(secret) - width + 1))
-    found = [piece for piece in pieces if piece in text]
-    if found:
-        where = sorted(set(index + 1 for index, line in enumerate(lines) for piece in found if piece in line))[:5]
-        print('secret #%d (%d characters) appears in the output, lines %s (tests/output/roma_secrets-output.txt)'
-              % (number, len(secret), ', '.join(map(str, where))), file=sys.stderr)
-        leaks += 1
-if leaks:
-    sys.exit(1)
-print('No secret (nor 12 characters in a row of one) among %d values in %d lines of -vvv output of %d tasks.'
-      % (len(secrets), len(lines), sum(1 for line in lines if line.startswith('TASK ['))))
-PYTHON
+python "$ROMA_SETUP_DIR/scan_secrets.py" "$secrets" "$output" tests/output/roma_secrets-output.txt
