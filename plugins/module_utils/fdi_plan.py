@@ -685,15 +685,12 @@ def _done_words(plan, done, details):
 
 
 def _send(apis, plan, action, task_id, after, state):
-    """Send one action; return the task ID (init and create may be told another one by the server)."""
+    """Send one action between the plan's stop and start (those go in batches: :func:`_switch`); return the task ID.
+
+    init and create may be told another task ID by the server.
+    """
     task = {'task_id': task_id, 'task_name': (after or plan.before or {}).get('task_name')}
-    if action.kind == 'stop':
-        apis.tasks.set_running(task, False)
-        if len(plan.actions) > 1:
-            apis.tasks.wait_until_stopped(task)  # a change or delete follows: the task must really be stopped
-    elif action.kind == 'start':
-        apis.tasks.set_running(task, True)
-    elif action.kind == 'delete':
+    if action.kind == 'delete':
         apis.tasks.delete_task(task_id)
     elif action.kind == 'init':
         return apis.mappings.init_task(dict(action.body, task_id=task_id))
