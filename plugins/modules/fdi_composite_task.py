@@ -253,10 +253,10 @@ EXAMPLES = r'''
       region: cn-north-4
       project_id: "{{ roma_project_id }}"
       auth_token: "{{ roma_token }}"
-      instance_id: "{{ roma_instance_id }}"
   tasks:
     - name: Ensure a composite task exists
       hwcloud.roma.fdi_composite_task:
+        instance_id: "{{ roma_instance_id }}"
         name: orders-to-warehouse
         description: Replicate the orders schema to the warehouse
         tag: sales-sync
@@ -268,22 +268,26 @@ EXAMPLES = r'''
     # same changed and task a real run would, and diff mode shows the fields before and after.
     - name: Change only the description of an existing task (operation_types is needed only to create)
       hwcloud.roma.fdi_composite_task:
+        instance_id: "{{ roma_instance_id }}"
         name: orders-to-warehouse
         description: Replicate orders and order lines
 
     - name: Start the task (created first if it does not exist)
       hwcloud.roma.fdi_composite_task:
+        instance_id: "{{ roma_instance_id }}"
         name: orders-to-warehouse
         operation_types: [INSERT, UPDATE, DELETE]
         state: started
 
     - name: Stop the task, found by its ID
       hwcloud.roma.fdi_composite_task:
+        instance_id: "{{ roma_instance_id }}"
         task_id: "{{ orders_task_id }}"
         state: stopped
 
     - name: Delete the task (stopped first if it is running)
       hwcloud.roma.fdi_composite_task:
+        instance_id: "{{ roma_instance_id }}"
         name: orders-to-warehouse
         state: absent
 
