@@ -599,14 +599,11 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 
-STATUS_FOR_STATE = {'started': 'running', 'stopped': 'stopped'}
-
-
 def desired_task(params):
     """What the playbook asks for, for the plan-then-apply core (fdi_plan), after checking every option."""
     validate_desired(params)
     state = params['state']
-    return Desired(params, status=STATUS_FOR_STATE.get(state), absent=state == 'absent',
+    return Desired(params, status=WANT_FOR_STATE.get(state), absent=state == 'absent',
                    purge_mappings=params['purge_mappings'], recreate=params['recreate'])
 
 
