@@ -407,8 +407,6 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
     FdiTaskApi,
     check_option,
-    is_not_found,
-    normalize_task,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import PATH_ID_RULE, RomaModule, check_rule
 
@@ -444,18 +442,6 @@ def item_argument_spec():
         repulling_snapshot=dict(type='bool'),
         status=dict(type='str', choices=['running', 'stopped']),
     )
-
-
-def is_composite(entity):
-    """The scope rule: a listed task is composite when its ``ext_type`` is a non-empty string.
-
-    The API documents ``ext_type`` only as "composite task type, may be empty"; ROMA
-    Connect fills it for composite tasks (values such as MULTI or CDC) and leaves it
-    empty for ordinary FDI tasks.  A task whose kind cannot be told this way is
-    treated as not composite: never deleted, gathered or changed by this module.
-    """
-    ext_type = entity.get('ext_type')
-    return isinstance(ext_type, str) and bool(ext_type.strip())
 
 
 # -- config-shaped views --------------------------------------------------------------------------------
@@ -501,11 +487,11 @@ def concurrently(work, things, parallelism):
 
 
 class Listed:
-    """One task of the instance's list, with whether it is composite."""
+    """One task of the instance's list, with whether it is composite (fdi_tasks.is_composite, from its ext_type)."""
 
-    def __init__(self, entity):
-        self.task = normalize_task(entity)
-        self.composite = is_composite(entity)
+    def __init__(self, task, composite):
+        self.task = task
+        self.composite = composite
 
 
 class Current:
@@ -687,10 +673,8 @@ class FdiCompositeTasks:
             client.session.mount('https://', adapter)
             client.session.mount('http://', adapter)
         self.tasks_api = FdiTaskApi(client, self.instance_id)
-        self.mappings_api = FdiMappingApi(client, self.instance_id, not_found=is_not_found)
-        path = '/v2/%s/fdi/instances/%s/tasks' % (client.project_id, self.instance_id)
-        # the list API's entities carry ext_type, which the normalised task drops: read them here (FdiTaskApi.iter_tasks minus that)
-        listed = [Listed(entity) for entity in client.paginate(path) if isinstance(entity, dict)]
+        self.mappings_api = FdiMappingApi(client, self.instance_id)
+        listed = [Listed(task, composite) for task, composite in self.tasks_api.iter_listed()]
         if self.state == 'gathered':
             return self.gather(listed)
         problems = self.match(items, listed)
