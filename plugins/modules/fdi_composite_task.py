@@ -599,6 +599,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 
+
 def desired_task(params):
     """What the playbook asks for, for the plan-then-apply core (fdi_plan), after checking every option."""
     validate_desired(params)
