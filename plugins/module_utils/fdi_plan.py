@@ -26,11 +26,10 @@ convergence is split in three:
 from __future__ import annotations
 
 import copy
-import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError, RomaResponseError, safe_snippet
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import (
     columns_differ,
     mapping_body,
@@ -39,13 +38,11 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import (
     normalize_wanted_mappings,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
-    TASK_NOT_FOUND_CODES,
     canonical_operation_types,
     comparable_view,
     compare_task,
     describe_conflicts,
     describe_unreadable,
-    is_not_found,
     new_task_id,
     unreadable_fields,
     validate_task_options,
@@ -613,7 +610,7 @@ def _switch(apis, results, running, batch_size, on_batch):
         chunk = results[first:first + batch_size]
         if on_batch is not None:
             on_batch(action_id, [result.task_id for result in chunk])
-        errors = _set_running_batch(apis.tasks, [result.task() for result in chunk], running)
+        errors = apis.tasks.set_running_many([result.task() for result in chunk], running)
         for result in chunk:
             error = errors.get(result.task_id)
             action = result.plan.actions[-1] if running else result.plan.actions[0]
@@ -623,52 +620,6 @@ def _switch(apis, results, running, batch_size, on_batch):
                 result.fail(action, error)
             else:
                 result.done.append(action)
-
-
-def _set_running_batch(tasks_api, tasks, running):
-    """Start or stop up to 10 tasks with one ``batch-operation/tasks`` request; return ``{task_id: error}`` for those that failed.
-
-    One task goes through ``set_running`` (the single-task request and its messages).
-    The batch answer lists failures per task; a task reported as not existing counts
-    as done, as in ``set_running``.  A request that fails as a whole fails every task in it.
-    """
-    if len(tasks) == 1:
-        try:
-            tasks_api.set_running(tasks[0], running)
-        except RomaError as error:
-            return {tasks[0]['task_id']: error}
-        return {}
-    action = 'start' if running else 'stop'
-    path = '/v2/%s/fdi/instances/%s/batch-operation/tasks' % (tasks_api.client.project_id, tasks_api.instance_id)
-    try:
-        answer = tasks_api.client.call('POST', path, body={'action_id': action, 'list': [{'task_id': task['task_id']} for task in tasks]},
-                                       idempotent=True)
-    except RomaError as error:
-        if is_not_found(error):  # the whole batch refused for a missing task: find out which, one by one
-            errors = {}
-            for task in tasks:
-                errors.update(_set_running_batch(tasks_api, [task], running))
-            return errors
-        return dict((task['task_id'], error) for task in tasks)
-    if not isinstance(answer, dict):
-        error = RomaResponseError('ROMA Connect answered POST %s without a result object: %s'
-                                  % (tasks_api.client.base_path() + path, safe_snippet(json.dumps(answer))))
-        return dict((task['task_id'], error) for task in tasks)
-    failures = answer.get('failure') or []
-    failures = [failure for failure in (failures if isinstance(failures, list) else [failures]) if isinstance(failure, dict)]
-    by_id = dict((task['task_id'], task) for task in tasks)
-    succeeded = set(str(item.get('task_id')) for item in answer.get('success') or [] if isinstance(item, dict))
-    errors = {}
-    for failure in failures:
-        code, message = failure.get('error_code'), failure.get('error_msg')
-        if code in TASK_NOT_FOUND_CODES:
-            continue
-        named = by_id.get(str(failure.get('task_id')))
-        for task in ([named] if named else [task for task in tasks if task['task_id'] not in succeeded]):
-            errors[task['task_id']] = RomaError('ROMA Connect could not %s composite task %r (task_id %s): %s%s'
-                                                % (action, task.get('task_name'), task['task_id'], '%s ' % code if code else '',
-                                                   message or 'no reason given'), error_code=code, error_msg=message)
-    return errors
 
 
 def _done_words(plan, done, details):

@@ -274,6 +274,13 @@ def comparable_view(task):
     return dict((field, task.get(field)) for field in COMPARABLE_FIELDS + ('status',))
 
 
+def _switch_failure(action, task, code, message):
+    """The error for a task that the batch start/stop API reports as failed."""
+    return RomaError('ROMA Connect could not %s composite task %r (task_id %s): %s%s'
+                     % (action, task.get('task_name'), task['task_id'], '%s ' % code if code else '', message or 'no reason given'),
+                     error_code=code, error_msg=message)
+
+
 class FdiTaskApi:
     """Calls for the composite tasks of one ROMA Connect instance, returning normalised task dicts."""
 
@@ -450,11 +457,51 @@ class FdiTaskApi:
             code, message = failure.get('error_code'), failure.get('error_msg')
             if code in TASK_NOT_FOUND_CODES:
                 return False
-            raise RomaError('ROMA Connect could not %s composite task %r (task_id %s): %s%s'
-                            % (action, task.get('task_name'), task['task_id'], '%s ' % code if code else '',
-                               message or 'no reason given'),
-                            error_code=code, error_msg=message)
+            raise _switch_failure(action, task, code, message)
         return True
+
+    def set_running_many(self, tasks, running):
+        """Start or stop up to 10 tasks with one ``batch-operation/tasks`` request; return ``{task_id: error}`` for those that failed.
+
+        One task goes through :meth:`set_running` (the single-task request and its messages).
+        The batch answer lists failures per task; a task reported as not existing counts
+        as done, as in ``set_running``.  A request that fails as a whole fails every task in it.
+        """
+        if len(tasks) == 1:
+            try:
+                self.set_running(tasks[0], running)
+            except RomaError as error:
+                return {tasks[0]['task_id']: error}
+            return {}
+        action = 'start' if running else 'stop'
+        path = self._path('batch-operation', 'tasks')
+        try:
+            answer = self.client.call('POST', path, body={'action_id': action, 'list': [{'task_id': task['task_id']} for task in tasks]},
+                                      idempotent=True)
+        except RomaError as error:
+            if is_not_found(error):  # the whole batch refused for a missing task: find out which, one by one
+                errors = {}
+                for task in tasks:
+                    errors.update(self.set_running_many([task], running))
+                return errors
+            return dict((task['task_id'], error) for task in tasks)
+        if not isinstance(answer, dict):
+            error = RomaResponseError('ROMA Connect answered POST %s without a result object: %s'
+                                      % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
+            return dict((task['task_id'], error) for task in tasks)
+        failures = answer.get('failure') or []
+        failures = [failure for failure in (failures if isinstance(failures, list) else [failures]) if isinstance(failure, dict)]
+        by_id = dict((task['task_id'], task) for task in tasks)
+        succeeded = set(str(item.get('task_id')) for item in answer.get('success') or [] if isinstance(item, dict))
+        errors = {}
+        for failure in failures:
+            code, message = failure.get('error_code'), failure.get('error_msg')
+            if code in TASK_NOT_FOUND_CODES:
+                continue
+            named = by_id.get(str(failure.get('task_id')))
+            for task in ([named] if named else [task for task in tasks if task['task_id'] not in succeeded]):
+                errors[task['task_id']] = _switch_failure(action, task, code, message)
+        return errors
 
     def wait_until_stopped(self, task):
         """After a stop request, show the task until it reports stopped; return it as last shown (None when it is gone).

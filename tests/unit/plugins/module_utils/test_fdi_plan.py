@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import MappingList
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
     ApplyError,
@@ -328,6 +328,15 @@ class FakeTasks:
 
     def set_running(self, task, running):
         self._record('start' if running else 'stop', task['task_id'])
+
+    def set_running_many(self, tasks, running):
+        errors = {}
+        for task in tasks:
+            try:
+                self.set_running(task, running)
+            except RomaError as error:
+                errors[task['task_id']] = error
+        return errors
 
     def wait_until_stopped(self, task):
         self._record('wait_stopped', task['task_id'])
