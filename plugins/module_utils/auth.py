@@ -13,6 +13,7 @@ gateway says its token expired), so a play that passes a token through
 from __future__ import annotations
 
 import re
+import threading
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError, register_secret
 from ansible_collections.hwcloud.roma.plugins.module_utils.http_dates import seconds_from_now
@@ -65,6 +66,10 @@ class TokenAuth:
     def authenticate(self, client):
         """Nothing to do: the token is ready to use."""
 
+    def credential_in_use(self):
+        """What a 401 would be about: None, since a given token cannot be renewed."""
+        return None
+
     def explain_rejection(self, status, error_msg, server_date):  # pylint: disable=unused-argument
         """Advice for a 401/403 answer (None: the gateway's message says it all)."""
         return self.rejected_hint if status == 401 else None
@@ -98,6 +103,9 @@ class AkSkAuth:
     def authenticate(self, client):
         """Nothing to do: keys sign each request."""
 
+    def credential_in_use(self):
+        return None
+
     def explain_rejection(self, status, error_msg, server_date):
         """Advice for a 401/403 answer: clock skew when the message or the gateway's Date header point to it."""
         skew = clock_skew_hint(error_msg, server_date if status == 401 else None)
@@ -127,6 +135,7 @@ class PasswordAuth:
         self.project_name = project_name
         self.token = None
         self.expires_at = None
+        self._login_lock = threading.Lock()  # worker threads that meet an expired token log in once, not once each
         register_secret(password)
 
     @property
@@ -160,17 +169,35 @@ class PasswordAuth:
             'scope': {'project': scope},
         }}
 
-    def authenticate(self, client, force=False):
-        """Log in unless a token from this run is already held (or ``force`` after a 401)."""
-        if self.token and not force:
+    def authenticate(self, client):
+        """Log in unless a token from this run is already held."""
+        if self.token:
             return
+        with self._login_lock:
+            if not self.token:  # another thread may have logged in while this one waited
+                self._login(client)
+
+    def credential_in_use(self):
+        """The token requests are signed with now: a 401 is about this token, and a re-login replaces only this one."""
+        return self.token
+
+    def reauthenticate(self, client, rejected_token):
+        """Log in again after a 401, once for every thread that met the same expired token.
+
+        Under a lock, and only if the token the gateway refused is still the current one:
+        a thread that waited for the lock finds the new token and simply uses it.
+        """
+        with self._login_lock:
+            if self.token == rejected_token:
+                self._login(client)
+
+    def _login(self, client):
         headers, document = client.iam_login(self.request_body(), self.description, self.scope_description)
         token = headers.get('X-Subject-Token')  # the client's response headers ignore case, as HTTP does
         details = document.get('token') if isinstance(document, dict) else None
         if not token or not isinstance(details, dict):
             raise RomaResponseError('IAM answered the password login without a token (no X-Subject-Token header or no '
                                     '"token" in the body): check iam_endpoint points at IAM.')
-        self.token = token
         register_secret(token)
         self.expires_at = details.get('expires_at')
         project = details.get('project') or {}
@@ -179,6 +206,7 @@ class PasswordAuth:
         if not self.project_id:
             raise RomaResponseError('IAM issued a token that is not scoped to a project: set project_id.')
         client.known_project_id = self.project_id
+        self.token = token
 
     def sign(self, client, method, path, query, headers, body):
         headers['X-Auth-Token'] = self.token

@@ -159,7 +159,7 @@ class RomaClient:
     """Authenticated, retrying JSON client for one ROMA Connect endpoint (and its IAM endpoint)."""
 
     def __init__(self, endpoint, auth, project_id=None, iam_endpoint=None, timeout=30.0, validate_certs=True,
-                 ca_path=None, retry_policy=None, session=None):
+                 ca_path=None, retry_policy=None, session=None, pool_size=None):
         self.endpoint = endpoint.rstrip('/') if endpoint else None
         self.iam_endpoint = iam_endpoint.rstrip('/') if iam_endpoint else None
         self.auth = auth
@@ -167,6 +167,11 @@ class RomaClient:
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy()
         self.session = session or requests.Session()
+        if pool_size and pool_size > 1:
+            # one keep-alive connection per request in flight (a module's parallelism), instead of requests' default of 10
+            adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=pool_size)
+            self.session.mount('https://', adapter)
+            self.session.mount('http://', adapter)
         # Passed with every request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE replace a session's
         # verify setting, which would silently override validate_certs: false and ca_path.
         self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
@@ -214,10 +219,11 @@ class RomaClient:
         if expect_body is None:
             expect_body = method != 'DELETE'
         self.auth.authenticate(self)
+        credential = self.auth.credential_in_use()
         response, attempts = self._exchange(self.endpoint, method, path, query, body, True, idempotent)
         if response.status == 401 and self.auth.can_reauthenticate:
-            # The token expired (or was revoked): log in again once, then repeat the request, which the gateway refused.
-            self.auth.authenticate(self, force=True)
+            # The token expired (or was revoked): log in again (once for all threads that met it), then repeat the request.
+            self.auth.reauthenticate(self, credential)
             response, more_attempts = self._exchange(self.endpoint, method, path, query, body, True, idempotent)
             attempts += more_attempts
         where = self._display_path(path)

@@ -13,6 +13,7 @@ headers (tokens, signatures) are never part of a message.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 
@@ -175,6 +176,26 @@ class RomaRedirectError(RomaResponseError):
     """A 3xx answer: the endpoint points at something other than the API, which acted on nothing."""
 
     may_have_been_processed = False
+
+
+def absent_when(is_absent, result=None):
+    """Decorate an API call that may meet a resource that does not exist: the call then returns ``result``.
+
+    "Not found" is declared once per call, beside the call, with the predicate of its
+    resource (its documented not-found forms), as amazon.aws declares its error handlers;
+    every other error is raised as it is.
+    """
+    def decorate(call):
+        @functools.wraps(call)
+        def wrapper(*args, **kwargs):
+            try:
+                return call(*args, **kwargs)
+            except RomaApiError as error:
+                if is_absent(error):
+                    return result
+                raise
+        return wrapper
+    return decorate
 
 
 def safe_snippet(body, limit=SNIPPET_LENGTH):

@@ -22,13 +22,13 @@ import re
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     REDACTED,
     RomaApiError,
-    RomaInputError,
     RomaResponseError,
+    absent_when,
     register_secret,
     safe_snippet,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import RULES as TASK_RULES
-from ansible_collections.hwcloud.roma.plugins.module_utils.module import PATH_ID_RULE, check_rule
+from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rules, raise_for_problems
 
 DATASOURCE_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id', 'app_name', 'description',
                      'create_time', 'update_time')
@@ -60,9 +60,7 @@ def validate_datasource_options(params):
 
     (The connection options, project_id included, are checked when the client is built, also before any request.)
     """
-    problems = [problem for problem in (check_rule(option, params.get(option), rule) for option, rule in RULES.items()) if problem]
-    if problems:
-        raise RomaInputError('Invalid options: %s.' % '; '.join(problems), invalid_options=problems)
+    raise_for_problems(check_rules(params, RULES))
 
 
 # -- secrets in connection settings -------------------------------------------------------------
@@ -216,6 +214,12 @@ def is_datasource_not_found(error):
             and message in (error.error_msg or ''))
 
 
+def is_table_not_found(error):
+    """A columns read of a table (or data source) that does not exist: 400 FDI.3033 naming table_name or datasource_id [OURS]."""
+    return is_datasource_not_found(error) or (isinstance(error, RomaApiError) and error.status == 400 and error.error_code == 'FDI.3033'
+                                              and 'Invalid parameter [table_name]' in (error.error_msg or ''))
+
+
 def matches_filters(datasource, name=None, name_contains=None, datasource_type=None, app_id=None):
     """Apply every filter on the client: the API's name filter is fuzzy, and its other filters' rules are undocumented."""
     return ((name is None or datasource.get('datasource_name') == name)
@@ -257,15 +261,11 @@ class FdiDatasourceApi:
             seen.add(identity)
             yield datasource
 
+    @absent_when(is_datasource_not_found)
     def get_datasource(self, datasource_id):
         """One data source by ID (one request), or None when it does not exist."""
         path = self._path('datasources', datasource_id)
-        try:
-            shown = self.client.call('GET', path)
-        except RomaApiError as error:
-            if is_datasource_not_found(error):
-                return None
-            raise
+        shown = self.client.call('GET', path)
         if not isinstance(shown, dict) or not shown:
             raise RomaResponseError('ROMA Connect answered GET %s without a data source object: %s'
                                     % (self.client.base_path() + path, safe_snippet(json.dumps(shown))))
@@ -273,17 +273,24 @@ class FdiDatasourceApi:
         datasource['datasource_id'] = datasource['datasource_id'] or datasource_id
         return datasource
 
+    @absent_when(is_datasource_not_found)
     def list_tables(self, datasource_id, position='SOURCE'):
         """The table names of a data source, as seen from that end of a task; None when the data source does not exist."""
         path = self._path('datasources', datasource_id, 'tables')
-        try:
-            answer = self.client.call('GET', path, {'position': position})
-        except RomaApiError as error:
-            if is_datasource_not_found(error):
-                return None
-            raise
+        answer = self.client.call('GET', path, {'position': position})
         tables = answer.get('tables') if isinstance(answer, dict) else None
         if not isinstance(tables, list) or not all(isinstance(table, str) for table in tables):
             raise RomaResponseError('ROMA Connect answered GET %s without a "tables" list of names: %s'
                                     % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
         return tables
+
+    @absent_when(is_table_not_found)
+    def list_columns(self, datasource_id, table, position='SOURCE'):
+        """The column names of one table of a data source; None when the data source or the table does not exist."""
+        path = self._path('datasources', datasource_id, 'columns')
+        answer = self.client.call('GET', path, {'position': position, 'table_name': table})
+        columns = answer.get('columns') if isinstance(answer, dict) else None
+        if not isinstance(columns, list) or not all(isinstance(column, dict) for column in columns):
+            raise RomaResponseError('ROMA Connect answered GET %s without a "columns" list: %s'
+                                    % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
+        return [str(column.get('field_name')) for column in columns if column.get('field_name') not in (None, '')]

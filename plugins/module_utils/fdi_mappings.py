@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError, RomaResponseError, safe_snippet
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaResponseError, absent_when, safe_snippet
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import is_not_found
+from ansible_collections.hwcloud.roma.plugins.module_utils.rules import raise_for_problems
 
 MAPPING_PAGE_SIZE = 1000  # the largest page the mapping list API returns
 NAME_MAX_LENGTH = 256  # tables, columns and types: the official definitions allow 1-256 (older prose said 64)
@@ -34,23 +35,6 @@ def mapping_key(mapping):
 
 def describe_key(key):
     return '%s -> %s' % key
-
-
-def mapping_argument_spec():
-    """Suboptions of the ``mappings`` option, shared by every module that declares mappings."""
-    column = dict(
-        source=dict(type='str', required=True),
-        target=dict(type='str'),
-        source_type=dict(type='str'),
-        source_length=dict(type='raw'),
-        target_type=dict(type='str'),
-        target_length=dict(type='raw'),
-    )
-    return dict(
-        source_table=dict(type='str', required=True),
-        target_table=dict(type='str'),
-        columns=dict(type='list', elements='dict', options=column),
-    )
 
 
 def _check_name(problems, where, option, value):
@@ -98,8 +82,7 @@ def normalize_wanted_mappings(options, option_name='mappings'):
         if columns is not None:
             mapping['columns'] = _normalize_columns(problems, where, columns)
         result.append(mapping)
-    if problems:
-        raise RomaInputError('Invalid %s: %s.' % (option_name, '; '.join(problems)), invalid_options=problems)
+    raise_for_problems(problems, 'Invalid %s' % option_name)
     return result
 
 
@@ -154,6 +137,7 @@ def normalize_mapping(element):
         'target_table': element.get('target_table'),
         'columns': columns,
         'status': element.get('status'),
+        'mapping_percent': element.get('mapping_percent'),
     }
 
 
@@ -176,6 +160,18 @@ def columns_differ(wanted, current):
     return False
 
 
+def merged_columns(wanted, current):
+    """A modified mapping's columns as ROMA Connect will report them: the listed ones, with what was known of them."""
+    current_by_target = dict((column.get('target'), column) for column in current or [])
+    merged = []
+    for column in wanted:
+        known = current_by_target.get(column['target'], {})
+        if known.get('source') != column['source']:
+            known = {}
+        merged.append(dict(dict((key, known.get(key)) for key in known), **column))
+    return merged
+
+
 def mapping_body(mapping, source_datasource_id, target_datasource_id, server_id=None):
     """The create/modify body of one mapping.  Without ``columns``, ROMA Connect maps same-named columns."""
     body = {'source_datasource_id': source_datasource_id, 'target_datasource_id': target_datasource_id}
@@ -196,7 +192,7 @@ def mapping_view(mapping):
     if mapping.get('columns') is not None:
         view['columns'] = [dict((key, value) for key, value in column.items() if value is not None)
                            for column in sorted(mapping['columns'], key=lambda column: column['target'])]
-    for key in ('mapping_id', 'status'):
+    for key in ('mapping_id', 'status', 'mapping_percent'):  # what ROMA Connect reports of it: never compared
         if mapping.get(key) is not None:
             view[key] = mapping[key]
     return view
@@ -218,14 +214,14 @@ class MappingList:
 class FdiMappingApi:
     """Calls for the mappings of the composite tasks of one ROMA Connect instance."""
 
-    def __init__(self, client, instance_id, not_found=is_not_found):
+    def __init__(self, client, instance_id):
         self.client = client
         self.instance_id = instance_id
-        self.not_found = not_found  # which answers mean "no such task or mapping" is the FDI resource's knowledge (fdi_tasks)
 
     def _path(self, task_id, *parts):
         return '/v2/%s/fdi/instances/%s/multi-tasks/%s' % (self.client.project_id, self.instance_id, '/'.join((task_id,) + parts))
 
+    @absent_when(is_not_found)
     def list_mappings(self, task_id, **filters):
         """Every mapping of the task, one request per 1000; None when the task does not exist."""
         path = self._path(task_id, 'mappings')
@@ -233,12 +229,7 @@ class FdiMappingApi:
         while True:
             query = dict((key, value) for key, value in filters.items() if value is not None)
             query.update(offset=offset, limit=MAPPING_PAGE_SIZE)
-            try:
-                page = self.client.call('GET', path, query)
-            except RomaError as error:
-                if self.not_found(error):
-                    return None
-                raise
+            page = self.client.call('GET', path, query)
             if not isinstance(page, dict) or not isinstance(page.get('mappings', []), list):
                 raise RomaResponseError('ROMA Connect answered GET %s without a "mappings" list: %s'
                                         % (path, safe_snippet(json.dumps(page))))
@@ -297,13 +288,10 @@ class FdiMappingApi:
     def update_mapping(self, task_id, mapping_id, body):
         self.client.call('PUT', self._path(task_id, 'mappings', mapping_id), body=body)
 
+    @absent_when(is_not_found)
     def delete_mapping(self, task_id, mapping_id):
         """Delete a mapping; one that is already gone (a retried DELETE) counts as deleted."""
-        try:
-            self.client.call('DELETE', self._path(task_id, 'mappings', mapping_id), expect_body=False)
-        except RomaError as error:
-            if not self.not_found(error):
-                raise
+        self.client.call('DELETE', self._path(task_id, 'mappings', mapping_id), expect_body=False)
 
     def init_task(self, body):
         """``POST multi-tasks/init``: returns the task ID ROMA Connect assigned (or accepted).

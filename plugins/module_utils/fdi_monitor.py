@@ -21,14 +21,8 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
-    RomaApiError,
-    RomaError,
-    RomaInputError,
-    RomaResponseError,
-    one_line,
-    safe_snippet,
-)
+from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaResponseError, absent_when, one_line, safe_snippet
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import is_not_found
 
 MONITOR_PAGE_SIZE = 999  # the largest page both monitor APIs return
@@ -40,10 +34,8 @@ INITIALISING_POSITION = 'ADAPTER'  # the job is still connecting to its data sou
 MONITOR_FIELDS = ('execute_status', 'position', 'position_status', 'last_execute_time',
                   'data_count', 'dirty_data_count', 'spend_time', 'remarks')
 WANTS = ('running', 'stopped')
-WANT_FOR_STATE = {'started': 'running', 'stopped': 'stopped'}  # a module's state -> what its wait waits for
 FIRST_POLL_DELAY = 1.0
 MAX_POLL_DELAY = 10.0
-WAIT_TIMEOUT_RANGE = (1, 3600)
 REMARKS_LENGTH = 300  # server-written text quoted in a message, one line
 # ROMA Connect stamps records with its own clock, the start time comes from this machine's: a record is taken as
 # older than the start request only when it is older by more than this, so that a server clock slightly behind
@@ -77,14 +69,6 @@ class RomaWaitTimeoutError(RomaWaitError):
 def now_ms(clock=time.time):
     """This machine's time in epoch milliseconds: take it just before sending a start request, for ``started_at_ms``."""
     return int(clock() * 1000)
-
-
-def validate_wait_timeout(value, option='wait_timeout'):
-    """Raise RomaInputError unless ``value`` is a whole number of seconds in 1-3600."""
-    low, high = WAIT_TIMEOUT_RANGE
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise RomaInputError('%s must be %d-%d seconds; got %r' % (option, low, high, value),
-                             invalid_options=['%s must be %d-%d seconds; got %r' % (option, low, high, value)])
 
 
 # -- normalising what the monitor APIs report -----------------------------------------------------
@@ -272,6 +256,7 @@ class FdiMonitorApi:
                                         % (query.get('offset'), self.client.base_path() + path, total, len(seen)))
             pages += 1
 
+    @absent_when(is_not_found)
     def latest_log(self, task_id):
         """The monitor log with the latest ``start_time`` of a task (raw API dict), or None when it has none or is gone.
 
@@ -287,12 +272,7 @@ class FdiMonitorApi:
             query = {'limit': MONITOR_PAGE_SIZE}
             if begin_time is not None:
                 query['begin_time'] = begin_time
-            try:
-                entities, total = self._entities(path, query)
-            except RomaApiError as error:
-                if is_not_found(error):
-                    return None
-                raise
+            entities, total = self._entities(path, query)
             for entity in entities:
                 if newest is None or (_ms(entity.get('start_time')) or 0) >= (_ms(newest.get('start_time')) or 0):
                     newest = entity
@@ -319,10 +299,6 @@ class FdiMonitorApi:
         names = set(task.get('task_name') for task in tasks)
         task_name = names.pop() if len(tasks) == 1 and len(names) == 1 else None
         return self.monitor_records([task['task_id'] for task in tasks], task_name=task_name)
-
-    def wait_for_state(self, task, want, timeout, started_at_ms=None, clock=time.monotonic, sleep=time.sleep):
-        """Wait for one task; see :func:`wait_for_state`."""
-        return wait_for_state(task, want, timeout, self.read_records_for, self.latest_log, started_at_ms, clock, sleep)
 
     def wait_for_many(self, tasks, want, timeout, started_at_ms=None, clock=time.monotonic, sleep=time.sleep):
         """Wait for several tasks at once; see :func:`wait_for_many`."""
@@ -437,10 +413,11 @@ def _fresh_log(read_log, task_id, started_at_ms):
 
 
 def wait_for_many(tasks, want, timeout, read_records, read_log, started_at_ms=None, clock=time.monotonic, sleep=time.sleep):
-    """Poll the monitor records of ``tasks`` until each is in the state ``want``, fails, or ``timeout`` runs out.
+    """Poll the monitor records of ``tasks`` until each is in the state it should be in, fails, or the time runs out.
 
     ``tasks``: task dicts with ``task_id`` (and ideally ``task_name`` and ``task_type``).
-    ``want``: ``'running'`` or ``'stopped'``.  ``timeout``: seconds.
+    ``want``: ``'running'`` or ``'stopped'``, or ``{task_id: want}``.  ``timeout``: seconds, or
+    the run's :class:`Deadline` (shared with the confirmation of stops).
     ``read_records(pending_tasks) -> {task_id: record}`` reads the monitor records of the
     tasks still pending, once per poll for all of them; ``read_log(task_id) -> log or None``
     reads a task's latest monitor log (only when a task's outcome is decided).
@@ -459,11 +436,11 @@ def wait_for_many(tasks, want, timeout, read_records, read_log, started_at_ms=No
     last poll is at the deadline.  Returns one :class:`WaitResult` per task, in order;
     API failures (RomaApiError, RomaTransportError, ...) are raised as they come.
     """
-    if want not in WANTS:
-        raise ValueError('want must be one of %s, not %r' % (', '.join(WANTS), want))
     tasks = list(tasks)
-    begin = clock()
-    deadline = begin + timeout
+    wants = want if isinstance(want, dict) else dict((str(task['task_id']), want) for task in tasks)
+    if any(value not in WANTS for value in wants.values()):
+        raise ValueError('want must be one of %s, not %r' % (', '.join(WANTS), want))
+    deadline = timeout if isinstance(timeout, Deadline) else Deadline(timeout, sleep=sleep, clock=clock)
     pending = {}
     for task in tasks:
         pending.setdefault(str(task['task_id']), task)
@@ -472,15 +449,16 @@ def wait_for_many(tasks, want, timeout, read_records, read_log, started_at_ms=No
     delay = FIRST_POLL_DELAY
     while True:
         records = read_records(list(pending.values()))
-        waited = int(round(clock() - begin))
+        waited = int(round(deadline.elapsed()))
         for task_id, task in list(pending.items()):
             record = records.get(task_id)
             last_records[task_id] = record
-            verdict = _assess(task, record, want, started.get(task_id))
+            since = started.get(task_id) if wants[task_id] == 'running' else None
+            verdict = _assess(task, record, wants[task_id], since)
             if verdict == 'pending':
                 continue
             del pending[task_id]
-            log = _fresh_log(read_log, task_id, started.get(task_id) if want == 'running' else None)
+            log = _fresh_log(read_log, task_id, since)
             if verdict == 'check_log' and _upper((log or {}).get('position_status')) in ERROR_POSITION_STATUSES:
                 verdict = 'failed'
             monitor = normalize_monitor(record, log)
@@ -491,19 +469,19 @@ def wait_for_many(tasks, want, timeout, read_records, read_log, started_at_ms=No
                 results[task_id] = WaitResult(task, monitor, RomaTaskRunError(message, task, monitor, waited, failed_step=step))
         if not pending:
             break
-        remaining = deadline - clock()
-        if remaining <= 0:
+        if deadline.expired():
             for task_id, task in pending.items():
                 record = last_records.get(task_id)
-                log = _fresh_log(read_log, task_id, started.get(task_id) if want == 'running' else None)
+                since = started.get(task_id) if wants[task_id] == 'running' else None
+                log = _fresh_log(read_log, task_id, since)
                 monitor = normalize_monitor(record, log)
                 message = ('Timed out after waiting %d s for %s to %s (wait_timeout %s): last status seen: %s.'
-                           % (waited, _describe_task(task), 'run' if want == 'running' else 'stop', timeout,
-                              describe_status(record, started.get(task_id) if want == 'running' else None)))
+                           % (waited, _describe_task(task), 'run' if wants[task_id] == 'running' else 'stop', deadline.seconds,
+                              describe_status(record, since)))
                 error = RomaWaitTimeoutError(message, task, monitor, waited, last_status=describe_status(record))
                 results[task_id] = WaitResult(task, monitor, error)
             break
-        sleep(min(delay, remaining))
+        deadline.sleep(delay)
         delay = min(delay * 2, MAX_POLL_DELAY)
     return [results[str(task['task_id'])] for task in tasks]
 

@@ -20,12 +20,12 @@ import uuid
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     RomaApiError,
     RomaError,
-    RomaInputError,
     RomaResponseError,
     RomaTransportError,
+    absent_when,
     safe_snippet,
 )
-from ansible_collections.hwcloud.roma.plugins.module_utils.module import PATH_ID_RULE, check_rule, show_value
+from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rule, raise_for_problems, show_value
 
 OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
 MUTABLE_FIELDS = ('description', 'task_tag', 'operation_types')
@@ -36,16 +36,12 @@ TASK_FIELDS = ('task_id',) + COMPARABLE_FIELDS + ('status',)
 # OpenAPI definitions).  Nothing else means absent: a 404 without an FDI code comes from a wrong endpoint or base path.
 TASK_NOT_FOUND_CODES = frozenset(('FDI.3021', 'FDI.3081'))
 
-# How long a stop may take to show before the module gives up changing or deleting the task, and the poll delays.
-STOP_WAIT_SECONDS = 120.0
-STOP_POLL_FIRST_DELAY = 1.0
-STOP_POLL_MAX_DELAY = 10.0
-
 # option name -> (pattern, human rule).  The option names are what users write, so errors name them.
 _APP_ID_RULE = (re.compile(r'^[A-Za-z0-9._-]{1,64}$'), '1-64 characters: letters, digits, ".", "_" and "-"')
 RULES = {
     'instance_id': PATH_ID_RULE,
-    'task_id': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{2,49}$'), '3-50 characters: letters, digits, ".", "_" and "-", starting with a letter or digit'),
+    # no ".": the API refuses it in a task ID (docs/api.md), although task names take it
+    'task_id': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{2,49}$'), '3-50 characters: letters, digits, "_" and "-", starting with a letter or digit'),
     'name': (re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]{2,99}$'), '3-100 characters: letters, digits, ".", "_" and "-", starting with a letter or digit'),
     'tag': (re.compile(r'^[A-Za-z0-9_-]{4,64}$'), '4-64 characters: letters, digits, "-" and "_"'),
     'source_app_id': _APP_ID_RULE,
@@ -59,13 +55,16 @@ def is_not_found(error):
     return isinstance(error, RomaApiError) and error.status in (400, 404) and error.error_code in TASK_NOT_FOUND_CODES
 
 
-def new_task_id():
-    """A task ID shaped like the ones ROMA Connect assigns (32 lower-case hex digits), for a create the user gave none for.
+def new_task_id(instance_id, name):
+    """The task ID a create sends when the user gave none: 32 lower-case hex digits like ROMA Connect's, derived from the name.
 
-    Sending it with the create makes the create safe to recover: after an ambiguous
-    failure one show by this ID tells whether the task exists.
+    Sending an ID with the create makes it safe to recover (after an ambiguous failure one
+    show by this ID tells whether the task exists), and deriving it from the instance and
+    the name makes a re-run after an interrupted create use the same ID, so that a
+    ``multi-tasks/init`` it prepared is prepared again rather than left behind, and check
+    mode shows the ID a real run would create.
     """
-    return uuid.uuid4().hex
+    return uuid.uuid5(uuid.NAMESPACE_URL, 'hwcloud.roma:fdi-composite-task:%s/%s' % (instance_id, name)).hex
 
 
 def check_option(option, value):
@@ -86,9 +85,7 @@ def validate_task_options(params):
             problems.append('operation_types must list 1-3 of %s; got an empty list' % ', '.join(OPERATION_TYPES))
         elif len(set(operation_types)) != len(operation_types):
             problems.append('operation_types must not repeat an item; got %s' % ', '.join(operation_types))
-    problems = [problem for problem in problems if problem]
-    if problems:
-        raise RomaInputError('Invalid options: %s.' % '; '.join(problems), invalid_options=problems)
+    raise_for_problems(problems)
 
 
 def canonical_operation_types(values):
@@ -100,16 +97,16 @@ def canonical_operation_types(values):
     return known + sorted(wanted.difference(OPERATION_TYPES))
 
 
-def is_composite(entity):
-    """Whether a list entity is a composite task: its ``ext_type`` is a non-empty string.
+def composite_by_ext_type(entity):
+    """What a list entity's ``ext_type`` says of its kind: True (composite) when it is a non-empty string, else None (ask).
 
-    The API documents ``ext_type`` only as "composite task type, may be empty"; ROMA
-    Connect fills it for composite tasks (values such as MULTI or CDC) and leaves it
-    empty for ordinary FDI tasks.  A task whose kind cannot be told this way is
-    treated as not composite: the modules never change, delete or gather it.
+    The API documents ``ext_type`` as "composite task type, may be empty" (the SDK's
+    monitor model: ``CDC`` for a composite CDC task, null otherwise).  A non-empty value
+    is proof enough; an empty one is not proof of an ordinary task, so the kind is then
+    established with a composite-only read (:meth:`FdiTaskApi.answers_as_composite`).
     """
     ext_type = entity.get('ext_type')
-    return isinstance(ext_type, str) and bool(ext_type.strip())
+    return True if isinstance(ext_type, str) and ext_type.strip() else None
 
 
 def normalize_status(value):
@@ -267,18 +264,25 @@ def describe_conflicts(task, conflicts):
             % (task.get('task_name'), task.get('task_id'), '; '.join(parts)))
 
 
-def comparable_view(task):
-    """The fields shown in diff mode."""
-    if not task:
-        return {}
-    return dict((field, task.get(field)) for field in COMPARABLE_FIELDS + ('status',))
+class ListedTask:
+    """A task as the list API reports it, and whether it is composite: True, False, or None until established.
+
+    The list entity is the only answer with ``ext_type`` (the show API has none), so the
+    kind is decided from it, and for an empty ``ext_type`` by one composite-only read.
+    """
+
+    def __init__(self, entity):
+        self.task = normalize_task(entity)
+        self.composite = composite_by_ext_type(entity)
+
+    @property
+    def task_id(self):
+        return self.task.get('task_id')
 
 
-def _switch_failure(action, task, code, message):
-    """The error for a task that the batch start/stop API reports as failed."""
-    return RomaError('ROMA Connect could not %s composite task %r (task_id %s): %s%s'
-                     % (action, task.get('task_name'), task['task_id'], '%s ' % code if code else '', message or 'no reason given'),
-                     error_code=code, error_msg=message)
+def not_composite_error(task, instance_id):
+    return RomaError('Task %r (task_id %s) in instance %s is not a composite task (it is an ordinary FDI task), so this module does '
+                     'not change, reset or delete it.' % (task.get('task_name'), task.get('task_id'), instance_id))
 
 
 class FdiTaskApi:
@@ -288,67 +292,73 @@ class FdiTaskApi:
         self.client = client
         self.instance_id = instance_id
 
-    def _path(self, *parts):
+    def path(self, *parts):
         return '/v2/%s/fdi/instances/%s/%s' % (self.client.project_id, self.instance_id, '/'.join(parts))
 
     # -- reads --------------------------------------------------------------------------------------
 
-    def iter_tasks(self, **filters):
-        """Every task matching the list API's filters, across all pages, as brief normalised dicts."""
-        query = dict((key, value) for key, value in filters.items() if value is not None)
-        for entity in self.client.paginate(self._path('tasks'), query):
-            if isinstance(entity, dict):
-                yield normalize_task(entity)
-
     def iter_listed(self, **filters):
-        """Like :meth:`iter_tasks`, as (task, is_composite) pairs: the kind is known only from the list entity."""
+        """Every task matching the list API's filters, across all pages, as :class:`ListedTask` (kind not established yet)."""
         query = dict((key, value) for key, value in filters.items() if value is not None)
-        for entity in self.client.paginate(self._path('tasks'), query):
+        for entity in self.client.paginate(self.path('tasks'), query):
             if isinstance(entity, dict):
-                yield normalize_task(entity), is_composite(entity)
+                yield ListedTask(entity)
 
-    def find_task_by_name(self, name):
-        """The one composite task whose name is exactly ``name`` (the API's name filter is a substring match), or None.
+    @absent_when(is_not_found, result=False)
+    def answers_as_composite(self, task_id):
+        """Whether the task answers a composite-only route (its mapping list): the evidence for a task listed without ext_type.
 
-        An ordinary (not composite) FDI task of that name is refused, never returned: the
-        composite-task modules must not change or delete it.
+        An ordinary task (or one deleted meanwhile) is "not found" there.  One request, spent
+        only on tasks whose list entry has an empty ``ext_type``.
         """
-        listed = [(task, composite) for task, composite in self.iter_listed(name=name) if task['task_name'] == name]
-        matches = [task for task, composite in listed if composite]
+        self.client.call('GET', self.path('multi-tasks', task_id, 'mappings'), {'offset': 0, 'limit': 1})
+        return True
+
+    def establish_kind(self, listed):
+        """Decide ``listed.composite`` where the list entity left it open; returns ``listed``."""
+        if listed.composite is None:
+            listed.composite = bool(listed.task_id) and self.answers_as_composite(listed.task_id)
+        return listed
+
+    def find_listed(self, task_id=None, name=None):
+        """The one task with this ID, or else exactly this name, from the list API, with its kind established; or None.
+
+        By name the list filter is a substring match, so names are compared here.  An ordinary
+        (not composite) FDI task is refused, never returned: these modules must not change,
+        reset or delete it.
+        """
+        if task_id:
+            listed = [item for item in self.iter_listed(task_id=task_id) if item.task_id == task_id]
+        else:
+            listed = [item for item in self.iter_listed(name=name) if item.task['task_name'] == name]
+        for item in listed:
+            self.establish_kind(item)
+        matches = [item for item in listed if item.composite]
         if listed and not matches:
-            raise RomaError('Task %r (task_id %s) in instance %s is not a composite task (its list entry has no ext_type), so this '
-                            'module does not change or delete it.' % (name, listed[0][0]['task_id'], self.instance_id))
+            raise not_composite_error(listed[0].task, self.instance_id)
         if len(matches) > 1:
             raise RomaError('More than one task in instance %s is named %r (task ids %s): set task_id to say which one.'
-                            % (self.instance_id, name, ', '.join(str(task['task_id']) for task in matches)))
-        if matches and not matches[0]['task_id']:
+                            % (self.instance_id, name, ', '.join(str(item.task_id) for item in matches)))
+        if matches and not matches[0].task_id:
             raise RomaResponseError('ROMA Connect listed the task named %r in instance %s without a task_id, so it cannot be '
                                     'read or changed.' % (name, self.instance_id))
         return matches[0] if matches else None
 
+    def find_task_by_name(self, name):
+        """The one composite task whose name is exactly ``name`` (brief, from the list API), or None."""
+        found = self.find_listed(name=name)
+        return found.task if found else None
+
+    @absent_when(is_not_found)
     def get_task(self, task_id):
         """The full task (show API: includes description and operation_types), or None when it does not exist."""
-        try:
-            shown = self.client.call('GET', self._path('tasks', task_id))
-        except RomaApiError as error:
-            if is_not_found(error):
-                return None
-            raise
+        shown = self.client.call('GET', self.path('tasks', task_id))
         if not isinstance(shown, dict) or not isinstance(shown.get('task'), dict):
             raise RomaResponseError('ROMA Connect answered GET %s without a "task" object: %s'
-                                    % (self._path('tasks', task_id), safe_snippet(json.dumps(shown))))
+                                    % (self.path('tasks', task_id), safe_snippet(json.dumps(shown))))
         task = normalize_task(shown=shown)
         task['task_id'] = task['task_id'] or task_id
         return task
-
-    def find_task(self, task_id=None, name=None, detail=True):
-        """Find a task by id (one show request) or else by exact name (list pages, plus one show when ``detail``)."""
-        if task_id:
-            return self.get_task(task_id)
-        brief = self.find_task_by_name(name)
-        if brief is None or not detail:
-            return brief
-        return self.add_detail(brief)
 
     def add_detail(self, brief):
         """Complete a list entry with the show API's fields (description, operation_types); None if it was deleted meanwhile."""
@@ -377,7 +387,7 @@ class FdiTaskApi:
         is empty or unreadable.
         """
         task_id = body['task_id']
-        path = self._path('multi-tasks')
+        path = self.path('multi-tasks')
         sent = 0
         attempt = 0
         while True:
@@ -394,7 +404,7 @@ class FdiTaskApi:
                     if isinstance(error, RomaTransportError) and error.retryable and attempt <= self.client.retries:
                         self.client.retry_policy.wait(attempt)  # nothing reached the server (e.g. connection refused)
                         continue
-                    raise error.with_attempts(sent)
+                    raise _explain_refused_create(error, body).with_attempts(sent)
                 self.client.retry_policy.wait(attempt)  # give a backend that is still creating the task time to finish
                 if self.get_task(task_id) is not None:
                     return task_id
@@ -415,112 +425,39 @@ class FdiTaskApi:
                                 'no second task %r can be created; check the instance, then run again.'
                                 % (what_happened.rstrip('.'), task_id, body['task_name']))
 
+    @absent_when(is_not_found, result=False)
     def update_task(self, task_id, body):
         """PUT the changes; False when the task does not exist (any more)."""
-        try:
-            self.client.call('PUT', self._path('multi-tasks', task_id), body=body)
-        except RomaApiError as error:
-            if is_not_found(error):
-                return False
-            raise
+        self.client.call('PUT', self.path('multi-tasks', task_id), body=body)
         return True
 
+    @absent_when(is_not_found)
     def delete_task(self, task_id):
         """Delete a task; a task that is already gone (e.g. after a retried DELETE) counts as deleted."""
-        try:
-            self.client.call('DELETE', self._path('tasks', task_id))
-        except RomaApiError as error:
-            if not is_not_found(error):
-                raise
+        self.client.call('DELETE', self.path('tasks', task_id))
 
-    def set_running(self, task, running):
-        """Start or stop one task with the batch API; False when the task does not exist (any more).
+    @absent_when(is_not_found, result=False)
+    def reset_task(self, task_id, date_from):
+        """``POST multi-tasks/{task_id}/reset``: replay the source from ``date_from`` (epoch ms, UTC); False when the task is gone.
 
-        Repeating a start or stop is harmless (a running task that is asked to
-        start stays running), so unlike create this POST may be retried.
+        Never repeated blindly: a reset is harmless to repeat only with the same position, and
+        the client re-sends a POST only when it cannot have reached the server.
         """
-        action = 'start' if running else 'stop'
-        path = self._path('batch-operation', 'tasks')
-        try:
-            result = self.client.call('POST', path, body={'action_id': action, 'list': [{'task_id': task['task_id']}]}, idempotent=True)
-        except RomaApiError as error:
-            if is_not_found(error):
-                return False
-            raise
-        if not isinstance(result, dict):
-            raise RomaResponseError('ROMA Connect answered POST %s without a result object: %s' % (path, safe_snippet(json.dumps(result))))
-        failures = result.get('failure') or []
-        if not isinstance(failures, list):
-            failures = [failures]
-        if failures:
-            failure = failures[0] if isinstance(failures[0], dict) else {}
-            code, message = failure.get('error_code'), failure.get('error_msg')
-            if code in TASK_NOT_FOUND_CODES:
-                return False
-            raise _switch_failure(action, task, code, message)
+        self.client.call('POST', self.path('multi-tasks', task_id, 'reset'), body={'date_from': date_from})
         return True
 
-    def set_running_many(self, tasks, running):
-        """Start or stop up to 10 tasks with one ``batch-operation/tasks`` request; return ``{task_id: error}`` for those that failed.
 
-        One task goes through :meth:`set_running` (the single-task request and its messages).
-        The batch answer lists failures per task; a task reported as not existing counts
-        as done, as in ``set_running``.  A request that fails as a whole fails every task in it.
-        """
-        if len(tasks) == 1:
-            try:
-                self.set_running(tasks[0], running)
-            except RomaError as error:
-                return {tasks[0]['task_id']: error}
-            return {}
-        action = 'start' if running else 'stop'
-        path = self._path('batch-operation', 'tasks')
-        try:
-            answer = self.client.call('POST', path, body={'action_id': action, 'list': [{'task_id': task['task_id']} for task in tasks]},
-                                      idempotent=True)
-        except RomaError as error:
-            if is_not_found(error):  # the whole batch refused for a missing task: find out which, one by one
-                errors = {}
-                for task in tasks:
-                    errors.update(self.set_running_many([task], running))
-                return errors
-            return dict((task['task_id'], error) for task in tasks)
-        if not isinstance(answer, dict):
-            error = RomaResponseError('ROMA Connect answered POST %s without a result object: %s'
-                                      % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
-            return dict((task['task_id'], error) for task in tasks)
-        failures = answer.get('failure') or []
-        failures = [failure for failure in (failures if isinstance(failures, list) else [failures]) if isinstance(failure, dict)]
-        by_id = dict((task['task_id'], task) for task in tasks)
-        succeeded = set(str(item.get('task_id')) for item in answer.get('success') or [] if isinstance(item, dict))
-        errors = {}
-        for failure in failures:
-            code, message = failure.get('error_code'), failure.get('error_msg')
-            if code in TASK_NOT_FOUND_CODES:
-                continue
-            named = by_id.get(str(failure.get('task_id')))
-            for task in ([named] if named else [task for task in tasks if task['task_id'] not in succeeded]):
-                errors[task['task_id']] = _switch_failure(action, task, code, message)
-        return errors
+# A create refused for a name or ID that is taken, although the lookup before it found no such task: another run (or a
+# person) created it in between.  The module checks both options against the API's rules first, so "invalid" means "taken".
+_TAKEN_ON_CREATE = {'Invalid parameter [task_name]': 'task_name', 'Invalid parameter [task_id]': 'task_id'}
 
-    def wait_until_stopped(self, task):
-        """After a stop request, show the task until it reports stopped; return it as last shown (None when it is gone).
 
-        ROMA Connect refuses to change or delete a running task (FDI.3023), and a
-        stop may take effect after the batch request returns.  The task is shown
-        at once and then with growing delays (1 s doubling to 10 s), at most
-        STOP_WAIT_SECONDS in all.
-        """
-        waited, delay = 0.0, STOP_POLL_FIRST_DELAY
-        while True:
-            current = self.get_task(task['task_id'])
-            if current is None or current.get('status') == 'stopped':
-                return current
-            if waited >= STOP_WAIT_SECONDS:
-                raise RomaError('Composite task %r (task_id %s) still reports status %s %d seconds after the request to stop it, so '
-                                'it was neither changed nor deleted. Check the task in the ROMA Connect console, then run again.'
-                                % (task.get('task_name'), task['task_id'], current.get('status'), waited),
-                                task=current)
-            self.client.retry_policy.sleep(delay)
-            waited += delay
-            delay = min(delay * 2, STOP_POLL_MAX_DELAY)
+def _explain_refused_create(error, body):
+    """A refused create, with what to do when the refusal says the name or ID was taken meanwhile."""
+    field = next((field for text, field in _TAKEN_ON_CREATE.items()
+                  if isinstance(error, RomaApiError) and error.error_code == 'FDI.3033' and text in (error.error_msg or '')), None)
+    if field is None:
+        return error
+    return error.with_hint('A task with this %s (%r) was created by another run or by someone else after this run looked for it and '
+                           'before its create: nothing was created twice. Run the module again and it adopts that task.'
+                           % (field, body.get(field)))

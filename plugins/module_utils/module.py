@@ -21,6 +21,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import PasswordAuth, select_auth
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
+from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rule
 
 MAX_RETRIES = 10
 MAX_TIMEOUT = 86400.0  # a day; far larger values overflow the socket layer
@@ -42,26 +43,6 @@ CREDENTIAL_ENVIRONMENT = dict(
     password=('HW_PASSWORD',),
     domain_name=('HW_DOMAIN_NAME',),
 )
-
-# Shared rule for the IDs that become path segments (project_id, and each module's instance_id): option -> (pattern, rule).
-PATH_ID_RULE = (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 characters: letters, digits, "-" and "_", starting with a letter or digit')
-
-
-def show_value(value, limit=60):
-    """A value quoted for an error message, shortened when long."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 4] + '...' + text[-1]
-
-
-def check_rule(option, value, rule):
-    """Return an error message for ``value`` of ``option`` under ``rule`` (pattern, description), or None when fine or unset."""
-    if value is None:
-        return None
-    pattern, description = rule
-    if not isinstance(value, str) or not pattern.fullmatch(value):  # fullmatch: "$" alone would accept a trailing newline
-        return '%s must be %s; got %s' % (option, description, show_value(value))
-    return None
-
 
 def connection_argument_spec():
     """The options in the ``hwcloud.roma.connection`` doc fragment; the credentials' environment variables are read later."""
@@ -171,10 +152,11 @@ def check_region(region):
     return isinstance(region, str) and bool(REGION_RE.fullmatch(region)) and len(region) <= 64
 
 
-def build_client(params, needs_roma=True, from_environment=()):
+def build_client(params, needs_roma=True, from_environment=(), pool_size=None):
     """Validate the connection options and build the client; nothing is sent yet.
 
-    ``from_environment`` names the credential options whose value came from an environment variable.
+    ``from_environment`` names the credential options whose value came from an environment variable;
+    ``pool_size`` is how many requests the module may have in flight at once (its parallelism).
     """
     problems = [check_rule('project_id', params.get('project_id'), PATH_ID_RULE)]
     timeout = params.get('timeout')
@@ -204,6 +186,7 @@ def build_client(params, needs_roma=True, from_environment=()):
         validate_certs=params.get('validate_certs', True),
         ca_path=params.get('ca_path'),
         retry_policy=RetryPolicy(retries=params.get('retries') if params.get('retries') is not None else 3),
+        pool_size=pool_size,
     )
 
 
@@ -226,14 +209,18 @@ class RomaModule(AnsibleModule):
     def client(self):
         """The client, built and authenticated on first use (a password login is the run's one IAM call)."""
         if self._client is None:
-            client = build_client(self.params, from_environment=self.credentials_from_environment)
+            client = build_client(self.params, from_environment=self.credentials_from_environment,
+                                  pool_size=self.params.get('parallelism'))
             client.authenticate()
             self._client = client
         return self._client
 
     def fail_from_error(self, error):
-        """Fail the task with the error's one-line message and its structured fields (status, error_code, ...)."""
-        # A token from a password login is a secret Ansible does not know about: mask it like the no_log options.
+        """Fail the task with the error's one-line message and its structured fields (status, error_code, ...).
+
+        The one way out of every module: a token from a password login is a secret Ansible
+        does not know about, so it is masked here like the no_log options.
+        """
         token = getattr(getattr(self._client, 'auth', None), 'token', None)
         if isinstance(token, str) and token:
             self.no_log_values.add(token)

@@ -585,125 +585,14 @@ conflicts:
   sample: {"source_app_id": {"current": "app-orders", "wanted": "app-billing"}}
 '''
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi, mapping_argument_spec, mapping_key, mapping_view
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import WANT_FOR_STATE, FdiMonitorApi, now_ms, validate_wait_timeout
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
-    Desired,
-    TaskApis,
-    apply_plan,
-    plan_task,
-    reads_needed,
-    validate_desired,
-)
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_resource import ensure_task
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_spec import single_task_argument_spec
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 
 
-def desired_task(params):
-    """What the playbook asks for, for the plan-then-apply core (fdi_plan), after checking every option."""
-    validate_desired(params)
-    state = params['state']
-    return Desired(params, status=WANT_FOR_STATE.get(state), absent=state == 'absent',
-                   purge_mappings=params['purge_mappings'], recreate=params['recreate'])
-
-
-def task_result(task):
-    """The ``task`` return value: the task dict, its mappings (when read) in their documented shape."""
-    if not task:
-        return {}
-    result = dict((key, value) for key, value in task.items() if key != 'mappings')
-    if task.get('mappings') is not None:
-        result['mappings'] = [mapping_view(mapping) for mapping in sorted(task['mappings'], key=mapping_key)]
-    return result
-
-
-class CompositeTask:
-    """One task: read what the plan needs, plan, then apply (unless check mode) and optionally wait."""
-
-    def __init__(self, module, desired):
-        self.module = module
-        self.params = module.params
-        self.desired = desired
-        client = module.client
-        self.apis = TaskApis(FdiTaskApi(client, self.params['instance_id']), FdiMappingApi(client, self.params['instance_id']))
-
-    def read(self):
-        """The task (None when absent), its mappings (None unless needed) and whether it was read with the show API."""
-        desired, tasks = self.desired, self.apis.tasks
-        current = tasks.find_task(task_id=desired.task_id, name=desired.name, detail=False)
-        detailed = bool(desired.task_id)  # found by ID means read with the show API, which has every field
-        detail, mappings = reads_needed(desired, current, detailed)
-        if detail and not detailed:
-            current = tasks.add_detail(current)  # None: deleted meanwhile, so it is absent now
-            detailed = True
-            detail, mappings = reads_needed(desired, current, detailed)
-        if current is None or not mappings:
-            return current, None, detailed
-        return current, self.apis.mappings.list_mappings(current['task_id']), detailed
-
-    def run(self):
-        desired, check_mode = self.desired, self.module.check_mode
-        if self.params['wait'] and desired.status is None:
-            self.module.warn('wait is ignored with state %s: it waits for started or stopped.' % self.params['state'])
-        current, mappings, detailed = self.read()
-        # in check mode nothing is created: a task ID the user did not choose stays unknown (null)
-        plan = plan_task(desired, current, mappings, detailed=detailed, **({'generate_task_id': lambda: None} if check_mode else {}))
-        after = plan.after
-        started_at_ms = None
-        if plan.actions and not check_mode:
-            if any(action.kind == 'start' for action in plan.actions):
-                started_at_ms = now_ms()  # taken before the start request: monitor records older than it are stale
-            after = apply_plan(self.apis, plan)
-        result = {'changed': plan.changed, 'task': task_result(after)}
-        if self.module._diff:
-            result['diff'] = plan.diff()
-        if self.params['wait'] and desired.status is not None and not check_mode and after:
-            try:
-                result['task']['monitor'] = FdiMonitorApi(self.module.client, self.params['instance_id']).wait_for_state(
-                    result['task'], WANT_FOR_STATE[self.params['state']], self.params['wait_timeout'], started_at_ms=started_at_ms)
-            except RomaError as error:
-                error.details['changed'] = plan.changed  # the changes were made; only the wait failed
-                raise
-        return result
-
-
-def ensure_composite_task(module):
-    """Every option is checked before the client is built, so invalid input sends nothing (not even a login)."""
-    desired = desired_task(module.params)
-    if module.params['wait']:
-        validate_wait_timeout(module.params['wait_timeout'])
-    return CompositeTask(module, desired).run()
-
-
 def main():
-    module = RomaModule(
-        argument_spec=dict(
-            instance_id=dict(type='str', required=True),
-            name=dict(type='str', aliases=['task_name']),
-            task_id=dict(type='str'),
-            task_type=dict(type='str', choices=['REALTIME', 'TIMING']),
-            description=dict(type='str'),
-            tag=dict(type='str', aliases=['task_tag']),
-            operation_types=dict(type='list', elements='str', choices=['INSERT', 'UPDATE', 'DELETE']),
-            source_app_id=dict(type='str'),
-            target_app_id=dict(type='str'),
-            source_datasource_id=dict(type='str'),
-            target_datasource_id=dict(type='str'),
-            server_id=dict(type='str'),
-            auto_mapping=dict(type='bool', default=False),
-            mappings=dict(type='list', elements='dict', options=mapping_argument_spec()),
-            purge_mappings=dict(type='bool', default=False),
-            recreate=dict(type='bool', default=False),
-            repulling_snapshot=dict(type='bool', default=False),
-            state=dict(type='str', choices=['present', 'absent', 'started', 'stopped'], default='present'),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=300),
-        ),
-        required_one_of=[('name', 'task_id')],
-        supports_check_mode=True,
-    )
-    module.run(ensure_composite_task)
+    module = RomaModule(argument_spec=single_task_argument_spec(), required_one_of=[('name', 'task_id')], supports_check_mode=True)
+    module.run(ensure_task)
 
 
 if __name__ == '__main__':

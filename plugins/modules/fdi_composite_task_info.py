@@ -304,11 +304,9 @@ invalid_options:
     - "tag must be 4-64 characters: letters, digits, \"-\" and \"_\"; got 'x'"
 '''
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, validate_task_options
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
+from ansible_collections.hwcloud.roma.plugins.module_utils.rules import raise_for_problems
 
 STATUS_QUERY = {'running': 1, 'stopped': 0}
 EXACT_FILTERS = ('task_id', 'task_name', 'status', 'task_tag', 'source_app_id', 'target_app_id')
@@ -318,30 +316,35 @@ def read_tasks(module):
     params = module.params
     validate_task_options(params)
     if params['name_contains'] is not None and not 1 <= len(params['name_contains']) <= 64:
-        raise RomaInputError('name_contains must be 1-64 characters (the list API\'s name filter); got %d' % len(params['name_contains']))
+        raise_for_problems(['name_contains must be 1-64 characters (the list API\'s name filter); got %d' % len(params['name_contains'])])
     api = FdiTaskApi(module.client, params['instance_id'])
     exact = {
         'task_id': params['task_id'], 'task_name': params['name'], 'status': params['status'],
         'task_tag': params['tag'], 'source_app_id': params['source_app_id'], 'target_app_id': params['target_app_id'],
     }
-    if params['task_id']:
-        found = api.get_task(params['task_id'])
-        candidates = [found] if found else []
-    else:
-        candidates = api.iter_tasks(
-            name=params['name'] or params['name_contains'], status=STATUS_QUERY.get(params['status']),
-            task_tag=params['tag'], source_app_id=params['source_app_id'], target_app_id=params['target_app_id'])
+    listed = api.iter_listed(
+        task_id=params['task_id'], name=params['name'] or params['name_contains'], status=STATUS_QUERY.get(params['status']),
+        task_tag=params['tag'], source_app_id=params['source_app_id'], target_app_id=params['target_app_id'])
     # The API's filters are not all exact (its name match's case rules are undocumented), so every filter is applied here too.
-    matching = [task for task in candidates
-                if all(exact[field] is None or task.get(field) == exact[field] for field in EXACT_FILTERS)
-                and (params['name_contains'] is None or params['name_contains'] in (task.get('task_name') or ''))]
-    if params['details'] and not params['task_id']:
-        matching = [task for task in (api.add_detail(brief) for brief in matching) if task is not None]
+    matching = [api.establish_kind(entry) for entry in listed
+                if all(exact[field] is None or entry.task.get(field) == exact[field] for field in EXACT_FILTERS)
+                and (params['name_contains'] is None or params['name_contains'] in (entry.task.get('task_name') or ''))]
+    ordinary = [entry.task for entry in matching if not entry.composite]
+    if ordinary and params['task_id']:
+        module.warn('Task %s (%r) is an ordinary FDI task, not a composite task: this module returns composite tasks only.'
+                    % (ordinary[0]['task_id'], ordinary[0].get('task_name')))
+    tasks = [entry.task for entry in matching if entry.composite]
+    if params['details']:
+        tasks = [task for task in (api.add_detail(brief) for brief in tasks) if task is not None]
     if params['include_mappings']:
-        FdiMappingApi(module.client, params['instance_id']).add_mappings(matching)
+        from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi  # only runs that ask for mappings
+
+        FdiMappingApi(module.client, params['instance_id']).add_mappings(tasks)
     if params['include_monitor']:
-        FdiMonitorApi(module.client, params['instance_id']).add_monitors(matching)
-    return {'changed': False, 'tasks': matching}
+        from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi  # only runs that ask for monitors
+
+        FdiMonitorApi(module.client, params['instance_id']).add_monitors(tasks)
+    return {'changed': False, 'tasks': tasks}
 
 
 def main():

@@ -89,15 +89,18 @@ def clean_environment(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def generated_task_id(monkeypatch):
-    """A create without task_id sends a generated one: known values, so request scripts can name them.
+    """A create without task_id sends an ID derived from the instance and the name: known values here, so scripts can name them.
 
-    The first is GENERATED_TASK_ID; a run that creates several tasks gets distinct ones after it (its last digits counting up).
+    The first name gets GENERATED_TASK_ID; another name gets a distinct one after it (its last digits counting up); the same
+    name always gets the same ID, as with the real derivation (so a check-mode run foretells the real run's ID).
     """
-    sequence = iter(range(1, 10000))
+    known = {}
 
-    def generate():
-        number = next(sequence)
-        return GENERATED_TASK_ID if number == 1 else GENERATED_TASK_ID[:-4] + '%04d' % number
+    def generate(*instance_and_name):
+        if instance_and_name not in known:
+            number = len(known) + 1
+            known[instance_and_name] = GENERATED_TASK_ID if number == 1 else GENERATED_TASK_ID[:-4] + '%04d' % number
+        return known[instance_and_name]
 
     monkeypatch.setattr(fdi_plan, 'new_task_id', generate)
     return GENERATED_TASK_ID

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import CONNECTION, INSTANCE_ID
@@ -31,6 +32,8 @@ class ModuleRunner:
             module_args['instance_id'] = instance_id
         module_args.update(args)
         module_args.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
+        for name in ('_global_warnings', '_global_deprecations'):  # one module run per process in Ansible: none left from a test before
+            getattr(ansible_warnings, name, {}).clear()
         with patch_module_args(module_args):
             with pytest.raises(SystemExit) as caught:
                 self.main()
@@ -38,3 +41,13 @@ class ModuleRunner:
         result = json.loads(self.output)
         assert (caught.value.code == 0) is not result.get('failed', False), self.output
         return result
+
+
+def warning_texts(result):
+    """The module's warnings as text: ansible-core 2.19 and later return each as a structured summary, older ones as a string."""
+    texts = []
+    for warning in result.get('warnings') or []:
+        if isinstance(warning, dict):
+            warning = (warning.get('event') or {}).get('msg', warning.get('msg'))
+        texts.append(warning)
+    return texts

@@ -136,6 +136,20 @@ NOT_FOUND_FORMS = {
 }
 
 
+def listed_by_id(task_id, tasks=(), headers=None):
+    """GET .../tasks?task_id=.. : how the kind of a task found by its ID is established before a write (its list entity)."""
+    return list_tasks(None, tasks, headers=headers, task_id=task_id)
+
+
+def composite_evidence(task_id, form=None):
+    """The composite-only read that settles the kind of a task listed without ext_type: an answer, or "not found" (ordinary)."""
+    call = Call('GET', api_url('multi-tasks', task_id, 'mappings'), query={'offset': 0, 'limit': 1}, headers=TOKEN_HEADERS)
+    if form is None:
+        return call.reply(200, json={'task_id': task_id, 'mappings': [], 'mappings_total_count': 0})
+    status, document = NOT_FOUND_FORMS[form]
+    return call.reply(status, json=document)
+
+
 def show_missing(task_id, headers=None, form='3021'):
     """GET .../tasks/{id} for a task that does not exist: 400 FDI.3021 (``form='3081'``: 404 FDI.3081)."""
     status, document = NOT_FOUND_FORMS[form]

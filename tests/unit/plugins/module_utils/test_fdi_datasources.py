@@ -95,6 +95,13 @@ def list_tables(datasource_id, tables, position='SOURCE'):
         200, json={'tables': list(tables)})
 
 
+def list_columns(datasource_id, table, columns, position='SOURCE'):
+    """GET .../datasources/{id}/columns?position=..&table_name=.. answering ``{"columns": [ColumnInfo]}``."""
+    return Call('GET', api_url('datasources', datasource_id, 'columns'), query={'position': position, 'table_name': table},
+                headers=TOKEN_HEADERS).reply(200, json={'columns': [{'field_name': name, 'field_type': 'varchar', 'field_length': '64'}
+                                                                    for name in columns]})
+
+
 # -- secrets ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('name', [

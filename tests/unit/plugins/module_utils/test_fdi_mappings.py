@@ -54,7 +54,7 @@ class TestShapes:
 
     def test_normalize_reads_column_pairs_sorted_by_target(self):
         mapping = normalize_mapping(element('orders', pairs=(('b', 'b2'), ('a', 'a2'))))
-        assert mapping == {'mapping_id': 'm-1', 'source_table': 'orders', 'target_table': 'orders', 'status': 'USING', 'columns': [
+        assert mapping == {'mapping_id': 'm-1', 'source_table': 'orders', 'target_table': 'orders', 'status': 'USING', 'mapping_percent': 100, 'columns': [
             {'source': 'a', 'target': 'a2', 'source_type': 'int', 'source_length': '11', 'target_type': 'int4', 'target_length': '11'},
             {'source': 'b', 'target': 'b2', 'source_type': 'int', 'source_length': '11', 'target_type': 'int4', 'target_length': '11'}]}
 

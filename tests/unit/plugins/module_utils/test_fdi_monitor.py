@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError
+from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline
+from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import (
-    WANT_FOR_STATE,
     FdiMonitorApi,
     RomaTaskRunError,
     RomaWaitTimeoutError,
     failing_step,
     normalize_monitor,
     now_ms,
-    validate_wait_timeout,
     wait_for_many,
-    wait_for_state,
 )
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_resource import STATUS_FOR_STATE, validate_wait_timeout
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     INSTANCE_ID,
@@ -97,7 +96,11 @@ READER_STEP = dict(id='s1', status=120, position='READER', position_status='NORM
 
 
 def wait(script, clock, want='running', timeout=300, started_at_ms=START_MS, task=None):
-    return wait_for_state(task or TASK, want, timeout, script.read_records, script.read_log, started_at_ms, clock, clock.sleep)
+    """The wait for one task (the many-task wait with one item): its monitor, or its error raised."""
+    result = wait_for_many([task or TASK], want, timeout, script.read_records, script.read_log, started_at_ms, clock, clock.sleep)[0]
+    if result.error is not None:
+        raise result.error
+    return result.monitor
 
 
 # -- waiting for running ----------------------------------------------------------------------------
@@ -308,7 +311,7 @@ def test_per_task_start_times():
 
 def test_start_time_and_state_helpers():
     assert now_ms(lambda: 1750000000.1234) == 1750000000123
-    assert WANT_FOR_STATE == {'started': 'running', 'stopped': 'stopped'}
+    assert STATUS_FOR_STATE == {'started': 'running', 'stopped': 'stopped'}
 
 
 def test_invalid_want_is_a_programming_error():
@@ -318,12 +321,30 @@ def test_invalid_want_is_a_programming_error():
 
 @pytest.mark.parametrize('value, ok', [(1, True), (3600, True), (300, True), (0, False), (3601, False), (True, False), ('5', False)])
 def test_validate_wait_timeout(value, ok):
-    if ok:
-        validate_wait_timeout(value)
-    else:
-        with pytest.raises(RomaInputError) as caught:
-            validate_wait_timeout(value)
-        assert caught.value.message == 'wait_timeout must be 1-3600 seconds; got %r' % (value,)
+    problems = []
+    validate_wait_timeout(value, problems)
+    assert problems == ([] if ok else ['wait_timeout must be 1-3600 seconds; got %r' % (value,)])
+
+
+def test_one_deadline_is_shared_by_the_waits_of_a_run():
+    """A deadline already half spent (by the confirmation of a stop) leaves the wait only what remains."""
+    clock = FakeClock()
+    deadline = Deadline(10, sleep=clock.sleep, clock=clock)
+    deadline.sleep(6)
+    script = Script([{TASK_ID: record('WAITING')}])
+    result = wait_for_many([TASK], 'running', deadline, script.read_records, script.read_log, START_MS)[0]
+    assert isinstance(result.error, RomaWaitTimeoutError) and 'wait_timeout 10' in result.error.message
+    assert sum(clock.sleeps) == 10
+
+
+def test_tasks_waited_for_different_states_at_once():
+    tasks = [dict(TASK, task_id='up'), dict(TASK, task_id='down')]
+    script = Script([{'up': record('RUNNING', task_id='up'), 'down': record('CANCELLED', task_id='down', status=0)}],
+                    logs={'up': log()})
+    clock = FakeClock()
+    results = wait_for_many(tasks, {'up': 'running', 'down': 'stopped'}, 10, script.read_records, script.read_log, START_MS, clock,
+                            clock.sleep)
+    assert [result.ok for result in results] == [True, True] and clock.sleeps == []
 
 
 # -- the monitor dict -------------------------------------------------------------------------------
@@ -453,5 +474,5 @@ def test_add_monitors_reads_one_list_page_and_one_log_per_task(http, api):
 def test_wait_through_the_api(http, api):
     http.expect(monitors({'task_name': NAME}, [record('WAITING')]), monitors({'task_name': NAME}, [record('RUNNING')]), logs([log()]))
     clock = FakeClock()
-    monitor = api.wait_for_state(TASK, 'running', 30, START_MS, clock=clock, sleep=clock.sleep)
+    monitor = api.wait_for_many([TASK], 'running', 30, START_MS, clock=clock, sleep=clock.sleep)[0].monitor
     assert monitor['execute_status'] == 'RUNNING' and clock.sleeps == [1]

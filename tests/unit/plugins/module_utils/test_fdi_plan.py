@@ -12,16 +12,8 @@ import pytest
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import MappingList
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import (
-    ApplyError,
-    Desired,
-    PlanError,
-    TaskApis,
-    apply_plan,
-    plan_task,
-    reads_needed,
-    validate_desired,
-)
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import ApplyError, TaskApis, apply_plan
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Desired, PlanError, plan_task, reads_needed, validate_desired
 
 TASK_ID = 'a9fe65f41c6a5d646477c5'
 NEW_ID = '0123456789abcdef0123456789abcdef'
@@ -294,7 +286,6 @@ class TestRecreate:
 class TestValidation:
 
     @pytest.mark.parametrize('options, message', [
-        (dict(mappings=[{'source_table': 'orders'}]), 'source_datasource_id and target_datasource_id are required with mappings'),
         (dict(auto_mapping=True, source_datasource_id=SRC), 'target_datasource_id is required with auto_mapping'),
         (dict(source_datasource_id='', target_datasource_id=DST, mappings=[]), 'source_datasource_id must be 1-64'),
         (dict(server_id='x' * 21), 'server_id must be 1-20'),
@@ -313,6 +304,19 @@ class TestValidation:
     def test_invalid_options_name_the_item_and_rule(self, options, message):
         with pytest.raises(RomaInputError, match=message):
             validate_desired(dict(options, instance_id='inst-1'))
+
+    def test_mappings_without_data_sources_are_valid_input(self):
+        """An existing task's data sources are fixed and known: changing only its mappings does not repeat them."""
+        validate_desired(dict(name='orders-sync', mappings=[{'source_table': 'orders'}], instance_id='inst-1'))
+
+    def test_a_create_with_mappings_needs_both_data_sources(self):
+        with pytest.raises(PlanError, match='Task orders-sync has no source_datasource_id and target_datasource_id, and mappings need both'):
+            plan_task(Desired(dict(name='orders-sync', operation_types=['INSERT'], mappings=[{'source_table': 'orders'}])), None)
+
+    def test_mappings_of_an_existing_task_are_written_with_its_data_sources(self):
+        plan = plan_task(Desired(dict(name='orders-sync', mappings=[{'source_table': 'orders'}])), current_task(), MappingList([], SRC, DST))
+        assert [action.body['source_datasource_id'] for action in plan.actions] == [SRC]
+        assert plan.actions[0].body['target_datasource_id'] == DST
 
 
 class FakeTasks:
@@ -338,7 +342,7 @@ class FakeTasks:
                 errors[task['task_id']] = error
         return errors
 
-    def wait_until_stopped(self, task):
+    def wait_until_stopped(self, task, deadline=None):  # pylint: disable=unused-argument
         self._record('wait_stopped', task['task_id'])
 
     def delete_task(self, task_id):
@@ -381,7 +385,8 @@ class FakeMappings(FakeTasks):
 def apis(fail=None, existing=None):
     log = []
     fail = fail or {}
-    return TaskApis(FakeTasks(log, fail), FakeMappings(log, fail, existing)), log
+    tasks = FakeTasks(log, fail)
+    return TaskApis(tasks, FakeMappings(log, fail, existing), start_stop=tasks), log
 
 
 def error():

@@ -15,8 +15,9 @@ import time
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Desired, TaskApis, apply_plan, apply_plans, plan_task
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, is_not_found
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import TaskApis, apply_plan, apply_plans
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Desired, plan_task
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     INSTANCE_ID,
@@ -38,7 +39,7 @@ def current(index, running=True):
 
 def apis():
     client = token_client()
-    return TaskApis(FdiTaskApi(client, INSTANCE_ID), FdiMappingApi(client, INSTANCE_ID, not_found=is_not_found))
+    return TaskApis(FdiTaskApi(client, INSTANCE_ID), FdiMappingApi(client, INSTANCE_ID))
 
 
 def batch_call(action, task_ids, failures=()):

@@ -13,10 +13,10 @@ import pytest
 import requests
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError, RomaResponseError
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import FdiStartStopApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
     FdiTaskApi,
     canonical_operation_types,
-    comparable_view,
     compare_task,
     describe_conflicts,
     describe_unreadable,
@@ -37,6 +37,7 @@ from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     TOKEN_HEADERS,
     api_url,
     batch,
+    composite_evidence,
     create,
     delete,
     fdi_error,
@@ -199,12 +200,6 @@ class TestCompare:
         message = describe_conflicts(CURRENT, {'source_app_id': ('a' * 100, 'b')})
         assert "source_app_id is '" + 'a' * 55 + "...' but 'b' was requested" in message
 
-    def test_comparable_view(self):
-        assert comparable_view(None) == {} and comparable_view({}) == {}
-        expected = dict(CURRENT)
-        del expected['task_id']
-        assert comparable_view(dict(CURRENT, execute_status='RUNNING')) == expected
-
 
 class TestValidate:
 
@@ -256,6 +251,10 @@ def api(retries=3):
     return FdiTaskApi(token_client(retries=retries), INSTANCE_ID)
 
 
+def switch():
+    return FdiStartStopApi(api())
+
+
 def named(name, number):
     return server_task(task_id='id-%04d' % number, task_name=name)
 
@@ -267,28 +266,52 @@ class TestFind:
         target = server_task(running=True)
         http.expect(list_tasks(NAME, first, total=1001), list_tasks(NAME, [named('x' + NAME, 999), target], offset=999, total=1001))
         # the list API knows neither the description nor the operation types
-        assert api().find_task(name=NAME, detail=False) == dict(module_view(target), description=None, operation_types=None)
+        assert api().find_task_by_name(NAME) == dict(module_view(target), description=None, operation_types=None)
 
     def test_no_exact_match(self, http):
         http.expect(list_tasks(NAME, [named(NAME + '-old', 1), named(NAME.upper(), 2)]))
-        assert api().find_task(name=NAME) is None
+        assert api().find_task_by_name(NAME) is None
 
+    @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
     @pytest.mark.parametrize('ext_type', ['', None, '  '])
-    def test_an_ordinary_task_of_that_name_is_refused(self, http, ext_type):
+    def test_an_ordinary_task_of_that_name_is_refused(self, http, ext_type, form):
+        # an empty ext_type proves nothing: the composite-only mapping route decides, and answers "not found" for an ordinary task
         ordinary = dict(list_entity(server_task()), ext_type=ext_type)
-        http.expect(list_tasks(NAME, [ordinary]))
-        with pytest.raises(RomaError, match="is not a composite task"):
-            api().find_task(name=NAME)
+        http.expect(list_tasks(NAME, [ordinary]), composite_evidence(TASK_ID, form=form))
+        with pytest.raises(RomaError) as caught:
+            api().find_task_by_name(NAME)
+        assert caught.value.message == ("Task 'orders-sync' (task_id a9fe65f41c6a5d646477c5) in instance inst-1 is not a composite task "
+                                        "(it is an ordinary FDI task), so this module does not change, reset or delete it.")
+
+    @pytest.mark.parametrize('ext_type', ['', None])
+    def test_a_composite_task_listed_without_ext_type_is_recognised_by_its_mapping_route(self, http, ext_type):
+        listed = dict(list_entity(server_task()), ext_type=ext_type)
+        http.expect(list_tasks(NAME, [listed]), composite_evidence(TASK_ID))
+        assert api().find_task_by_name(NAME)['task_id'] == TASK_ID
+
+    @pytest.mark.parametrize('ext_type', ['CDC', 'MULTI', 'anything'])
+    def test_a_non_empty_ext_type_costs_no_request(self, http, ext_type):
+        http.expect(list_tasks(NAME, [dict(list_entity(server_task()), ext_type=ext_type)]))
+        assert api().find_task_by_name(NAME)['task_id'] == TASK_ID
 
     def test_an_ordinary_twin_of_a_composite_task_is_left_out(self, http):
         ordinary = dict(list_entity(server_task(task_id='plain-1')), ext_type='')
-        http.expect(list_tasks(NAME, [ordinary, server_task()]))
-        assert api().find_task(name=NAME, detail=False)['task_id'] == TASK_ID
+        http.expect(list_tasks(NAME, [ordinary, server_task()]), composite_evidence('plain-1', form='3021'))
+        assert api().find_task_by_name(NAME)['task_id'] == TASK_ID
+
+    def test_by_task_id_the_list_filter_establishes_the_kind(self, http):
+        http.expect(list_tasks(None, [server_task()], task_id=TASK_ID))
+        assert api().find_listed(task_id=TASK_ID).composite is True
+
+    def test_by_task_id_an_ordinary_task_is_refused(self, http):
+        http.expect(list_tasks(None, [dict(list_entity(server_task()), ext_type=None)], task_id=TASK_ID), composite_evidence(TASK_ID, form='3081'))
+        with pytest.raises(RomaError, match='is not a composite task'):
+            api().find_listed(task_id=TASK_ID)
 
     def test_a_listed_task_without_an_id_cannot_be_managed(self, http):
         http.expect(list_tasks(NAME, [{'task_name': NAME, 'task_type': 'REALTIME', 'status': 0, 'ext_type': 'multi'}]))
         with pytest.raises(RomaResponseError) as caught:
-            api().find_task(name=NAME)
+            api().find_task_by_name(NAME)
         assert caught.value.message == ("ROMA Connect listed the task named 'orders-sync' in instance inst-1 without a task_id, so it "
                                         "cannot be read or changed.")
 
@@ -306,18 +329,18 @@ class TestFind:
     def test_by_name_with_detail_merges_list_and_show(self, http):
         task = server_task(description='', running=True)
         http.expect(list_tasks(NAME, [task]), show(task))
-        assert api().find_task(name=NAME) == module_view(task)
+        assert api().add_detail(api().find_task_by_name(NAME)) == module_view(task)
 
     def test_by_id_is_one_show(self, http):
         task = server_task()
         http.expect(show(task))
-        assert api().find_task(task_id=TASK_ID, name='ignored') == module_view(task, listed=False)
+        assert api().get_task(TASK_ID) == module_view(task, listed=False)
 
     @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
     def test_by_id_not_found(self, http, form):
         status, body = NOT_FOUND_FORMS[form]
         http.expect(Call('GET', api_url('tasks', 'gone-1'), headers=TOKEN_HEADERS).reply(status, json=body))
-        assert api().find_task(task_id='gone-1') is None
+        assert api().get_task('gone-1') is None
 
     @pytest.mark.parametrize('status, body', [
         pytest.param(404, {}, id='404-empty-json'),
@@ -329,7 +352,7 @@ class TestFind:
         call = Call('GET', api_url('tasks', 'bad-1'))
         http.expect(call.reply(status, json=body) if body is not None else call.reply(status, body=b'<html>Not Found</html>'))
         with pytest.raises(RomaApiError) as caught:
-            api().find_task(task_id='bad-1')
+            api().get_task('bad-1')
         assert caught.value.status == 404
         assert caught.value.message.endswith('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base '
                                              'path) and region.')
@@ -355,11 +378,11 @@ class TestFind:
 
     def test_detail_of_a_task_deleted_meanwhile(self, http):
         http.expect(list_tasks(NAME, [server_task()]), show_missing(TASK_ID))
-        assert api().find_task(name=NAME) is None
+        assert api().add_detail(api().find_task_by_name(NAME)) is None
 
     def test_list_filters_are_sent(self, http):
         http.expect(list_tasks(None, [server_task()], status=1, task_tag='sales-sync'))
-        assert len(list(api().iter_tasks(status=1, task_tag='sales-sync', source_app_id=None))) == 1
+        assert len(list(api().iter_listed(status=1, task_tag='sales-sync', source_app_id=None))) == 1
 
 
 NEW_ID = '0f1e2d3c4b5a69788796a5b4c3d2e1f0'
@@ -393,9 +416,10 @@ ACCEPTED_UNREADABLE = [
 
 class TestNewTaskId:
 
-    def test_shaped_like_the_service_ids(self):
-        ids = {new_task_id() for dummy in range(50)}
+    def test_shaped_like_the_service_ids_and_derived_from_instance_and_name(self):
+        ids = {new_task_id(INSTANCE_ID, 'task-%d' % number) for number in range(50)}
         assert len(ids) == 50
+        assert new_task_id(INSTANCE_ID, NAME) == new_task_id(INSTANCE_ID, NAME) != new_task_id('inst-2', NAME)
         assert all(len(task_id) == 32 and set(task_id) <= set('0123456789abcdef') for task_id in ids)
         assert all(validate_task_options({'task_id': task_id}) is None for task_id in ids)
 
@@ -538,18 +562,31 @@ class TestWrites:
         assert api().update_task(TASK_ID, put) is False
 
     @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
-    @pytest.mark.parametrize('running', [True, False])
-    def test_start_or_stop_of_a_task_that_is_gone(self, http, form, running):
+    def test_stop_of_a_task_that_is_gone_is_done(self, http, form):
         status, body = NOT_FOUND_FORMS[form]
-        action = 'start' if running else 'stop'
-        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': action, 'list': [{'task_id': TASK_ID}]}).reply(
+        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
             status, json=body))
-        assert api().set_running({'task_id': TASK_ID}, running) is False
+        assert switch().set_running({'task_id': TASK_ID}, False) is False
+
+    @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+    def test_start_of_a_task_that_is_gone_is_a_failure(self, http, form):
+        """A start that started nothing is not a start (it runs nowhere): unlike a stop, it fails."""
+        status, body = NOT_FOUND_FORMS[form]
+        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': TASK_ID}]}).reply(
+            status, json=body))
+        with pytest.raises(RomaError, match='could not start .*: the task does not exist'):
+            switch().set_running({'task_id': TASK_ID}, True)
 
     @pytest.mark.parametrize('code', ['FDI.3021', 'FDI.3081'])
     def test_start_reported_gone_in_a_failure_entry(self, http, code):
         http.expect(batch('start', TASK_ID, failure=(code, 'The task does not exist.')))
-        assert api().set_running({'task_id': TASK_ID}, True) is False
+        with pytest.raises(RomaError, match='the task does not exist'):
+            switch().set_running({'task_id': TASK_ID}, True)
+
+    @pytest.mark.parametrize('code', ['FDI.3021', 'FDI.3081'])
+    def test_stop_reported_gone_in_a_failure_entry(self, http, code):
+        http.expect(batch('stop', TASK_ID, failure=(code, 'The task does not exist.')))
+        assert switch().set_running({'task_id': TASK_ID}, False) is False
 
     def test_delete_retried_after_a_lost_answer_finds_it_gone(self, http, sleeps):
         http.expect(Call('DELETE', api_url('tasks', TASK_ID)).fail(requests.exceptions.ReadTimeout('slow')),
@@ -564,12 +601,12 @@ class TestWrites:
     @pytest.mark.parametrize('running, action', [(True, 'start'), (False, 'stop')])
     def test_start_and_stop(self, http, running, action):
         http.expect(batch(action, TASK_ID))
-        api().set_running({'task_id': TASK_ID, 'task_name': NAME}, running)
+        switch().set_running({'task_id': TASK_ID, 'task_name': NAME}, running)
 
     def test_batch_failure_entry(self, http):
         http.expect(batch('start', TASK_ID, failure=('FDI.3026', 'Failed to manually start the task.')))
         with pytest.raises(RomaError) as caught:
-            api().set_running({'task_id': TASK_ID, 'task_name': NAME}, True)
+            switch().set_running({'task_id': TASK_ID, 'task_name': NAME}, True)
         assert caught.value.message == ("ROMA Connect could not start composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5): "
                                         "FDI.3026 Failed to manually start the task.")
         assert caught.value.details == {'error_code': 'FDI.3026', 'error_msg': 'Failed to manually start the task.'}
@@ -578,32 +615,32 @@ class TestWrites:
         http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
             200, json={'success_count': 0, 'failure_count': 1, 'failure': ['?']}))
         with pytest.raises(RomaError, match=r'could not stop composite task .*: no reason given$'):
-            api().set_running({'task_id': TASK_ID}, False)
+            switch().set_running({'task_id': TASK_ID}, False)
 
     @pytest.mark.parametrize('document', [['done'], 'done', 1])
     def test_batch_answer_that_is_not_an_object(self, http, document):
         http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
             200, json=document))
         with pytest.raises(RomaResponseError, match='without a result object'):
-            api().set_running({'task_id': TASK_ID}, False)
+            switch().set_running({'task_id': TASK_ID}, False)
 
     def test_batch_failure_given_as_an_object(self, http):
         failure = {'task_id': TASK_ID, 'error_code': 'FDI.3027', 'error_msg': 'Failed to manually stop the task.'}
         http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
             200, json={'failure_count': 1, 'failure': failure}))
         with pytest.raises(RomaError, match='FDI.3027 Failed to manually stop the task.$'):
-            api().set_running({'task_id': TASK_ID}, False)
+            switch().set_running({'task_id': TASK_ID}, False)
 
     def test_batch_is_retried_because_repeating_it_is_harmless(self, http, sleeps):
         http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': TASK_ID}]}).reply(
             502, body=b''), batch('start', TASK_ID))
-        api().set_running({'task_id': TASK_ID}, True)
+        switch().set_running({'task_id': TASK_ID}, True)
         assert sleeps == [0.375]
 
 
 def stop_and_wait(task):
     """What a change or delete of a running task does first: the stop request, then the reads until it reports stopped."""
-    tasks = api()
+    tasks = switch()
     return tasks.wait_until_stopped(task) if tasks.set_running(task, False) else None
 
 
@@ -623,11 +660,11 @@ class TestStopAndWait:
 
     def test_gives_up_when_the_task_keeps_running(self, http, sleeps):
         running = server_task(running=True)
-        delays = [1.0, 2.0, 4.0, 8.0] + [10.0] * 11  # 125 seconds: the first sum of at least STOP_WAIT_SECONDS (120)
+        delays = [1.0, 2.0, 4.0, 8.0] + [10.0] * 10 + [5.0]  # 120 seconds, STOP_WAIT_SECONDS: never a sleep past the deadline
         http.expect(batch('stop', TASK_ID), *[show(running) for dummy in range(len(delays) + 1)])
         with pytest.raises(RomaError) as caught:
             stop_and_wait(module_view(running))
-        assert caught.value.message == ("Composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5) still reports status running 125 "
+        assert caught.value.message == ("Composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5) still reports status running 120 "
                                         "seconds after the request to stop it, so it was neither changed nor deleted. Check the task in "
                                         "the ROMA Connect console, then run again.")
         assert sleeps == delays

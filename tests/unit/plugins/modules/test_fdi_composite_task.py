@@ -36,6 +36,7 @@ from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     fdi_error,
     iam_login,
     list_tasks,
+    listed_by_id,
     module_view,
     password_body,
     server_task,
@@ -127,16 +128,15 @@ SCENARIOS = {
     'create-by-name': Scenario(
         dict(FULL, operation_types=['UPDATE', 'INSERT']),
         [list_tasks(NAME, []), create(full_body(), task_id=GENERATED_TASK_ID)],
-        True, created(GENERATED_TASK_ID, description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target'),
-        check_task=created(None, description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target')),
+        True, created(GENERATED_TASK_ID, description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target')),
     'create-minimal': Scenario(
         PRESENT,
         [list_tasks(NAME, [server_task(task_name=NAME + '-2', task_id='other')]),
          create(create_body(), task_id=GENERATED_TASK_ID)],
-        True, created(GENERATED_TASK_ID), check_task=created(None)),
+        True, created(GENERATED_TASK_ID)),
     'create-with-empty-description-leaves-it-out': Scenario(
         dict(PRESENT, description=''), [list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID)],
-        True, created(GENERATED_TASK_ID), check_task=created(None)),
+        True, created(GENERATED_TASK_ID)),
     'create-by-task-id': Scenario(
         dict(PRESENT, task_id='my-task-01'),
         [show_missing('my-task-01'), create({'task_name': NAME, 'task_id': 'my-task-01', 'task_type': 'REALTIME', 'operation_types': OPS},
@@ -145,7 +145,7 @@ SCENARIOS = {
     'create-started': Scenario(
         dict(PRESENT, state='started'),
         [list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID), batch('start', GENERATED_TASK_ID)],
-        True, created(GENERATED_TASK_ID, status='running'), check_task=created(None, status='running')),
+        True, created(GENERATED_TASK_ID, status='running')),
     'create-stopped': Scenario(
         dict(PRESENT, state='stopped', task_id='my-task-02'),
         [show_missing('my-task-02'), create({'task_name': NAME, 'task_id': 'my-task-02', 'task_type': 'REALTIME', 'operation_types': OPS},
@@ -176,7 +176,7 @@ SCENARIOS = {
         True, module_view(server_task(operation_types=['INSERT', 'UPDATE', 'DELETE']))),
     'update-description-without-operation-types': Scenario(
         dict(task_id=TASK_ID, description='Only this changes'),
-        [show(STOPPED), update(TASK_ID, put_body(description='Only this changes'))],
+        [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), update(TASK_ID, put_body(description='Only this changes'))],
         True, module_view(server_task(description='Only this changes'), listed=False)),
     'update-description-by-name-without-operation-types': Scenario(
         dict(name=NAME, description='Only this changes'),
@@ -189,13 +189,13 @@ SCENARIOS = {
         True, module_view(server_task(task_tag='', description='x'))),
     'update-by-task-id': Scenario(
         dict(PRESENT, task_id=TASK_ID, tag='ops-team'),
-        [show(STOPPED), update(TASK_ID, put_body(task_tag='ops-team'))],
+        [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), update(TASK_ID, put_body(task_tag='ops-team'))],
         True, module_view(server_task(task_tag='ops-team'), listed=False)),
     'update-running-restarts': Scenario(
         dict(PRESENT, tag='ops-team'),
         [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), update(TASK_ID, put_body(task_tag='ops-team')),
          batch('start', TASK_ID)],
-        True, module_view(server_task(running=True, task_tag='ops-team'))),
+        True, switched(module_view(server_task(running=True, task_tag='ops-team')), 'running')),
     'update-running-and-stop': Scenario(
         dict(PRESENT, tag='ops-team', state='stopped'),
         [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), update(TASK_ID, put_body(task_tag='ops-team'))],
@@ -212,8 +212,8 @@ SCENARIOS = {
         dict(name=NAME, state='absent'),
         [list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), poll(RUNNING), poll(RUNNING), poll(STOPPED), delete(TASK_ID)], True, {}),
     'absent-by-task-id-and-matching-name': Scenario(
-        dict(task_id=TASK_ID, name=NAME, state='absent'), [show(STOPPED), delete(TASK_ID)], True, {}),
-    'absent-by-task-id': Scenario(dict(task_id=TASK_ID, state='absent'), [show(STOPPED), delete(TASK_ID)], True, {}),
+        dict(task_id=TASK_ID, name=NAME, state='absent'), [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), delete(TASK_ID)], True, {}),
+    'absent-by-task-id': Scenario(dict(task_id=TASK_ID, state='absent'), [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), delete(TASK_ID)], True, {}),
     'absent-ignores-other-options': Scenario(
         dict(FULL, state='absent', source_app_id='another-app'), [list_tasks(NAME, [STOPPED]), delete(TASK_ID)], True, {}),
     'already-absent': Scenario(dict(name=NAME, state='absent'), [list_tasks(NAME, [server_task(task_name=NAME + 'x')])], False, {}),
@@ -226,7 +226,7 @@ SCENARIOS = {
     # started / stopped
     'start': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [STOPPED]), batch('start', TASK_ID)], True,
                       switched(brief(STOPPED), 'running')),
-    'start-by-task-id': Scenario(dict(task_id=TASK_ID, state='started'), [show(STOPPED), batch('start', TASK_ID)], True,
+    'start-by-task-id': Scenario(dict(task_id=TASK_ID, state='started'), [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), batch('start', TASK_ID)], True,
                                  dict(module_view(STOPPED, listed=False), status='running')),
     'already-started': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [RUNNING])], False, brief(RUNNING)),
     'stop': Scenario(dict(PRESENT, state='stopped'), [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID)], True,
@@ -281,7 +281,11 @@ def test_creating_for_started_needs_operation_types(http, run_module):
     assert result['failed'] and result['msg'] == 'Task my-task-03 does not exist; to create it, set name and operation_types.'
 
 
+HEADERS = {'before_header': 'composite task orders-sync', 'after_header': 'composite task orders-sync'}
+
+
 class TestDiff:
+    """The diff shows the task as a config item (the option names the playbook uses), and the actions say what happens."""
 
     @pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
     def test_update(self, http, run_module, check_mode):
@@ -289,27 +293,31 @@ class TestDiff:
                  batch('start', TASK_ID)]
         http.expect(sent_in(calls, check_mode))
         result = run_module(dict(PRESENT, description='New'), check_mode=check_mode, diff=True)
-        before = dict(task_name=NAME, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync', operation_types=OPS,
+        before = dict(name=NAME, task_id=TASK_ID, task_type='REALTIME', description='Replicate orders', tag='sales-sync', operation_types=OPS,
                       source_app_id='app-source', target_app_id='app-target', status='running')
-        assert result['diff'] == {'before': before, 'after': dict(before, description='New')}
+        assert result['diff'] == dict(HEADERS, before=before, after=dict(before, description='New'))
+        assert result['actions'] == ['updated']
 
-    def test_create(self, http, run_module):
-        http.expect(list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID))
-        result = run_module(PRESENT, diff=True)
-        after = created(GENERATED_TASK_ID)
-        del after['task_id']
-        assert result['diff'] == {'before': {}, 'after': after}
+    @pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
+    def test_create(self, http, run_module, check_mode):
+        http.expect(sent_in([list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID)], check_mode))
+        result = run_module(PRESENT, diff=True, check_mode=check_mode)
+        after = dict(name=NAME, task_id=GENERATED_TASK_ID, task_type='REALTIME', operation_types=OPS, status='stopped')
+        assert result['diff'] == dict(HEADERS, before={}, after=after)
+        assert result['actions'] == ['created']
 
     def test_delete(self, http, run_module):
         http.expect(list_tasks(NAME, [STOPPED]), delete(TASK_ID))
         result = run_module(dict(name=NAME, state='absent'), diff=True)
-        assert result['diff']['after'] == {}
-        assert result['diff']['before']['task_name'] == NAME and result['diff']['before']['status'] == 'stopped'
+        assert result['diff']['after'] == {} and result['actions'] == ['deleted']
+        assert result['diff']['before'] == dict(name=NAME, task_id=TASK_ID, task_type='REALTIME', tag='sales-sync', source_app_id='app-source',
+                                                target_app_id='app-target', status='stopped')  # no field that was not read
 
     def test_no_change(self, http, run_module):
         http.expect(list_tasks(NAME, [STOPPED]), show(STOPPED))
         result = run_module(PRESENT, diff=True)
         assert result['diff']['before'] == result['diff']['after'] != {}
+        assert result['actions'] == []
 
 
 INVALID = {
@@ -367,7 +375,10 @@ API_FAILURES = [
         Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(
             400, json=fdi_error('FDI.3033', 'Invalid parameter [task_name].'), headers={'X-Request-Id': '5f2c1e0d9a8b'}),
         dict(status=400, error_code='FDI.3033', error_msg='Invalid parameter [task_name].', request_id='5f2c1e0d9a8b', method='POST', path=CREATE_PATH),
-        'ROMA Connect API error 400 FDI.3033: Invalid parameter [task_name]. (POST %s, request id 5f2c1e0d9a8b)' % CREATE_PATH,
+        # the lookup found no task of that name and the create says the name is taken: another run created it meanwhile
+        'ROMA Connect API error 400 FDI.3033: Invalid parameter [task_name]. (POST %s, request id 5f2c1e0d9a8b). A task with this '
+        "task_name ('orders-sync') was created by another run or by someone else after this run looked for it and before its create: "
+        'nothing was created twice. Run the module again and it adopts that task.' % CREATE_PATH,
         id='fdi-error'),
     pytest.param(
         Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(
@@ -735,11 +746,12 @@ def test_a_404_without_an_fdi_code_never_means_absent(http, run_module, state):
     assert 'check endpoint (scheme, host, port and base path) and region' in result['msg']
 
 
-def test_a_stop_that_never_shows_deletes_nothing(http, run_module, sleeps):
-    http.expect(list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), *[show(RUNNING) for dummy in range(16)])
+def test_a_stop_that_never_shows_deletes_nothing_and_starts_the_task_again(http, run_module, sleeps):
+    http.expect(list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), *[show(RUNNING) for dummy in range(16)] + [batch('start', TASK_ID)])
     result = run_module(dict(name=NAME, state='absent'))
-    assert result['failed'] and 'still reports status running 125 seconds after the request to stop it' in result['msg']
-    assert 'DELETE' not in http.methods and sum(sleeps) == 125
+    assert result['failed'] and 'still reports status running 120 seconds after the request to stop it' in result['msg']
+    assert result['restarted'] is True and 'the task was started again' in result['msg']
+    assert 'DELETE' not in http.methods and sum(sleeps) == 120  # never a sleep past the deadline
 
 
 def test_an_unknown_instance_fails_at_once_with_advice(http, run_module, sleeps):

@@ -10,13 +10,16 @@ import pytest
 
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task_info
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call
-from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
+from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner, warning_texts
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     NAME,
     NOT_FOUND_FORMS,
     TASK_ID,
     api_url,
+    composite_evidence,
+    list_entity,
     list_tasks,
+    listed_by_id,
     module_view,
     server_task,
     show,
@@ -65,10 +68,32 @@ def test_name_contains_is_case_sensitive_whatever_the_server_matches(http, run_m
 
 
 @pytest.mark.parametrize('found', [True, False])
-def test_by_task_id_is_one_show(http, run_module, found):
-    http.expect(show(STOPPED) if found else show_missing(TASK_ID))
+def test_by_task_id_is_the_list_filter_then_one_show(http, run_module, found):
+    """The list entity is the only answer that says whether a task is composite, so an ID is looked up in the list first."""
+    http.expect(listed_by_id(TASK_ID, [STOPPED] if found else []), *([show(STOPPED)] if found else []))
     result = run_module(dict(task_id=TASK_ID))
-    assert result['tasks'] == ([module_view(STOPPED, listed=False)] if found else [])
+    assert result['tasks'] == ([module_view(STOPPED)] if found else [])
+
+
+@pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
+def test_an_ordinary_task_by_id_is_no_task_with_a_warning(http, run_module, form):
+    http.expect(listed_by_id(TASK_ID, [dict(list_entity(STOPPED), ext_type='')]), composite_evidence(TASK_ID, form=form))
+    result = run_module(dict(task_id=TASK_ID))
+    assert result['tasks'] == []
+    assert warning_texts(result) == ["Task a9fe65f41c6a5d646477c5 ('orders-sync') is an ordinary FDI task, not a composite task: this module "
+                                  "returns composite tasks only."]
+
+
+def test_ordinary_tasks_are_left_out_of_a_listing(http, run_module):
+    ordinary = dict(list_entity(OTHER), ext_type=None)
+    http.expect(list_tasks(None, [STOPPED, ordinary]), composite_evidence(OTHER['task_id'], form='3021'))
+    result = run_module(dict(details=False))
+    assert result['tasks'] == [brief(STOPPED)] and warning_texts(result) == []
+
+
+def test_a_composite_task_listed_without_ext_type_is_kept(http, run_module):
+    http.expect(list_tasks(None, [dict(list_entity(STOPPED), ext_type='')]), composite_evidence(TASK_ID))
+    assert run_module(dict(details=False))['tasks'] == [brief(STOPPED)]
 
 
 def test_a_task_deleted_between_list_and_show_is_left_out(http, run_module):
@@ -89,15 +114,15 @@ def test_invalid_input_fails_before_any_request(http, run_module, args, message)
 
 
 @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
-def test_an_unknown_task_id_in_either_documented_form_is_no_task(http, run_module, form):
-    http.expect(show_missing('gone-1', form=form))
+def test_a_task_listed_by_id_then_gone_in_either_documented_form_is_no_task(http, run_module, form):
+    http.expect(listed_by_id('gone-1', [server_task(task_id='gone-1')]), show_missing('gone-1', form=form))
     result = run_module(dict(task_id='gone-1'))
     assert result['changed'] is False and result['tasks'] == []
 
 
 def test_a_404_without_an_fdi_code_is_an_error_not_an_empty_list(http, run_module):
     """A wrong base path answers 404 everywhere: returning no tasks would hide the misconfiguration."""
-    http.expect(Call('GET', api_url('tasks', TASK_ID)).reply(404, body=b''))
+    http.expect(Call('GET', api_url('tasks'), query={'task_id': TASK_ID, 'offset': 0, 'limit': 999}).reply(404, body=b''))
     result = run_module(dict(task_id=TASK_ID))
     assert result['failed'] is True and result['status'] == 404 and 'tasks' not in result
     assert result['msg'].endswith('check endpoint (scheme, host, port and base path) and region.')

@@ -37,9 +37,9 @@ def test_each_task_gets_its_mappings_and_data_sources(http, run_module, check_mo
     first, second = result['tasks']
     assert result['changed'] is False
     assert first['mappings'] == [
-        {'mapping_id': 'm-1', 'source_table': 'customers', 'target_table': 'dim_customers', 'status': 'USING', 'columns': [
+        {'mapping_id': 'm-1', 'source_table': 'customers', 'target_table': 'dim_customers', 'status': 'USING', 'mapping_percent': 100, 'columns': [
             {'source': 'id', 'target': 'id', 'source_type': 'int', 'source_length': '11', 'target_type': 'int4', 'target_length': '11'}]},
-        {'mapping_id': 'm-2', 'source_table': 'orders', 'target_table': 'orders', 'status': 'USING', 'columns': [
+        {'mapping_id': 'm-2', 'source_table': 'orders', 'target_table': 'orders', 'status': 'USING', 'mapping_percent': 100, 'columns': [
             {'source': 'id', 'target': 'id', 'source_type': 'int', 'source_length': '11', 'target_type': 'int4', 'target_length': '11'}]}]
     assert (first['source_datasource_id'], first['target_datasource_id']) == ('ds-mysql', 'ds-dws')
     assert second['mappings'] == []

@@ -17,6 +17,7 @@ from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     TOKEN_HEADERS,
     api_url,
     list_tasks,
+    listed_by_id,
     module_view,
     page,
     server_task,
@@ -84,7 +85,7 @@ def test_many_tasks_share_the_monitor_list_and_read_one_log_each(http, run_modul
 
 
 def test_by_task_id_uses_the_name_the_show_api_reported(http, run_module):
-    http.expect(show(RUNNING), monitors([monitor_record(RUNNING, 'WAITING', 'ADAPTER')], task_name=NAME), logs(RUNNING, []))
+    http.expect(listed_by_id(TASK_ID, [RUNNING]), show(RUNNING), monitors([monitor_record(RUNNING, 'WAITING', 'ADAPTER')], task_name=NAME), logs(RUNNING, []))
     [task] = run_module(dict(task_id=TASK_ID, include_monitor=True))['tasks']
     assert task['monitor']['execute_status'] == 'WAITING' and task['monitor']['position'] == 'ADAPTER'
     assert task['monitor']['data_count'] is None

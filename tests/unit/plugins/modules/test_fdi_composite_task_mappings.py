@@ -11,6 +11,12 @@ import pytest
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import NO_BODY, Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
+from ansible_collections.hwcloud.roma.tests.unit.plugins.module_utils.test_fdi_datasources import (
+    datasource_entity,
+    list_columns,
+    list_tables,
+    show_datasource,
+)
 from ansible_collections.hwcloud.roma.tests.unit.plugins.module_utils.test_fdi_mappings import element, mapping_page
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     GENERATED_TASK_ID,
@@ -71,13 +77,27 @@ def show_with_status(task, status):
     return show(dict(task, running=status == 'running'))
 
 
+# The data sources as the checks before any write read them: the source's type (MySQL needs server_id), the tables of each end,
+# and the columns of the tables whose columns a mapping lists.
+SOURCE_SHOWN = show_datasource(datasource_entity(datasource_id=SRC, datasource_type='MYSQL'))
+TABLES = ['orders', 'customers', 'audit']
+
+
+def tables_read():
+    return [list_tables(SRC, TABLES), list_tables(DST, TABLES, position='TARGET')]
+
+
+def customer_columns_read():
+    return [list_columns(SRC, 'customers', ['id', 'nm', 'email']), list_columns(DST, 'customers', ['id', 'name', 'email'], position='TARGET')]
+
+
 class TestCreate:
 
     def test_init_create_mappings_start_in_order(self, http, run_module):
         init = {'task_id': GENERATED_TASK_ID, 'source_datasource_id': SRC, 'target_datasource_id': DST, 'auto_mapping': False,
                 'ext_info': {'server_id': '1'}}
         create = {'task_name': NAME, 'task_id': GENERATED_TASK_ID, 'task_type': 'REALTIME', 'operation_types': ['INSERT', 'UPDATE']}
-        http.expect(list_tasks(NAME, []),
+        http.expect(list_tasks(NAME, []), SOURCE_SHOWN, *tables_read(), *customer_columns_read(),
                     Call('POST', api_url('multi-tasks', 'init'), json=init).reply(200, json=[{'task_id': GENERATED_TASK_ID}]),
                     Call('POST', api_url('multi-tasks'), json=create).reply(200, json={'task_id': GENERATED_TASK_ID}),
                     create_mapping(GENERATED_TASK_ID, mapping_body('orders'), 'm-1'),
@@ -92,9 +112,9 @@ class TestCreate:
             {'source_table': 'orders', 'target_table': 'orders', 'mapping_id': 'm-1'}]
 
     def test_check_mode_reads_only_and_returns_the_same_task(self, http, run_module):
-        http.expect(list_tasks(NAME, []))
+        http.expect(list_tasks(NAME, []), SOURCE_SHOWN, *tables_read(), *customer_columns_read())
         result = run_module(dict(JOB, mappings=[ORDERS, CUSTOMERS], state='started'), check_mode=True, diff=True)
-        assert result['changed'] is True and result['task']['task_id'] is None
+        assert result['changed'] is True and result['task']['task_id'] == GENERATED_TASK_ID
         assert [m['source_table'] for m in result['task']['mappings']] == ['customers', 'orders']
         assert result['diff']['before'] == {} and len(result['diff']['after']['mappings']) == 2
 
@@ -112,6 +132,7 @@ class TestConverge:
     def test_missing_changed_and_purged_pairs_one_write_each(self, http, run_module):
         http.expect(list_tasks(NAME, [TASK]), show(TASK),
                     list_mappings(TASK_ID, [element('audit', mapping_id='m-9'), element('customers', mapping_id='m-2')]),
+                    *tables_read(), *customer_columns_read(),
                     delete_mapping(TASK_ID, 'm-9'),
                     create_mapping(TASK_ID, mapping_body('orders'), 'm-1'),
                     update_mapping(TASK_ID, 'm-2', mapping_body('customers', [('id', 'id'), ('nm', 'name')])))
@@ -122,12 +143,12 @@ class TestConverge:
         assert [m['source_table'] for m in result['diff']['after']['mappings']] == ['customers', 'orders']
 
     def test_check_mode_of_a_change_sends_only_reads(self, http, run_module):
-        http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), list_mappings(TASK_ID, []))
+        http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), list_mappings(TASK_ID, []), *tables_read())
         result = run_module(dict(JOB, mappings=[ORDERS]), check_mode=True)
         assert result['changed'] is True and result['task']['status'] == 'running'
 
     def test_a_running_task_is_stopped_waited_for_changed_and_started(self, http, run_module):
-        http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), list_mappings(TASK_ID, []),
+        http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), list_mappings(TASK_ID, []), *tables_read(),
                     batch('stop', TASK_ID), show_with_status(RUNNING, 'stopped'),
                     create_mapping(TASK_ID, mapping_body('orders'), 'm-1'),
                     batch('start', TASK_ID))
@@ -137,7 +158,7 @@ class TestConverge:
     def test_a_refused_mapping_of_a_running_task_restarts_it_and_says_what_was_done(self, http, run_module):
         refused = Call('POST', api_url('multi-tasks', TASK_ID, 'mappings'), json=mapping_body('orders')).reply(
             400, json=fdi_error('FDI.3037', 'The parameter in mapping information is invalid or does not match the task.'))
-        http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), list_mappings(TASK_ID, []),
+        http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), list_mappings(TASK_ID, []), *tables_read(),
                     batch('stop', TASK_ID), show_with_status(RUNNING, 'stopped'), refused, batch('start', TASK_ID))
         result = run_module(dict(JOB, mappings=[ORDERS]))
         assert result['failed'] is True and result['changed'] is True
@@ -161,6 +182,7 @@ class TestConverge:
                 'ext_info': {'server_id': '2'}}
         create = {'task_name': NAME, 'task_id': TASK_ID, 'task_type': 'REALTIME', 'operation_types': ['INSERT', 'UPDATE']}
         http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), list_mappings(TASK_ID, [element('orders', mapping_id='m-1')]),
+                    SOURCE_SHOWN, *tables_read(),
                     batch('stop', TASK_ID), show_with_status(RUNNING, 'stopped'),
                     Call('DELETE', api_url('tasks', TASK_ID), json=NO_BODY).reply(204),
                     Call('POST', api_url('multi-tasks', 'init'), json=init).reply(200, json=[{'task_id': TASK_ID}]),
@@ -171,7 +193,7 @@ class TestConverge:
         assert result['changed'] is True and result['task']['server_id'] == '2' and result['task']['status'] == 'running'
 
     def test_recreate_whose_create_fails_says_deleted_and_a_rerun_creates_it(self, http, run_module):
-        http.expect(list_tasks(NAME, [TASK]), show(TASK), list_mappings(TASK_ID, []),
+        http.expect(list_tasks(NAME, [TASK]), show(TASK), list_mappings(TASK_ID, []), SOURCE_SHOWN,
                     Call('DELETE', api_url('tasks', TASK_ID), json=NO_BODY).reply(204),
                     Call('POST', api_url('multi-tasks', 'init'), json={
                         'task_id': TASK_ID, 'source_datasource_id': SRC, 'target_datasource_id': DST, 'auto_mapping': False,
@@ -185,7 +207,7 @@ class TestInput:
     @pytest.mark.parametrize('options, message', [
         (dict(mappings=[ORDERS, ORDERS]), 'mappings[1]: the pair orders -> orders is already listed as mappings[0]'),
         (dict(mappings=[{'source_table': ''}]), 'mappings[0]: source_table must be a non-empty string'),
-        (dict(source_datasource_id=None, mappings=[ORDERS]), 'source_datasource_id is required with mappings'),
+        (dict(source_datasource_id=None, auto_mapping=True), 'source_datasource_id is required with auto_mapping'),
         (dict(auto_mapping=True, purge_mappings=True), 'auto_mapping and purge_mappings cannot both be true'),
         (dict(wait=True, wait_timeout=0), 'wait_timeout'),
     ])

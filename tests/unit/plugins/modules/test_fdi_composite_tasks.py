@@ -15,16 +15,21 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 
+from ansible_collections.hwcloud.roma.plugins.module_utils import fdi_plan
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import new_task_id
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_tasks
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, NO_BODY, Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
+    GENERATED_TASK_ID,
     INSTANCE_ID,
     PROJECT_ID,
     TOKEN_HEADERS,
     api_path,
     api_url,
+    composite_evidence,
     delete,
     fdi_error,
     list_entity,
@@ -164,12 +169,13 @@ SCENARIOS = {
         False, [[]]),
     'overridden-deletes-unlisted-tasks-in-scope-only': Scenario(
         dict(state='overridden', scope_tag='sales-sync', config=[dict(name='sync-01')]),
-        [list_all(STOPPED, RUNNING, task(3, tag='other-team'), entity(task(4), ext_type='')),
+        [list_all(STOPPED, RUNNING, task(3, tag='other-team'), entity(task(4), ext_type='')), composite_evidence('task-04', form='3021'),
          batch('stop', 'task-02'), shown_stopped(RUNNING), delete('task-02')],
         True, [[], ['deleted']]),
     'overridden-every-composite-task': Scenario(
         dict(state='overridden', scope_tag='*', config=[dict(name='sync-01')]),
-        [list_all(STOPPED, task(3, tag='other-team'), entity(task(4), ext_type=None)), delete('task-03')],
+        [list_all(STOPPED, task(3, tag='other-team'), entity(task(4), ext_type=None)), composite_evidence('task-04', form='3081'),
+         delete('task-03')],
         True, [[], ['deleted']]),
     'overridden-creates-with-the-scope-tag': Scenario(
         dict(state='overridden', scope_tag='sales-sync', config=[dict(task_id='new-task-02', name='new-two', operation_types=['INSERT'])]),
@@ -182,7 +188,8 @@ SCENARIOS = {
         True, [['deleted'], ['deleted'], []]),
     'deleted-scope': Scenario(
         dict(state='deleted', scope_tag='sales-sync'),
-        [list_all(STOPPED, task(3, tag='other-team'), entity(task(4), ext_type='')), delete('task-01')], True, [['deleted']]),
+        [list_all(STOPPED, task(3, tag='other-team'), entity(task(4), ext_type='')), composite_evidence('task-04', form='3021'),
+         delete('task-01')], True, [['deleted']]),
     'deleted-nothing-there': Scenario(dict(state='deleted', config=[dict(name='sync-09')]), [list_all(STOPPED)], False, [[]]),
 }
 
@@ -218,7 +225,8 @@ def test_commands_carry_the_bodies(http, run_module):
     assert result['task_results'] == [{'index': 0, 'name': 'sync-02', 'task_id': 'task-02', 'actions': ['updated']}]
 
 
-def test_a_create_without_task_id_sends_a_generated_one_and_check_mode_shows_a_placeholder(http, run_module):
+def test_a_create_without_task_id_sends_one_derived_from_the_name_and_check_mode_shows_it(http, run_module, monkeypatch):
+    monkeypatch.setattr(fdi_plan, 'new_task_id', new_task_id)  # the real one, not the test sequence of conftest.py
     generated = []
 
     def check(request):
@@ -228,10 +236,11 @@ def test_a_create_without_task_id_sends_a_generated_one_and_check_mode_shows_a_p
     http.expect(list_all(), Call('POST', api_url('multi-tasks'), json=ANY, check=check).reply(200, json={'task_id': 'ignored-id'}))
     result = run_module(dict(config=[dict(name='new-one', operation_types=['INSERT'])]))
     assert result['task_results'][0]['task_id'] == 'ignored-id' or result['task_results'][0]['task_id'] == generated[0]
+    assert generated == [new_task_id(INSTANCE_ID, 'new-one')]
     http.expect(list_all())
     checked = run_module(dict(config=[dict(name='new-one', operation_types=['INSERT'])]), check_mode=True)
-    assert checked['task_results'] == [{'index': 0, 'name': 'new-one', 'task_id': None, 'actions': ['created']}]
-    assert checked['commands'][0]['body']['task_id'] == '{task_id}'
+    assert checked['task_results'] == [{'index': 0, 'name': 'new-one', 'task_id': generated[0], 'actions': ['created']}]
+    assert checked['commands'][0]['body']['task_id'] == generated[0]
 
 
 def test_eleven_starts_go_in_two_batches(http, run_module):
@@ -317,9 +326,29 @@ class TestPlanningErrorsWriteNothing:
         assert len(result['invalid_items']) == 2
 
     def test_a_task_that_is_not_composite_is_never_changed(self, http, run_module):
-        http.expect(list_all(entity(task(1), ext_type='')))
+        http.expect(list_all(entity(task(1), ext_type='')), composite_evidence('task-01', form='3021'))
         result = run_module(dict(state='deleted', config=[dict(name='sync-01')]))
-        assert result['failed'] and 'task task-01 is not a composite task' in result['msg']
+        assert result['failed'] and "Task 'sync-01' (task_id task-01) in instance inst-1 is not a composite task" in result['msg']
+        assert result['invalid_items'] == ["config[0] (sync-01): Task 'sync-01' (task_id task-01) in instance inst-1 is not a composite task "
+                                           "(it is an ordinary FDI task), so this module does not change, reset or delete it."]
+
+    def test_every_problem_is_listed_at_once_and_none_is_false(self, http, run_module):
+        """A duplicate item, a create without operation_types and a task outside the scope, in one run; no "does not exist" for
+        the task outside the scope (it exists), and nothing written."""
+        http.expect(list_all(task(1), task(3, tag='other-team')))
+        result = run_module(dict(state='overridden', scope_tag='sales-sync', config=[
+            dict(name='sync-01'), dict(name='sync-01', status='running'), dict(name='new-one'), dict(name='sync-03', tag='sales-sync')]))
+        assert result['failed'] and result['invalid_items'] == [
+            "config[1]: the task name 'sync-01' is already listed as config[0]; list each task once",
+            "config[3] (sync-03): task task-03 carries tag 'other-team', outside scope_tag 'sales-sync'",
+            'config[2] (new-one): Task new-one does not exist; to create it, set operation_types.']
+        assert http.methods == ['GET']
+
+    def test_a_new_task_with_mappings_needs_its_data_sources(self, http, run_module):
+        http.expect(list_all())
+        result = run_module(dict(config=[dict(name='new-one', operation_types=OPS, mappings=[dict(source_table='orders')])]))
+        assert result['failed'] and ('config[0] (new-one): Task new-one has no source_datasource_id and target_datasource_id, and '
+                                     'mappings need both data sources') in result['msg']
 
     def test_two_items_for_one_task_found_by_id_and_name(self, http, run_module):
         http.expect(list_all(task(1)))
@@ -353,14 +382,11 @@ INVALID = {
     'deleted-only-identity': (dict(state='deleted', config=[dict(name='sync-01', mappings=[])]),
                               'config[0] (sync-01): with state deleted an item may carry only task_id and name (it deletes the whole task); '
                               'remove mappings'),
-    'duplicate-name': (dict(config=[dict(name='sync-01'), dict(name='sync-01', status='running')]),
-                       "config[1]: the task name 'sync-01' is already listed as config[0]; list each task once"),
-    'duplicate-task-id': (dict(config=[dict(task_id='task-01'), dict(task_id='task-01')]),
-                          "config[1]: task_id 'task-01' is already listed as config[0]"),
     'item-tag': (dict(config=[dict(name='sync-01', tag='abc')]), 'config[0] (sync-01): tag must be 4-64 characters'),
     'item-name': (dict(config=[dict(name='x')]), 'config[0] (x): name must be 3-100 characters'),
-    'item-mappings-without-data-sources': (dict(config=[dict(name='sync-01', mappings=[dict(source_table='orders')])]),
-                                           'config[0] (sync-01): source_datasource_id and target_datasource_id are required with mappings'),
+    'item-auto-mapping-without-data-sources': (dict(config=[dict(name='sync-01', auto_mapping=True)]),
+                                               'config[0] (sync-01): source_datasource_id and target_datasource_id are required with '
+                                               'auto_mapping'),
     'item-mapping-pair-twice': (dict(config=[dict(name='sync-01', source_datasource_id=SRC, target_datasource_id=DST,
                                                   mappings=[dict(source_table='a'), dict(source_table='a')])]),
                                 r'config[0] (sync-01): mappings[1]: the pair a -> a is already listed as mappings[0]'),
@@ -387,7 +413,7 @@ class TestGathered:
 
     def test_tasks_in_scope_with_details_and_mappings(self, http, run_module):
         listed = [task(1, running=True), task(2, description=''), task(3, tag='other-team'), entity(task(4), ext_type='')]
-        http.expect(list_all(*listed), show(listed[0]), mappings_of(listed[0], element('m-1', 'orders', columns=['id', 'total'])),
+        http.expect(list_all(*listed), composite_evidence('task-04', form='3021'), show(listed[0]), mappings_of(listed[0], element('m-1', 'orders', columns=['id', 'total'])),
                     show(listed[1]), mappings_of(listed[1]))
         result = run_module(dict(state='gathered', scope_tag='sales-sync', parallelism=1))
         common = dict(task_type='REALTIME', tag='sales-sync', operation_types=OPS, source_app_id='app-source', target_app_id='app-target',
@@ -399,7 +425,8 @@ class TestGathered:
             dict(common, name='sync-02', task_id='task-02', status='stopped', mappings=[])])
 
     def test_default_scope_is_every_composite_task(self, http, run_module):
-        http.expect(list_all(task(1, tag=''), entity(task(2), ext_type='')), show(task(1, tag='')), mappings_of(task(1)))
+        http.expect(list_all(task(1, tag=''), entity(task(2), ext_type='')), composite_evidence('task-02', form='3021'),
+                    show(task(1, tag='')), mappings_of(task(1)))
         result = run_module(dict(state='gathered'))
         assert [item['name'] for item in result['gathered']] == ['sync-01'] and 'tag' not in result['gathered'][0]
 
@@ -426,12 +453,12 @@ class TestRendered:
         assert result['changed'] is False
         assert result['rendered'] == [
             {'method': 'POST', 'path': base + 'multi-tasks/init',
-             'body': {'task_id': '{task_id}', 'source_datasource_id': SRC, 'target_datasource_id': DST, 'auto_mapping': False}},
+             'body': {'task_id': GENERATED_TASK_ID, 'source_datasource_id': SRC, 'target_datasource_id': DST, 'auto_mapping': False}},
             {'method': 'POST', 'path': base + 'multi-tasks',
-             'body': {'task_name': 'orders-sync', 'task_id': '{task_id}', 'task_type': 'REALTIME', 'operation_types': ['INSERT']}},
-            {'method': 'POST', 'path': base + 'multi-tasks/{task_id}/mappings',
+             'body': {'task_name': 'orders-sync', 'task_id': GENERATED_TASK_ID, 'task_type': 'REALTIME', 'operation_types': ['INSERT']}},
+            {'method': 'POST', 'path': base + 'multi-tasks/%s/mappings' % GENERATED_TASK_ID,
              'body': {'source_datasource_id': SRC, 'target_datasource_id': DST, 'source_table': 'orders', 'target_table': 'orders'}},
-            {'method': 'POST', 'path': base + 'batch-operation/tasks', 'body': {'action_id': 'start', 'list': [{'task_id': '{task_id}'}]}},
+            {'method': 'POST', 'path': base + 'batch-operation/tasks', 'body': {'action_id': 'start', 'list': [{'task_id': GENERATED_TASK_ID}]}},
             {'method': 'POST', 'path': base + 'multi-tasks',
              'body': {'task_name': 'other-one', 'task_id': 'my-task-01', 'task_type': 'REALTIME', 'operation_types': ['DELETE']}}]
         assert http.requests == []
@@ -456,13 +483,13 @@ def test_diff_is_one_entry_per_changed_task(http, run_module):
 
 def test_the_connection_pool_is_sized_to_parallelism(http, run_module, monkeypatch):
     sizes = []
-    original = fdi_composite_tasks.HTTPAdapter
+    original = requests.adapters.HTTPAdapter
 
     def adapter(**kwargs):
         sizes.append(kwargs['pool_maxsize'])
         return original(**kwargs)
 
-    monkeypatch.setattr(fdi_composite_tasks, 'HTTPAdapter', adapter)
+    monkeypatch.setattr(requests.adapters, 'HTTPAdapter', adapter)  # the client's option, the one place that knows requests
     http.expect(list_all(task(1)))
     run_module(dict(config=[dict(name='sync-01')], parallelism=20))
     assert sizes == [20]

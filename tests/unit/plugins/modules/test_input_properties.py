@@ -44,8 +44,8 @@ def spec_name(value):
 
 
 def spec_task_id(value):
-    """3-50 characters; letters, digits, ".", "_", "-"; starts with a letter or digit."""
-    return 3 <= len(value) <= 50 and value[0] in ALNUM and all(char in ALNUM + '._-' for char in value)
+    """3-50 characters; letters, digits, "_", "-" (no "." : the API refuses it); starts with a letter or digit."""
+    return 3 <= len(value) <= 50 and value[0] in ALNUM and all(char in ALNUM + '_-' for char in value)
 
 
 def spec_tag(value):
@@ -338,7 +338,7 @@ def valid(first, rest, min_size, max_size):
 
 VALID = {
     'name': valid(ALNUM, ALNUM + '._-', 3, 100),
-    'task_id': valid(ALNUM, ALNUM + '._-', 3, 50),
+    'task_id': valid(ALNUM, ALNUM + '_-', 3, 50),
     'tag': valid(ALNUM + '_-', ALNUM + '_-', 4, 64),
     'app_id': valid(ALNUM + '._-', ALNUM + '._-', 1, 64),
     'instance_id': valid(ALNUM, ALNUM + '_-', 1, 64),
