@@ -26,7 +26,9 @@ _SECRET_NAMES = (r'(?:x-auth-token|x-subject-token|x-security-token|security[_-]
                  r'password|passwd|secret[_-]?key|secret|signature|credentials?)')
 _SECRET_JSON = re.compile(r'("%s"\s*:\s*")(?:[^"\\]|\\.)*(")' % _SECRET_NAMES, re.IGNORECASE)
 _SECRET_AUTHORIZATION = re.compile(r'(\bauthorization\b["\']?\s*[:=]\s*["\']?)[^"\'\r\n]+', re.IGNORECASE)
-_SECRET_FIELD = re.compile(r'(\b%s\b["\']?\s*[:=]\s*["\']?)[^\s"\',;&<>]+' % _SECRET_NAMES, re.IGNORECASE)
+# The value ends at white space, a quote, a separator or a closing bracket: "(using password: YES)" keeps its ")".  YES and NO
+# after "password:" are MySQL's "was a password used" (Access denied ... (using password: YES)), not a password.
+_SECRET_FIELD = re.compile(r'(\b%s\b["\']?\s*[:=]\s*["\']?)(?!(?:YES|NO)\b)[^\s"\',;&<>)\]}]+' % _SECRET_NAMES, re.IGNORECASE)
 REDACTED = '********'
 _KNOWN_SECRETS = set()  # credential values of this run (see register_secret); masked before any text is cut short
 

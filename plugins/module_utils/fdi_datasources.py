@@ -73,13 +73,21 @@ SECRET_WORDS = frozenset((
 # ... or when its name contains one of these (names written as one word: saslpassword, accesskey, secretkey) ...
 SECRET_FRAGMENTS = ('password', 'passwd', 'passphrase', 'secret', 'token', 'credential', 'keytab', 'apikey', 'accesskey',
                     'privatekey', 'authorization')
+# ... or when it is one of the fields the API documents as secret (SDK Content and ApiAuthDetail: reference of docs/api.md),
+# among them the key and trust stores, which hold the content of an uploaded file ...
+SECRET_FIELD_NAMES = frozenset((
+    'password', 'sk', 'ssl_password', 'trust_store_password', 'key_store_password', 'key_store_key_password', 'snmp_community',
+    'config_file_content', 'key_store', 'trust_store', 'app_secret', 'secret', 'client_secret', 'authorization',
+))
 # ... or when it holds all words of one of these (the content of an uploaded file: a keytab, a key store) ...
 SECRET_WORD_SETS = (frozenset(('file', 'content')),)
 # ... unless its last word says it only describes a secret (key_store_file_type: JKS; auth_method: basicauth).
 DESCRIPTOR_WORDS = frozenset(('type', 'method', 'mode', 'enable', 'enabled', 'algorithm', 'format'))
 
 _URL_USERINFO = re.compile(r'(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:?#]*:)(?P<secret>[^\s/@?#]+)(?P<tail>@)')
-_ASSIGNMENT = re.compile(r'''(?P<head>(?P<name>[A-Za-z_][\w.-]*)\s*=\s*)(?P<secret>"[^"]*"|'[^']*'|[^\s&;,]+)''')
+# Oracle's user/password@host (jdbc:oracle:thin:scott/tiger@db:1521:orcl, and EZConnect's scott/tiger@//db:1521/orcl)
+_SLASH_USERINFO = re.compile(r'''(?P<head>(?:^|(?<=[\s:=@'"(]))[A-Za-z0-9_.$#-]+/)(?P<secret>[^\s/@'"]+)(?P<tail>@(?=[A-Za-z0-9\[(/]))''')
+_ASSIGNMENT = re.compile(r'''(?P<head>(?P<name>[A-Za-z_][\w.-]*)\s*=\s*)(?P<secret>"[^"]*"|'[^']*'|[^\s&;,)\]}]+)''')
 _JSON_PAIR = re.compile(r'''(?P<head>(?P<quote>["'])(?P<name>[^"'\s]{1,100})(?P=quote)\s*:\s*)(?P<secret>"(?:[^"\\]|\\.)*"|'[^']*')''')
 
 
@@ -91,6 +99,8 @@ def field_words(name):
 
 def is_secret_field(name):
     """Whether a field of that name holds a password, secret, key, token or credential (see the word lists above)."""
+    if str(name).lower() in SECRET_FIELD_NAMES:
+        return True
     words = field_words(name)
     if not words or words[-1] in DESCRIPTOR_WORDS:
         return False
@@ -134,6 +144,7 @@ def _mask_text(text, found):
         return match.group('head') + quote + REDACTED + quote
 
     text = _URL_USERINFO.sub(url, text)
+    text = _SLASH_USERINFO.sub(url, text)
     text = _JSON_PAIR.sub(named, text)
     return _ASSIGNMENT.sub(named, text)
 

@@ -217,3 +217,12 @@ def test_a_server_message_is_one_line_of_at_most_512_characters():
     assert error.error_code == 'FDI.9 9'
     assert error.error_msg.startswith('first line second line x') and error.error_msg.endswith('...')
     assert len(error.error_msg) == 512 and '\n' not in error.message
+
+
+def test_mysql_s_using_password_phrase_keeps_its_words_and_its_parenthesis():
+    """"(using password: YES)" says whether a password was sent, not what it was; its ")" is not part of a value either."""
+    from ansible_collections.hwcloud.roma.plugins.module_utils.errors import redact_secrets
+
+    assert redact_secrets("Access denied for user 'fdi_reader'@'%' (using password: YES)") == \
+        "Access denied for user 'fdi_reader'@'%' (using password: YES)"
+    assert redact_secrets('login failed (password: Hunter2-secret)') == 'login failed (password: ********)'

@@ -110,6 +110,7 @@ def list_columns(datasource_id, table, columns, position='SOURCE'):
     'access_key', 'accessKeyId', 'accesskey', 'secret_key', 'secretKey', 'secret', 'app_secret', 'client_secret', 'app_key',
     'api-key', 'x-api-key', 'ak', 'sk', 'AK', 'token', 'access_token', 'access_token_url', 'credentials', 'credential_file',
     'authorization', 'private_key', 'privatekey', 'passphrase', 'keytab', 'config_file_content', 'snmp_community', 'cookie',
+    'trust_store',  # the content of a trust store file: a secret of the API's Content model, whatever its name says
 ])
 def test_secret_field_names(name):
     assert is_secret_field(name)
@@ -118,7 +119,7 @@ def test_secret_field_names(name):
 @pytest.mark.parametrize('name', [
     'host', 'port', 'database_name', 'database', 'user_name', 'user', 'username', 'mode', 'cdc_mode', 'ssl_enable', 'ssl',
     'key_store_file_type', 'trust_store_file_type', 'auth_method', 'ssl_auth_method', 'app_auth_type', 'grant_type', 'keyspace',
-    'broker', 'encoding', 'trust_store', 'disk', 'task', 'bucket_name', 'url', 'address', 'oracle_service_name', 'client_id',
+    'broker', 'encoding', 'disk', 'task', 'bucket_name', 'url', 'address', 'oracle_service_name', 'client_id',
     'principal_name', 'config_file_name', 'mysql_timeout', '',
 ])
 def test_harmless_field_names(name):
@@ -152,6 +153,9 @@ def test_nested_secrets_are_removed_at_any_depth_and_listed():
      'jdbc:mysql://db.example:3306/orders?user=replicator&password=********&useSSL=true', DB_PASSWORD),
     ('sasl.jaas.config=x; sasl_password="%s" tail' % SASL_PASSWORD, 'sasl.jaas.config=x; sasl_password="********" tail', SASL_PASSWORD),
     ('{"user": "u", "secret_key": "%s"}' % SECRET_KEY, '{"user": "u", "secret_key": "********"}', SECRET_KEY),
+    ('jdbc:oracle:thin:replicator/%s@db.example:1521:orcl' % DB_PASSWORD, 'jdbc:oracle:thin:replicator/********@db.example:1521:orcl',
+     DB_PASSWORD),
+    ('replicator/%s@//db.example:1521/orcl' % DB_PASSWORD, 'replicator/********@//db.example:1521/orcl', DB_PASSWORD),
 ])
 def test_credentials_inside_text_are_masked(text, masked, secret):
     assert redact_secrets_in({'url': text}) == ({'url': masked}, [secret])
@@ -160,6 +164,21 @@ def test_credentials_inside_text_are_masked(text, masked, secret):
 def test_text_without_credentials_is_unchanged():
     text = 'https://db.example:443/path?user=replicator&mode=default; key_store_file_type=JKS'
     assert redact_secrets_in([text, 3306, None, True]) == ([text, 3306, None, True], [])
+
+
+def test_key_and_trust_stores_are_removed():
+    content = {'ssl_enable': True, 'trust_store': 'MIIC-trusted-ca-content', 'key_store': 'MIIE-private-key-store',
+               'trust_store_file_type': 'jks', 'key_store_file_type': 'jks'}
+    redacted, found = redact_secrets_in(content)
+    assert redacted == {'ssl_enable': True, 'trust_store_file_type': 'jks', 'key_store_file_type': 'jks'}
+    assert sorted(found) == ['MIIC-trusted-ca-content', 'MIIE-private-key-store']
+
+
+def test_a_password_inside_connector_params_is_removed_wherever_it_is_written():
+    content = {'connector_params': {'options': 'user=etl password=Cp-Secret-1 (pool)', 'login': {'pwd': 'Cp-Secret-2'}}}
+    redacted, found = redact_secrets_in(content)
+    assert redacted == {'connector_params': {'options': 'user=etl password=******** (pool)', 'login': {}}}
+    assert sorted(found) == ['Cp-Secret-1', 'Cp-Secret-2']
 
 
 # -- the same, as properties over generated connection settings -------------------------------------------
