@@ -2,16 +2,20 @@
 # Copyright (c) hwcloud.roma contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The FDI data-source resource: lookups, table names, and connection settings without their secrets.
+"""The FDI data-source resource: its connection settings and their secrets, validation, and the data-source API.
 
 A data source's ``content`` holds its connection settings, and with them the
-database password, access keys, key stores and the like.  The collection only
-ever reads data sources to find their IDs, so everything above this file sees the
-dict built by :func:`normalize_datasource`, in which :func:`redact_secrets_in`
-has removed every field whose name says it holds a secret (and masked
-credentials written inside other strings, such as a URL's ``user:password@``).
-The values removed are handed to a ``secret_sink`` (the module adds them to
-``no_log_values``), so that nothing the module prints can echo them either.
+database password, access keys, key stores and the like.  Everything a module
+returns or prints is the dict built by :func:`normalize_datasource`, in which
+:func:`redact_secrets_in` has removed every field whose name says it holds a secret
+(and masked credentials written inside other strings, such as a URL's
+``user:password@``).  The values removed are handed to a ``secret_sink`` (the module
+adds them to ``no_log_values``), so that nothing the module prints can echo them.
+
+Secrets are write-only: the API does not say whether it returns them, and an update
+replaces the whole ``content``.  So a data source read for an update is kept twice
+(:class:`StoredDatasource`): the view above, and its settings without the secret
+fields, which is what an update sends back together with the secrets the task gives.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import re
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     REDACTED,
     RomaApiError,
+    RomaError,
     RomaResponseError,
     absent_when,
     register_secret,
@@ -30,11 +35,17 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import RULES as TASK_RULES
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rules, raise_for_problems
 
+# The SDK's DatasourceInfo.datasource_type tokens: the values on the wire.  (The current documentation lists display names,
+# and some newer kinds, whose tokens are not published.)
+DATASOURCE_TYPES = ('DWS', 'MYSQL', 'KAFKA', 'API', 'OBS', 'SAP', 'MRSHBASE', 'MRSHDFS', 'MRSHIVE', 'WEBSOCKET', 'SQLSERVER', 'ORACLE',
+                    'POSTGRESQL', 'REDIS', 'MONGODB', 'DIS', 'HL7', 'RABBITMQ', 'SNMP', 'IBMMQ', 'CUSTOMIZED', 'ACTIVEMQ', 'ARTEMISMQ', 'FTP',
+                    'HIVE', 'HANA', 'FIKAFKA', 'MRSKAFKA', 'FIHDFS', 'FIHIVE', 'GAUSS200', 'GAUSS100', 'LDAP', 'DB2', 'TAURUS')
 DATASOURCE_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id', 'app_name', 'description',
                      'create_time', 'update_time')
 # What identifies a data source and what filters match on: never masked, or a name such as "etl-key=2" could not be found.
 IDENTITY_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id')
 TABLE_POSITIONS = ('SOURCE', 'TARGET')
+ROLES = ('source', 'target')  # the ends of a task a data source can be
 
 # option name -> (pattern, human rule).  datasource_name: the SDK's DatasourceInfo says 1-255 characters without & < > " ' ( ).
 NAME_RULE = (re.compile(r'^[^&<>"\'()\x00-\x1f\x7f]{1,255}$'), '1-255 characters without &, <, >, ", \', (, ) or control characters')
@@ -305,3 +316,124 @@ class FdiDatasourceApi:
             raise RomaResponseError('ROMA Connect answered GET %s without a "columns" list: %s'
                                     % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
         return [str(column.get('field_name')) for column in columns if column.get('field_name') not in (None, '')]
+
+    # -- what an update needs, and writes -------------------------------------------------------------
+
+    @absent_when(is_datasource_not_found)
+    def get_stored(self, datasource_id):
+        """A data source by ID with its writable settings (:class:`StoredDatasource`), or None when it does not exist."""
+        path = self._path('datasources', datasource_id)
+        return StoredDatasource(self._entity(self.client.call('GET', path), path), self.secret_sink, datasource_id)
+
+    def find_stored(self, name):
+        """The one data source named exactly ``name`` (the list filter is fuzzy), with its writable settings; None when there is none.
+
+        The list entities carry the settings (DataSourceRsp), so no show is needed unless one lacks them.
+        """
+        query = {'name': name}
+        found = [entity for entity in self.client.paginate(self._path('datasources'), query)
+                 if isinstance(entity, dict) and entity.get('datasource_name') == name]
+        ids = sorted(set(str(entity.get('datasource_id')) for entity in found))
+        if len(ids) > 1:
+            raise RomaError('More than one data source in instance %s is named %r (datasource ids %s): set datasource_id to say which '
+                            'one.' % (self.instance_id, name, ', '.join(ids)))
+        if not found:
+            return None
+        if not isinstance(found[0].get('content'), (dict, str)) and found[0].get('datasource_id'):
+            return self.get_stored(str(found[0]['datasource_id']))
+        return StoredDatasource(found[0], self.secret_sink)
+
+    def _entity(self, answer, path):
+        if not isinstance(answer, dict) or not answer:
+            raise RomaResponseError('ROMA Connect answered %s without a data source object: %s'
+                                    % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
+        return answer
+
+    def create_datasource(self, body):
+        """POST a data source and return it (StoredDatasource), never creating it twice.
+
+        POST is not idempotent: after a failure the service may have acted on, the data source
+        is looked up by its name (unique in an instance) before anything else happens.
+        """
+        path = self._path('datasources')
+        try:
+            answer = self.client.call('POST', path, body=body)
+        except RomaError as error:
+            existing = self.find_stored(body['datasource_name']) if error.may_have_been_processed else None
+            if existing is None:
+                raise
+            return existing
+        return StoredDatasource(self._entity(answer, path), self.secret_sink)
+
+    @absent_when(is_datasource_not_found)
+    def update_datasource(self, datasource_id, body):
+        """PUT the whole data source (the API replaces ``content``); the data source as answered, or None when it is gone."""
+        path = self._path('datasources', datasource_id)
+        answer = self.client.call('PUT', path, body=body)
+        if not isinstance(answer, dict) or not answer:
+            return self.get_stored(datasource_id)  # an update answered without the data source: read it
+        return StoredDatasource(answer, self.secret_sink, datasource_id)
+
+    @absent_when(is_datasource_not_found)
+    def delete_datasource(self, datasource_id):
+        """Delete a data source; one that is already gone (a retried DELETE) counts as deleted."""
+        self.client.call('DELETE', self._path('datasources', datasource_id), expect_body=False)
+
+    def test_connection(self, datasource_id, body):
+        """``POST .../test-connect`` with the full settings: ``{result, message}``; a refusal (400 FDI.3016) is a result, not an error.
+
+        Testing twice is harmless, so the request may be retried like a read.
+        """
+        try:
+            answer = self.client.call('POST', self._path('datasources', datasource_id, 'test-connect'), body=body, idempotent=True)
+        except RomaApiError as error:
+            if error.status == 400 and error.error_code == CONNECTION_TEST_FAILED:
+                return {'result': False, 'message': error.error_msg}
+            raise
+        result = answer.get('result') if isinstance(answer, dict) else None
+        if result is not True:
+            return {'result': False, 'message': 'ROMA Connect answered the test without "result": true: %s' % safe_snippet(json.dumps(answer))}
+        return {'result': True, 'message': 'ROMA Connect reached the data source with these settings.'}
+
+
+# -- who uses a data source ---------------------------------------------------------------------------
+
+def datasource_users(tasks_api, datasource_id):
+    """``[{task_id, task_name, status, role}]``: every task (composite or not) that reads from or writes to the data source.
+
+    Two list requests (all pages): the task list's source_datasource_id and target_datasource_id filters.
+    The kind of each task is kept (``composite``) for the caller: only composite tasks are restarted.
+    """
+    users = []
+    for role in ROLES:
+        for listed in tasks_api.iter_listed(**{'%s_datasource_id' % role: datasource_id}):
+            users.append({'task_id': listed.task_id, 'task_name': listed.task.get('task_name'), 'status': listed.task.get('status'),
+                          'role': role, '_listed': listed})
+    return users
+
+
+def public_users(users):
+    return [dict((key, value) for key, value in user.items() if not key.startswith('_')) for user in users]
+
+
+CONNECTION_TEST_FAILED = 'FDI.3016'  # "Failed to test the connectivity." (FDI error codes)
+
+
+class StoredDatasource:
+    """A data source as read: ``view`` (what modules return, without a secret) and ``settings`` (its content minus the
+    secret fields, exactly as reported: what an update sends back; never returned nor printed)."""
+
+    def __init__(self, entity, secret_sink=None, datasource_id=None):
+        self.view = normalize_datasource(entity, secret_sink)
+        self.view['datasource_id'] = self.view['datasource_id'] or datasource_id
+        content = _content_document(entity.get('content')) or {}
+        self.settings = dict((key, value) for key, value in content.items() if not is_secret_field(key) and key != 'api_auth_detail')
+        auth_detail = content.get('api_auth_detail')
+        if isinstance(auth_detail, dict):
+            self.settings['api_auth_detail'] = dict((key, value) for key, value in auth_detail.items() if not is_secret_field(key))
+        # secret fields the service reports as set (masked or in clear): an update must send them again
+        self.secrets_set = sorted(key for key, value in content.items() if is_secret_field(key) and value not in (None, ''))
+
+    @property
+    def datasource_id(self):
+        return self.view['datasource_id']

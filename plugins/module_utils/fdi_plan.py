@@ -199,6 +199,17 @@ def reset_action(date_from):
     return Action('reset', 'POST', 'multi-tasks/{task_id}/reset', {'date_from': date_from})
 
 
+def restart_plan(task, middle=()):
+    """The plan of a change to a task from outside its own options (a reset, a data source it uses): stop, change, start.
+
+    A stopped task gets only the change; a running one is stopped for it and started again, by the same rule as
+    any task change (:mod:`fdi_apply`), so it runs again however the change ends.
+    """
+    running = task.get('status') == 'running'
+    actions = ([switch_action('stop')] if running else []) + list(middle) + ([switch_action('start')] if running else [])
+    return TaskPlan(Desired({'task_id': task['task_id'], 'name': task.get('task_name')}), task, actions, task['task_id'], False)
+
+
 def task_after(before, actions, created=None):
     """The task after ``actions`` (in order): the one way both a plan's outcome and a failed run's truth are derived.
 

@@ -585,7 +585,7 @@ conflicts:
   sample: {"source_app_id": {"current": "app-orders", "wanted": "app-billing"}}
 '''
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_resource import ensure_task
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_engine import ensure_task
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_spec import single_task_argument_spec
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 

@@ -67,6 +67,13 @@ options:
     type: str
     choices: [SOURCE, TARGET]
     default: SOURCE
+  include_usage:
+    description:
+      - Add RV(datasources[].used_by) to each data source, the tasks that read from it or write to it.
+      - Costs two task list requests per data source (the list's C(source_datasource_id) and C(target_datasource_id) filters).
+    type: bool
+    default: false
+    version_added: 0.3.0
 notes:
   - The list API's name filter matches substrings; O(name) is matched exactly on the client side, across every page.
   - All filters are applied again to every data source the API returns, so the result never holds a data source that
@@ -188,6 +195,13 @@ datasources:
         - V(null) when the API reports none, or reports them in a form whose fields cannot be told apart.
       type: dict
       sample: {host: 192.168.0.10, port: "3306", database_name: orders, user_name: replicator, mode: default}
+    used_by:
+      description: The tasks that use the data source, one entry per end (C(role) V(source) or V(target)), ordinary tasks included.
+      type: list
+      elements: dict
+      returned: when O(include_usage=true)
+      version_added: 0.3.0
+      sample: [{"task_id": "9d2a8c8e5b0f4a7e9a0c6f3d1b2e4c5a", "task_name": "orders-to-warehouse", "status": "running", "role": "source"}]
     tables:
       description: Names of the data source's tables, at the end of a task that O(tables_position) names.
       type: list
@@ -260,6 +274,13 @@ def read_datasources(module):
     matching = [datasource for datasource in candidates
                 if matches_filters(datasource, name=params['name'], name_contains=params['name_contains'],
                                    datasource_type=params['datasource_type'], app_id=params['app_id'])]
+    if params['include_usage']:
+        from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import datasource_users, public_users
+        from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
+
+        tasks = FdiTaskApi(module.client, params['instance_id'])
+        matching = [dict(datasource, used_by=public_users(datasource_users(tasks, datasource['datasource_id']))) for datasource in matching
+                    if datasource['datasource_id']]
     if params['include_tables']:
         with_tables = []
         for datasource in matching:
@@ -283,6 +304,7 @@ def main():
             datasource_type=dict(type='str'),
             app_id=dict(type='str'),
             include_tables=dict(type='bool', default=False),
+            include_usage=dict(type='bool', default=False),
             tables_position=dict(type='str', choices=['SOURCE', 'TARGET'], default='SOURCE'),
         ),
         mutually_exclusive=[('name', 'name_contains')],

@@ -103,6 +103,39 @@ MULTI_TASK_INIT_BODY = obj({
 # ResetMultiTaskOffset: a UTC timestamp in milliseconds (may be omitted)
 RESET_BODY = obj({'date_from': {'type': 'integer', 'minimum': 1, 'maximum': 9999999999999999999}})
 
+# CreateDatasourceInfo, UpdateDatasourceInfo and StartTestDatasource: DatasourceInfo.  Content is the SDK's model field by field
+# (67 fields, each of the model's type; port and the other numbers written as strings are strings), and no field outside it.
+_CONTENT_STRINGS = (
+    'gauss100_version', 'host', 'port', 'database_name', 'redis_database', 'user_name', 'password', 'mode', 'cdc_mode', 'oracle_service_name',
+    'ftp_connect_mode', 'ftp_protocol', 'address', 'ak', 'sk', 'bucket_name', 'url', 'api_method', 'auth_method', 'broker', 'ssl_username',
+    'ssl_password', 'mongodb_auth_source', 'mongodb_replica_set', 'encoding', 'trust_store_password', 'trust_store', 'trust_store_file_type',
+    'ssl_auth_method', 'key_store', 'key_store_file_type', 'key_store_password', 'key_store_key_password', 'dis_tunnel_name', 'dis_data_type',
+    'dis_setting_type', 'dis_endpoint', 'dis_region', 'dis_source_project_id', 'hl7_position', 'hl7_whitelist', 'ldap_security_auth_type',
+    'rabbitmq_virtual_host', 'rabbitmq_ssl_protocol', 'sap_client', 'sap_sysnr', 'snmp_network_protocol', 'snmp_community', 'ibmmq_ccs_id',
+    'ibmmq_queue_manager', 'ibmmq_channel', 'ibmmq_cipher_suite', 'hdfs_path', 'principal_name', 'config_file_name', 'config_file_content',
+    'connection_instance_id')
+_CONTENT_BOOLEANS = ('https', 'ssl', 'ssl_enable', 'mongodb_cluster_enable', 'hl7_whitelist_enable')
+_CONTENT_INTEGERS = ('mysql_timeout', 'snmp_version')
+API_AUTH_DETAIL = obj(dict((field, string(0)) for field in (
+    'auth_method', 'app_auth_type', 'user_name', 'password', 'app_key', 'app_secret', 'secret', 'alt_ip', 'access_token_url', 'client_id',
+    'client_secret', 'scope', 'authorization', 'grant_type')))
+CONTENT = obj(dict(
+    [(field, string(0)) for field in _CONTENT_STRINGS] + [(field, BOOLEAN) for field in _CONTENT_BOOLEANS]
+    + [(field, {'type': 'integer'}) for field in _CONTENT_INTEGERS]
+    + [('multi_oracle_address', array(obj({'oracle_address': string(1), 'oracle_port': string(1)}), 1, 100)),
+       ('api_auth_detail', API_AUTH_DETAIL), ('connector_params', {'type': 'any'})]))
+assert len(CONTENT['properties']) == 67
+DATASOURCE_TYPES = ('DWS', 'MYSQL', 'KAFKA', 'API', 'OBS', 'SAP', 'MRSHBASE', 'MRSHDFS', 'MRSHIVE', 'WEBSOCKET', 'SQLSERVER', 'ORACLE',
+                    'POSTGRESQL', 'REDIS', 'MONGODB', 'DIS', 'HL7', 'RABBITMQ', 'SNMP', 'IBMMQ', 'CUSTOMIZED', 'ACTIVEMQ', 'ARTEMISMQ', 'FTP',
+                    'HIVE', 'HANA', 'FIKAFKA', 'MRSKAFKA', 'FIHDFS', 'FIHIVE', 'GAUSS200', 'GAUSS100', 'LDAP', 'DB2', 'TAURUS')
+DATASOURCE_INFO = obj({
+    'datasource_name': string(1, 255, pattern=r'[^&<>"\'()]+'),
+    'datasource_type': string(enum=DATASOURCE_TYPES),
+    'app_id': string(4, 255),
+    'content': CONTENT,
+    'description': string(4, 1024),
+}, required=('datasource_name', 'datasource_type', 'app_id', 'content'))
+
 # CreateMultiTaskMappings and the mapping update: MultiTaskMappingCreateBody
 COLUMN_INFO = obj({'field_name': string(1, 256), 'field_type': string(1, 256), 'field_length': string(0, 256)})
 MAPPING_INFO = obj({
@@ -163,6 +196,14 @@ ROUTES = (
     ('POST', _FDI + '/tasks/' + _TASK_ID + '/run', 'RunTask', NO_BODY),
     ('POST', _FDI + '/tasks/' + _TASK_ID + '/terminate', 'StopTask', NO_BODY),
     ('POST', _FDI + '/batch-operation/tasks', 'BatchStartOrStopTasks', BATCH_BODY),
+    ('GET', _FDI + '/datasources', 'ListDatasources', NO_BODY),
+    ('POST', _FDI + '/datasources', 'CreateDatasourceInfo', DATASOURCE_INFO),
+    ('GET', _FDI + '/datasources/' + _ID % 'datasource_id', 'ShowDataourceDetail', NO_BODY),
+    ('PUT', _FDI + '/datasources/' + _ID % 'datasource_id', 'UpdateDatasourceInfo', DATASOURCE_INFO),
+    ('DELETE', _FDI + '/datasources/' + _ID % 'datasource_id', 'DeleteDatasourceInfoById', NO_BODY),
+    ('POST', _FDI + '/datasources/' + _ID % 'datasource_id' + '/test-connect', 'StartTestDatasource', DATASOURCE_INFO),
+    ('GET', _FDI + '/datasources/' + _ID % 'datasource_id' + '/tables', 'ListDatasourceTables', NO_BODY),
+    ('GET', _FDI + '/datasources/' + _ID % 'datasource_id' + '/columns', 'ListDatasourceColumns', NO_BODY),
 )
 # "multi-tasks/init" also matches "multi-tasks/{task_id}" by shape; the first route listed wins.
 _COMPILED = tuple((method, re.compile('^(?P<base>.*?)' + pattern + '$'), name, schema) for method, pattern, name, schema in ROUTES)
@@ -223,6 +264,8 @@ def validate(schema, value, where):
         return []
     if kind == 'boolean':
         return [] if isinstance(value, bool) else ['%s must be a boolean; got %s' % (where, _kind(value))]
+    if kind == 'any':  # a free-form object of the model (Content.connector_params)
+        return []
     raise ValueError('unknown schema type %r at %s' % (kind, where))
 
 

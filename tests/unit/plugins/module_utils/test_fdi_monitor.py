@@ -19,7 +19,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import (
     now_ms,
     wait_for_many,
 )
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_resource import STATUS_FOR_STATE, validate_wait_timeout
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_engine import STATUS_FOR_STATE, validate_wait_timeout
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     INSTANCE_ID,
