@@ -107,10 +107,13 @@ class AkSkAuth:
         return None
 
     def explain_rejection(self, status, error_msg, server_date):
-        """Advice for a 401/403 answer: clock skew when the message or the gateway's Date header point to it."""
+        """Advice for a 401/403 answer: clock skew, or a project the keys cannot use, when the gateway says so; else the keys."""
         skew = clock_skew_hint(error_msg, server_date if status == 401 else None)
         if skew:
             return skew
+        if error_msg and _SCOPE_REFUSAL.search(error_msg):
+            return ('The gateway accepted the signature but not the project: check project_id (and region), it must be a project of the '
+                    'account that owns access_key.')
         return self.rejected_hint if status == 401 else None
 
     def sign(self, client, method, path, query, headers, body):

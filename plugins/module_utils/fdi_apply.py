@@ -84,7 +84,8 @@ class PlanResult:
             self.failed_action, self.cause = action, error
 
     def needs_restart(self):
-        return self.failed and self.restarted is None and self.plan.restart_after(self.done)
+        """Stopped for a change and not started since (a failure, or a run that ended before the start); not tried yet."""
+        return self.restarted is None and self.plan.restart_after(self.done)
 
     def finish(self):
         done = self.done + ([switch_action('start')] if self.restarted else [])
@@ -177,7 +178,7 @@ def apply_plans(apis, plans, parallelism=1, batch_size=BATCH_SIZE, on_batch=None
             changing = [result for result in results if not result.failed and result.plan.middle]
             run_concurrently(lambda result: _send_middle(apis, result, cancel), changing, parallelism, cancel)
             starting = [result for result in results if not result.failed and result.plan.ends_with_start]
-            _switch(apis, starting + [result for result in results if result.needs_restart()], True, batch_size, on_batch)
+            _switch(apis, starting + [result for result in results if result.failed and result.needs_restart()], True, batch_size, on_batch)
     except INTERRUPTIONS as caught:
         interruption = caught
     finally:
@@ -187,11 +188,12 @@ def apply_plans(apis, plans, parallelism=1, batch_size=BATCH_SIZE, on_batch=None
 
 def _restart_stopped(apis, results, interruption, batch_size, on_batch):
     """The rule's ``finally``: start again every task stopped for a change that did not get its start; note an interruption."""
-    if interruption is not None:
-        for result in results:
+    for result in results:
+        if interruption is not None:
             result.interrupted = interruption
-            if not _finished(result):
-                result.fail(None, RomaError('Interrupted by %s before this task was finished' % describe_interruption(interruption)))
+        if not _finished(result):  # interrupted, or an exception (a bug) on its way up
+            result.fail(None, RomaError('Interrupted by %s before this task was finished' % describe_interruption(interruption)
+                                        if interruption is not None else 'The run ended early, before this task was finished'))
     leftovers = [result for result in results if result.needs_restart()]
     if not leftovers:
         return interruption

@@ -187,14 +187,16 @@ def mapping_body(mapping, source_datasource_id, target_datasource_id, server_id=
 
 
 def mapping_view(mapping):
-    """What diff mode and the return values show of a mapping (no server bookkeeping beyond the ID)."""
-    view = {'source_table': mapping['source_table'], 'target_table': mapping['target_table']}
-    if mapping.get('columns') is not None:
-        view['columns'] = [dict((key, value) for key, value in column.items() if value is not None)
-                           for column in sorted(mapping['columns'], key=lambda column: column['target'])]
-    for key in ('mapping_id', 'status', 'mapping_percent'):  # what ROMA Connect reports of it: never compared
-        if mapping.get(key) is not None:
-            view[key] = mapping[key]
+    """A mapping as the modules return it: the same keys whether it was just written or read (null where not known yet).
+
+    ``columns`` is [] for a new mapping of same-named columns (ROMA Connect chooses them); ``status`` and ``mapping_percent``
+    are what ROMA Connect reports (never compared), null right after the module wrote the mapping.
+    """
+    view = {'mapping_id': mapping.get('mapping_id'), 'source_table': mapping['source_table'], 'target_table': mapping['target_table'],
+            'columns': [dict((key, value) for key, value in column.items() if value is not None)
+                        for column in sorted(mapping.get('columns') or [], key=lambda column: column['target'])]}
+    for key in ('status', 'mapping_percent'):
+        view[key] = mapping.get(key)
     return view
 
 

@@ -478,7 +478,7 @@ def wait_for_many(tasks, want, timeout, read_records, read_log, started_at_ms=No
                 message = ('Timed out after waiting %d s for %s to %s (wait_timeout %s): last status seen: %s.'
                            % (waited, _describe_task(task), 'run' if wants[task_id] == 'running' else 'stop', deadline.seconds,
                               describe_status(record, since)))
-                error = RomaWaitTimeoutError(message, task, monitor, waited, last_status=describe_status(record))
+                error = RomaWaitTimeoutError(message, task, monitor, waited, last_status=_upper((record or {}).get('execute_status')))
                 results[task_id] = WaitResult(task, monitor, error)
             break
         deadline.sleep(delay)

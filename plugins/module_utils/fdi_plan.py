@@ -360,8 +360,8 @@ def _created_task(desired, body, task_id, with_sources):
     for field in FIXED_SOURCE_FIELDS:
         if with_sources and getattr(desired, field):
             task[field] = getattr(desired, field)
-    if desired.mappings is not None:
-        task['mappings'] = []
+    if desired.mappings is not None or (desired.auto_mapping and with_sources):
+        task['mappings'] = []  # filled by the mapping actions, and by what an auto-mapping init made (read after the create)
     return task
 
 

@@ -98,6 +98,15 @@ class Item:
                 or self.desired.task_id)
 
 
+def server_id_as_text(options, module, where=''):
+    """A server_id written as a YAML number becomes its text, with a warning: YAML reads 0123 as the octal number 83."""
+    value = options.get('server_id')
+    if isinstance(value, int) and not isinstance(value, bool):
+        options['server_id'] = str(value)
+        module.warn('%sserver_id was given as the number %d, and is sent as %r. YAML reads a number with a leading zero as octal '
+                    '(0123 is 83): quote server_id (for example "0123") to be sure it is the ID you meant.' % (where, value, str(value)))
+
+
 def validate_wait_timeout(value, problems, option='wait_timeout'):
     low, high = WAIT_TIMEOUT_RANGE
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -251,6 +260,7 @@ def _describe(item):
 def ensure_task(module):
     """fdi_composite_task: every option is checked before the client is built, so invalid input sends nothing (not even a login)."""
     params = module.params
+    server_id_as_text(params, module)
     problems = []
     try:
         validate_desired(params)
@@ -349,6 +359,7 @@ class ResourceRun(TaskRun):
         raise_for_problems(problems)
         items = []
         for index, options in enumerate(self.items_config):
+            server_id_as_text(options, self.module, 'config[%d]: ' % index)
             found = self._check_item(index, options)
             problems.extend(found)
             items.append(Item(index, options, None if found else self._desired(options)))

@@ -50,7 +50,7 @@ def task_argument_spec(flag_default=False):
         target_app_id=dict(type='str'),
         source_datasource_id=dict(type='str'),
         target_datasource_id=dict(type='str'),
-        server_id=dict(type='str'),
+        server_id=dict(type='raw'),  # a string; a YAML number is taken with a warning (0123 reads as octal 83)
         auto_mapping=dict(type='bool', default=flag_default),
         mappings=dict(type='list', elements='dict', options=mapping_argument_spec()),
         repulling_snapshot=dict(type='bool', default=flag_default),

@@ -22,9 +22,11 @@ PATH_ID_RULE = (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 character
 
 
 def show_value(value, limit=60):
-    """A value quoted for an error message, shortened when long."""
+    """A value quoted for an error message, shortened when long (then with its length, which a length rule is about)."""
     text = repr(value)
-    return text if len(text) <= limit else text[:limit - 4] + '...' + text[-1]
+    if len(text) <= limit:
+        return text
+    return text[:limit - 4] + '...' + text[-1] + (' (%d characters)' % len(value) if isinstance(value, str) else '')
 
 
 def check_rule(option, value, rule):

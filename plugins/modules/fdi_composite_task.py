@@ -24,6 +24,15 @@ description:
   - Options that are not set are not compared. A field that is set but whose current value ROMA Connect does not
     report (for example O(operation_types) missing from the show response's C(task_detail)) makes the module fail
     with a message naming it, rather than report a change it cannot verify.
+  - Only B(composite) tasks are managed. A task found by name is known to be composite from its list entry; a task found by
+    O(task_id) is looked up in the list (its C(task_id) filter) before anything is written. An ordinary FDI task is refused.
+  - New and changed mappings are checked before anything is written (in check mode too) against what the data sources have.
+    A table or column that does not exist, a MySQL source without O(server_id), or application IDs that contradict the data
+    sources fail the module, naming the mapping (C(mappings[i])), the missing name and the closest names that exist.
+  - B(Nothing is left stopped.) A change that stops a running task starts it again however it ends, after an API error, a
+    bug, Ctrl-C, or SIGTERM from a job runner (AWX, ansible-runner). Only SIGKILL cannot be caught; see O(state).
+  - This module and M(hwcloud.roma.fdi_composite_tasks) run the same engine (one task is a list of one), so they converge a
+    task the same way.
 author:
   - hwcloud.roma maintainers (@hwcloud)
 extends_documentation_fragment:
@@ -106,7 +115,9 @@ options:
   source_datasource_id:
     description:
       - ID of the data source the task reads from (look it up by name with M(hwcloud.roma.fdi_datasource_info)).
-      - Required with O(mappings) or O(auto_mapping). Fixed once set; a different value is a conflict (see O(recreate)).
+      - Required to create a task with O(mappings) or O(auto_mapping). Changing the mappings of an existing task does not
+        need it again (a task's data sources are fixed and read from the task).
+      - Fixed once set; a different value is a conflict (see O(recreate)).
       - 1 to 64 characters of letters, digits, V(.), V(_) and V(-), starting with a letter or digit.
     type: str
     version_added: 0.2.0
@@ -118,9 +129,11 @@ options:
   server_id:
     description:
       - MySQL server ID that change data capture uses (C(ext_info.server_id)), 1 to 20 characters.
-        ROMA Connect requires it when the source data source is MySQL.
+        ROMA Connect requires it when the source data source is MySQL (checked before anything is written).
+      - Give it as a string. A YAML number is accepted with a warning, because YAML reads a number with a leading zero as
+        octal (V(0123) becomes V(83)).
       - Fixed at creation. A task that does not report it is not compared.
-    type: str
+    type: raw
     version_added: 0.2.0
   auto_mapping:
     description:
@@ -197,8 +210,10 @@ options:
         It keeps the old task's ID. It is started when the old one was running or O(state=started).
       - B(The sync position is lost and the data is synchronised again from the start.)
         If the delete succeeds and the create fails, the module fails with RV(deleted=true); running it again creates the task
-        (started only with O(state=started), as the old one is gone).
-      - Check mode and diff mode show the delete and the create.
+        (started only with O(state=started), as the old one is gone). If the create succeeds and a later step fails, the new
+        task exists and is started again when the old one ran; running the module again completes it.
+      - RV(actions) says V(recreated), in check mode too, the module warns that the sync position is lost, and diff mode
+        shows two entries, a delete of the old task and a create of the new one.
     type: bool
     default: false
     version_added: 0.2.0
@@ -210,12 +225,15 @@ options:
         reason from the task's monitor logs and the failing step; the task's monitor record is returned in RV(task.monitor).
       - Polls at growing intervals (1 s up to 10 s). Ignored, with a warning, with O(state=present) and O(state=absent),
         and in check mode.
+      - A task that is started without data sources or without mappings replicates nothing; the module warns, and
+        ROMA Connect reports its job as failed, which O(wait) then reports.
     type: bool
     default: false
     version_added: 0.2.0
   wait_timeout:
     description:
       - How long O(wait) waits, in seconds, 1 to 3600. The module then fails with the last status seen.
+      - One deadline for the whole run: the reads that confirm a stop before a change count against it too.
     type: int
     default: 300
     version_added: 0.2.0
@@ -226,8 +244,13 @@ options:
       - V(absent) deletes the task, stopping it first if it is running.
       - ROMA Connect does not change or delete a running task, so an update to a running task stops it, updates it
         and starts it again (unless O(state=stopped)). After the stop request the module reads the task until it
-        reports stopped (at once, then after 1 s, 2 s, 4 s, 8 s, then every 10 s, for at most 120 s) before it
-        sends the update or the delete.
+        reports stopped (at once, then after 1 s, 2 s, 4 s, 8 s, then every 10 s, for at most 120 s, or O(wait_timeout)
+        with O(wait)) before it sends the update or the delete.
+      - A task stopped for a change is started again if the change fails, and also if the run is interrupted (Ctrl-C, or
+        SIGTERM from a job runner's timeout). A failed delete after the stop starts the task again too.
+      - B(Use V(started) for a job that must run.) V(present) keeps whatever the task's status is, and after a run that was
+        killed with SIGKILL between the stop and the start (the one interruption no program can catch) the task is stopped,
+        and V(present) then leaves it so; V(started) starts it again on the next run.
     type: str
     choices: [present, absent, started, stopped]
     default: present
@@ -446,11 +469,14 @@ task:
       sample: "1"
     mappings:
       description:
-        - The task's table mappings, ordered by source and target table.
+        - The task's table mappings, ordered by source and target table, each with the same keys whether it was read or
+          just written.
         - In check mode, a mapping that would be created has no C(mapping_id) yet.
+        - With O(auto_mapping=true) on a create, the mappings ROMA Connect made by itself are listed too (read once after
+          the create).
       type: list
       elements: dict
-      returned: when O(mappings) is set (the mappings were read or written)
+      returned: when O(mappings) is set (the mappings were read or written), or O(auto_mapping) mapped tables
       version_added: 0.2.0
       contains:
         mapping_id:
@@ -473,9 +499,18 @@ task:
           elements: dict
           sample: [{"source": "id", "target": "id", "source_type": "bigint", "target_type": "int8"}]
         status:
-          description: The mapping's status as ROMA Connect reports it (for example V(MANUAL), V(AUTO), V(USING)).
+          description:
+            - The mapping's status as ROMA Connect reports it (V(AUTO), V(MANUAL), V(ADD), V(UPDATE), V(DELETE), V(USING)).
+            - V(null) right after the module wrote the mapping. Never compared.
           type: str
           sample: MANUAL
+        mapping_percent:
+          description:
+            - How well the tables match, as ROMA Connect reports it (percent). V(null) right after the module wrote the
+              mapping. Never compared.
+          type: int
+          sample: 100
+          version_added: 0.3.0
     monitor:
       description:
         - What the task monitor reported when O(wait) finished waiting (see RV(hwcloud.roma.fdi_composite_task_info#module:tasks[].monitor)).
@@ -484,17 +519,24 @@ task:
       returned: when O(wait) waited
       version_added: 0.2.0
       sample: {"execute_status": "RUNNING", "position": "WRITER", "position_status": "NORMAL", "dirty_data_count": 0}
+actions:
+  description:
+    - What the run did (in check mode, would do), as the items of M(hwcloud.roma.fdi_composite_tasks) report it, among
+      V(created), V(updated), V(recreated), V(mappings_changed), V(started), V(stopped), V(deleted); V([]) when nothing changed.
+    - When a step failed, the steps that were done before it.
+  returned: always
+  type: list
+  elements: str
+  version_added: 0.3.0
+  sample: [recreated, started]
 diff:
-  description: The task's comparable fields before and after, in diff mode.
+  description:
+    - The task before and after, as a config item of M(hwcloud.roma.fdi_composite_tasks) (option names; fields not known are
+      left out), with C(before_header) and C(after_header). Each column of a mapping is one line that names both tables
+      (V(orders.id -> orders.id (int8\)\)), so a changed column shows which table it belongs to.
+    - A recreate is a list of two such entries, the delete of the old task and the create of the new one.
   returned: when diff mode is on
-  type: dict
-  contains:
-    before:
-      description: Fields before the change (V({}) when the task did not exist).
-      type: dict
-    after:
-      description: Fields after the change (V({}) when the task is deleted).
-      type: dict
+  type: raw
 status:
   description: HTTP status of the failed API call.
   returned: on API failure
@@ -540,6 +582,7 @@ invalid_options:
 deleted:
   description:
     - V(true) when O(recreate) deleted the old task but could not create the new one. Running the module again creates it.
+    - When the new task was created but a later step failed, RV(deleted) is not returned and RV(msg) says so.
   returned: when a recreate failed after the delete
   type: bool
   version_added: 0.2.0
@@ -561,9 +604,9 @@ restarted:
 waited:
   description: Seconds the module waited before O(wait) failed or timed out.
   returned: when O(wait) failed
-  type: float
+  type: int
   version_added: 0.2.0
-  sample: 12.5
+  sample: 12
 failed_step:
   description: The step of the sync job that failed, as the task's monitor logs name it (C(stage), C(position), C(position_status), C(remarks)).
   returned: when O(wait) failed because the sync job failed and ROMA Connect named the step
@@ -571,7 +614,9 @@ failed_step:
   version_added: 0.2.0
   sample: {"stage": "mysqlreader", "position": "READER", "position_status": "RUNTIME_ERR", "remarks": "Unknown database 'shop'"}
 last_status:
-  description: The last status the task monitor reported before O(wait_timeout) ran out.
+  description:
+    - The last C(execute_status) the task monitor reported before O(wait_timeout) ran out (V(null) when it reported no record);
+      RV(msg) says it in words, with the position.
   returned: when O(wait) timed out
   type: str
   version_added: 0.2.0

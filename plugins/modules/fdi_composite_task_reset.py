@@ -12,7 +12,7 @@ version_added: 0.3.0
 description:
   - Makes a composite task read its source again from O(position_time) (C(POST .../multi-tasks/{task_id}/reset)), for example
     after the target was restored from a backup, or to repair a gap in the replicated data.
-  - An action, not a desired state: a run that resets the task always reports C(changed=true). Check mode sends no write and
+  - An action, not a desired state. A run that resets the task always reports C(changed=true). Check mode sends no write and
     returns the requests a real run would send (RV(commands)).
   - ROMA Connect resets only a stopped task. A running task is stopped, read until it reports stopped, reset, and started
     again (O(restart=true), the default). It is started again also when the reset fails, and when the run is interrupted

@@ -16,13 +16,16 @@ description:
   - Made for playbooks that declare dozens or hundreds of tasks. One module run lists the instance's tasks once
     (every page), reads a task's details and table mappings only where an item needs them, plans every item,
     and only then writes. Writes run concurrently (O(parallelism)); tasks are started and stopped in batches of ten.
-  - Each item converges exactly as M(hwcloud.roma.fdi_composite_task) converges one task (both modules share one
-    plan-then-apply core), with the same identity rules, comparisons, stop/change/start rule, mappings and O(recreate).
-  - Scope is only ever B(composite) tasks. The list API also returns ordinary FDI tasks; a task is taken to be composite
-    when its list entry carries a non-empty C(ext_type) (ROMA Connect fills it only for composite tasks). A task without
-    one is never deleted, gathered or changed, and an item that names one fails before anything is written.
-  - Errors found while planning (invalid items, two items for one task, a field fixed at creation that differs without
-    O(recreate), a missing task without O(config[].name) or O(config[].operation_types)) fail the run before any write.
+  - Each item converges exactly as M(hwcloud.roma.fdi_composite_task) converges one task (both modules run one engine),
+    with the same identity rules, comparisons, checks against the data sources, stop/change/start rule, mappings and
+    O(recreate). A task stopped for a change is started again however the run ends (an API error, a bug, Ctrl-C, SIGTERM).
+  - Scope is only ever B(composite) tasks. The list API also returns ordinary FDI tasks. A task whose list entry carries a
+    non-empty C(ext_type) is composite; for one whose C(ext_type) is empty, one composite-only read (its mapping list)
+    decides, and only for the tasks the run is about. An ordinary task is never deleted, gathered or changed, and an item
+    that names one fails before anything is written.
+  - Invalid option values fail before any request. Errors found while planning (two items for one task, a field fixed
+    at creation that differs without O(recreate), a missing task without O(config[].name) or O(config[].operation_types),
+    a mapping to a table or column its data sources do not have) are all listed at once, and fail the run before any write.
     API errors are per item; every item is attempted, then the module fails naming each failed item, and the result
     still reports every item that succeeded.
 author:
@@ -90,19 +93,20 @@ options:
         type: str
       source_datasource_id:
         description:
-          - The task's source data source (1 to 64 characters). Needed with O(config[].mappings) or
-            O(config[].auto_mapping). Fixed once set.
+          - The task's source data source (1 to 64 characters). Needed to create a task with O(config[].mappings) or
+            O(config[].auto_mapping); an existing task's data sources are read from it. Fixed once set.
         type: str
       target_datasource_id:
         description:
-          - The task's target data source (1 to 64 characters). Needed with O(config[].mappings) or
-            O(config[].auto_mapping). Fixed once set.
+          - The task's target data source (1 to 64 characters). Needed to create a task with O(config[].mappings) or
+            O(config[].auto_mapping); an existing task's data sources are read from it. Fixed once set.
         type: str
       server_id:
         description:
           - MySQL server ID for change data capture (1 to 20 characters), required by ROMA Connect when the source is
             MySQL. Fixed at creation.
-        type: str
+          - Give it as a string; a YAML number is taken with a warning (YAML reads V(0123) as the octal number V(83)).
+        type: raw
       mappings:
         description:
           - The task's table mappings, each identified by its pair (O(config[].mappings[].source_table),
@@ -203,7 +207,9 @@ options:
     type: bool
     default: false
   wait_timeout:
-    description: Seconds to wait for all items together, 1 to 3600.
+    description:
+      - Seconds to wait for all items together, 1 to 3600. One deadline for the whole run, the reads that confirm a stop
+        before a change included.
     type: int
     default: 300
   parallelism:
@@ -217,8 +223,12 @@ notes:
     O(config[].description) or O(config[].operation_types) costs one show request for that item (the list API does not
     report them), and so does changing the tag of a task; O(config[].mappings) costs one mapping list request per
     1000 mappings. Nothing else is read. Starts and stops cost one request per ten tasks.
-  - A task is composite when its list entry's C(ext_type) is a non-empty string. This rule is written down because
-    the API documents the field only as "composite task type, may be empty".
+  - A task is composite when its list entry's C(ext_type) is a non-empty string, or, when it is empty, when the task answers
+    the composite-only mapping list. This rule is written down because the API documents the field only as "composite task
+    type, may be empty" (the SDK's monitor model says C(CDC) for composite tasks).
+  - New and changed mappings are checked against the data sources' tables and columns before any write (one tables
+    request per data source, one columns request per table whose columns an item lists), and a new task's source data
+    source is read once (its type and application).
 seealso:
   - module: hwcloud.roma.fdi_composite_task
   - module: hwcloud.roma.fdi_composite_task_info
@@ -246,6 +256,11 @@ EXAMPLES = r'''
       - name: customers-to-warehouse
         tag: sales-sync
         operation_types: [INSERT, UPDATE]
+        source_datasource_id: "{{ mysql_datasource_id }}"
+        target_datasource_id: "{{ dws_datasource_id }}"
+        server_id: "1"
+        mappings:
+          - source_table: customers
         status: running
 
 - name: Export the tasks tagged sales-sync as a config list (adopt tasks made in the console)
@@ -327,8 +342,15 @@ task_results:
       description: Task name, when known.
       type: str
     task_id:
-      description: Task ID; V(null) in check mode for a task that would be created without O(config[].task_id).
+      description:
+        - Task ID. A task created without O(config[].task_id) gets one derived from the instance and its name, so check
+          mode shows the ID a real run creates.
       type: str
+    deleted:
+      description: V(true) when O(recreate) deleted the old task and the new one could not be created (a re-run creates it).
+      type: bool
+      returned: when it is true
+      version_added: 0.3.0
     actions:
       description:
         - What was done (in check mode, would be done), in order, from V(created), V(recreated), V(updated),
@@ -363,16 +385,19 @@ gathered:
 rendered:
   description:
     - The requests that creating the listed tasks would send (init, create, mappings, start), each with C(method),
-      C(path) and C(body), with the literal C({project_id}) when O(project_id) is not set and C({task_id}) when
-      O(config[].task_id) is not set.
+      C(path) and C(body), with the literal C({project_id}) when O(project_id) is not set. Without O(config[].task_id), a task
+      gets the ID a real run would send (derived from the instance and its name).
   returned: with O(state=rendered)
   type: list
   elements: dict
   sample: [{"method": "POST", "path": "/v2/{project_id}/fdi/instances/demo-instance/multi-tasks",
-            "body": {"task_name": "orders-to-warehouse", "task_id": "{task_id}", "task_type": "REALTIME",
+            "body": {"task_name": "orders-to-warehouse", "task_id": "0c5f3c1e6b5b5f4c8d3e2a1b0c9d8e7f", "task_type": "REALTIME",
                      "operation_types": ["INSERT"]}}]
 diff:
-  description: In diff mode, one entry per changed task with C(before), C(after), C(before_header) and C(after_header).
+  description:
+    - In diff mode, one entry per changed task with C(before), C(after), C(before_header) and C(after_header), config-shaped,
+      each mapping column one line that names both tables. A recreate is two entries, the delete and the create.
+    - For an item that failed, C(after) is the task as the steps that were done left it, never a change that did not happen.
   returned: when diff mode is on and something changed
   type: list
   elements: dict

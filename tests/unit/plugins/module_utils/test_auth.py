@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+import threading
 import time
 
 import pytest
@@ -365,3 +366,50 @@ class TestClockSkew:
         with pytest.raises(RomaApiError) as caught:
             client_for(TokenAuth(TOKEN)).call('GET', TASKS_PATH)
         assert 'clock' not in caught.value.message and 'The gateway rejected auth_token' in caught.value.message
+
+
+class TestOneReloginForAllThreads:
+    """Worker threads that meet the same expired token log in once, under a lock, not once each."""
+
+    class CountingClient:
+        def __init__(self):
+            self.logins = 0
+            self.known_project_id = None
+            self.lock = threading.Lock()
+
+        def iam_login(self, body, description, scope):  # pylint: disable=unused-argument
+            with self.lock:
+                self.logins += 1
+                number = self.logins
+            time.sleep(0.01)  # long enough for the other threads to queue behind the lock
+            return {'X-Subject-Token': 'token-%d' % number}, {'token': {'project': {'id': PROJECT_ID}, 'expires_at': 'later'}}
+
+    def test_sixteen_threads_with_one_expired_token_make_one_login(self):
+        client = self.CountingClient()
+        auth = password_auth(project_name=REGION)
+        auth.authenticate(client)
+        expired = auth.credential_in_use()
+        threads = [threading.Thread(target=auth.reauthenticate, args=(client, expired)) for dummy in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert client.logins == 2 and auth.credential_in_use() == 'token-2'  # the first login, and one re-login
+
+    def test_a_thread_whose_token_was_already_replaced_does_not_log_in(self):
+        client = self.CountingClient()
+        auth = password_auth(project_name=REGION)
+        auth.authenticate(client)
+        auth.reauthenticate(client, 'token-0-from-long-ago')
+        assert client.logins == 1
+
+
+def test_an_aksk_project_refusal_points_at_project_id_not_at_the_keys(http):
+    refused = fdi_error('APIG.0301', 'Incorrect IAM authentication information: project 0123 is not a project of the account that owns '
+                                     'the access key')
+    http.expect(Call('GET', api_url('tasks')).reply(401, json=refused))
+    with pytest.raises(RomaApiError) as caught:
+        client_for(AkSkAuth('AK-1', 'SK-secret-1')).call('GET', TASKS_PATH)
+    assert caught.value.message.endswith('The gateway accepted the signature but not the project: check project_id (and region), it must '
+                                         'be a project of the account that owns access_key.')
+    assert 'belong together' not in caught.value.message

@@ -198,7 +198,7 @@ class TestCompare:
 
     def test_long_values_are_shortened_in_the_message(self):
         message = describe_conflicts(CURRENT, {'source_app_id': ('a' * 100, 'b')})
-        assert "source_app_id is '" + 'a' * 55 + "...' but 'b' was requested" in message
+        assert "source_app_id is '" + 'a' * 55 + "...' (100 characters) but 'b' was requested" in message
 
 
 class TestValidate:
