@@ -33,7 +33,6 @@ from ansible_collections.hwcloud.roma.tests.unit.plugins.module_utils.test_fdi_m
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     NAME,
     TASK_ID,
-    TOKEN_HEADERS,
     api_url,
     batch,
     delete,
