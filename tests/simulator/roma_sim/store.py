@@ -20,8 +20,8 @@ import time
 from . import datasources as ds
 from . import mappings as mp
 from . import monitor
-from .errors import (FdiError, choice_query, int_query, invalid, invalid_parameters, mapping_mismatch, page_bounds, task_missing,
-                     task_running)
+from .errors import (FdiError, choice_query, int_query, invalid, invalid_parameters, mapping_mismatch, monitor_page_bounds, page_bounds,
+                     task_missing, task_running)
 
 TASK_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]{2,99}')
 TASK_ID_RE = re.compile(r'[A-Za-z0-9_-]{3,50}')
@@ -703,8 +703,8 @@ class TaskStore:
         }
 
     def monitor_infos(self, project_id, instance_id, query, max_limit, now_ms):
-        """GET .../task-monitors: ``task_name`` substring, ``execute_status``, record-offset paging, creation order."""
-        offset, limit = page_bounds(query, max_limit)
+        """GET .../task-monitors: ``task_name`` substring, ``execute_status``, 1-based record paging, creation order."""
+        offset, limit = monitor_page_bounds(query, max_limit)
         wanted_status = choice_query(query, 'execute_status', EXECUTE_STATUSES)
         name = query.get('task_name') or ''
         with self._lock:
@@ -716,7 +716,7 @@ class TaskStore:
 
     def monitor_logs(self, project_id, instance_id, task_id, query, max_limit, now_ms):
         """GET .../tasks/{task_id}/monitor-logs: one TaskMonitorLog per start, newest first; begin_time/end_time bound start_time."""
-        offset, limit = page_bounds(query, max_limit)
+        offset, limit = monitor_page_bounds(query, max_limit)
         begin, end = int_query(query, 'begin_time', None), int_query(query, 'end_time', None)
         with self._lock:
             executions = list(self._find(project_id, instance_id, task_id).get('executions') or [])

@@ -175,7 +175,7 @@ def test_monitor_list_filters_paging_and_seeded_tasks(client):
     assert busy['entities'][0]['last_execute_time'] > 0
     assert [entity['task_name'] for entity in monitors(client, execute_status='UNSTARTED')['entities']] == ['idle-00000', 'idle-00001']
     assert monitors(client, task_name='BUSY')['total'] == 0  # case-sensitive
-    page = monitors(client, offset=1, limit=2)
+    page = monitors(client, offset=2, limit=2)  # a 1-based record index: the second record first
     assert [entity['task_name'] for entity in page['entities']] == ['busy-00001', 'busy-00002'] and page['total'] == 5
     assert monitors(client, limit=5000)['size'] == 5
     for query, field in (({'limit': 0}, 'limit'), ({'offset': 'one'}, 'offset'), ({'execute_status': 'running'}, 'execute_status')):
@@ -193,7 +193,7 @@ def test_monitor_log_time_window_paging_and_errors(client, task_id):
     assert [entity['start_time'] for entity in logs(client, task_id, begin_time=starts[1])['entities']] == starts[:2]
     assert [entity['start_time'] for entity in logs(client, task_id, end_time=starts[1])['entities']] == starts[1:]
     assert [entity['start_time'] for entity in logs(client, task_id, begin_time=starts[1], end_time=starts[1])['entities']] == [starts[1]]
-    page = logs(client, task_id, offset=1, limit=1)
+    page = logs(client, task_id, offset=2, limit=1)  # a 1-based record index
     assert (page['total'], page['size'], page['entities'][0]['start_time']) == (3, 1, starts[1])
     for query, field in (({'begin_time': 'yesterday'}, 'begin_time'), ({'end_time': '1.5'}, 'end_time'), ({'limit': -1}, 'limit')):
         response = client.request('GET', api_path('tasks', task_id, 'monitor-logs'), query=query)
@@ -232,3 +232,25 @@ def test_a_success_outcome_ends_the_execution_on_its_own(client):
     assert summary == ('SUCCESS', 'WRITER', 'TASK_END', 901, 10)
     assert [(step['position_status'], step['status']) for step in log['detail_logs']] == [('NODE_END', 99), ('NODE_END', 101), ('TASK_END', 501)]
     assert log['end_time'] == log['start_time'] + 2000
+
+
+def test_monitor_offset_is_a_1_based_record_index(client):
+    client.control('POST', 'seed', {'instance_id': INSTANCE_ID, 'count': 5, 'name_prefix': 'task-'})
+
+    def names(**query):
+        return [entity['task_name'] for entity in monitors(client, **query)['entities']]
+
+    everything = ['task-%05d' % number for number in range(5)]
+    assert names() == names(offset=1) == names(offset=0) == names(offset=-3) == everything  # from 1; 0 (and below) behave like 1
+    assert names(offset=1, limit=2) == everything[:2] and names(offset=3, limit=2) == everything[2:4] and names(offset=5, limit=2) == everything[4:]
+    assert names(offset=6) == [] and monitors(client, offset=6)['total'] == 5
+
+
+def test_monitor_log_offset_is_a_1_based_record_index(client, task_id):
+    for offset in (0, 100, 200):
+        clock(client, offset)
+        start(client, task_id)
+        stop(client, task_id)
+    starts = [entity['start_time'] for entity in logs(client, task_id)['entities']]
+    assert [[entity['start_time'] for entity in logs(client, task_id, offset=offset, limit=1)['entities']] for offset in (0, 1, 2, 3, 4)] == [
+        starts[:1], starts[:1], starts[1:2], starts[2:], []]
