@@ -13,6 +13,8 @@ import threading
 from .auth import Accounts
 from .server import Simulator, SimulatorServer
 
+EXT_TYPE_FLAGS = {'CDC': 'CDC', 'MULTI': 'MULTI', 'empty': '', 'null': None}
+
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog='run_simulator.py', description='Local ROMA Connect + IAM simulator for the hwcloud.roma tests.')
@@ -29,6 +31,10 @@ def parse_args(argv):
     parser.add_argument('--demo-datasources', metavar='INSTANCE_ID', action='append', default=[],
                         help='seed the demo data sources (MySQL mysql-orders, DWS dws-warehouse) into this instance of the default '
                              'project, at start and after every /_sim/reset; repeatable')
+    parser.add_argument('--composite-ext-type', choices=sorted(EXT_TYPE_FLAGS), default='CDC',
+                        help='the ext_type of composite tasks: CDC (the SDK\'s value), MULTI, empty ("") or null (default: %(default)s)')
+    parser.add_argument('--show-stopped-status', choices=('stop', 'stopped'), default='stop',
+                        help='the status ShowTask gives a stopped task (default: %(default)s)')
     parser.add_argument('--start-delay', type=float, default=1.0, metavar='SECONDS',
                         help='how long a started task stays WAITING before it is RUNNING (default: %(default)s)')
     parser.add_argument('--latency-ms', type=float, default=0, metavar='MS',
@@ -58,7 +64,8 @@ def build_server(args):
     """The listening server for the parsed options (TLS material generated first with ``--https``)."""
     accounts = Accounts.from_file(args.accounts) if args.accounts else Accounts.default()
     simulator = Simulator(accounts, token_lifetime=args.token_lifetime, state_file=args.state_file, not_found=args.not_found,
-                          demo_instances=args.demo_datasources, start_delay=args.start_delay, latency_ms=args.latency_ms)
+                          demo_instances=args.demo_datasources, start_delay=args.start_delay, latency_ms=args.latency_ms,
+                          composite_ext_type=EXT_TYPE_FLAGS[args.composite_ext_type], show_stopped_status=args.show_stopped_status)
     ssl_context = None
     if args.https:
         from .certs import generate_certificates  # cryptography is needed only here

@@ -18,8 +18,11 @@ PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate')
 FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length', 'echo_request')
 MATCH_KEYS = ('method', 'route', 'path_contains')
 OUTCOME_KEYS = ('result', 'fail_after', 'position', 'stage', 'remarks', 'detail', 'data_count', 'dirty_data_count')
-CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found', 'start_delay_seconds', 'latency_ms')
+CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found', 'start_delay_seconds', 'latency_ms',
+               'composite_ext_type', 'show_stopped_status')
 NOT_FOUND_FORMS = ('FDI.3021', 'FDI.3081')
+EXT_TYPES = ('CDC', 'MULTI', '', None)  # what a composite task's ext_type can be made to say
+STOPPED_STATUSES = ('stop', 'stopped')
 DEFAULT_TIMEOUT_DELAY = 30.0
 LOG_LIMIT = 100000  # oldest entries are dropped beyond this; seq keeps counting
 
@@ -162,6 +165,10 @@ def _config_update(body):
         raise ControlError('start_delay_seconds must be a number >= 0')
     if 'latency_ms' in body and (not _is_number(body['latency_ms']) or not 0 <= body['latency_ms'] <= 60000):
         raise ControlError('latency_ms must be a number of milliseconds from 0 to 60000')
+    if 'composite_ext_type' in body and body['composite_ext_type'] not in EXT_TYPES:
+        raise ControlError('composite_ext_type must be "CDC", "MULTI", "" or null')
+    if 'show_stopped_status' in body and body['show_stopped_status'] not in STOPPED_STATUSES:
+        raise ControlError('show_stopped_status must be one of %s' % ', '.join(STOPPED_STATUSES))
     return body
 
 
@@ -174,7 +181,8 @@ def _seed(sim, body):
     try:
         task_ids = sim.store.seed(body.get('project_id') or sim.default_project_id, body['instance_id'], count,
                                   body.get('name_prefix', 'seeded-task-'), body.get('operation_types') or ['INSERT'],
-                                  1 if body.get('status') in (1, 'running') else 0, sim.now_ms(), start=int(body.get('start', 0)))
+                                  1 if body.get('status') in (1, 'running') else 0, sim.now_ms(), start=int(body.get('start', 0)),
+                                  kind=body.get('kind', 'composite'))
     except ValueError as error:
         raise ControlError(str(error))
     return {'created': len(task_ids), 'task_ids': task_ids}

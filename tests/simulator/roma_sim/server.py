@@ -114,18 +114,19 @@ class Simulator:
     """All simulator state (accounts, tokens, tasks, request log, faults, config) and the API semantics."""
 
     def __init__(self, accounts, token_lifetime=86400, state_file=None, not_found='FDI.3021', demo_instances=(), start_delay=1.0,
-                 latency_ms=0):
+                 latency_ms=0, composite_ext_type='CDC', show_stopped_status='stop'):
         self.accounts = accounts
         self.default_project_id = next(iter(accounts.projects))
-        self.store = TaskStore(state_file, self.default_project_id)
+        self.startup_config = {'token_lifetime': token_lifetime, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
+                               'not_found': not_found, 'start_delay_seconds': start_delay, 'latency_ms': latency_ms,
+                               'composite_ext_type': composite_ext_type, 'show_stopped_status': show_stopped_status}
+        self.config = dict(self.startup_config)  # the store keeps this very dict: reset changes it in place
+        self.store = TaskStore(state_file, self.default_project_id, self.config)
         self.store.load()
         self.demo_instances = list(demo_instances)  # --demo-datasources: seeded at start and again by every reset
         self.tokens = TokenRegistry()
         self.log = RequestLog()
         self.faults = FaultQueue()
-        self.startup_config = {'token_lifetime': token_lifetime, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
-                               'not_found': not_found, 'start_delay_seconds': start_delay, 'latency_ms': latency_ms}
-        self.config = dict(self.startup_config)
         self.stopping = threading.Event()  # set on shutdown: wakes handlers sleeping for a fault's delay
         self.seed_demo()
 
@@ -142,13 +143,13 @@ class Simulator:
             self.store.seed_datasources(self.default_project_id, instance_id, demo_datasources(), self.now_ms())
 
     def reset(self):
+        self.config.clear()
+        self.config.update(self.startup_config)
         self.store.reset()
         self.seed_demo()
         self.tokens.clear()
         self.log.clear()
         self.faults.clear()
-        self.config.clear()
-        self.config.update(self.startup_config)
 
     # -- request processing ------------------------------------------------------------------------
 

@@ -29,7 +29,8 @@ TASK_TAG_RE = re.compile(r'[A-Za-z0-9_-]{4,64}')
 APP_ID_RE = re.compile(r'.{1,64}', re.DOTALL)
 OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
 EXECUTE_STATUSES = ('UNSTARTED', 'WAITING', 'RUNNING', 'SUCCESS', 'CANCELLED', 'ERROR')
-EXT_TYPE = 'MULTI'  # marks a composite task; the real value set is undocumented
+DEFAULT_EXT_TYPE = 'CDC'  # the ext_type of a composite task, as the SDK documents it ("CDC for a CDC composite task"); configurable
+KINDS = ('composite', 'ordinary')
 DEFAULT_LIMIT = 10
 MAX_MAPPING_LIMIT = 1000
 MAX_DATE_FROM = 9999999999999999999
@@ -78,7 +79,7 @@ def execute_status(task, now_ms):
 
 
 def brief(task, now_ms=None):
-    """BriefTaskRespBean (list API): upper-case task_type, integer status, no description or operation types."""
+    """BriefTaskRespBean (list API) of a task's view (TaskStore.view): upper-case task_type, integer status, no description or operation types."""
     return {
         'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'],
         'status': task['status'], 'created_date': iso_time(task['created_date']), 'version': task['version'],
@@ -90,7 +91,7 @@ def brief(task, now_ms=None):
 
 
 def detail(task):
-    """The show API's ``task_detail`` document (serialised to a string by :func:`show`)."""
+    """The show API's ``task_detail`` document of a task's view (serialised to a string by :func:`show`)."""
     return {
         'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'], 'ext_type': task['ext_type'],
         'description': task['description'], 'task_tag': task['task_tag'], 'operation_types': list(task['operation_types']),
@@ -101,14 +102,15 @@ def detail(task):
     }
 
 
-def show(task, datasources=None):
-    """ShowTaskResponse: TaskBasicRsp (lower-case task_type, "stop"/"running", empty description/tag omitted) + task_detail.
+def show(task, datasources=None, stopped_status='stop'):
+    """ShowTaskResponse of a task's view: TaskBasicRsp (lower-case task_type, "stop"/"running", empty description/tag omitted) + task_detail.
 
     A task with data sources also reports their IDs and names (``datasources``: ID -> data source).
+    ``stopped_status`` is what a stopped task's ``status`` says (``stop``, or ``stopped`` as the English docs write it).
     """
     shown = {
         'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'].lower(),
-        'status': 'running' if task['status'] else 'stop', 'project_id': task['project_id'],
+        'status': 'running' if task['status'] else stopped_status, 'project_id': task['project_id'],
         'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
         'created_date': task['created_date'], 'last_modified_date': task['last_modified_time'],
     }
@@ -126,9 +128,10 @@ def show(task, datasources=None):
 class TaskStore:
     """Every task of every (project, instance); thread-safe; optionally mirrored to a JSON state file."""
 
-    def __init__(self, state_file=None, default_project_id=''):
+    def __init__(self, state_file=None, default_project_id='', config=None):
         self.state_file = state_file
         self.default_project_id = default_project_id  # for state-file data sources that name no project
+        self.config = {} if config is None else config  # the simulator's live config (ext_type, secrets, show status switches)
         self._lock = threading.RLock()
         self._scopes = {}  # (project_id, instance_id) -> {task_id: task}, in creation order
         self._names = {}  # (project_id, instance_id) -> {task_name: task_id}
@@ -165,7 +168,7 @@ class TaskStore:
         if not self.state_file:
             return
         with self._lock:
-            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks(), 'datasources': self.all_datasources(),
+            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks(resolved=False), 'datasources': self.all_datasources(),
                         'pending_tasks': self.all_pending(), 'mappings': self.all_mappings()}
             directory = os.path.dirname(os.path.abspath(self.state_file))
             os.makedirs(directory, exist_ok=True)
@@ -201,7 +204,7 @@ class TaskStore:
             'task_type': 'REALTIME', 'description': fields.get('description', ''), 'task_tag': fields.get('task_tag', ''),
             'operation_types': fields['operation_types'],
             'source_app_id': fields.get('source_app_id', ''), 'target_app_id': fields.get('target_app_id', ''),
-            'source_instance_id': '', 'target_instance_id': '', 'ext_type': EXT_TYPE, 'enterprise_project_id': '0',
+            'source_instance_id': '', 'target_instance_id': '', 'kind': fields.get('kind', 'composite'), 'enterprise_project_id': '0',
             'project_id': project_id, 'instance_id': instance_id, 'status': fields.get('status', 0),
             'execute_status': 'RUNNING' if fields.get('status') else 'UNSTARTED',
             'created_date': now_ms, 'last_modified_time': now_ms, 'version': '1', 'repulling_snapshot': None, 'seq': self._seq,
@@ -211,6 +214,27 @@ class TaskStore:
         self._insert(task)
         return task
 
+    def ext_type(self, task):
+        """``ext_type`` of a task: the configured ``composite_ext_type`` (CDC by default) for a composite task, null for an ordinary one."""
+        if task.get('kind', 'composite') != 'composite':
+            return None
+        return self.config.get('composite_ext_type', DEFAULT_EXT_TYPE)
+
+    def view(self, task):
+        """A task as every answer shows it: its ``ext_type``, and the app IDs of its data sources.
+
+        A task's ``source_app_id``/``target_app_id`` are the applications of its data sources
+        once it has them (the IDs its create sent are kept only for a side without one).
+        """
+        found = self._datasources.get((task['project_id'], task['instance_id']), {})
+        shown = dict(task, ext_type=self.ext_type(task))
+        shown.pop('kind', None)
+        for side in ('source', 'target'):
+            datasource = found.get(task.get('%s_datasource_id' % side) or '')
+            if datasource is not None:
+                shown['%s_app_id' % side] = datasource['app_id']
+        return shown
+
     def _fresh_id(self, project_id, instance_id):
         tasks, pending = self._scopes.get((project_id, instance_id), {}), self._pending.get((project_id, instance_id), {})
         while True:
@@ -218,17 +242,21 @@ class TaskStore:
             if task_id not in tasks and task_id not in pending:
                 return task_id
 
-    def _find(self, project_id, instance_id, task_id):
+    def _find(self, project_id, instance_id, task_id, composite=False):
+        """The task (any kind; ``composite``: a composite task only, an ordinary one is "not found")."""
         task = self._scopes.get((project_id, instance_id), {}).get(task_id)
-        if task is None:
+        if task is None or composite and task.get('kind', 'composite') != 'composite':
             raise task_missing()
         return task
 
-    def all_tasks(self, project_id=None, instance_id=None, now_ms=None):
-        """Full internal records (``/_sim/tasks``, the state file), in creation order; with ``now_ms`` the current execute_status."""
+    def all_tasks(self, project_id=None, instance_id=None, now_ms=None, resolved=True):
+        """Full internal records (``/_sim/tasks``, the state file), in creation order; with ``now_ms`` the current execute_status.
+
+        ``resolved``: as answers show them (ext_type, app IDs of the data sources, ``kind``); else as stored.
+        """
         with self._lock:
-            tasks = [dict(task, operation_types=list(task['operation_types']), execute_status=execute_status(task, now_ms),
-                          executions=[dict(execution) for execution in task.get('executions', [])])
+            tasks = [dict(self.view(task) if resolved else task, kind=task.get('kind', 'composite'), operation_types=list(task['operation_types']),
+                          execute_status=execute_status(task, now_ms), executions=[dict(execution) for execution in task.get('executions', [])])
                      for (project, instance), scope in self._scopes.items()
                      if project_id in (None, project) and instance_id in (None, instance) for task in scope.values()]
         return sorted(tasks, key=lambda task: task['seq'])
@@ -275,7 +303,7 @@ class TaskStore:
         if body.get('task_tag') is not None:
             changes['task_tag'] = _text(body['task_tag'], 'task_tag', TASK_TAG_RE)
         with self._lock:
-            task = self._find(project_id, instance_id, task_id)
+            task = self._find(project_id, instance_id, task_id, composite=True)
             if task['status']:
                 raise task_running()
             task.update(changes)
@@ -291,7 +319,8 @@ class TaskStore:
     def show_task(self, project_id, instance_id, task_id):
         """GET .../tasks/{task_id}: ShowTaskResponse, with the names of the task's data sources."""
         with self._lock:
-            return show(self._find(project_id, instance_id, task_id), self._datasources.get((project_id, instance_id), {}))
+            return show(self.view(self._find(project_id, instance_id, task_id)), self._datasources.get((project_id, instance_id), {}),
+                        self.config.get('show_stopped_status', 'stop'))
 
     def delete(self, project_id, instance_id, task_id):
         with self._lock:
@@ -354,9 +383,12 @@ class TaskStore:
         return result
 
     def list_page(self, project_id, instance_id, query, max_limit, now_ms=None):
-        """GET .../tasks: filters, sorting and record-offset paging; returns ``{total, size, entities}``."""
+        """GET .../tasks: filters, sorting and record-offset paging; returns ``{total, size, entities}``.
+
+        ``limit=0`` is "not given" (older docs allow 0): the default page of 10.
+        """
         offset = max(int_query(query, 'offset', 0), 0)
-        limit = int_query(query, 'limit', DEFAULT_LIMIT)
+        limit = int_query(query, 'limit', DEFAULT_LIMIT) or DEFAULT_LIMIT
         if limit < 1:
             raise invalid('limit')
         limit = min(limit, max_limit)
@@ -367,8 +399,9 @@ class TaskStore:
         task_type = choice_query(query, 'task_type', ('realtime', 'timing'))
         if task_type is not None:
             exact['task_type'] = task_type.upper()
-        exact_names = ('task_id', 'source_app_id', 'target_app_id', 'task_tag')
-        exact.update((name, query[name]) for name in exact_names if query.get(name))
+        exact.update((name, query[name]) for name in ('task_id', 'task_tag', 'source_datasource_id', 'target_datasource_id') if query.get(name))
+        apps = dict((name, query[name]) for name in ('source_app_id', 'target_app_id') if query.get(name))
+        either_datasource = query.get('datasource_id') or None
         wanted_status = choice_query(query, 'execute_status', EXECUTE_STATUSES)
         sort_field = choice_query(query, 'sort_field', ('CREATED_DATE', 'STATUS'))
         sort_type = choice_query(query, 'sort_type', ('ASC', 'DESC'))
@@ -382,26 +415,36 @@ class TaskStore:
             if name is not None:
                 matches = [task for task in matches if name in task['task_name']]
             for key, value in exact.items():  # one cheap pass per filter keeps 10,000 tasks at about a millisecond
-                matches = [task for task in matches if task[key] == value]
+                matches = [task for task in matches if task.get(key, '') == value]
+            if either_datasource is not None:
+                matches = [task for task in matches if either_datasource in (task.get('source_datasource_id'), task.get('target_datasource_id'))]
+            if apps:  # the app IDs a task shows: its data sources' applications
+                matches = [task for task in matches if all(self.view(task)[key] == value for key, value in apps.items())]
             if wanted_status is not None:
                 matches = [task for task in matches if execute_status(task, now_ms) == wanted_status]
             if sort_type == 'DESC':
                 matches.reverse()
             if sort_field == 'STATUS':  # stable: creation order (reversed for DESC) within each status
                 matches.sort(key=lambda task: task['status'], reverse=sort_type == 'DESC')
-            entities = [brief(task, now_ms) for task in matches[offset:offset + limit]]
+            entities = [brief(self.view(task), now_ms) for task in matches[offset:offset + limit]]
         return {'total': len(matches), 'size': len(entities), 'entities': entities}
 
-    def seed(self, project_id, instance_id, count, name_prefix, operation_types, status, now_ms, start=0):
-        """Bulk-create ``count`` tasks named ``{name_prefix}{n:05d}`` for n from ``start`` (test setup: names must be free)."""
+    def seed(self, project_id, instance_id, count, name_prefix, operation_types, status, now_ms, start=0, kind='composite'):
+        """Bulk-create ``count`` tasks named ``{name_prefix}{n:05d}`` for n from ``start`` (test setup: names must be free).
+
+        ``kind``: ``composite`` (FDI composite tasks, as ``POST multi-tasks`` makes them) or ``ordinary`` (tasks of
+        other kinds, ext_type null: the composite-only routes do not see them).
+        """
+        if kind not in KINDS:
+            raise ValueError('kind must be one of %s' % ', '.join(KINDS))
         names = ['%s%05d' % (name_prefix, number) for number in range(start, start + count)]
         with self._lock:
             taken = self._names.get((project_id, instance_id), {})
             clash = next((name for name in names if name in taken), None)
             if clash is not None:
                 raise ValueError('task name %s already exists in instance %s' % (clash, instance_id))
-            created = [self._new_task(project_id, instance_id, {'task_name': name, 'operation_types': list(operation_types), 'status': status},
-                                      now_ms + index)['task_id'] for index, name in enumerate(names)]
+            created = [self._new_task(project_id, instance_id, {'task_name': name, 'operation_types': list(operation_types), 'status': status,
+                                                                'kind': kind}, now_ms + index)['task_id'] for index, name in enumerate(names)]
             self.save()
         return created
 
@@ -493,7 +536,7 @@ class TaskStore:
         """The task, or the initialised (not yet created) task, that mappings belong to; not found otherwise."""
         scope = (project_id, instance_id)
         owner = self._scopes.get(scope, {}).get(task_id) or self._pending.get(scope, {}).get(task_id)
-        if owner is None:
+        if owner is None or owner.get('kind', 'composite') != 'composite':  # an ordinary task has no mappings to see
             raise task_missing()
         return owner
 
@@ -682,7 +725,8 @@ class TaskStore:
             self._outcomes.clear()
 
     def _monitor_info(self, task, now_ms):
-        """TaskMonitorInfo of one task."""
+        """TaskMonitorInfo of one task (its app IDs and ext_type as every answer shows them)."""
+        shown = self.view(task)
         executions = task.get('executions') or []
         if task['status'] and executions:
             current = monitor.state(executions[-1], now_ms)
@@ -697,9 +741,9 @@ class TaskStore:
         return {
             'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'], 'status': task['status'],
             'last_execute_time': started, 'position': position, 'execute_status': status,
-            'source_app_id': task['source_app_id'], 'source_app_name': app_names[0], 'source_instance_id': task['source_instance_id'],
-            'target_app_id': task['target_app_id'], 'target_app_name': app_names[1], 'target_instance_id': task['target_instance_id'],
-            'ext_type': task['ext_type'], 'enterprise_project_id': task['enterprise_project_id'], 'task_tag': task['task_tag'],
+            'source_app_id': shown['source_app_id'], 'source_app_name': app_names[0], 'source_instance_id': task['source_instance_id'],
+            'target_app_id': shown['target_app_id'], 'target_app_name': app_names[1], 'target_instance_id': task['target_instance_id'],
+            'ext_type': shown['ext_type'], 'enterprise_project_id': task['enterprise_project_id'], 'task_tag': task['task_tag'],
         }
 
     def monitor_infos(self, project_id, instance_id, query, max_limit, now_ms):

@@ -33,7 +33,7 @@ def test_official_sdk_full_lifecycle(server, sim):
     listed = client.list_tasks(roma.ListTasksRequest(instance_id=INSTANCE_ID, name='sdk', limit=999, offset=0))
     assert (listed.total, listed.size, len(listed.entities)) == (1, 1, 1)
     entity = listed.entities[0]
-    assert (entity.task_id, entity.task_name, entity.task_type, entity.status, entity.ext_type) == (task_id, 'sdk-task', 'REALTIME', 0, 'MULTI')
+    assert (entity.task_id, entity.task_name, entity.task_type, entity.status, entity.ext_type) == (task_id, 'sdk-task', 'REALTIME', 0, 'CDC')
     assert entity.created_date is not None and entity.last_modified_time > 0
 
     shown = client.show_task(roma.ShowTaskRequest(instance_id=INSTANCE_ID, task_id=task_id))
@@ -188,8 +188,10 @@ def test_every_response_matches_the_official_sdk_models(client, sim):
     check('POST', api_path('batch-operation', 'tasks'), 'BatchStartOrStopTasksResponse',
           {'action_id': 'start', 'list': [{'task_id': 'rich-task'}, {'task_id': failing}, {'task_id': 'missing'}]})
     check('GET', api_path('tasks'), 'ListTasksResponse', query={'limit': 999})
+    check('GET', api_path('tasks'), 'ListTasksResponse', query={'datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'limit': 0})
     check('GET', api_path('tasks', 'rich-task'), 'ShowTaskResponse')
     check('GET', api_path('task-monitors'), 'ListMonitorInfosResponse', query={'limit': 999})
+    check('GET', api_path('task-monitors'), 'ListMonitorInfosResponse', query={'offset': 2, 'limit': 1})
     check('GET', api_path('tasks', 'rich-task', 'monitor-logs'), 'ListMonitorLogResponse')
     check('GET', api_path('tasks', failing, 'monitor-logs'), 'ListMonitorLogResponse')
     check('POST', api_path('tasks', failing, 'terminate'), 'StopTaskResponse')
