@@ -209,7 +209,7 @@ class TaskStore:
             'execute_status': 'RUNNING' if fields.get('status') else 'UNSTARTED',
             'created_date': now_ms, 'last_modified_time': now_ms, 'version': '1', 'repulling_snapshot': None, 'seq': self._seq,
             'source_datasource_id': fields.get('source_datasource_id', ''), 'target_datasource_id': fields.get('target_datasource_id', ''),
-            'ext_info': dict(fields.get('ext_info') or {}), 'reset_date_from': None, 'executions': [],
+            'ext_info': dict(fields.get('ext_info') or {}), 'reset_date_from': None, 'reset_time': None, 'resets': [], 'executions': [],
         }
         self._insert(task)
         return task
@@ -256,7 +256,8 @@ class TaskStore:
         """
         with self._lock:
             tasks = [dict(self.view(task) if resolved else task, kind=task.get('kind', 'composite'), operation_types=list(task['operation_types']),
-                          execute_status=execute_status(task, now_ms), executions=[dict(execution) for execution in task.get('executions', [])])
+                          execute_status=execute_status(task, now_ms), resets=[dict(reset) for reset in task.get('resets') or []],
+                          executions=[dict(execution) for execution in task.get('executions', [])])
                      for (project, instance), scope in self._scopes.items()
                      if project_id in (None, project) and instance_id in (None, instance) for task in scope.values()]
         return sorted(tasks, key=lambda task: task['seq'])
@@ -674,7 +675,11 @@ class TaskStore:
             return self._element(owner, matches[offset:offset + limit], len(matches))
 
     def reset_offset(self, project_id, instance_id, task_id, body, now_ms):
-        """POST .../multi-tasks/{task_id}/reset {date_from?}: ``{"message": "success"}``; recorded on the task."""
+        """POST .../multi-tasks/{task_id}/reset {date_from?}: ``{"message": "Reset Success"}``; recorded on the task.
+
+        Only a composite task can be reset (an ordinary task or an initialised ID is "not found"),
+        and only while stopped (400 FDI.3023).  Every reset is kept in the task's ``resets``.
+        """
         body = {} if body is None else body
         if not isinstance(body, dict):
             raise invalid_parameters()
@@ -682,11 +687,14 @@ class TaskStore:
         if date_from is not None and (not isinstance(date_from, int) or isinstance(date_from, bool) or not 1 <= date_from <= MAX_DATE_FROM):
             raise invalid('date_from')
         with self._lock:
-            task = self._find(project_id, instance_id, task_id)
+            task = self._find(project_id, instance_id, task_id, composite=True)
+            if task['status']:
+                raise task_running()
             task['reset_date_from'] = date_from
             task['reset_time'] = now_ms
+            task.setdefault('resets', []).append({'date_from': date_from, 'time': now_ms})
             self.save()
-        return {'message': 'success'}
+        return {'message': 'Reset Success'}
 
     # -- monitoring ---------------------------------------------------------------------------------------
 

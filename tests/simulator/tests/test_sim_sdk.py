@@ -129,7 +129,7 @@ def test_official_sdk_data_sources_init_mappings_reset_and_monitoring(server, si
     assert (missing.value.status_code, missing.value.error_code) == (400, 'FDI.3021')
     reset = client.reset_multi_task_offset(roma.ResetMultiTaskOffsetRequest(instance_id=INSTANCE_ID, task_id='sdk-composite',
                                                                             body=roma.MultiTaskResetBody(date_from=1630052714000)))
-    assert reset.message == 'success'
+    assert reset.message == 'Reset Success'
 
     client.run_task(roma.RunTaskRequest(instance_id=INSTANCE_ID, task_id='sdk-composite'))
     infos = client.list_monitor_infos(roma.ListMonitorInfosRequest(instance_id=INSTANCE_ID, task_name='sdk', execute_status='RUNNING', limit=999))

@@ -128,6 +128,7 @@ def test_composite_only_routes_do_not_see_ordinary_tasks(demo, form, status, err
         ('POST', ('multi-tasks', ordinary, 'mappings'), ORDERS_MAPPING),
         ('PUT', ('multi-tasks', ordinary, 'mappings', 'm-1'), ORDERS_MAPPING),
         ('DELETE', ('multi-tasks', ordinary, 'mappings', 'm-1'), None),
+        ('POST', ('multi-tasks', ordinary, 'reset'), {'date_from': 1}),
     ]
     for method, parts, body in requests:
         assert call(demo, method, *parts, body=body, query={'limit': 1} if method == 'GET' else None) == (status, error), (method, parts)
