@@ -11,6 +11,7 @@ import tempfile
 import threading
 
 from .auth import Accounts
+from .datasources import SECRET_MODES
 from .server import Simulator, SimulatorServer
 
 EXT_TYPE_FLAGS = {'CDC': 'CDC', 'MULTI': 'MULTI', 'empty': '', 'null': None}
@@ -30,7 +31,14 @@ def parse_args(argv):
                         help='how an unknown task or mapping is answered: 400 FDI.3021 or 404 FDI.3081 (default: %(default)s)')
     parser.add_argument('--demo-datasources', metavar='INSTANCE_ID', action='append', default=[],
                         help='seed the demo data sources (MySQL mysql-orders, DWS dws-warehouse) into this instance of the default '
-                             'project, at start and after every /_sim/reset; repeatable')
+                             'project, and declare their two databases, at start and after every /_sim/reset; repeatable')
+    parser.add_argument('--demo-databases', action='store_true',
+                        help='declare the two demo databases (MySQL 192.168.0.10:3306 shop, DWS 192.168.0.20:8000 warehouse) without '
+                             'seeding data sources, at start and after every /_sim/reset: data sources created through the API '
+                             'reach them and get their tables')
+    parser.add_argument('--datasource-secrets', choices=SECRET_MODES, default='omit',
+                        help='how data-source answers show the secrets in content: left out, masked as ****** or as stored '
+                             '(default: %(default)s)')
     parser.add_argument('--composite-ext-type', choices=sorted(EXT_TYPE_FLAGS), default='CDC',
                         help='the ext_type of composite tasks: CDC (the SDK\'s value), MULTI, empty ("") or null (default: %(default)s)')
     parser.add_argument('--show-stopped-status', choices=('stop', 'stopped'), default='stop',
@@ -65,6 +73,7 @@ def build_server(args):
     accounts = Accounts.from_file(args.accounts) if args.accounts else Accounts.default()
     simulator = Simulator(accounts, token_lifetime=args.token_lifetime, state_file=args.state_file, not_found=args.not_found,
                           demo_instances=args.demo_datasources, start_delay=args.start_delay, latency_ms=args.latency_ms,
+                          demo_databases=args.demo_databases, datasource_secrets=args.datasource_secrets,
                           composite_ext_type=EXT_TYPE_FLAGS[args.composite_ext_type], show_stopped_status=args.show_stopped_status)
     ssl_context = None
     if args.https:

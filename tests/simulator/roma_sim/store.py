@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 
+from . import databases as dbs
 from . import datasources as ds
 from . import mappings as mp
 from . import monitor
@@ -36,6 +37,7 @@ MAX_MAPPING_LIMIT = 1000
 MAX_DATE_FROM = 9999999999999999999
 MAX_BATCH = 10
 STATE_FORMAT = 1
+DATASOURCE_IN_USE = 'FDI.3208'  # our code: none is documented for deleting a data source that a task uses
 
 
 def iso_time(epoch_ms):
@@ -139,6 +141,7 @@ class TaskStore:
         self._pending = {}  # (project_id, instance_id) -> {task_id: initialised task (multi-tasks/init) not created yet}
         self._mappings = {}  # (project_id, instance_id, task_id) -> {mapping_id: mapping}, in creation order
         self._outcomes = {}  # (project_id, instance_id) -> {("task_id" or "task_name", value): outcome} (/_sim/outcomes)
+        self._databases = {}  # (host, port) -> declared database server (/_sim/databases): what test-connect and a start reach
         self._seq = 0
 
     # -- persistence ----------------------------------------------------------------------------
@@ -162,6 +165,8 @@ class TaskStore:
             for mapping in document.get('mappings', []):
                 key = (mapping.pop('project_id'), mapping.pop('instance_id'), mapping.pop('task_id'))
                 self._mappings.setdefault(key, {})[mapping['id']] = mapping
+            for raw in document.get('databases', []):
+                self._put_database(dbs.normalize(raw))
 
     def save(self):
         """Atomically rewrite the state file (temp file + rename), so a crash never leaves half a file."""
@@ -169,7 +174,7 @@ class TaskStore:
             return
         with self._lock:
             document = {'format': STATE_FORMAT, 'tasks': self.all_tasks(resolved=False), 'datasources': self.all_datasources(),
-                        'pending_tasks': self.all_pending(), 'mappings': self.all_mappings()}
+                        'pending_tasks': self.all_pending(), 'mappings': self.all_mappings(), 'databases': self.all_databases()}
             directory = os.path.dirname(os.path.abspath(self.state_file))
             os.makedirs(directory, exist_ok=True)
             handle, temp_path = tempfile.mkstemp(prefix='.roma-sim-state-', dir=directory)
@@ -186,6 +191,7 @@ class TaskStore:
         self._pending.clear()
         self._mappings.clear()
         self._outcomes.clear()
+        self._databases.clear()
 
     def reset(self):
         with self._lock:
@@ -466,8 +472,15 @@ class TaskStore:
     def all_datasources(self, project_id=None, instance_id=None):
         """Full internal records, tables included (``/_sim/datasources``, the state file)."""
         with self._lock:
-            return [json.loads(json.dumps(datasource)) for (project, instance), scope in self._datasources.items()
+            return [json.loads(json.dumps(dict(datasource, tables=self.tables(datasource))))
+                    for (project, instance), scope in self._datasources.items()
                     if project_id in (None, project) and instance_id in (None, instance) for datasource in scope.values()]
+
+    def tables(self, datasource):
+        """name -> columns: a seeded data source's own tables; one created through the API has those of the declared database it points at."""
+        if datasource.get('origin') == 'api':
+            return dbs.tables_at(self._databases, datasource['content'])
+        return datasource['tables']
 
     def _datasource(self, project_id, instance_id, datasource_id, field='datasource_id'):
         """The data source, or 400 FDI.3033 naming ``field`` (no "data source not found" code is documented)."""
@@ -475,6 +488,9 @@ class TaskStore:
         if datasource is None:
             raise invalid(field)
         return datasource
+
+    def _secrets_mode(self):
+        return self.config.get('datasource_secrets', 'omit')
 
     def list_datasources(self, project_id, instance_id, query, max_limit):
         """GET .../datasources: ``name`` substring, exact ``datasource_type``/``app_id``/``custom_plugin_id``, record-offset paging."""
@@ -493,29 +509,120 @@ class TaskStore:
             matches.sort(key=lambda datasource: datasource['create_time'])  # stable: seeding order within one time
             if descending:
                 matches.reverse()
-            entities = [ds.response(datasource) for datasource in matches[offset:offset + limit]]
+            entities = [ds.response(datasource, self._secrets_mode()) for datasource in matches[offset:offset + limit]]
         return {'total': len(matches), 'size': len(entities), 'entities': entities}
 
     def show_datasource(self, project_id, instance_id, datasource_id):
         with self._lock:
-            return ds.response(self._datasource(project_id, instance_id, datasource_id))
+            return ds.response(self._datasource(project_id, instance_id, datasource_id), self._secrets_mode())
+
+    def _name_taken(self, project_id, instance_id, name, other_than=None):
+        return any(datasource['datasource_name'] == name and datasource['datasource_id'] != other_than
+                   for datasource in self._datasources.get((project_id, instance_id), {}).values())
+
+    def create_datasource(self, project_id, instance_id, body, now_ms):
+        """POST .../datasources (DatasourceInfo): the new DataSourceRsp; a name taken in the instance is FDI.3033 [datasource_name]."""
+        fields = ds.check_info(body)
+        with self._lock:
+            if self._name_taken(project_id, instance_id, fields['datasource_name']):
+                raise invalid('datasource_name')
+            scope = self._datasources.get((project_id, instance_id), {})
+            app_name = next((other['app_name'] for other in scope.values() if other['app_id'] == fields['app_id'] and other['app_name']), '')
+            datasource_id = secrets.token_hex(16)
+            while datasource_id in scope:
+                datasource_id = secrets.token_hex(16)
+            datasource = ds.normalize(dict(fields, datasource_id=datasource_id, app_name=app_name, origin='api', create_time=now_ms),
+                                      project_id, instance_id, now_ms)
+            self._put_datasource(datasource)
+            self.save()
+            return ds.response(datasource, self._secrets_mode())
+
+    def update_datasource(self, project_id, instance_id, datasource_id, body, now_ms):
+        """PUT .../datasources/{id} (DatasourceInfo): name, content (replaced whole) and description; type and application stay."""
+        fields = ds.check_info(body)
+        with self._lock:
+            datasource = self._datasource(project_id, instance_id, datasource_id)
+            for field in ('datasource_type', 'app_id'):
+                if fields[field] != datasource[field]:
+                    raise invalid(field)
+            if self._name_taken(project_id, instance_id, fields['datasource_name'], other_than=datasource_id):
+                raise invalid('datasource_name')
+            datasource.update(datasource_name=fields['datasource_name'], content=fields['content'], description=fields['description'],
+                              update_time=max(now_ms, datasource['update_time'] + 1))
+            self.save()
+            return ds.response(datasource, self._secrets_mode())
+
+    def _users_of(self, project_id, instance_id, datasource_id):
+        """IDs of the tasks and initialised task IDs whose source or target is the data source."""
+        owners = list(self._scopes.get((project_id, instance_id), {}).values()) + list(self._pending.get((project_id, instance_id), {}).values())
+        return [owner['task_id'] for owner in owners if datasource_id in (owner.get('source_datasource_id'), owner.get('target_datasource_id'))]
+
+    def delete_datasource(self, project_id, instance_id, datasource_id):
+        """DELETE .../datasources/{id}: refused (400 FDI.3208) while any task, running or not, or initialised task ID uses it."""
+        with self._lock:
+            self._datasource(project_id, instance_id, datasource_id)
+            if self._users_of(project_id, instance_id, datasource_id):
+                raise FdiError(DATASOURCE_IN_USE, 'The data source is used by one or more tasks.')
+            del self._datasources[(project_id, instance_id)][datasource_id]
+            self.save()
+
+    def test_datasource(self, project_id, instance_id, datasource_id, body):
+        """POST .../datasources/{id}/test-connect (DatasourceInfo): connect with the settings *in the body* to the declared servers.
+
+        ``{"result": true}``, or 400 FDI.3016 "Failed to test the connectivity. <reason>".
+        """
+        fields = ds.check_info(body, content_required=False)
+        with self._lock:
+            self._datasource(project_id, instance_id, datasource_id)
+            try:
+                dbs.check(self._databases, fields['content'])
+            except dbs.Unreachable as error:
+                raise FdiError('FDI.3016', 'Failed to test the connectivity. %s' % error)
+        return {'result': True}
 
     def datasource_tables(self, project_id, instance_id, datasource_id, query):
         """GET .../datasources/{id}/tables: ``{"tables": [names]}``, ``filter`` a case-sensitive substring."""
         ds.check_position(query)
         wanted = query.get('filter') or ''
         with self._lock:
-            tables = list(self._datasource(project_id, instance_id, datasource_id)['tables'])
+            tables = list(self.tables(self._datasource(project_id, instance_id, datasource_id)))
         return {'tables': [table for table in tables if wanted in table]}
 
     def datasource_columns(self, project_id, instance_id, datasource_id, query):
         """GET .../datasources/{id}/columns?table_name=: ``{"columns": [ColumnInfo]}``; an unknown table is FDI.3033 [table_name]."""
         ds.check_position(query)
         with self._lock:
-            columns = ds.table_columns(self._datasource(project_id, instance_id, datasource_id), query.get('table_name') or '')
+            columns = ds.table_columns(self.tables(self._datasource(project_id, instance_id, datasource_id)), query.get('table_name') or '')
         if columns is None:
             raise invalid('table_name')
         return {'columns': columns}
+
+    # -- declared database servers (/_sim/databases) ---------------------------------------------------------
+
+    def _put_database(self, server):
+        self._databases[(server['host'], server['port'])] = server
+
+    def declare_databases(self, raws):
+        """Declare database servers; one at a host and port already declared is replaced.  ValueError names a bad field."""
+        servers = [dbs.normalize(raw) for raw in raws]
+        with self._lock:
+            for server in servers:
+                self._put_database(server)
+            self.save()
+        return servers
+
+    def all_databases(self):
+        with self._lock:
+            return json.loads(json.dumps(list(self._databases.values())))
+
+    def forget_databases(self, host=None, port=None):
+        """Drop every declared server, or those at ``host`` (and ``port``); returns how many."""
+        with self._lock:
+            gone = [key for key in self._databases if host in (None, key[0]) and port in (None, key[1])]
+            for key in gone:
+                del self._databases[key]
+            self.save()
+        return len(gone)
 
     # -- multi-tasks/init, mappings, reset ------------------------------------------------------------
 
@@ -575,12 +682,12 @@ class TaskStore:
             self._pending.setdefault(scope, {})[task_id] = pending
             mappings = self._mappings[(project_id, instance_id, task_id)] = {}
             if auto_mapping:
-                source, target = found['source'], found['target']
-                for table, columns in source['tables'].items():
-                    if table in target['tables']:
+                source_tables, target_tables = self.tables(found['source']), self.tables(found['target'])
+                for table, columns in source_tables.items():
+                    if table in target_tables:
                         mapping_fields = {'source_table': table, 'target_table': table, 'source_columns': None, 'target_columns': None,
                                           'mapping_columns': None}
-                        mapping = mp.build(self._fresh_mapping_id(), mapping_fields, columns, target['tables'][table], 'AUTO', now_ms)
+                        mapping = mp.build(self._fresh_mapping_id(), mapping_fields, columns, target_tables[table], 'AUTO', now_ms)
                         mappings[mapping['id']] = mapping
             self.save()
             return [self._element(pending, list(mappings.values())[:DEFAULT_LIMIT], len(mappings))]
@@ -606,7 +713,7 @@ class TaskStore:
         target = self._datasource(project_id, instance_id, fields['target_datasource_id'], 'target_datasource_id')
         if source['datasource_type'] == 'MYSQL' and not (fields['ext_info'] or owner.get('ext_info')):
             raise invalid('ext_info.server_id')
-        if fields['source_table'] not in source['tables'] or fields['target_table'] not in target['tables']:
+        if fields['source_table'] not in self.tables(source) or fields['target_table'] not in self.tables(target):
             raise mapping_mismatch()
         return owner, source, target
 
@@ -622,8 +729,8 @@ class TaskStore:
             if any((other['source_table'], other['target_table']) == pair for other in mappings.values() if other['id'] != mapping_id):
                 raise mapping_mismatch()  # the pair is a mapping's identity in its task
             try:
-                mapping = mp.build(mapping_id or self._fresh_mapping_id(), fields, source['tables'][fields['source_table']],
-                                   target['tables'][fields['target_table']], 'MANUAL' if mapping_id is None else 'UPDATE', now_ms)
+                mapping = mp.build(mapping_id or self._fresh_mapping_id(), fields, self.tables(source)[fields['source_table']],
+                                   self.tables(target)[fields['target_table']], 'MANUAL' if mapping_id is None else 'UPDATE', now_ms)
             except KeyError:  # a mapped column that is not in its table
                 raise mapping_mismatch()
             mappings[mapping['id']] = mapping

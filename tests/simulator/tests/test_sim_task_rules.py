@@ -153,7 +153,7 @@ def test_composite_ext_type_is_switchable_and_mappings_tell_the_kinds_apart(demo
 
 
 def test_config_validation_of_the_new_switches(client):
-    for body in ({'composite_ext_type': 'multi'}, {'composite_ext_type': 5}, {'show_stopped_status': 'STOP'}):
+    for body in ({'composite_ext_type': 'multi'}, {'composite_ext_type': 5}, {'show_stopped_status': 'STOP'}, {'datasource_secrets': None}):
         assert client.request('POST', '/_sim/config', body).status == 400, body
 
 
@@ -172,12 +172,12 @@ def test_show_status_of_a_stopped_task_is_switchable(demo):
 
 
 def test_command_line_switches(tmp_path):
-    simulator = SimulatorProcess('--composite-ext-type', 'null', '--show-stopped-status', 'stopped').start()
+    simulator = SimulatorProcess('--composite-ext-type', 'null', '--show-stopped-status', 'stopped', '--datasource-secrets', 'clear').start()
     try:
         client = SimClient(simulator.url)
         client.token = client.control('POST', 'tokens', {})['token']
         config = client.control('GET', 'config')
-        assert (config['composite_ext_type'], config['show_stopped_status']) == (None, 'stopped')
+        assert (config['composite_ext_type'], config['show_stopped_status'], config['datasource_secrets']) == (None, 'stopped', 'clear')
         task_id = client.create('flagged-task')
         assert call(client, 'GET', 'tasks')[1]['entities'][0]['ext_type'] is None
         assert call(client, 'GET', 'tasks', task_id)[1]['task']['status'] == 'stopped'
