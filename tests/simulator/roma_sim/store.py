@@ -38,6 +38,10 @@ MAX_DATE_FROM = 9999999999999999999
 MAX_BATCH = 10
 STATE_FORMAT = 1
 DATASOURCE_IN_USE = 'FDI.3208'  # our code: none is documented for deleting a data source that a task uses
+NOTHING_TO_REPLICATE = {
+    'datasources': 'The task has no source or target data source: there is nothing to replicate.',
+    'mappings': 'The task has no table mappings: there is nothing to replicate.',
+}
 
 
 def iso_time(epoch_ms):
@@ -350,7 +354,12 @@ class TaskStore:
             if bool(task['status']) != running:
                 executions = task.setdefault('executions', [])
                 if running:
-                    executions.append(monitor.new_execution(now_ms, delay_ms, self._outcome_for(task), *self._stages(task)))
+                    failure = self._start_failure(task)
+                    if failure is None:
+                        outcome = self._outcome_for(task)
+                    else:  # the job fails at once in the adapter, whatever outcome the tests set
+                        outcome = monitor.outcome({'result': 'error', 'position': 'ADAPTER', 'remarks': failure})
+                    executions.append(monitor.new_execution(now_ms, delay_ms, outcome, *self._stages(task)))
                     del executions[:-monitor.MAX_EXECUTIONS]
                 elif executions:
                     monitor.cancel(executions[-1], now_ms)
@@ -359,6 +368,30 @@ class TaskStore:
                 task['last_modified_time'] = now_ms
                 self.save()
             return dict(task)
+
+    def _start_failure(self, task):
+        """Why a start of ``task`` fails at once in the adapter (a reason for ``remarks``), or None when its job can run.
+
+        A composite task needs a source, a target and at least one mapping: otherwise there is
+        nothing to replicate.  Then each data source is connected to with its stored settings,
+        as the sync job would: a declared database server that refuses them fails the start
+        (addresses nobody declared are not checked).
+        """
+        if task.get('kind', 'composite') == 'composite':
+            if not (task.get('source_datasource_id') and task.get('target_datasource_id')):
+                return NOTHING_TO_REPLICATE['datasources']
+            if not self._mappings.get((task['project_id'], task['instance_id'], task['task_id'])):
+                return NOTHING_TO_REPLICATE['mappings']
+        found = self._datasources.get((task['project_id'], task['instance_id']), {})
+        for side in ('source', 'target'):
+            datasource = found.get(task.get('%s_datasource_id' % side) or '')
+            if datasource is None:
+                continue
+            try:
+                dbs.check(self._databases, datasource['content'], unknown_host_ok=True)
+            except dbs.Unreachable as error:
+                return 'Failed to connect to the %s: %s' % (side, error)
+        return None
 
     def batch(self, project_id, instance_id, body, now_ms, delay_ms=0):
         """POST .../batch-operation/tasks: start or stop up to 10 tasks, reporting each one."""

@@ -61,9 +61,10 @@ def stop(client, task_id):
 
 @pytest.fixture
 def task_id(client):
-    """A task with the demo data sources (MySQL -> DWS)."""
+    """A task with the demo data sources (MySQL -> DWS) and their same-named tables mapped."""
     client.control('POST', 'datasources', {'instance_id': INSTANCE_ID, 'demo': True})
-    body = {'task_id': 'orders-to-dws', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'}}
+    body = {'task_id': 'orders-to-dws', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'},
+            'auto_mapping': True}
     assert client.request('POST', api_path('multi-tasks', 'init'), body).status == 200
     return client.create('orders-to-dws', task_id='orders-to-dws', task_tag='sync-1')
 
@@ -117,7 +118,7 @@ def test_an_outcome_set_before_the_task_exists_makes_it_fail_with_the_reason(cli
                                                   'position': 'READER', 'remarks': REASON, 'stage': 'mysqlreader',
                                                   'detail': 'java.sql.SQLException: Access denied', 'data_count': 7})
     assert outcome['result'] == 'error' and outcome['task_name'] == 'doomed-task'
-    task_id = client.create('doomed-task')
+    task_id = client.create_runnable('doomed-task')
     start(client, task_id)
     clock(client, 1)
     assert record(client, task_id)['execute_status'] == 'RUNNING'
@@ -144,12 +145,12 @@ def test_an_outcome_set_before_the_task_exists_makes_it_fail_with_the_reason(cli
 def test_failure_at_once_in_the_adapter_and_default_reasons(client):
     client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'bad-target', 'result': 'error', 'position': 'WRITER'})
     client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'bad-network', 'result': 'error', 'position': 'ADAPTER'})
-    writer, adapter = client.create('bad-target'), client.create('bad-network')
+    writer, adapter = client.create_runnable('bad-target'), client.create_runnable('bad-network')
     start(client, writer)
     start(client, adapter)
     log = logs(client, writer)['entities'][0]
     assert (log['execute_status'], log['status'], log['remarks']) == ('ERROR', 503, 'Failed to write to the target: relation "orders" does not exist.')
-    assert [step['stage'] for step in log['detail_logs']] == ['adapter', 'rdbwriter']  # no data sources: generic plug-in names
+    assert [step['stage'] for step in log['detail_logs']] == ['adapter', 'dwswriter']
     log = logs(client, adapter)['entities'][0]
     assert (log['position'], log['status'], [step['position_status'] for step in log['detail_logs']]) == ('ADAPTER', 911, ['RUNTIME_ERR'])
 
@@ -222,7 +223,7 @@ def test_a_success_outcome_ends_the_execution_on_its_own(client):
     client.control('POST', 'config', {'start_delay_seconds': 0})
     client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'short-lived', 'result': 'success', 'fail_after': 2,
                                         'data_count': 10})
-    task_id = client.create('short-lived')
+    task_id = client.create_runnable('short-lived')
     start(client, task_id)
     assert record(client, task_id)['execute_status'] == 'RUNNING'
     clock(client, 2)

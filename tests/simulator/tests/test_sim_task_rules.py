@@ -1,4 +1,4 @@
-"""Rules across tasks and data sources: the list's data-source filters, ordinary tasks, ext_type, app IDs, show's status."""
+"""Rules across tasks and data sources: what a start needs, the list's data-source filters, ordinary tasks, ext_type, app IDs, show's status."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from sim_helpers import DWS_ID, INSTANCE_ID, MYSQL_ID, ORDERS_MAPPING, SimClient
 NOT_FOUND = {'error_code': 'FDI.3021', 'error_msg': 'One or more tasks do not exist.'}
 NOT_FOUND_3081 = {'error_code': 'FDI.3081', 'error_msg': 'The task does not exist.'}
 DEMO_APPS = ('c7a3d2f4e5b6a7c8d9e0f1a2b3c4d5e6', 'd8b4e3a5f6c7b8d9e0f1a2b3c4d5e6f7')
+NOTHING = 'The task has no table mappings: there is nothing to replicate.'
+NO_DATASOURCES = 'The task has no source or target data source: there is nothing to replicate.'
 
 
 def call(client, method, *parts, **kwargs):
@@ -43,6 +45,79 @@ def demo(client):
     client.control('POST', 'datasources', {'instance_id': INSTANCE_ID, 'demo': True})
     client.control('POST', 'config', {'start_delay_seconds': 0})
     return client
+
+
+# -- a task that replicates nothing cannot run ---------------------------------------------------------------------
+
+def test_a_task_without_data_sources_fails_at_once_in_the_adapter(demo):
+    task_id = demo.create('bare-task')
+    start(demo, task_id)
+    log = latest_log(demo, task_id)
+    assert (log['execute_status'], log['position'], log['position_status'], log['status'], log['remarks']) == (
+        'ERROR', 'ADAPTER', 'RUNTIME_ERR', 911, NO_DATASOURCES)
+    assert log['end_time'] == log['start_time'] and [(step['stage'], step['remarks']) for step in log['detail_logs']] == [('adapter', NO_DATASOURCES)]
+    task = stored(demo, task_id)
+    assert (task['status'], task['execute_status']) == (1, 'ERROR')  # started, like every failed execution
+    assert call(demo, 'GET', 'tasks', task_id)[1]['task']['status'] == 'running'
+
+
+def test_a_task_with_data_sources_but_no_mappings_fails_too_even_with_an_outcome(demo):
+    demo.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'no-mappings', 'result': 'running', 'data_count': 10})
+    init = {'task_id': 'no-mappings', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'}}
+    assert call(demo, 'POST', 'multi-tasks', 'init', body=init)[0] == 200
+    demo.create('no-mappings', task_id='no-mappings')
+    assert call(demo, 'POST', 'tasks', 'no-mappings', 'run')[0] == 200
+    log = latest_log(demo, 'no-mappings')
+    assert (log['execute_status'], log['position'], log['remarks'], log['data_count']) == ('ERROR', 'ADAPTER', NOTHING, 0)
+    stop(demo, 'no-mappings')
+    assert call(demo, 'POST', 'multi-tasks', 'no-mappings', 'mappings', body=ORDERS_MAPPING)[0] == 200
+    start(demo, 'no-mappings')
+    log = latest_log(demo, 'no-mappings')
+    assert (log['execute_status'], log['data_count']) == ('RUNNING', 10)
+
+
+def test_with_a_start_delay_the_failure_is_immediate_too(client):
+    task_id = client.create('bare-task')
+    start(client, task_id)
+    log = latest_log(client, task_id)
+    assert (log['execute_status'], log['position'], log['status']) == ('ERROR', 'ADAPTER', 911)
+
+
+# -- a running sync job uses its data sources' stored settings -----------------------------------------------------
+
+def test_a_start_fails_when_a_declared_database_refuses_the_stored_settings(demo):
+    task_id = demo.create_runnable('orders-sync')
+    demo.control('POST', 'databases', {'host': '192.168.0.10', 'port': 3306, 'database_name': 'shop', 'users': {'fdi_reader': 'Rotated-2'}})
+    start(demo, task_id)
+    log = latest_log(demo, task_id)
+    reason = "Failed to connect to the source: Access denied for user 'fdi_reader' (using password: YES)"
+    assert (log['execute_status'], log['position'], log['position_status'], log['remarks']) == ('ERROR', 'ADAPTER', 'RUNTIME_ERR', reason)
+    stop(demo, task_id)
+    body = {'datasource_name': 'mysql-orders', 'datasource_type': 'MYSQL', 'app_id': DEMO_APPS[0],
+            'content': {'host': '192.168.0.10', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'Rotated-2'}}
+    assert call(demo, 'PUT', 'datasources', MYSQL_ID, body=body)[0] == 200
+    start(demo, task_id)
+    assert latest_log(demo, task_id)['execute_status'] == 'RUNNING'
+    stop(demo, task_id)
+    demo.control('POST', 'databases', {'host': '192.168.0.20', 'port': 8000, 'database_name': 'dwh', 'users': {'fdi_writer': 'Demo-DWS-Passw0rd!'}})
+    start(demo, task_id)
+    assert latest_log(demo, task_id)['remarks'] == "Failed to connect to the target: Unknown database 'warehouse'"
+
+
+def test_undeclared_hosts_are_not_checked_and_a_running_task_keeps_its_connections(demo):
+    task_id = demo.create_runnable('orders-sync')
+    demo.control('DELETE', 'databases')
+    start(demo, task_id)  # nothing declared at the demo addresses: not checked
+    assert latest_log(demo, task_id)['execute_status'] == 'RUNNING'
+    demo.control('POST', 'databases', {'demo': True})
+    body = {'datasource_name': 'mysql-orders', 'datasource_type': 'MYSQL', 'app_id': DEMO_APPS[0],
+            'content': {'host': '192.168.0.10', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'wrong'}}
+    assert call(demo, 'PUT', 'datasources', MYSQL_ID, body=body)[0] == 200
+    assert latest_log(demo, task_id)['execute_status'] == 'RUNNING'  # already connected
+    assert stored(demo, task_id)['execute_status'] == 'RUNNING'
+    stop(demo, task_id)
+    start(demo, task_id)
+    assert latest_log(demo, task_id)['execute_status'] == 'ERROR'
 
 
 # -- list filters by data source -----------------------------------------------------------------------------------

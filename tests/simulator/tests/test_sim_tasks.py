@@ -234,8 +234,8 @@ def test_filters(client):
     first = client.create('Orders-sync', task_tag='tag-a', source_app_id='app-1', target_app_id='app-2')
     second = client.create('orders-archive', task_tag='tag-b', source_app_id='app-1')
     third = client.create('customers', task_tag='tag-a')
-    client.control('POST', 'config', {'start_delay_seconds': 0})  # RUNNING at once
-    batch(client, 'start', second)
+    client.control('POST', 'config', {'start_delay_seconds': 0})
+    batch(client, 'start', second)  # no data sources, no mappings: its job fails at once (ERROR), the task stays started
 
     def names(**query):
         return [entity['task_name'] for entity in listing(client, **query)['entities']]
@@ -247,7 +247,8 @@ def test_filters(client):
     assert names(task_type='realtime') == ['Orders-sync', 'orders-archive', 'customers'] and names(task_type='timing') == []
     assert names(source_app_id='app-1') == ['Orders-sync', 'orders-archive'] and names(target_app_id='app-2') == ['Orders-sync']
     assert names(task_tag='tag-a') == ['Orders-sync', 'customers'] and names(task_tag='tag') == []
-    assert names(execute_status='RUNNING') == ['orders-archive'] and names(execute_status='UNSTARTED', name='s') == ['Orders-sync', 'customers']
+    assert names(execute_status='ERROR') == ['orders-archive'] and names(execute_status='RUNNING') == []
+    assert names(execute_status='UNSTARTED', name='s') == ['Orders-sync', 'customers']
     assert names(name='') == names() and first
     for query, field in (({'status': 2}, 'status'), ({'task_type': 'REALTIME'}, 'task_type'), ({'execute_status': 'DONE'}, 'execute_status'),
                          ({'sort_field': 'NAME'}, 'sort_field'), ({'sort_type': 'asc'}, 'sort_type')):
@@ -291,7 +292,7 @@ def test_delete_running_task_is_refused(client):
 
 
 def test_batch_start_and_stop(client):
-    first, second = client.create('task-one'), client.create('task-two')
+    first, second = client.create_runnable('task-one'), client.create_runnable('task-two')
     response = batch(client, 'start', first, 'missing-id', second)
     assert response.status == 200
     assert response.json() == {'success_count': 2, 'failure_count': 1,
