@@ -11,15 +11,19 @@ import threading
 import time
 
 from .auth import iam_time
-from .datasources import demo_datasources
+from .databases import demo_databases
+from .datasources import SECRET_MODES, demo_datasources
 
 FAULT_ACTIONS = ('respond', 'reset', 'timeout', 'process_then_drop', 'process_then_respond', 'truncate', 'empty')
 PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate')
 FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length', 'echo_request')
 MATCH_KEYS = ('method', 'route', 'path_contains')
 OUTCOME_KEYS = ('result', 'fail_after', 'position', 'stage', 'remarks', 'detail', 'data_count', 'dirty_data_count')
-CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found', 'start_delay_seconds', 'latency_ms')
+CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found', 'start_delay_seconds', 'latency_ms',
+               'datasource_secrets', 'composite_ext_type', 'show_stopped_status')
 NOT_FOUND_FORMS = ('FDI.3021', 'FDI.3081')
+EXT_TYPES = ('CDC', 'MULTI', '', None)  # what a composite task's ext_type can be made to say
+STOPPED_STATUSES = ('stop', 'stopped')
 DEFAULT_TIMEOUT_DELAY = 30.0
 LOG_LIMIT = 100000  # oldest entries are dropped beyond this; seq keeps counting
 
@@ -162,6 +166,12 @@ def _config_update(body):
         raise ControlError('start_delay_seconds must be a number >= 0')
     if 'latency_ms' in body and (not _is_number(body['latency_ms']) or not 0 <= body['latency_ms'] <= 60000):
         raise ControlError('latency_ms must be a number of milliseconds from 0 to 60000')
+    if 'datasource_secrets' in body and body['datasource_secrets'] not in SECRET_MODES:
+        raise ControlError('datasource_secrets must be one of %s' % ', '.join(SECRET_MODES))
+    if 'composite_ext_type' in body and body['composite_ext_type'] not in EXT_TYPES:
+        raise ControlError('composite_ext_type must be "CDC", "MULTI", "" or null')
+    if 'show_stopped_status' in body and body['show_stopped_status'] not in STOPPED_STATUSES:
+        raise ControlError('show_stopped_status must be one of %s' % ', '.join(STOPPED_STATUSES))
     return body
 
 
@@ -174,14 +184,15 @@ def _seed(sim, body):
     try:
         task_ids = sim.store.seed(body.get('project_id') or sim.default_project_id, body['instance_id'], count,
                                   body.get('name_prefix', 'seeded-task-'), body.get('operation_types') or ['INSERT'],
-                                  1 if body.get('status') in (1, 'running') else 0, sim.now_ms(), start=int(body.get('start', 0)))
+                                  1 if body.get('status') in (1, 'running') else 0, sim.now_ms(), start=int(body.get('start', 0)),
+                                  kind=body.get('kind', 'composite'))
     except ValueError as error:
         raise ControlError(str(error))
     return {'created': len(task_ids), 'task_ids': task_ids}
 
 
 def _seed_datasources(sim, body):
-    """``{"instance_id", "project_id"?, "datasources": [...]}`` or ``{"instance_id", "demo": true}``."""
+    """``{"instance_id", "project_id"?, "datasources": [...]}`` or ``{"instance_id", "demo": true}`` (the demo pair and its databases)."""
     if not isinstance(body, dict) or not isinstance(body.get('instance_id'), str) or not body['instance_id']:
         raise ControlError('seeding data sources needs {"instance_id", "datasources": [...]} or {"instance_id", "demo": true}')
     raws = demo_datasources() if body.get('demo') else body.get('datasources')
@@ -191,7 +202,27 @@ def _seed_datasources(sim, body):
         ids = sim.store.seed_datasources(body.get('project_id') or sim.default_project_id, body['instance_id'], raws, sim.now_ms())
     except ValueError as error:
         raise ControlError(str(error))
+    if body.get('demo'):
+        sim.store.declare_databases(demo_databases())
     return {'created': len(ids), 'datasource_ids': ids}
+
+
+def _declare_databases(sim, body):
+    """One server ``{host, port, database_name, users?, tables?}``, a list of them, ``{"databases": [...]}`` or ``{"demo": true}``."""
+    if isinstance(body, dict) and body.get('demo') is True and set(body) == {'demo'}:
+        raws = demo_databases()
+    elif isinstance(body, dict) and 'databases' in body:
+        raws = body['databases']
+    else:
+        raws = body if isinstance(body, list) else [body]
+    if not isinstance(raws, list) or not raws:
+        raise ControlError('give a database server {"host", "port", "database_name", "users", "tables"}, a non-empty list of them, '
+                           'or {"demo": true}')
+    try:
+        servers = sim.store.declare_databases(raws)
+    except ValueError as error:
+        raise ControlError(str(error))
+    return {'declared': len(servers), 'databases': sim.store.all_databases()}
 
 
 def _set_outcome(sim, body):
@@ -256,6 +287,14 @@ def handle_control(sim, method, path, query, body):
             return 200, _seed_datasources(sim, body)
         if route == ('GET', '/_sim/datasources'):
             return 200, {'datasources': sim.store.all_datasources(query.get('project_id'), query.get('instance_id'))}
+        if route == ('GET', '/_sim/databases'):
+            return 200, {'databases': sim.store.all_databases()}
+        if route == ('POST', '/_sim/databases'):
+            return 200, _declare_databases(sim, body)
+        if route == ('DELETE', '/_sim/databases'):
+            port = query.get('port')
+            forgotten = sim.store.forget_databases(query.get('host') or None, str(int(port)) if port else None)
+            return 200, {'forgotten': forgotten, 'databases': sim.store.all_databases()}
         if route == ('GET', '/_sim/mappings'):
             return 200, {'mappings': sim.store.all_mappings(query.get('project_id'), query.get('instance_id'), query.get('task_id'))}
         if route == ('GET', '/_sim/inits'):

@@ -67,3 +67,17 @@ def page_bounds(query, max_limit, default_limit=10):
     if limit < 1:
         raise invalid('limit')
     return offset, min(limit, max_limit)
+
+
+def monitor_page_bounds(query, max_limit, default_limit=10):
+    """(record offset, limit) of the monitor lists, whose ``offset`` is a 1-based record index.
+
+    The SDK says "the query starts from this offset, offset >= 1" and the API reference adds
+    "offset starts from 1; 0 behaves like 1": ``offset=1`` (the default) is the first record,
+    ``offset=11`` the eleventh; 0 and below are 1.
+    """
+    offset = max(int_query(query, 'offset', 1), 1)
+    limit = int_query(query, 'limit', default_limit)
+    if limit < 1:
+        raise invalid('limit')
+    return offset - 1, min(limit, max_limit)

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .auth import AuthError, TokenRegistry, iam_time, same_secret, verify_signature
 from .control import PROCESSING_FAULTS, FaultQueue, RequestLog, fault_body, handle_control
+from .databases import demo_databases
 from .datasources import demo_datasources
 from .errors import NOT_FOUND_CODE, FdiError, invalid_parameters
 from .store import TaskStore
@@ -53,7 +54,11 @@ ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
     ('GET', _INSTANCE + r'/task-monitors', 'list_task_monitors'),
     ('GET', _INSTANCE + r'/tasks/' + _TASK + r'/monitor-logs', 'list_monitor_logs'),
     ('GET', _INSTANCE + r'/datasources', 'list_datasources'),
+    ('POST', _INSTANCE + r'/datasources', 'create_datasource'),
     ('GET', _INSTANCE + _DATASOURCE, 'show_datasource'),
+    ('PUT', _INSTANCE + _DATASOURCE, 'update_datasource'),
+    ('DELETE', _INSTANCE + _DATASOURCE, 'delete_datasource'),
+    ('POST', _INSTANCE + _DATASOURCE + r'/test-connect', 'test_datasource'),
     ('GET', _INSTANCE + _DATASOURCE + r'/tables', 'list_datasource_tables'),
     ('GET', _INSTANCE + _DATASOURCE + r'/columns', 'list_datasource_columns'),
 )]
@@ -114,18 +119,21 @@ class Simulator:
     """All simulator state (accounts, tokens, tasks, request log, faults, config) and the API semantics."""
 
     def __init__(self, accounts, token_lifetime=86400, state_file=None, not_found='FDI.3021', demo_instances=(), start_delay=1.0,
-                 latency_ms=0):
+                 latency_ms=0, demo_databases=False, datasource_secrets='omit', composite_ext_type='CDC', show_stopped_status='stop'):
         self.accounts = accounts
         self.default_project_id = next(iter(accounts.projects))
-        self.store = TaskStore(state_file, self.default_project_id)
+        self.startup_config = {'token_lifetime': token_lifetime, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
+                               'not_found': not_found, 'start_delay_seconds': start_delay, 'latency_ms': latency_ms,
+                               'datasource_secrets': datasource_secrets, 'composite_ext_type': composite_ext_type,
+                               'show_stopped_status': show_stopped_status}
+        self.config = dict(self.startup_config)  # the store keeps this very dict: reset changes it in place
+        self.store = TaskStore(state_file, self.default_project_id, self.config)
         self.store.load()
         self.demo_instances = list(demo_instances)  # --demo-datasources: seeded at start and again by every reset
+        self.demo_databases = bool(demo_databases or self.demo_instances)  # --demo-databases (implied by --demo-datasources): likewise
         self.tokens = TokenRegistry()
         self.log = RequestLog()
         self.faults = FaultQueue()
-        self.startup_config = {'token_lifetime': token_lifetime, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
-                               'not_found': not_found, 'start_delay_seconds': start_delay, 'latency_ms': latency_ms}
-        self.config = dict(self.startup_config)
         self.stopping = threading.Event()  # set on shutdown: wakes handlers sleeping for a fault's delay
         self.seed_demo()
 
@@ -136,19 +144,22 @@ class Simulator:
     def now_ms(self):
         return int(self.now() * 1000)
 
-    def seed_demo(self, instances=None):
-        """The demo data-source pair (MySQL source, DWS target) in each instance of the default project."""
-        for instance_id in self.demo_instances if instances is None else instances:
+    def seed_demo(self):
+        """The demo databases (``--demo-databases``) and the demo data-source pair (MySQL source, DWS target) in each
+        instance of ``--demo-datasources`` (default project), which also declares the databases."""
+        if self.demo_databases:
+            self.store.declare_databases(demo_databases())
+        for instance_id in self.demo_instances:
             self.store.seed_datasources(self.default_project_id, instance_id, demo_datasources(), self.now_ms())
 
     def reset(self):
+        self.config.clear()
+        self.config.update(self.startup_config)
         self.store.reset()
         self.seed_demo()
         self.tokens.clear()
         self.log.clear()
         self.faults.clear()
-        self.config.clear()
-        self.config.update(self.startup_config)
 
     # -- request processing ------------------------------------------------------------------------
 
@@ -308,6 +319,21 @@ class Simulator:
 
     def api_show_datasource(self, params, request):
         return Reply(200, self.store.show_datasource(params['project_id'], params['instance_id'], params['datasource_id']))
+
+    def api_create_datasource(self, params, request):
+        return Reply(201, self.store.create_datasource(params['project_id'], params['instance_id'], json_body(request['body']), self.now_ms()))
+
+    def api_update_datasource(self, params, request):
+        return Reply(200, self.store.update_datasource(params['project_id'], params['instance_id'], params['datasource_id'],
+                                                       json_body(request['body']), self.now_ms()))
+
+    def api_delete_datasource(self, params, request):
+        self.store.delete_datasource(params['project_id'], params['instance_id'], params['datasource_id'])
+        return Reply(204)
+
+    def api_test_datasource(self, params, request):
+        return Reply(200, self.store.test_datasource(params['project_id'], params['instance_id'], params['datasource_id'],
+                                                     json_body(request['body'])))
 
     def api_list_datasource_tables(self, params, request):
         return Reply(200, self.store.datasource_tables(params['project_id'], params['instance_id'], params['datasource_id'], request['query']))

@@ -17,11 +17,12 @@ import tempfile
 import threading
 import time
 
+from . import databases as dbs
 from . import datasources as ds
 from . import mappings as mp
 from . import monitor
-from .errors import (FdiError, choice_query, int_query, invalid, invalid_parameters, mapping_mismatch, page_bounds, task_missing,
-                     task_running)
+from .errors import (FdiError, choice_query, int_query, invalid, invalid_parameters, mapping_mismatch, monitor_page_bounds, page_bounds,
+                     task_missing, task_running)
 
 TASK_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]{2,99}')
 TASK_ID_RE = re.compile(r'[A-Za-z0-9_-]{3,50}')
@@ -29,12 +30,18 @@ TASK_TAG_RE = re.compile(r'[A-Za-z0-9_-]{4,64}')
 APP_ID_RE = re.compile(r'.{1,64}', re.DOTALL)
 OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
 EXECUTE_STATUSES = ('UNSTARTED', 'WAITING', 'RUNNING', 'SUCCESS', 'CANCELLED', 'ERROR')
-EXT_TYPE = 'MULTI'  # marks a composite task; the real value set is undocumented
+DEFAULT_EXT_TYPE = 'CDC'  # the ext_type of a composite task, as the SDK documents it ("CDC for a CDC composite task"); configurable
+KINDS = ('composite', 'ordinary')
 DEFAULT_LIMIT = 10
 MAX_MAPPING_LIMIT = 1000
 MAX_DATE_FROM = 9999999999999999999
 MAX_BATCH = 10
 STATE_FORMAT = 1
+DATASOURCE_IN_USE = 'FDI.3208'  # our code: none is documented for deleting a data source that a task uses
+NOTHING_TO_REPLICATE = {
+    'datasources': 'The task has no source or target data source: there is nothing to replicate.',
+    'mappings': 'The task has no table mappings: there is nothing to replicate.',
+}
 
 
 def iso_time(epoch_ms):
@@ -78,7 +85,7 @@ def execute_status(task, now_ms):
 
 
 def brief(task, now_ms=None):
-    """BriefTaskRespBean (list API): upper-case task_type, integer status, no description or operation types."""
+    """BriefTaskRespBean (list API) of a task's view (TaskStore.view): upper-case task_type, integer status, no description or operation types."""
     return {
         'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'],
         'status': task['status'], 'created_date': iso_time(task['created_date']), 'version': task['version'],
@@ -90,7 +97,7 @@ def brief(task, now_ms=None):
 
 
 def detail(task):
-    """The show API's ``task_detail`` document (serialised to a string by :func:`show`)."""
+    """The show API's ``task_detail`` document of a task's view (serialised to a string by :func:`show`)."""
     return {
         'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'], 'ext_type': task['ext_type'],
         'description': task['description'], 'task_tag': task['task_tag'], 'operation_types': list(task['operation_types']),
@@ -101,14 +108,15 @@ def detail(task):
     }
 
 
-def show(task, datasources=None):
-    """ShowTaskResponse: TaskBasicRsp (lower-case task_type, "stop"/"running", empty description/tag omitted) + task_detail.
+def show(task, datasources=None, stopped_status='stop'):
+    """ShowTaskResponse of a task's view: TaskBasicRsp (lower-case task_type, "stop"/"running", empty description/tag omitted) + task_detail.
 
     A task with data sources also reports their IDs and names (``datasources``: ID -> data source).
+    ``stopped_status`` is what a stopped task's ``status`` says (``stop``, or ``stopped`` as the English docs write it).
     """
     shown = {
         'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'].lower(),
-        'status': 'running' if task['status'] else 'stop', 'project_id': task['project_id'],
+        'status': 'running' if task['status'] else stopped_status, 'project_id': task['project_id'],
         'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
         'created_date': task['created_date'], 'last_modified_date': task['last_modified_time'],
     }
@@ -126,9 +134,10 @@ def show(task, datasources=None):
 class TaskStore:
     """Every task of every (project, instance); thread-safe; optionally mirrored to a JSON state file."""
 
-    def __init__(self, state_file=None, default_project_id=''):
+    def __init__(self, state_file=None, default_project_id='', config=None):
         self.state_file = state_file
         self.default_project_id = default_project_id  # for state-file data sources that name no project
+        self.config = {} if config is None else config  # the simulator's live config (ext_type, secrets, show status switches)
         self._lock = threading.RLock()
         self._scopes = {}  # (project_id, instance_id) -> {task_id: task}, in creation order
         self._names = {}  # (project_id, instance_id) -> {task_name: task_id}
@@ -136,6 +145,7 @@ class TaskStore:
         self._pending = {}  # (project_id, instance_id) -> {task_id: initialised task (multi-tasks/init) not created yet}
         self._mappings = {}  # (project_id, instance_id, task_id) -> {mapping_id: mapping}, in creation order
         self._outcomes = {}  # (project_id, instance_id) -> {("task_id" or "task_name", value): outcome} (/_sim/outcomes)
+        self._databases = {}  # (host, port) -> declared database server (/_sim/databases): what test-connect and a start reach
         self._seq = 0
 
     # -- persistence ----------------------------------------------------------------------------
@@ -159,14 +169,16 @@ class TaskStore:
             for mapping in document.get('mappings', []):
                 key = (mapping.pop('project_id'), mapping.pop('instance_id'), mapping.pop('task_id'))
                 self._mappings.setdefault(key, {})[mapping['id']] = mapping
+            for raw in document.get('databases', []):
+                self._put_database(dbs.normalize(raw))
 
     def save(self):
         """Atomically rewrite the state file (temp file + rename), so a crash never leaves half a file."""
         if not self.state_file:
             return
         with self._lock:
-            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks(), 'datasources': self.all_datasources(),
-                        'pending_tasks': self.all_pending(), 'mappings': self.all_mappings()}
+            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks(resolved=False), 'datasources': self.all_datasources(),
+                        'pending_tasks': self.all_pending(), 'mappings': self.all_mappings(), 'databases': self.all_databases()}
             directory = os.path.dirname(os.path.abspath(self.state_file))
             os.makedirs(directory, exist_ok=True)
             handle, temp_path = tempfile.mkstemp(prefix='.roma-sim-state-', dir=directory)
@@ -183,6 +195,7 @@ class TaskStore:
         self._pending.clear()
         self._mappings.clear()
         self._outcomes.clear()
+        self._databases.clear()
 
     def reset(self):
         with self._lock:
@@ -201,15 +214,36 @@ class TaskStore:
             'task_type': 'REALTIME', 'description': fields.get('description', ''), 'task_tag': fields.get('task_tag', ''),
             'operation_types': fields['operation_types'],
             'source_app_id': fields.get('source_app_id', ''), 'target_app_id': fields.get('target_app_id', ''),
-            'source_instance_id': '', 'target_instance_id': '', 'ext_type': EXT_TYPE, 'enterprise_project_id': '0',
+            'source_instance_id': '', 'target_instance_id': '', 'kind': fields.get('kind', 'composite'), 'enterprise_project_id': '0',
             'project_id': project_id, 'instance_id': instance_id, 'status': fields.get('status', 0),
             'execute_status': 'RUNNING' if fields.get('status') else 'UNSTARTED',
             'created_date': now_ms, 'last_modified_time': now_ms, 'version': '1', 'repulling_snapshot': None, 'seq': self._seq,
             'source_datasource_id': fields.get('source_datasource_id', ''), 'target_datasource_id': fields.get('target_datasource_id', ''),
-            'ext_info': dict(fields.get('ext_info') or {}), 'reset_date_from': None, 'executions': [],
+            'ext_info': dict(fields.get('ext_info') or {}), 'reset_date_from': None, 'reset_time': None, 'resets': [], 'executions': [],
         }
         self._insert(task)
         return task
+
+    def ext_type(self, task):
+        """``ext_type`` of a task: the configured ``composite_ext_type`` (CDC by default) for a composite task, null for an ordinary one."""
+        if task.get('kind', 'composite') != 'composite':
+            return None
+        return self.config.get('composite_ext_type', DEFAULT_EXT_TYPE)
+
+    def view(self, task):
+        """A task as every answer shows it: its ``ext_type``, and the app IDs of its data sources.
+
+        A task's ``source_app_id``/``target_app_id`` are the applications of its data sources
+        once it has them (the IDs its create sent are kept only for a side without one).
+        """
+        found = self._datasources.get((task['project_id'], task['instance_id']), {})
+        shown = dict(task, ext_type=self.ext_type(task))
+        shown.pop('kind', None)
+        for side in ('source', 'target'):
+            datasource = found.get(task.get('%s_datasource_id' % side) or '')
+            if datasource is not None:
+                shown['%s_app_id' % side] = datasource['app_id']
+        return shown
 
     def _fresh_id(self, project_id, instance_id):
         tasks, pending = self._scopes.get((project_id, instance_id), {}), self._pending.get((project_id, instance_id), {})
@@ -218,16 +252,21 @@ class TaskStore:
             if task_id not in tasks and task_id not in pending:
                 return task_id
 
-    def _find(self, project_id, instance_id, task_id):
+    def _find(self, project_id, instance_id, task_id, composite=False):
+        """The task (any kind; ``composite``: a composite task only, an ordinary one is "not found")."""
         task = self._scopes.get((project_id, instance_id), {}).get(task_id)
-        if task is None:
+        if task is None or composite and task.get('kind', 'composite') != 'composite':
             raise task_missing()
         return task
 
-    def all_tasks(self, project_id=None, instance_id=None, now_ms=None):
-        """Full internal records (``/_sim/tasks``, the state file), in creation order; with ``now_ms`` the current execute_status."""
+    def all_tasks(self, project_id=None, instance_id=None, now_ms=None, resolved=True):
+        """Full internal records (``/_sim/tasks``, the state file), in creation order; with ``now_ms`` the current execute_status.
+
+        ``resolved``: as answers show them (ext_type, app IDs of the data sources, ``kind``); else as stored.
+        """
         with self._lock:
-            tasks = [dict(task, operation_types=list(task['operation_types']), execute_status=execute_status(task, now_ms),
+            tasks = [dict(self.view(task) if resolved else task, kind=task.get('kind', 'composite'), operation_types=list(task['operation_types']),
+                          execute_status=execute_status(task, now_ms), resets=[dict(reset) for reset in task.get('resets') or []],
                           executions=[dict(execution) for execution in task.get('executions', [])])
                      for (project, instance), scope in self._scopes.items()
                      if project_id in (None, project) and instance_id in (None, instance) for task in scope.values()]
@@ -275,7 +314,7 @@ class TaskStore:
         if body.get('task_tag') is not None:
             changes['task_tag'] = _text(body['task_tag'], 'task_tag', TASK_TAG_RE)
         with self._lock:
-            task = self._find(project_id, instance_id, task_id)
+            task = self._find(project_id, instance_id, task_id, composite=True)
             if task['status']:
                 raise task_running()
             task.update(changes)
@@ -291,7 +330,8 @@ class TaskStore:
     def show_task(self, project_id, instance_id, task_id):
         """GET .../tasks/{task_id}: ShowTaskResponse, with the names of the task's data sources."""
         with self._lock:
-            return show(self._find(project_id, instance_id, task_id), self._datasources.get((project_id, instance_id), {}))
+            return show(self.view(self._find(project_id, instance_id, task_id)), self._datasources.get((project_id, instance_id), {}),
+                        self.config.get('show_stopped_status', 'stop'))
 
     def delete(self, project_id, instance_id, task_id):
         with self._lock:
@@ -314,7 +354,12 @@ class TaskStore:
             if bool(task['status']) != running:
                 executions = task.setdefault('executions', [])
                 if running:
-                    executions.append(monitor.new_execution(now_ms, delay_ms, self._outcome_for(task), *self._stages(task)))
+                    failure = self._start_failure(task)
+                    if failure is None:
+                        outcome = self._outcome_for(task)
+                    else:  # the job fails at once in the adapter, whatever outcome the tests set
+                        outcome = monitor.outcome({'result': 'error', 'position': 'ADAPTER', 'remarks': failure})
+                    executions.append(monitor.new_execution(now_ms, delay_ms, outcome, *self._stages(task)))
                     del executions[:-monitor.MAX_EXECUTIONS]
                 elif executions:
                     monitor.cancel(executions[-1], now_ms)
@@ -323,6 +368,30 @@ class TaskStore:
                 task['last_modified_time'] = now_ms
                 self.save()
             return dict(task)
+
+    def _start_failure(self, task):
+        """Why a start of ``task`` fails at once in the adapter (a reason for ``remarks``), or None when its job can run.
+
+        A composite task needs a source, a target and at least one mapping: otherwise there is
+        nothing to replicate.  Then each data source is connected to with its stored settings,
+        as the sync job would: a declared database server that refuses them fails the start
+        (addresses nobody declared are not checked).
+        """
+        if task.get('kind', 'composite') == 'composite':
+            if not (task.get('source_datasource_id') and task.get('target_datasource_id')):
+                return NOTHING_TO_REPLICATE['datasources']
+            if not self._mappings.get((task['project_id'], task['instance_id'], task['task_id'])):
+                return NOTHING_TO_REPLICATE['mappings']
+        found = self._datasources.get((task['project_id'], task['instance_id']), {})
+        for side in ('source', 'target'):
+            datasource = found.get(task.get('%s_datasource_id' % side) or '')
+            if datasource is None:
+                continue
+            try:
+                dbs.check(self._databases, datasource['content'], unknown_host_ok=True)
+            except dbs.Unreachable as error:
+                return 'Failed to connect to the %s: %s' % (side, error)
+        return None
 
     def batch(self, project_id, instance_id, body, now_ms, delay_ms=0):
         """POST .../batch-operation/tasks: start or stop up to 10 tasks, reporting each one."""
@@ -354,9 +423,12 @@ class TaskStore:
         return result
 
     def list_page(self, project_id, instance_id, query, max_limit, now_ms=None):
-        """GET .../tasks: filters, sorting and record-offset paging; returns ``{total, size, entities}``."""
+        """GET .../tasks: filters, sorting and record-offset paging; returns ``{total, size, entities}``.
+
+        ``limit=0`` is "not given" (older docs allow 0): the default page of 10.
+        """
         offset = max(int_query(query, 'offset', 0), 0)
-        limit = int_query(query, 'limit', DEFAULT_LIMIT)
+        limit = int_query(query, 'limit', DEFAULT_LIMIT) or DEFAULT_LIMIT
         if limit < 1:
             raise invalid('limit')
         limit = min(limit, max_limit)
@@ -367,8 +439,9 @@ class TaskStore:
         task_type = choice_query(query, 'task_type', ('realtime', 'timing'))
         if task_type is not None:
             exact['task_type'] = task_type.upper()
-        exact_names = ('task_id', 'source_app_id', 'target_app_id', 'task_tag')
-        exact.update((name, query[name]) for name in exact_names if query.get(name))
+        exact.update((name, query[name]) for name in ('task_id', 'task_tag', 'source_datasource_id', 'target_datasource_id') if query.get(name))
+        apps = dict((name, query[name]) for name in ('source_app_id', 'target_app_id') if query.get(name))
+        either_datasource = query.get('datasource_id') or None
         wanted_status = choice_query(query, 'execute_status', EXECUTE_STATUSES)
         sort_field = choice_query(query, 'sort_field', ('CREATED_DATE', 'STATUS'))
         sort_type = choice_query(query, 'sort_type', ('ASC', 'DESC'))
@@ -382,26 +455,36 @@ class TaskStore:
             if name is not None:
                 matches = [task for task in matches if name in task['task_name']]
             for key, value in exact.items():  # one cheap pass per filter keeps 10,000 tasks at about a millisecond
-                matches = [task for task in matches if task[key] == value]
+                matches = [task for task in matches if task.get(key, '') == value]
+            if either_datasource is not None:
+                matches = [task for task in matches if either_datasource in (task.get('source_datasource_id'), task.get('target_datasource_id'))]
+            if apps:  # the app IDs a task shows: its data sources' applications
+                matches = [task for task in matches if all(self.view(task)[key] == value for key, value in apps.items())]
             if wanted_status is not None:
                 matches = [task for task in matches if execute_status(task, now_ms) == wanted_status]
             if sort_type == 'DESC':
                 matches.reverse()
             if sort_field == 'STATUS':  # stable: creation order (reversed for DESC) within each status
                 matches.sort(key=lambda task: task['status'], reverse=sort_type == 'DESC')
-            entities = [brief(task, now_ms) for task in matches[offset:offset + limit]]
+            entities = [brief(self.view(task), now_ms) for task in matches[offset:offset + limit]]
         return {'total': len(matches), 'size': len(entities), 'entities': entities}
 
-    def seed(self, project_id, instance_id, count, name_prefix, operation_types, status, now_ms, start=0):
-        """Bulk-create ``count`` tasks named ``{name_prefix}{n:05d}`` for n from ``start`` (test setup: names must be free)."""
+    def seed(self, project_id, instance_id, count, name_prefix, operation_types, status, now_ms, start=0, kind='composite'):
+        """Bulk-create ``count`` tasks named ``{name_prefix}{n:05d}`` for n from ``start`` (test setup: names must be free).
+
+        ``kind``: ``composite`` (FDI composite tasks, as ``POST multi-tasks`` makes them) or ``ordinary`` (tasks of
+        other kinds, ext_type null: the composite-only routes do not see them).
+        """
+        if kind not in KINDS:
+            raise ValueError('kind must be one of %s' % ', '.join(KINDS))
         names = ['%s%05d' % (name_prefix, number) for number in range(start, start + count)]
         with self._lock:
             taken = self._names.get((project_id, instance_id), {})
             clash = next((name for name in names if name in taken), None)
             if clash is not None:
                 raise ValueError('task name %s already exists in instance %s' % (clash, instance_id))
-            created = [self._new_task(project_id, instance_id, {'task_name': name, 'operation_types': list(operation_types), 'status': status},
-                                      now_ms + index)['task_id'] for index, name in enumerate(names)]
+            created = [self._new_task(project_id, instance_id, {'task_name': name, 'operation_types': list(operation_types), 'status': status,
+                                                                'kind': kind}, now_ms + index)['task_id'] for index, name in enumerate(names)]
             self.save()
         return created
 
@@ -422,8 +505,15 @@ class TaskStore:
     def all_datasources(self, project_id=None, instance_id=None):
         """Full internal records, tables included (``/_sim/datasources``, the state file)."""
         with self._lock:
-            return [json.loads(json.dumps(datasource)) for (project, instance), scope in self._datasources.items()
+            return [json.loads(json.dumps(dict(datasource, tables=self.tables(datasource))))
+                    for (project, instance), scope in self._datasources.items()
                     if project_id in (None, project) and instance_id in (None, instance) for datasource in scope.values()]
+
+    def tables(self, datasource):
+        """name -> columns: a seeded data source's own tables; one created through the API has those of the declared database it points at."""
+        if datasource.get('origin') == 'api':
+            return dbs.tables_at(self._databases, datasource['content'])
+        return datasource['tables']
 
     def _datasource(self, project_id, instance_id, datasource_id, field='datasource_id'):
         """The data source, or 400 FDI.3033 naming ``field`` (no "data source not found" code is documented)."""
@@ -431,6 +521,9 @@ class TaskStore:
         if datasource is None:
             raise invalid(field)
         return datasource
+
+    def _secrets_mode(self):
+        return self.config.get('datasource_secrets', 'omit')
 
     def list_datasources(self, project_id, instance_id, query, max_limit):
         """GET .../datasources: ``name`` substring, exact ``datasource_type``/``app_id``/``custom_plugin_id``, record-offset paging."""
@@ -449,29 +542,120 @@ class TaskStore:
             matches.sort(key=lambda datasource: datasource['create_time'])  # stable: seeding order within one time
             if descending:
                 matches.reverse()
-            entities = [ds.response(datasource) for datasource in matches[offset:offset + limit]]
+            entities = [ds.response(datasource, self._secrets_mode()) for datasource in matches[offset:offset + limit]]
         return {'total': len(matches), 'size': len(entities), 'entities': entities}
 
     def show_datasource(self, project_id, instance_id, datasource_id):
         with self._lock:
-            return ds.response(self._datasource(project_id, instance_id, datasource_id))
+            return ds.response(self._datasource(project_id, instance_id, datasource_id), self._secrets_mode())
+
+    def _name_taken(self, project_id, instance_id, name, other_than=None):
+        return any(datasource['datasource_name'] == name and datasource['datasource_id'] != other_than
+                   for datasource in self._datasources.get((project_id, instance_id), {}).values())
+
+    def create_datasource(self, project_id, instance_id, body, now_ms):
+        """POST .../datasources (DatasourceInfo): the new DataSourceRsp; a name taken in the instance is FDI.3033 [datasource_name]."""
+        fields = ds.check_info(body)
+        with self._lock:
+            if self._name_taken(project_id, instance_id, fields['datasource_name']):
+                raise invalid('datasource_name')
+            scope = self._datasources.get((project_id, instance_id), {})
+            app_name = next((other['app_name'] for other in scope.values() if other['app_id'] == fields['app_id'] and other['app_name']), '')
+            datasource_id = secrets.token_hex(16)
+            while datasource_id in scope:
+                datasource_id = secrets.token_hex(16)
+            datasource = ds.normalize(dict(fields, datasource_id=datasource_id, app_name=app_name, origin='api', create_time=now_ms),
+                                      project_id, instance_id, now_ms)
+            self._put_datasource(datasource)
+            self.save()
+            return ds.response(datasource, self._secrets_mode())
+
+    def update_datasource(self, project_id, instance_id, datasource_id, body, now_ms):
+        """PUT .../datasources/{id} (DatasourceInfo): name, content (replaced whole) and description; type and application stay."""
+        fields = ds.check_info(body)
+        with self._lock:
+            datasource = self._datasource(project_id, instance_id, datasource_id)
+            for field in ('datasource_type', 'app_id'):
+                if fields[field] != datasource[field]:
+                    raise invalid(field)
+            if self._name_taken(project_id, instance_id, fields['datasource_name'], other_than=datasource_id):
+                raise invalid('datasource_name')
+            datasource.update(datasource_name=fields['datasource_name'], content=fields['content'], description=fields['description'],
+                              update_time=max(now_ms, datasource['update_time'] + 1))
+            self.save()
+            return ds.response(datasource, self._secrets_mode())
+
+    def _users_of(self, project_id, instance_id, datasource_id):
+        """IDs of the tasks and initialised task IDs whose source or target is the data source."""
+        owners = list(self._scopes.get((project_id, instance_id), {}).values()) + list(self._pending.get((project_id, instance_id), {}).values())
+        return [owner['task_id'] for owner in owners if datasource_id in (owner.get('source_datasource_id'), owner.get('target_datasource_id'))]
+
+    def delete_datasource(self, project_id, instance_id, datasource_id):
+        """DELETE .../datasources/{id}: refused (400 FDI.3208) while any task, running or not, or initialised task ID uses it."""
+        with self._lock:
+            self._datasource(project_id, instance_id, datasource_id)
+            if self._users_of(project_id, instance_id, datasource_id):
+                raise FdiError(DATASOURCE_IN_USE, 'The data source is used by one or more tasks.')
+            del self._datasources[(project_id, instance_id)][datasource_id]
+            self.save()
+
+    def test_datasource(self, project_id, instance_id, datasource_id, body):
+        """POST .../datasources/{id}/test-connect (DatasourceInfo): connect with the settings *in the body* to the declared servers.
+
+        ``{"result": true}``, or 400 FDI.3016 "Failed to test the connectivity. <reason>".
+        """
+        fields = ds.check_info(body, content_required=False)
+        with self._lock:
+            self._datasource(project_id, instance_id, datasource_id)
+            try:
+                dbs.check(self._databases, fields['content'])
+            except dbs.Unreachable as error:
+                raise FdiError('FDI.3016', 'Failed to test the connectivity. %s' % error)
+        return {'result': True}
 
     def datasource_tables(self, project_id, instance_id, datasource_id, query):
         """GET .../datasources/{id}/tables: ``{"tables": [names]}``, ``filter`` a case-sensitive substring."""
         ds.check_position(query)
         wanted = query.get('filter') or ''
         with self._lock:
-            tables = list(self._datasource(project_id, instance_id, datasource_id)['tables'])
+            tables = list(self.tables(self._datasource(project_id, instance_id, datasource_id)))
         return {'tables': [table for table in tables if wanted in table]}
 
     def datasource_columns(self, project_id, instance_id, datasource_id, query):
         """GET .../datasources/{id}/columns?table_name=: ``{"columns": [ColumnInfo]}``; an unknown table is FDI.3033 [table_name]."""
         ds.check_position(query)
         with self._lock:
-            columns = ds.table_columns(self._datasource(project_id, instance_id, datasource_id), query.get('table_name') or '')
+            columns = ds.table_columns(self.tables(self._datasource(project_id, instance_id, datasource_id)), query.get('table_name') or '')
         if columns is None:
             raise invalid('table_name')
         return {'columns': columns}
+
+    # -- declared database servers (/_sim/databases) ---------------------------------------------------------
+
+    def _put_database(self, server):
+        self._databases[(server['host'], server['port'])] = server
+
+    def declare_databases(self, raws):
+        """Declare database servers; one at a host and port already declared is replaced.  ValueError names a bad field."""
+        servers = [dbs.normalize(raw) for raw in raws]
+        with self._lock:
+            for server in servers:
+                self._put_database(server)
+            self.save()
+        return servers
+
+    def all_databases(self):
+        with self._lock:
+            return json.loads(json.dumps(list(self._databases.values())))
+
+    def forget_databases(self, host=None, port=None):
+        """Drop every declared server, or those at ``host`` (and ``port``); returns how many."""
+        with self._lock:
+            gone = [key for key in self._databases if host in (None, key[0]) and port in (None, key[1])]
+            for key in gone:
+                del self._databases[key]
+            self.save()
+        return len(gone)
 
     # -- multi-tasks/init, mappings, reset ------------------------------------------------------------
 
@@ -493,7 +677,7 @@ class TaskStore:
         """The task, or the initialised (not yet created) task, that mappings belong to; not found otherwise."""
         scope = (project_id, instance_id)
         owner = self._scopes.get(scope, {}).get(task_id) or self._pending.get(scope, {}).get(task_id)
-        if owner is None:
+        if owner is None or owner.get('kind', 'composite') != 'composite':  # an ordinary task has no mappings to see
             raise task_missing()
         return owner
 
@@ -531,12 +715,12 @@ class TaskStore:
             self._pending.setdefault(scope, {})[task_id] = pending
             mappings = self._mappings[(project_id, instance_id, task_id)] = {}
             if auto_mapping:
-                source, target = found['source'], found['target']
-                for table, columns in source['tables'].items():
-                    if table in target['tables']:
+                source_tables, target_tables = self.tables(found['source']), self.tables(found['target'])
+                for table, columns in source_tables.items():
+                    if table in target_tables:
                         mapping_fields = {'source_table': table, 'target_table': table, 'source_columns': None, 'target_columns': None,
                                           'mapping_columns': None}
-                        mapping = mp.build(self._fresh_mapping_id(), mapping_fields, columns, target['tables'][table], 'AUTO', now_ms)
+                        mapping = mp.build(self._fresh_mapping_id(), mapping_fields, columns, target_tables[table], 'AUTO', now_ms)
                         mappings[mapping['id']] = mapping
             self.save()
             return [self._element(pending, list(mappings.values())[:DEFAULT_LIMIT], len(mappings))]
@@ -562,7 +746,7 @@ class TaskStore:
         target = self._datasource(project_id, instance_id, fields['target_datasource_id'], 'target_datasource_id')
         if source['datasource_type'] == 'MYSQL' and not (fields['ext_info'] or owner.get('ext_info')):
             raise invalid('ext_info.server_id')
-        if fields['source_table'] not in source['tables'] or fields['target_table'] not in target['tables']:
+        if fields['source_table'] not in self.tables(source) or fields['target_table'] not in self.tables(target):
             raise mapping_mismatch()
         return owner, source, target
 
@@ -578,8 +762,8 @@ class TaskStore:
             if any((other['source_table'], other['target_table']) == pair for other in mappings.values() if other['id'] != mapping_id):
                 raise mapping_mismatch()  # the pair is a mapping's identity in its task
             try:
-                mapping = mp.build(mapping_id or self._fresh_mapping_id(), fields, source['tables'][fields['source_table']],
-                                   target['tables'][fields['target_table']], 'MANUAL' if mapping_id is None else 'UPDATE', now_ms)
+                mapping = mp.build(mapping_id or self._fresh_mapping_id(), fields, self.tables(source)[fields['source_table']],
+                                   self.tables(target)[fields['target_table']], 'MANUAL' if mapping_id is None else 'UPDATE', now_ms)
             except KeyError:  # a mapped column that is not in its table
                 raise mapping_mismatch()
             mappings[mapping['id']] = mapping
@@ -631,7 +815,11 @@ class TaskStore:
             return self._element(owner, matches[offset:offset + limit], len(matches))
 
     def reset_offset(self, project_id, instance_id, task_id, body, now_ms):
-        """POST .../multi-tasks/{task_id}/reset {date_from?}: ``{"message": "success"}``; recorded on the task."""
+        """POST .../multi-tasks/{task_id}/reset {date_from?}: ``{"message": "Reset Success"}``; recorded on the task.
+
+        Only a composite task can be reset (an ordinary task or an initialised ID is "not found"),
+        and only while stopped (400 FDI.3023).  Every reset is kept in the task's ``resets``.
+        """
         body = {} if body is None else body
         if not isinstance(body, dict):
             raise invalid_parameters()
@@ -639,11 +827,14 @@ class TaskStore:
         if date_from is not None and (not isinstance(date_from, int) or isinstance(date_from, bool) or not 1 <= date_from <= MAX_DATE_FROM):
             raise invalid('date_from')
         with self._lock:
-            task = self._find(project_id, instance_id, task_id)
+            task = self._find(project_id, instance_id, task_id, composite=True)
+            if task['status']:
+                raise task_running()
             task['reset_date_from'] = date_from
             task['reset_time'] = now_ms
+            task.setdefault('resets', []).append({'date_from': date_from, 'time': now_ms})
             self.save()
-        return {'message': 'success'}
+        return {'message': 'Reset Success'}
 
     # -- monitoring ---------------------------------------------------------------------------------------
 
@@ -682,7 +873,8 @@ class TaskStore:
             self._outcomes.clear()
 
     def _monitor_info(self, task, now_ms):
-        """TaskMonitorInfo of one task."""
+        """TaskMonitorInfo of one task (its app IDs and ext_type as every answer shows them)."""
+        shown = self.view(task)
         executions = task.get('executions') or []
         if task['status'] and executions:
             current = monitor.state(executions[-1], now_ms)
@@ -697,14 +889,14 @@ class TaskStore:
         return {
             'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'], 'status': task['status'],
             'last_execute_time': started, 'position': position, 'execute_status': status,
-            'source_app_id': task['source_app_id'], 'source_app_name': app_names[0], 'source_instance_id': task['source_instance_id'],
-            'target_app_id': task['target_app_id'], 'target_app_name': app_names[1], 'target_instance_id': task['target_instance_id'],
-            'ext_type': task['ext_type'], 'enterprise_project_id': task['enterprise_project_id'], 'task_tag': task['task_tag'],
+            'source_app_id': shown['source_app_id'], 'source_app_name': app_names[0], 'source_instance_id': task['source_instance_id'],
+            'target_app_id': shown['target_app_id'], 'target_app_name': app_names[1], 'target_instance_id': task['target_instance_id'],
+            'ext_type': shown['ext_type'], 'enterprise_project_id': task['enterprise_project_id'], 'task_tag': task['task_tag'],
         }
 
     def monitor_infos(self, project_id, instance_id, query, max_limit, now_ms):
-        """GET .../task-monitors: ``task_name`` substring, ``execute_status``, record-offset paging, creation order."""
-        offset, limit = page_bounds(query, max_limit)
+        """GET .../task-monitors: ``task_name`` substring, ``execute_status``, 1-based record paging, creation order."""
+        offset, limit = monitor_page_bounds(query, max_limit)
         wanted_status = choice_query(query, 'execute_status', EXECUTE_STATUSES)
         name = query.get('task_name') or ''
         with self._lock:
@@ -716,7 +908,7 @@ class TaskStore:
 
     def monitor_logs(self, project_id, instance_id, task_id, query, max_limit, now_ms):
         """GET .../tasks/{task_id}/monitor-logs: one TaskMonitorLog per start, newest first; begin_time/end_time bound start_time."""
-        offset, limit = page_bounds(query, max_limit)
+        offset, limit = monitor_page_bounds(query, max_limit)
         begin, end = int_query(query, 'begin_time', None), int_query(query, 'end_time', None)
         with self._lock:
             executions = list(self._find(project_id, instance_id, task_id).get('executions') or [])

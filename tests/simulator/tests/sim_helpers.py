@@ -28,6 +28,9 @@ INSTANCE_ID = 'inst-1'
 DOMAIN, USER, PASSWORD = 'demo-account', 'demo-user', 'Demo-Passw0rd!'
 AK, SK = 'AKEXAMPLE0123456789', 'SKEXAMPLEsecret0123456789'
 TEMP_AK, TEMP_SK, SECURITY_TOKEN = 'AKTEMPEXAMPLE0000001', 'SKTEMPEXAMPLEsecret0000001', 'STSEXAMPLEsecuritytoken0123456789'
+MYSQL_ID, DWS_ID = 'a5e1b0d2c3f4e5a6b7c8d9e0f1a2b3c4', 'b6f2c1e3d4a5f6b7c8d9e0f1a2b3c4d5'  # the demo data sources
+ORDERS_MAPPING = {'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'source_table': 'orders', 'target_table': 'orders',
+                  'ext_info': {'server_id': '1'}}
 
 
 def api_path(*parts, **kwargs):
@@ -93,6 +96,15 @@ class SimClient:
         response = self.request('POST', api_path('multi-tasks'), dict(fields, task_name=name, operation_types=list(operation_types)))
         assert response.status == 200, response.body
         return response.json()['task_id']
+
+    def create_runnable(self, name, operation_types=('INSERT',), **fields):
+        """Create a task that has something to replicate (the demo data sources, seeded if need be, and the orders mapping)."""
+        if not any(entry['datasource_id'] == MYSQL_ID for entry in self.control('GET', 'datasources?instance_id=%s' % INSTANCE_ID)['datasources']):
+            self.control('POST', 'datasources', {'instance_id': INSTANCE_ID, 'demo': True})
+        task_id = self.create(name, operation_types, **fields)
+        response = self.request('POST', api_path('multi-tasks', task_id, 'mappings'), ORDERS_MAPPING)
+        assert response.status == 200, response.body
+        return task_id
 
     def requests_log(self, since=0):
         return self.control('GET', 'requests?since=%d' % since)['requests']

@@ -228,7 +228,8 @@ def test_reset_restores_start_up_state(client):
     assert client.control('POST', 'reset') == {'reset': True}
     assert client.control('GET', 'tasks') == {'tasks': []} and client.control('GET', 'faults') == {'faults': []}
     assert client.control('GET', 'config') == {'token_lifetime': 86400, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
-                                               'not_found': 'FDI.3021', 'start_delay_seconds': 1.0, 'latency_ms': 0}
+                                               'not_found': 'FDI.3021', 'start_delay_seconds': 1.0, 'latency_ms': 0, 'datasource_secrets': 'omit',
+                                               'composite_ext_type': 'CDC', 'show_stopped_status': 'stop'}
     assert client.requests_log() == []
 
 

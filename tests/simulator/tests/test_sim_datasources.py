@@ -28,14 +28,15 @@ def demo(client):
     return client
 
 
-def test_demo_pair_listed_with_connection_settings_and_sdk_shape(demo):
+def test_demo_pair_listed_with_connection_settings_but_no_secrets_and_sdk_shape(demo):
     status, document = get(demo, 'datasources')
     assert status == 200 and (document['total'], document['size']) == (2, 2)
     assert_model(document, 'ListDatasourcesResponse', required=('total', 'size', 'entities'))
     mysql, dws = document['entities']
     assert set(mysql) == RSP_KEYS and 'tables' not in mysql
     assert (mysql['datasource_id'], mysql['datasource_name'], mysql['datasource_type'], mysql['app_name']) == (MYSQL_ID, 'mysql-orders', 'MYSQL', 'orders-app')
-    assert mysql['content']['password'] == 'Demo-MySQL-Passw0rd!' and mysql['content']['port'] == '3306'  # the API returns secrets
+    assert mysql['content'] == {'host': '192.168.0.10', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'mode': 'default',
+                                'encoding': 'utf8'}  # datasource_secrets "omit" (the default): no password
     assert (dws['datasource_name'], dws['datasource_type'], dws['instance_id']) == ('dws-warehouse', 'DWS', INSTANCE_ID)
     assert mysql['create_time'] > 1600000000000
     status, shown = get(demo, 'datasources', DWS_ID)
@@ -133,7 +134,7 @@ def test_command_line_demo_flag_state_file_and_reset(tmp_path):
             listed = client.request('GET', api_path('datasources', instance_id=instance_id)).json()
             assert [entity['datasource_name'] for entity in listed['entities']] == ['mysql-orders', 'dws-warehouse']
         from_file = client.request('GET', api_path('datasources', 'ds-file', instance_id='inst-file')).json()
-        assert from_file['content']['password'] == 'file-secret' and from_file['datasource_type'] == 'ORACLE'
+        assert from_file['content'] == {'host': 'db', 'user_name': 'u'} and from_file['datasource_type'] == 'ORACLE'
         columns = client.request('GET', api_path('datasources', 'ds-file', 'columns', instance_id='inst-file'), query={'table_name': 'T1'}).json()
         assert columns['columns'][0]['field_name'] == 'C1'
         client.control('POST', 'reset')

@@ -312,19 +312,45 @@ def test_unknown_task_or_mapping_in_either_not_found_form(task_id, demo, form, s
 
 # -- reset ------------------------------------------------------------------------------------------------------
 
-def test_reset_offset(task_id, demo):
+def stored_task(client, task_id):
+    return next(task for task in client.control('GET', 'tasks')['tasks'] if task['task_id'] == task_id)
+
+
+def test_reset_offset_records_each_reset(task_id, demo):
+    assert stored_task(demo, task_id)['resets'] == [] and stored_task(demo, task_id)['reset_date_from'] is None
     status, answer = call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={'date_from': 1630052714000})
-    assert (status, answer) == (200, {'message': 'success'})
+    assert (status, answer) == (200, {'message': 'Reset Success'})
     assert_model(answer, 'ResetMultiTaskOffsetResponse', required=('message',))
-    task = next(task for task in demo.control('GET', 'tasks')['tasks'] if task['task_id'] == task_id)
+    task = stored_task(demo, task_id)
     assert task['reset_date_from'] == 1630052714000 and task['reset_time'] > 0
+    assert task['resets'] == [{'date_from': 1630052714000, 'time': task['reset_time']}]
     assert demo.request('POST', api_path('multi-tasks', task_id, 'reset'), raw=b'').status == 200  # date_from may be left out
-    assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={})[0] == 200
+    assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={'date_from': 9999999999999999999})[0] == 200
+    assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={}) == (200, {'message': 'Reset Success'})
+    task = stored_task(demo, task_id)
+    assert [reset['date_from'] for reset in task['resets']] == [1630052714000, None, 9999999999999999999, None]
+    assert task['reset_date_from'] is None and task['reset_time'] == task['resets'][-1]['time']
+
+
+def test_reset_offset_validation_and_a_running_task(task_id, demo):
     for bad in (0, -5, 'yesterday', 1.5, True, 10 ** 19):
         assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={'date_from': bad}) == (400, invalid_parameter('date_from'))
     assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body=[1]) == (400, INVALID)
+    assert call(demo, 'POST', 'batch-operation', 'tasks', body={'action_id': 'start', 'list': [{'task_id': task_id}]})[0] == 200
+    assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={'date_from': 1}) == (400, RUNNING)
+    assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={'date_from': 0}) == (400, invalid_parameter('date_from'))  # body first
+    assert stored_task(demo, task_id)['resets'] == []
+    assert call(demo, 'POST', 'batch-operation', 'tasks', body={'action_id': 'stop', 'list': [{'task_id': task_id}]})[0] == 200
+    assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={'date_from': 1})[0] == 200
+
+
+@pytest.mark.parametrize('form,status,error', [('FDI.3021', 400, NOT_FOUND), ('FDI.3081', 404, NOT_FOUND_3081)])
+def test_reset_offset_of_what_is_not_a_composite_task(demo, form, status, error):
+    demo.control('POST', 'config', {'not_found': form})
     init(demo, task_id='only-initialised')
-    assert call(demo, 'POST', 'multi-tasks', 'only-initialised', 'reset', body={}) == (400, NOT_FOUND)
+    ordinary = demo.control('POST', 'seed', {'instance_id': INSTANCE_ID, 'count': 1, 'name_prefix': 'ordinary-', 'kind': 'ordinary'})['task_ids'][0]
+    for task_id in ('no-such-task', 'only-initialised', ordinary):
+        assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={'date_from': 1}) == (status, error), task_id
 
 
 def test_initialised_tasks_and_mappings_survive_a_restart(tmp_path):

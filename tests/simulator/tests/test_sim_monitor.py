@@ -61,9 +61,10 @@ def stop(client, task_id):
 
 @pytest.fixture
 def task_id(client):
-    """A task with the demo data sources (MySQL -> DWS)."""
+    """A task with the demo data sources (MySQL -> DWS) and their same-named tables mapped."""
     client.control('POST', 'datasources', {'instance_id': INSTANCE_ID, 'demo': True})
-    body = {'task_id': 'orders-to-dws', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'}}
+    body = {'task_id': 'orders-to-dws', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'},
+            'auto_mapping': True}
     assert client.request('POST', api_path('multi-tasks', 'init'), body).status == 200
     return client.create('orders-to-dws', task_id='orders-to-dws', task_tag='sync-1')
 
@@ -117,7 +118,7 @@ def test_an_outcome_set_before_the_task_exists_makes_it_fail_with_the_reason(cli
                                                   'position': 'READER', 'remarks': REASON, 'stage': 'mysqlreader',
                                                   'detail': 'java.sql.SQLException: Access denied', 'data_count': 7})
     assert outcome['result'] == 'error' and outcome['task_name'] == 'doomed-task'
-    task_id = client.create('doomed-task')
+    task_id = client.create_runnable('doomed-task')
     start(client, task_id)
     clock(client, 1)
     assert record(client, task_id)['execute_status'] == 'RUNNING'
@@ -144,12 +145,12 @@ def test_an_outcome_set_before_the_task_exists_makes_it_fail_with_the_reason(cli
 def test_failure_at_once_in_the_adapter_and_default_reasons(client):
     client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'bad-target', 'result': 'error', 'position': 'WRITER'})
     client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'bad-network', 'result': 'error', 'position': 'ADAPTER'})
-    writer, adapter = client.create('bad-target'), client.create('bad-network')
+    writer, adapter = client.create_runnable('bad-target'), client.create_runnable('bad-network')
     start(client, writer)
     start(client, adapter)
     log = logs(client, writer)['entities'][0]
     assert (log['execute_status'], log['status'], log['remarks']) == ('ERROR', 503, 'Failed to write to the target: relation "orders" does not exist.')
-    assert [step['stage'] for step in log['detail_logs']] == ['adapter', 'rdbwriter']  # no data sources: generic plug-in names
+    assert [step['stage'] for step in log['detail_logs']] == ['adapter', 'dwswriter']
     log = logs(client, adapter)['entities'][0]
     assert (log['position'], log['status'], [step['position_status'] for step in log['detail_logs']]) == ('ADAPTER', 911, ['RUNTIME_ERR'])
 
@@ -175,7 +176,7 @@ def test_monitor_list_filters_paging_and_seeded_tasks(client):
     assert busy['entities'][0]['last_execute_time'] > 0
     assert [entity['task_name'] for entity in monitors(client, execute_status='UNSTARTED')['entities']] == ['idle-00000', 'idle-00001']
     assert monitors(client, task_name='BUSY')['total'] == 0  # case-sensitive
-    page = monitors(client, offset=1, limit=2)
+    page = monitors(client, offset=2, limit=2)  # a 1-based record index: the second record first
     assert [entity['task_name'] for entity in page['entities']] == ['busy-00001', 'busy-00002'] and page['total'] == 5
     assert monitors(client, limit=5000)['size'] == 5
     for query, field in (({'limit': 0}, 'limit'), ({'offset': 'one'}, 'offset'), ({'execute_status': 'running'}, 'execute_status')):
@@ -193,7 +194,7 @@ def test_monitor_log_time_window_paging_and_errors(client, task_id):
     assert [entity['start_time'] for entity in logs(client, task_id, begin_time=starts[1])['entities']] == starts[:2]
     assert [entity['start_time'] for entity in logs(client, task_id, end_time=starts[1])['entities']] == starts[1:]
     assert [entity['start_time'] for entity in logs(client, task_id, begin_time=starts[1], end_time=starts[1])['entities']] == [starts[1]]
-    page = logs(client, task_id, offset=1, limit=1)
+    page = logs(client, task_id, offset=2, limit=1)  # a 1-based record index
     assert (page['total'], page['size'], page['entities'][0]['start_time']) == (3, 1, starts[1])
     for query, field in (({'begin_time': 'yesterday'}, 'begin_time'), ({'end_time': '1.5'}, 'end_time'), ({'limit': -1}, 'limit')):
         response = client.request('GET', api_path('tasks', task_id, 'monitor-logs'), query=query)
@@ -222,7 +223,7 @@ def test_a_success_outcome_ends_the_execution_on_its_own(client):
     client.control('POST', 'config', {'start_delay_seconds': 0})
     client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'short-lived', 'result': 'success', 'fail_after': 2,
                                         'data_count': 10})
-    task_id = client.create('short-lived')
+    task_id = client.create_runnable('short-lived')
     start(client, task_id)
     assert record(client, task_id)['execute_status'] == 'RUNNING'
     clock(client, 2)
@@ -232,3 +233,25 @@ def test_a_success_outcome_ends_the_execution_on_its_own(client):
     assert summary == ('SUCCESS', 'WRITER', 'TASK_END', 901, 10)
     assert [(step['position_status'], step['status']) for step in log['detail_logs']] == [('NODE_END', 99), ('NODE_END', 101), ('TASK_END', 501)]
     assert log['end_time'] == log['start_time'] + 2000
+
+
+def test_monitor_offset_is_a_1_based_record_index(client):
+    client.control('POST', 'seed', {'instance_id': INSTANCE_ID, 'count': 5, 'name_prefix': 'task-'})
+
+    def names(**query):
+        return [entity['task_name'] for entity in monitors(client, **query)['entities']]
+
+    everything = ['task-%05d' % number for number in range(5)]
+    assert names() == names(offset=1) == names(offset=0) == names(offset=-3) == everything  # from 1; 0 (and below) behave like 1
+    assert names(offset=1, limit=2) == everything[:2] and names(offset=3, limit=2) == everything[2:4] and names(offset=5, limit=2) == everything[4:]
+    assert names(offset=6) == [] and monitors(client, offset=6)['total'] == 5
+
+
+def test_monitor_log_offset_is_a_1_based_record_index(client, task_id):
+    for offset in (0, 100, 200):
+        clock(client, offset)
+        start(client, task_id)
+        stop(client, task_id)
+    starts = [entity['start_time'] for entity in logs(client, task_id)['entities']]
+    assert [[entity['start_time'] for entity in logs(client, task_id, offset=offset, limit=1)['entities']] for offset in (0, 1, 2, 3, 4)] == [
+        starts[:1], starts[:1], starts[1:2], starts[2:], []]

@@ -47,7 +47,7 @@ def test_create_returns_generated_id_and_stores_a_stopped_task(client):
     assert {key: task[key] for key in ('task_name', 'task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id',
                                        'status', 'execute_status', 'ext_type', 'version', 'source_instance_id', 'project_id', 'instance_id')} == {
         'task_name': 'orders-sync', 'task_type': 'REALTIME', 'description': 'd', 'task_tag': 'tag-1', 'operation_types': ['INSERT'],
-        'source_app_id': 'app-a', 'target_app_id': 'app-b', 'status': 0, 'execute_status': 'UNSTARTED', 'ext_type': 'MULTI', 'version': '1',
+        'source_app_id': 'app-a', 'target_app_id': 'app-b', 'status': 0, 'execute_status': 'UNSTARTED', 'ext_type': 'CDC', 'version': '1',
         'source_instance_id': '', 'project_id': PROJECT_ID, 'instance_id': INSTANCE_ID}
     assert task['created_date'] == task['last_modified_time'] > 1600000000000 and task['repulling_snapshot'] is None
 
@@ -178,7 +178,7 @@ def test_show_shape(client):
                     'source_app_id': 'app-a', 'target_app_id': 'app-b', 'created_date': created, 'last_modified_date': created,
                     'description': 'desc', 'task_tag': 'tag-1'}
     assert json.loads(document['task_detail']) == {
-        'task_id': task_id, 'task_name': 'orders-sync', 'task_type': 'REALTIME', 'ext_type': 'MULTI', 'description': 'desc', 'task_tag': 'tag-1',
+        'task_id': task_id, 'task_name': 'orders-sync', 'task_type': 'REALTIME', 'ext_type': 'CDC', 'description': 'desc', 'task_tag': 'tag-1',
         'operation_types': ['UPDATE', 'INSERT'], 'source_app_id': 'app-a', 'target_app_id': 'app-b', 'repulling_snapshot': False,
         'source_datasource_id': '', 'target_datasource_id': '', 'ext_info': {}}
     bare = client.request('GET', api_path('tasks', client.create('bare-task'))).json()['task']
@@ -204,7 +204,7 @@ def test_list_envelope_and_entity_shape(client):
     assert set(entity) == BRIEF_KEYS
     record = stored(client, task_id)
     assert entity['task_id'] == task_id and entity['task_type'] == 'REALTIME' and entity['status'] == 0 and entity['execute_status'] == 'UNSTARTED'
-    assert entity['ext_type'] == 'MULTI' and entity['task_tag'] == 'tag-1' and entity['source_app_id'] == 'app-a' and entity['target_app_id'] == ''
+    assert entity['ext_type'] == 'CDC' and entity['task_tag'] == 'tag-1' and entity['source_app_id'] == 'app-a' and entity['target_app_id'] == ''
     assert entity['last_modified_time'] == record['last_modified_time'] and entity['version'] == '1'
     assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z', entity['created_date'])
 
@@ -215,7 +215,8 @@ def test_paging_and_limits(client):
     page = listing(client, offset=20, limit=10)
     assert (page['total'], page['size'], [e['task_name'] for e in page['entities']]) == (25, 5, ['page-%05d' % n for n in range(20, 25)])
     assert listing(client, offset=-5, limit=3)['entities'][0]['task_name'] == 'page-00000'
-    for query, field in (({'limit': 0}, 'limit'), ({'limit': 'ten'}, 'limit'), ({'offset': 'x'}, 'offset'), ({'limit': -1}, 'limit')):
+    assert (listing(client, limit=0)['size'], listing(client, limit=0, offset=20)['size']) == (10, 5)  # 0 is "not given" (older docs: 0-1000)
+    for query, field in (({'limit': 'ten'}, 'limit'), ({'offset': 'x'}, 'offset'), ({'limit': -1}, 'limit')):
         response = client.request('GET', api_path('tasks'), query=query)
         assert (response.status, response.json()) == (400, invalid_parameter(field))
 
@@ -233,8 +234,8 @@ def test_filters(client):
     first = client.create('Orders-sync', task_tag='tag-a', source_app_id='app-1', target_app_id='app-2')
     second = client.create('orders-archive', task_tag='tag-b', source_app_id='app-1')
     third = client.create('customers', task_tag='tag-a')
-    client.control('POST', 'config', {'start_delay_seconds': 0})  # RUNNING at once
-    batch(client, 'start', second)
+    client.control('POST', 'config', {'start_delay_seconds': 0})
+    batch(client, 'start', second)  # no data sources, no mappings: its job fails at once (ERROR), the task stays started
 
     def names(**query):
         return [entity['task_name'] for entity in listing(client, **query)['entities']]
@@ -246,7 +247,8 @@ def test_filters(client):
     assert names(task_type='realtime') == ['Orders-sync', 'orders-archive', 'customers'] and names(task_type='timing') == []
     assert names(source_app_id='app-1') == ['Orders-sync', 'orders-archive'] and names(target_app_id='app-2') == ['Orders-sync']
     assert names(task_tag='tag-a') == ['Orders-sync', 'customers'] and names(task_tag='tag') == []
-    assert names(execute_status='RUNNING') == ['orders-archive'] and names(execute_status='UNSTARTED', name='s') == ['Orders-sync', 'customers']
+    assert names(execute_status='ERROR') == ['orders-archive'] and names(execute_status='RUNNING') == []
+    assert names(execute_status='UNSTARTED', name='s') == ['Orders-sync', 'customers']
     assert names(name='') == names() and first
     for query, field in (({'status': 2}, 'status'), ({'task_type': 'REALTIME'}, 'task_type'), ({'execute_status': 'DONE'}, 'execute_status'),
                          ({'sort_field': 'NAME'}, 'sort_field'), ({'sort_type': 'asc'}, 'sort_type')):
@@ -290,7 +292,7 @@ def test_delete_running_task_is_refused(client):
 
 
 def test_batch_start_and_stop(client):
-    first, second = client.create('task-one'), client.create('task-two')
+    first, second = client.create_runnable('task-one'), client.create_runnable('task-two')
     response = batch(client, 'start', first, 'missing-id', second)
     assert response.status == 200
     assert response.json() == {'success_count': 2, 'failure_count': 1,
