@@ -13,55 +13,27 @@ write at all, and the module must report ``changed: false``.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-import threading
-import urllib.request
-
 import pytest
-import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_tasks
+from ansible_collections.hwcloud.roma.tests.unit.plugins.local_simulator import (  # noqa: F401  pylint: disable=unused-import
+    INSTANCE_ID,
+    control,
+    connection_to,
+    real_network,
+    server,
+)
 from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
 
-SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, os.pardir, 'simulator')
-sys.path.insert(0, os.path.normpath(SIMULATOR_DIR))
-
-from roma_sim.auth import Accounts  # noqa: E402  pylint: disable=wrong-import-position
-from roma_sim.server import Simulator, SimulatorServer  # noqa: E402  pylint: disable=wrong-import-position
-
-REAL_REQUEST = requests.Session.request  # the unit tests' no_network fixture replaces it; these tests talk to a real (local) server
-PROJECT_ID = '0123456789abcdef0123456789abcdef'
-INSTANCE_ID = 'inst-1'  # the instance ModuleRunner passes
 # tables of the simulator's demo data sources, with columns both sides have
 TABLES = {'orders': ['id', 'customer_id', 'status'], 'customers': ['id', 'name', 'email'], 'order_items': ['id', 'order_id']}
 TAGS = ['sales-sync', 'ops-team']
 
 
-@pytest.fixture(scope='module')
-def server():
-    simulator_server = SimulatorServer(Simulator(Accounts.default()), '127.0.0.1', 0)
-    thread = threading.Thread(target=simulator_server.serve_forever, kwargs={'poll_interval': 0.1}, daemon=True)
-    thread.start()
-    yield simulator_server
-    simulator_server.shutdown()
-    simulator_server.server_close()
-
-
-def control(server, method, path, body=None):
-    request = urllib.request.Request(server.url + '/_sim/' + path, method=method, headers={'Content-Type': 'application/json'},
-                                     data=None if body is None else json.dumps(body).encode('utf-8'))
-    with urllib.request.urlopen(request) as answer:  # nosec - the local simulator
-        content = answer.read()
-    return json.loads(content) if content else None
-
-
 @pytest.fixture
-def run_module(capsys, monkeypatch):
-    monkeypatch.setattr(requests.Session, 'request', REAL_REQUEST)
+def run_module(capsys, real_network):  # pylint: disable=redefined-outer-name,unused-argument
     return ModuleRunner(capsys, fdi_composite_tasks.main)
 
 
@@ -88,10 +60,8 @@ def task_strategy():
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tasks=st.lists(task_strategy(), min_size=1, max_size=6), scope=st.sampled_from(['*'] + TAGS))
 def test_gathered_fed_back_is_a_no_op(server, run_module, tasks, scope):
-    server.simulator.reset()
+    connection = connection_to(server)
     datasources = control(server, 'POST', 'datasources', {'instance_id': INSTANCE_ID, 'demo': True})['datasource_ids']
-    token = control(server, 'POST', 'tokens', {})['token']
-    connection = dict(endpoint=server.url, project_id=PROJECT_ID, auth_token=token)
     config = []
     for number, wanted in enumerate(tasks):
         item = dict((key, value) for key, value in wanted.items() if value is not None and key != 'mappings')
