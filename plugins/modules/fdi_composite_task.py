@@ -233,7 +233,7 @@ options:
   wait_timeout:
     description:
       - How long O(wait) waits, in seconds, 1 to 3600. The module then fails with the last status seen.
-      - One deadline for the whole run: the reads that confirm a stop before a change count against it too.
+      - 'One deadline for the whole run: the reads that confirm a stop before a change count against it too.'
     type: int
     default: 300
     version_added: 0.2.0
