@@ -31,7 +31,8 @@ TREE := $(COLLECTIONS_ROOT)/ansible_collections/hwcloud/roma
 ANSIBLE_TEST := cd $(TREE) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 TEST_PYTHON_VERSION := $(CORE_PYTHON_VERSION)
 
-.PHONY: help setup tree sanity units simulator-tests integration docs-examples test demo clean
+.PHONY: help setup tree sanity sanity-run units units-run simulator-tests integration integration-run docs-examples docs-examples-run \
+	test test-stages demo clean
 
 help:
 	@echo 'make demo   set up, start the bundled ROMA Connect simulator and run docs/demo.yml against it'
@@ -64,19 +65,78 @@ tree: setup
 	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -cf - -T - 2>/dev/null | tar -xf - -C $(TREE)
 	[ -d $(TREE)/.git ] || git -C $(TREE) init --quiet
 
+# Each test also has a `-run` form that uses the tree as it is: `make test` builds every tree once and then runs
+# the tests side by side, which must not rebuild a tree under a running test.
+SANITY = $(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON_VERSION) --color no
+UNITS = $(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON_VERSION) --color no
+# INTEGRATION_TARGETS: targets or aliases (e.g. shippable/posix/group2/); empty is every target.
+INTEGRATION_TARGETS ?=
+INTEGRATION = $(ANSIBLE_TEST) integration --local --python $(TEST_PYTHON_VERSION) --color no $(INTEGRATION_TARGETS)
+
 sanity: tree
-	$(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON_VERSION) --color no
+	$(SANITY)
+sanity-run:
+	$(SANITY)
 
 units: tree
-	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON_VERSION) --color no
+	$(UNITS)
+units-run:
+	$(UNITS)
 
 simulator-tests: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/simulator/tests
 
 integration: tree
-	$(ANSIBLE_TEST) integration --local --python $(TEST_PYTHON_VERSION) --color no
+	$(INTEGRATION)
+integration-run:
+	$(INTEGRATION)
 
-test: sanity units simulator-tests integration docs-examples ecosystem test-other-cores
+# `make test`: every stage below, TEST_JOBS at a time (make -j), each with its own log in build/logs/ and one line
+# when it starts and ends (tools/stage.sh); then the time of every stage.  On 2 cores 4 jobs pay: the integration
+# targets mostly wait for the simulator's clocks and for ansible-playbook's start, while sanity's pylint computes.
+# The legs' integration targets are split into the groups of their aliases (shippable/posix/groupN), which run side
+# by side, each target with a simulator of its own.  `make -j1 test` (TEST_JOBS=1) runs the same stages one by one.
+TEST_JOBS ?= 4
+LOGS := $(BUILD)/logs
+INTEGRATION_GROUPS := group1 group2 group3
+STAGE := tools/stage.sh $(LOGS)
+SUBMAKE := $(MAKE) --no-print-directory
+
+test:
+	rm -rf $(LOGS)
+	mkdir -p $(LOGS)
+	start=$$(date +%s); status=0; \
+	$(SUBMAKE) -j$(TEST_JOBS) test-stages || status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s in all; each stage (seconds, in the order they ended):"; \
+	column -t -s $$'\t' $(LOGS)/times.tsv | sed 's/^/  /'; \
+	exit $$status
+
+# The longest stages first, so that they start first.
+test-stages: $(foreach core,$(CORES),$(foreach group,$(INTEGRATION_GROUPS),test-integration-$(group)-$(core))) \
+	$(foreach core,$(CORES),test-sanity-$(core) test-units-$(core)) test-ecosystem test-docs-examples test-simulator
+
+# The stages.  Targets named after a leg's ansible-core version are built by pattern (and not .PHONY, which would
+# skip the pattern search); none of them is a file, and none is an intermediate file for make to remove afterwards.
+.SECONDEXPANSION:
+.SECONDARY:
+test-tree-%:
+	@$(STAGE) tree-$* $(SUBMAKE) tree CORE=$*
+test-sanity-%: test-tree-%
+	@$(STAGE) sanity-$* $(SUBMAKE) sanity-run CORE=$*
+test-units-%: test-tree-%
+	@$(STAGE) units-$* $(SUBMAKE) units-run CORE=$*
+# test-integration-GROUP-CORE
+test-integration-%: test-tree-$$(lastword $$(subst -, ,$$*))
+	@$(STAGE) integration-$* $(SUBMAKE) integration-run CORE=$(lastword $(subst -, ,$*)) \
+		INTEGRATION_TARGETS=shippable/posix/$(firstword $(subst -, ,$*))/
+test-simulator: test-tree-$(firstword $(CORES))
+	@$(STAGE) simulator-tests $(SUBMAKE) simulator-tests
+test-docs-examples: test-tree-$(firstword $(CORES))
+	@$(STAGE) docs-examples $(SUBMAKE) docs-examples-run
+test-tools:
+	@$(STAGE) tools $(SUBMAKE) tools
+test-ecosystem: test-tools test-tree-$(firstword $(CORES))
+	@$(STAGE) ecosystem $(SUBMAKE) ecosystem
 
 demo: tree
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py
@@ -100,6 +160,8 @@ bench: setup
 RUN_REPLICATE := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py \
 	--playbook docs/replicate.yml --state-file $(BUILD)/replicate-state.json
 docs-examples: tree
+	$(SUBMAKE) docs-examples-run
+docs-examples-run:
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py --playbook docs/lifecycle.yml \
 		--state-file $(BUILD)/docs-examples-state.json
 	$(SERVE_SIMULATOR) --check --port 0 --state-file $(BUILD)/simulator-check-state.json
