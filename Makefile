@@ -37,11 +37,13 @@ TEST_PYTHON_VERSION := $(CORE_PYTHON_VERSION)
 help:
 	@echo 'make demo   set up, start the bundled ROMA Connect simulator and run docs/demo.yml against it'
 	@echo 'make simulator [PORT=8774]   run the simulator in the foreground for your own playbooks; prints the URL, demo account and export lines'
-	@echo 'make test   set up and run every test (sanity, units, simulator, integration; lint, docs, changelog, tarball, EE; then the other ansible-core legs)'
+	@echo 'make test   set up and run every test (sanity, units, simulator, integration; lint, docs, changelog, tarball, EE, runner; then the other ansible-core legs)'
+	@echo 'make test-extras   what `make test` runs besides the ansible-core legs: simulator tests, docs examples, ecosystem checks'
 	@echo 'make test-core CORE=2.21   sanity, units and integration on one ansible-core of the matrix ($(CORES))'
 	@echo 'make docs   render the collection docsite (HTML) into build/docs/html with antsibull-docs'
 	@echo 'make lint   ansible-lint (production profile) on the collection, docs/ playbooks and module EXAMPLES'
 	@echo 'make ee-check   check the execution-environment metadata with ansible-builder (no container runtime needed)'
+	@echo 'make runner-check   run a job with ansible-runner as AWX / Automation Controller does (built tarball, simulator)'
 	@echo 'make package   build the collection tarball into build/dist and install it into build/package'
 	@echo 'make bench  benchmark fdi_composite_task against ansible.builtin.uri on the simulator (time, requests; build/bench/results.json)'
 	@echo 'make clean  remove build/ (virtual environments, collection tree, test output)'
@@ -188,7 +190,8 @@ PACKAGE_COLLECTIONS := $(BUILD)/package/collections
 # A link to the checkout, so ansible-lint resolves hwcloud.roma.* to the sources it lints.
 LINT_COLLECTIONS := $(BUILD)/lint/collections
 
-.PHONY: tools lint docs-lint changelog-lint package package-test docs ee-check ecosystem test-core test-matrix test-other-cores
+.PHONY: tools lint docs-lint changelog-lint package package-test docs ee-check runner-check ecosystem test-core test-matrix \
+	test-other-cores test-extras print-cores
 
 $(TOOLS_BIN)/.installed: tools/requirements-tools.txt tools/constraints-tools.txt
 	$(TOOLS_PYTHON) -m venv $(TOOLS_VENV)
@@ -242,7 +245,14 @@ docs: package
 ee-check: package
 	$(TOOLS_ENV) $(TOOLS_BIN)/python tools/check_ee.py --definition docs/execution-environment.yml --collections-path $(PACKAGE_COLLECTIONS) --context $(BUILD)/ee
 
-ecosystem: lint docs-lint changelog-lint package-test docs ee-check
+# A job run the way AWX / Automation Controller runs a job template (docs/guide.md, "Running in AWX / Automation
+# Controller"): ansible_runner.run() in a private data directory laid out as the controller does, with the built tarball
+# installed into it, against the simulator; the job's result, events, writes, and no secret in its artifacts; then the
+# same job with a fault injected.  Process isolation is off: no container runtime needed.
+runner-check: setup package
+	PATH=$(BIN):$$PATH $(BIN)/python tools/runner_check.py --tarball $(TARBALL)
+
+ecosystem: lint docs-lint changelog-lint package-test docs ee-check runner-check
 
 # The version matrix: sanity, units and integration on one leg, on every leg, on the legs `test` did not run.
 test-core: sanity units integration
@@ -252,3 +262,13 @@ test-matrix:
 
 test-other-cores:
 	for core in $(filter-out $(CORE),$(CORES)); do $(MAKE) --no-print-directory test-core CORE=$$core; done
+
+# `make test` split for CI's parallel jobs (.github/workflows/ci.yml): one job per leg runs `make test-core CORE=...`
+# (the legs from `make print-cores`), one job runs the rest.  Together they run exactly what `make test` runs.
+test-extras: simulator-tests docs-examples ecosystem
+
+# The legs as a JSON list, for the workflow's matrix: ["2.19","2.21"].
+comma := ,
+space := $(subst ,, )
+print-cores:
+	@echo '[$(subst $(space),$(comma),$(patsubst %,"%",$(CORES)))]'
