@@ -94,7 +94,8 @@ integration-run:
 	$(INTEGRATION)
 
 # `make test`: every stage below, TEST_JOBS at a time (make -j), each with its own log in build/logs/ and one line
-# when it starts and ends (tools/stage.sh); then the time of every stage.  On 2 cores 4 jobs pay: the integration
+# when it starts and ends (tools/stage.sh); then the time of every stage.  A failed stage does not stop the others
+# (--keep-going): one run shows every failure.  On 2 cores 4 jobs pay: the integration
 # targets mostly wait for the simulator's clocks and for ansible-playbook's start, while sanity's pylint computes.
 # The legs' integration targets are split into the groups of their aliases (shippable/posix/groupN), which run side
 # by side, each target with a simulator of its own.  `make -j1 test` (TEST_JOBS=1) runs the same stages one by one.
@@ -108,7 +109,7 @@ test:
 	rm -rf $(LOGS)
 	mkdir -p $(LOGS)
 	start=$$(date +%s); status=0; \
-	$(SUBMAKE) -j$(TEST_JOBS) test-stages || status=$$?; \
+	$(SUBMAKE) -j$(TEST_JOBS) --keep-going test-stages || status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s in all; each stage (seconds, in the order they ended):"; \
 	column -t -s $$'\t' $(LOGS)/times.tsv | sed 's/^/  /'; \
 	exit $$status

@@ -143,8 +143,8 @@ def reset_task(module):
     if wait:
         from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi
 
-        waited = FdiMonitorApi(module.client, params['instance_id']).wait_for_many([outcome.after], 'running', deadline,
-                                                                                    started_at_ms=started_at_ms)[0]
+        monitor = FdiMonitorApi(module.client, params['instance_id'])
+        waited = monitor.wait_for_many([outcome.after], 'running', deadline, started_at_ms=started_at_ms)[0]
         result['task']['monitor'] = waited.monitor
         if waited.error is not None:
             raise RomaError('The task was reset to %s and started again, but %s' % (result['reset_to']['iso'], waited.error.message),

@@ -582,7 +582,7 @@ invalid_options:
 deleted:
   description:
     - V(true) when O(recreate) deleted the old task but could not create the new one. Running the module again creates it.
-    - When the new task was created but a later step failed, RV(deleted) is not returned and RV(msg) says so.
+    - When the new task was created but a later step failed, RV(deleted) is not returned and the message (C(msg)) says so.
   returned: when a recreate failed after the delete
   type: bool
   version_added: 0.2.0
@@ -616,7 +616,7 @@ failed_step:
 last_status:
   description:
     - The last C(execute_status) the task monitor reported before O(wait_timeout) ran out (V(null) when it reported no record);
-      RV(msg) says it in words, with the position.
+      The message (C(msg)) says it in words, with the position.
   returned: when O(wait) timed out
   type: str
   version_added: 0.2.0

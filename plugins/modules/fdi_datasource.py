@@ -36,7 +36,7 @@ options:
     required: true
   name:
     description:
-      - Data source name, 1 to 255 characters without V(&), V(<), V(>), V("), V(\'), V(\(), V(\)).
+      - Data source name, 1 to 255 characters without V(&), V(<), V(>), V("), V('), V((), V(\)).
       - Identifies the data source when O(datasource_id) is not set (an exact match; the list API's name filter is fuzzy).
       - Required to create a data source. With O(datasource_id) it must be that data source's name (a mismatch fails and
         nothing changes), so a data source is never renamed by this module.
@@ -53,7 +53,9 @@ options:
         deletes a data source to create it again, because tasks may use it).
     type: str
     aliases: [datasource_type]
-    choices: [DWS, MYSQL, KAFKA, API, OBS, SAP, MRSHBASE, MRSHDFS, MRSHIVE, WEBSOCKET, SQLSERVER, ORACLE, POSTGRESQL, REDIS, MONGODB, DIS, HL7, RABBITMQ, SNMP, IBMMQ, CUSTOMIZED, ACTIVEMQ, ARTEMISMQ, FTP, HIVE, HANA, FIKAFKA, MRSKAFKA, FIHDFS, FIHIVE, GAUSS200, GAUSS100, LDAP, DB2, TAURUS]
+    choices: [DWS, MYSQL, KAFKA, API, OBS, SAP, MRSHBASE, MRSHDFS, MRSHIVE, WEBSOCKET, SQLSERVER, ORACLE, POSTGRESQL, REDIS,
+              MONGODB, DIS, HL7, RABBITMQ, SNMP, IBMMQ, CUSTOMIZED, ACTIVEMQ, ARTEMISMQ, FTP, HIVE, HANA, FIKAFKA, MRSKAFKA,
+              FIHDFS, FIHIVE, GAUSS200, GAUSS100, LDAP, DB2, TAURUS]
   app_id:
     description:
       - ID of the integration application the data source belongs to. Required to create a data source; fixed once created.
@@ -79,7 +81,9 @@ options:
         choices: ["V100R003C20", "V300R001C00"]
       host:
         description:
-          - Host name or IP address of the database or server (DWS, HANA, RABBITMQ, SAP, SNMP, IBMMQ; MYSQL, ORACLE, SQLSERVER, DB2, GAUSS200, GAUSS100, TAURUS, ARTEMISMQ, POSTGRESQL and HIVE in O(connection.mode=default)), 4 to 255 characters.
+          - Host name or IP address of the database or server (DWS, HANA, RABBITMQ, SAP, SNMP, IBMMQ; MYSQL, ORACLE,
+            SQLSERVER, DB2, GAUSS200, GAUSS100, TAURUS, ARTEMISMQ, POSTGRESQL and HIVE in O(connection.mode=default)),
+            4 to 255 characters.
         type: str
       port:
         description:
@@ -163,7 +167,8 @@ options:
         type: bool
       url:
         description:
-          - 'Connection URL: the JDBC URL in O(connection.mode=professional); the URL of API, LDAP and WEBSOCKET data sources. Up to 256 characters. Credentials written inside it are masked in every output.'
+          - 'Connection URL: the JDBC URL in O(connection.mode=professional); the URL of API, LDAP and WEBSOCKET data sources.
+            Up to 256 characters. Credentials written inside it are masked in every output.'
         type: str
       api_method:
         description:
@@ -180,7 +185,8 @@ options:
         suboptions:
           auth_method:
             description:
-              - One of V(none), V(basicauth), V(oauth2.0), V(hmac), V(secret), V(md5), V(apiGateway), V(keyTop), V(hikVision), V(huaweiNetworkManagement), V(liHe).
+              - One of V(none), V(basicauth), V(oauth2.0), V(hmac), V(secret), V(md5), V(apiGateway), V(keyTop), V(hikVision),
+                V(huaweiNetworkManagement), V(liHe).
             type: str
           app_auth_type:
             description:
