@@ -139,6 +139,10 @@ def reset_task(module):
         message = outcome.error.message
         if outcome.interrupted is not None:
             message = 'Interrupted by %s: %s' % (describe_interruption(outcome.interrupted), message)
+        if reset_done:
+            message += ' The reset to %s went through: the task reads its source from there.' % result['reset_to']['iso']
+        else:
+            message += ' The task was not reset: run the reset again once the cause is fixed.'
         raise RomaError(message, **dict(outcome.error.details, **dict(result, changed=bool(outcome.done), reset=reset_done)))
     if wait:
         from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi
