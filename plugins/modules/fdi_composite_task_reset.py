@@ -16,7 +16,8 @@ description:
     returns the requests a real run would send (RV(commands)).
   - ROMA Connect resets only a stopped task. A running task is stopped, read until it reports stopped, reset, and started
     again (O(restart=true), the default). It is started again also when the reset fails, and when the run is interrupted
-    (Ctrl-C, or SIGTERM from a job runner such as AWX). A stopped task is reset and stays stopped.
+    (Ctrl-C, or SIGTERM); an AWX cancel kills C(ansible-playbook)'s process group, not the module, which finishes the
+    replay. A stopped task is reset and stays stopped.
   - Only composite tasks are reset. An ordinary FDI task is refused, whether it is named by O(task_id) or by O(name).
 author:
   - hwcloud.roma maintainers (@hwcloud)

@@ -21,7 +21,7 @@ description:
     has one, or its type requires one) fails before any write, naming it.
   - A change of the settings of a data source that running composite tasks use reaches them only when they restart.
     With O(restart_tasks=true) the module stops exactly those tasks, updates the data source, and starts exactly those
-    tasks again, also when the update fails, and also when the run is interrupted (Ctrl-C, or SIGTERM from a job runner).
+    tasks again, also when the update fails, and also when the run is interrupted (Ctrl-C, or SIGTERM).
 author:
   - hwcloud.roma maintainers (@hwcloud)
 extends_documentation_fragment:
