@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaInputError, RomaResponseError, register_secret
 from ansible_collections.hwcloud.roma.plugins.module_utils.http_dates import seconds_from_now
 from ansible_collections.hwcloud.roma.plugins.module_utils.signer import sign_request
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.client import RomaClient
+    from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
 
 CREDENTIAL_SOURCES = (
     'auth_token (HUAWEICLOUD_AUTH_TOKEN)',
@@ -29,14 +37,14 @@ SIGNATURE_WINDOW_SECONDS = 15 * 60  # the gateway rejects an AK/SK signature who
 _REQUEST_TIME_WORDS = re.compile(r'x-sdk-date|request time|time ?skew|clock|timestamp|request (?:has )?expired', re.IGNORECASE)
 
 
-def _duration(seconds):
+def _duration(seconds: float) -> str:
     minutes = int(round(seconds / 60.0))
     if minutes < 120:
         return '%d minute%s' % (minutes, '' if minutes == 1 else 's')
     return '%.1f hours' % (seconds / 3600.0)
 
 
-def clock_skew_hint(error_msg, server_date=None, now=None):
+def clock_skew_hint(error_msg: str | None, server_date: str | None = None, now: float | None = None) -> str | None:
     """Explain a rejected AK/SK signature as clock skew, when the gateway's message or its Date header say so; else None."""
     offset = seconds_from_now(server_date, now)  # how far the gateway's clock is ahead of this machine's
     skewed = offset is not None and abs(offset) > SIGNATURE_WINDOW_SECONDS
@@ -59,22 +67,23 @@ class TokenAuth:
                      'region or project. Get a new one (for example with hwcloud.roma.iam_token) and check project_id.')
     can_reauthenticate = False
 
-    def __init__(self, token):
+    def __init__(self, token: str) -> None:
         self.token = token
         register_secret(token)
 
-    def authenticate(self, client):
+    def authenticate(self, client: RomaClient) -> None:
         """Nothing to do: the token is ready to use."""
 
-    def credential_in_use(self):
+    def credential_in_use(self) -> None:
         """What a 401 would be about: None, since a given token cannot be renewed."""
         return None
 
-    def explain_rejection(self, status, error_msg, server_date):  # pylint: disable=unused-argument
+    def explain_rejection(self, status: int, error_msg: str | None, server_date: str | None) -> str | None:  # pylint: disable=unused-argument
         """Advice for a 401/403 answer (None: the gateway's message says it all)."""
         return self.rejected_hint if status == 401 else None
 
-    def sign(self, client, method, path, query, headers, body):
+    def sign(self, client: RomaClient, method: str, path: str, query: Mapping[str, Any] | None, headers: dict[str, str],
+             body: bytes) -> dict[str, str]:
         headers['X-Auth-Token'] = self.token
         return headers
 
@@ -85,7 +94,7 @@ class AkSkAuth:
     description = 'access_key/secret_key (SDK-HMAC-SHA256 signature)'
     can_reauthenticate = False
 
-    def __init__(self, access_key, secret_key, security_token=None):
+    def __init__(self, access_key: str, secret_key: str, security_token: str | None = None) -> None:
         self.access_key = access_key
         self.secret_key = secret_key
         self.security_token = security_token
@@ -93,20 +102,20 @@ class AkSkAuth:
             register_secret(secret)
 
     @property
-    def rejected_hint(self):
+    def rejected_hint(self) -> str:
         hint = ('The gateway rejected the AK/SK signature: check that access_key and secret_key belong together '
                 'and are enabled')
         if self.security_token:
             hint += ', and that security_token is the current one issued with these temporary keys'
         return hint + '. A message about X-Sdk-Date or the request time means this machine\'s clock is off by more than 15 minutes.'
 
-    def authenticate(self, client):
+    def authenticate(self, client: RomaClient) -> None:
         """Nothing to do: keys sign each request."""
 
-    def credential_in_use(self):
+    def credential_in_use(self) -> None:
         return None
 
-    def explain_rejection(self, status, error_msg, server_date):
+    def explain_rejection(self, status: int, error_msg: str | None, server_date: str | None) -> str | None:
         """Advice for a 401/403 answer: clock skew, or a project the keys cannot use, when the gateway says so; else the keys."""
         skew = clock_skew_hint(error_msg, server_date if status == 401 else None)
         if skew:
@@ -116,7 +125,8 @@ class AkSkAuth:
                     'account that owns access_key.')
         return self.rejected_hint if status == 401 else None
 
-    def sign(self, client, method, path, query, headers, body):
+    def sign(self, client: RomaClient, method: str, path: str, query: Mapping[str, Any] | None, headers: dict[str, str],
+             body: bytes) -> dict[str, str]:
         headers['Host'] = client.host_header()
         if client.known_project_id:
             headers['X-Project-Id'] = client.known_project_id
@@ -130,7 +140,7 @@ class PasswordAuth:
 
     can_reauthenticate = True
 
-    def __init__(self, user_name, password, domain_name, project_id=None, project_name=None):
+    def __init__(self, user_name: str, password: str, domain_name: str, project_id: str | None = None, project_name: str | None = None) -> None:
         self.user_name = user_name
         self.password = password
         self.domain_name = domain_name
@@ -142,26 +152,26 @@ class PasswordAuth:
         register_secret(password)
 
     @property
-    def description(self):
+    def description(self) -> str:
         return "password login of user_name '%s' in domain_name '%s'" % (self.user_name, self.domain_name)
 
     @property
-    def rejected_hint(self):
+    def rejected_hint(self) -> str:
         return ('The gateway rejected the token from the password login of user_name %r even after a fresh login: '
                 'check that the user may use ROMA Connect in project %s.' % (self.user_name, self.project_id or self.project_name))
 
-    def explain_rejection(self, status, error_msg, server_date):  # pylint: disable=unused-argument
+    def explain_rejection(self, status: int, error_msg: str | None, server_date: str | None) -> str | None:  # pylint: disable=unused-argument
         """Advice for a 401/403 answer that a fresh login did not cure."""
         return self.rejected_hint if status == 401 else None
 
     @property
-    def scope_description(self):
+    def scope_description(self) -> str:
         """The project the token is asked for, as the user set it."""
         if self.project_id:
             return 'project_id %s' % self.project_id
         return 'the project of region %s' % self.project_name
 
-    def request_body(self):
+    def request_body(self) -> dict[str, Any]:
         """The IAM password body, scoped by project id when known, else by project (region) name."""
         scope = {'id': self.project_id} if self.project_id else {'name': self.project_name}
         return {'auth': {
@@ -172,7 +182,7 @@ class PasswordAuth:
             'scope': {'project': scope},
         }}
 
-    def authenticate(self, client):
+    def authenticate(self, client: RomaClient) -> None:
         """Log in unless a token from this run is already held."""
         if self.token:
             return
@@ -180,11 +190,11 @@ class PasswordAuth:
             if not self.token:  # another thread may have logged in while this one waited
                 self._login(client)
 
-    def credential_in_use(self):
+    def credential_in_use(self) -> str | None:
         """The token requests are signed with now: a 401 is about this token, and a re-login replaces only this one."""
         return self.token
 
-    def reauthenticate(self, client, rejected_token):
+    def reauthenticate(self, client: RomaClient, rejected_token: str | None) -> None:
         """Log in again after a 401, once for every thread that met the same expired token.
 
         Under a lock, and only if the token the gateway refused is still the current one:
@@ -194,7 +204,7 @@ class PasswordAuth:
             if self.token == rejected_token:
                 self._login(client)
 
-    def _login(self, client):
+    def _login(self, client: RomaClient) -> None:
         headers, document = client.iam_login(self.request_body(), self.description, self.scope_description)
         token = headers.get('X-Subject-Token')  # the client's response headers ignore case, as HTTP does
         details = document.get('token') if isinstance(document, dict) else None
@@ -211,7 +221,8 @@ class PasswordAuth:
         client.known_project_id = self.project_id
         self.token = token
 
-    def sign(self, client, method, path, query, headers, body):
+    def sign(self, client: RomaClient, method: str, path: str, query: Mapping[str, Any] | None, headers: dict[str, str],
+             body: bytes) -> dict[str, str]:
         headers['X-Auth-Token'] = self.token
         return headers
 
@@ -225,7 +236,7 @@ CREDENTIAL_KINDS = (
 CREDENTIAL_OPTIONS = tuple(name for dummy, primary, companions in CREDENTIAL_KINDS for name in primary + companions)
 
 
-def select_auth(params, from_environment=()):
+def select_auth(params: Mapping[str, Any], from_environment: Iterable[str] = ()) -> TokenAuth | AkSkAuth | PasswordAuth:
     """Pick the credentials to use.
 
     Credentials set in the task (or through ``module_defaults``) always win over
@@ -243,7 +254,7 @@ def select_auth(params, from_environment=()):
     """
     from_environment = set(from_environment)
 
-    def started(origin_is_task):
+    def started(origin_is_task: bool) -> list[str]:
         return [kind for kind, primary, dummy in CREDENTIAL_KINDS
                 if any(params.get(name) and (name not in from_environment) is origin_is_task for name in primary)]
 
@@ -278,7 +289,7 @@ def select_auth(params, from_environment=()):
 _SCOPE_REFUSAL = re.compile(r'project|scope|region', re.IGNORECASE)
 
 
-def iam_error_hint(error, description, scope=None):
+def iam_error_hint(error: RomaError, description: str, scope: str | None = None) -> str | None:
     """Explain a failed IAM login in terms of the options the user set: the scope (region/project_id) or the identity."""
     if not (isinstance(error, RomaApiError) and error.status in (400, 401, 403)):
         return None

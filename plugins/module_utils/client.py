@@ -17,6 +17,7 @@ import random
 import re
 import time
 import traceback
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
@@ -32,6 +33,12 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
 from ansible_collections.hwcloud.roma.plugins.module_utils.http_dates import seconds_from_now
 from ansible_collections.hwcloud.roma.plugins.module_utils.signer import canonical_query_string
 from ansible_collections.hwcloud.roma.plugins.module_utils.version import COLLECTION_VERSION
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.auth import AkSkAuth, PasswordAuth, TokenAuth
 
 try:
     import requests
@@ -56,7 +63,8 @@ class RetryPolicy:
 
     RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 
-    def __init__(self, retries=3, base_delay=0.5, max_delay=8.0, max_retry_after=30.0, sleep=time.sleep, jitter=random.random):
+    def __init__(self, retries: int = 3, base_delay: float = 0.5, max_delay: float = 8.0, max_retry_after: float = 30.0,
+                 sleep: Callable[[float], object] = time.sleep, jitter: Callable[[], float] = random.random) -> None:
         self.retries = retries
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -64,18 +72,18 @@ class RetryPolicy:
         self.sleep = sleep
         self.jitter = jitter
 
-    def delay(self, attempt, retry_after=None):
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
         if retry_after is not None:
             return min(retry_after, self.max_retry_after)
         backoff = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
         return backoff / 2 + self.jitter() * backoff / 2
 
-    def wait(self, attempt, retry_after=None):
+    def wait(self, attempt: int, retry_after: float | None = None) -> None:
         self.sleep(self.delay(attempt, retry_after))
 
 
-def parse_retry_after(value, now=None):
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds from a ``Retry-After`` header (delta-seconds or HTTP date); None when absent or unreadable."""
     if value is None:
         return None
@@ -86,7 +94,7 @@ def parse_retry_after(value, now=None):
     return None if seconds is None else max(0.0, seconds)
 
 
-def _root_cause(exc):
+def _root_cause(exc: BaseException) -> BaseException:
     """The innermost exception behind a requests/urllib3 error, for a message without wrapper noise."""
     seen = set()
     while id(exc) not in seen:
@@ -100,7 +108,7 @@ def _root_cause(exc):
     return exc
 
 
-def _describe(exc):
+def _describe(exc: BaseException) -> str:
     root = _root_cause(exc)
     text = str(root)
     text = re.sub(r'<[^>]+>:\s*', '', text)  # "<urllib3.connection.HTTPConnection object at 0x..>: "
@@ -111,7 +119,7 @@ def _describe(exc):
     return text or root.__class__.__name__
 
 
-def _port_of(base_url):
+def _port_of(base_url: str) -> str:
     """The port a base URL connects to, said so that a missing port is noticed: "port 8443" or "port 443 (the https default)"."""
     parts = urlsplit(base_url)
     try:
@@ -123,7 +131,7 @@ def _port_of(base_url):
     return 'port %d (the %s default)' % (443 if parts.scheme == 'https' else 80, parts.scheme)
 
 
-def tls_advice(description, verify):
+def tls_advice(description: str, verify: bool | str) -> str:
     """What to do about a TLS failure, from OpenSSL's reason and the verification setting in use."""
     text = description.lower()
     if any(reason in text for reason in ('wrong version number', 'record layer failure', 'unknown protocol', 'packet length too long',
@@ -146,20 +154,21 @@ def tls_advice(description, verify):
 class Response:
     """The parts of an HTTP response the client needs, decoupled from ``requests``; ``headers`` ignore case."""
 
-    def __init__(self, status, headers, content):
+    def __init__(self, status: int, headers: Mapping[str, str], content: bytes) -> None:
         self.status = status
         self.headers = headers
         self.content = content
 
-    def header(self, name):
+    def header(self, name: str) -> str | None:
         return self.headers.get(name)
 
 
 class RomaClient:
     """Authenticated, retrying JSON client for one ROMA Connect endpoint (and its IAM endpoint)."""
 
-    def __init__(self, endpoint, auth, project_id=None, iam_endpoint=None, timeout=30.0, validate_certs=True,
-                 ca_path=None, retry_policy=None, session=None, pool_size=None):
+    def __init__(self, endpoint: str | None, auth: TokenAuth | AkSkAuth | PasswordAuth, project_id: str | None = None,
+                 iam_endpoint: str | None = None, timeout: float = 30.0, validate_certs: bool = True, ca_path: str | None = None,
+                 retry_policy: RetryPolicy | None = None, session: requests.Session | None = None, pool_size: int | None = None) -> None:
         self.endpoint = endpoint.rstrip('/') if endpoint else None
         self.iam_endpoint = iam_endpoint.rstrip('/') if iam_endpoint else None
         self.auth = auth
@@ -183,11 +192,11 @@ class RomaClient:
         })
 
     @property
-    def retries(self):
+    def retries(self) -> int:
         return self.retry_policy.retries
 
     @property
-    def project_id(self):
+    def project_id(self) -> str:
         """The project in every API path: the user's, or the one a password login found (call :meth:`authenticate` first).
 
         Reading it never logs in: a path builder must not be where authentication happens.
@@ -196,7 +205,7 @@ class RomaClient:
             raise RomaError('No project_id is known yet: set project_id, or log in first (a password login finds it).')
         return self.known_project_id
 
-    def authenticate(self):
+    def authenticate(self) -> None:
         """Get ready to send requests: log in with a password (one IAM call per run), nothing for a token or keys.
 
         An explicit step, taken once by the module before it builds any path, so that
@@ -206,7 +215,8 @@ class RomaClient:
 
     # -- public calls -------------------------------------------------------------------------------
 
-    def call(self, method, path, query=None, body=None, idempotent=None, expect_body=None):
+    def call(self, method: str, path: str, query: Mapping[str, Any] | None = None, body: Any = None, idempotent: bool | None = None,
+             expect_body: bool | None = None) -> Any:
         """Send an authenticated ROMA Connect request and return its decoded JSON (None for an empty 2xx).
 
         GET/PUT/DELETE are retried on transient failures.  POST is sent once unless
@@ -245,7 +255,7 @@ class RomaClient:
                 error = error.with_hint(hint)
         raise error.with_attempts(attempts)
 
-    def paginate(self, path, query=None, page_size=LIST_PAGE_SIZE):
+    def paginate(self, path: str, query: Mapping[str, Any] | None = None, page_size: int = LIST_PAGE_SIZE) -> Iterator[Any]:
         """Yield every entity of a ``{total, size, entities}`` list, page by page (offset/limit)."""
         offset = 0
         previous_page = None
@@ -266,7 +276,7 @@ class RomaClient:
             if not entities or (isinstance(total, int) and offset >= total) or (not isinstance(total, int) and len(entities) < page_size):
                 return
 
-    def iam_login(self, body, description, scope=None):
+    def iam_login(self, body: Mapping[str, Any], description: str, scope: str | None = None) -> tuple[Mapping[str, str], Any]:
         """POST the password body to IAM; return (response headers, decoded body).  Retried like a GET: a login creates nothing."""
         if not self.iam_endpoint:
             raise RomaResponseError('Password login needs iam_endpoint or region.')
@@ -278,19 +288,20 @@ class RomaClient:
         hint = iam_error_hint(error, description, scope)
         raise (error.with_hint(hint) if hint else error).with_attempts(attempts)
 
-    def host_header(self):
+    def host_header(self) -> str:
         """The Host value AK/SK signing covers: the endpoint's host[:port] exactly as in the URL."""
         return urlsplit(self.endpoint).netloc
 
-    def base_path(self):
+    def base_path(self) -> str:
         return urlsplit(self.endpoint).path.rstrip('/')
 
     # -- transport ---------------------------------------------------------------------------------
 
-    def _display_path(self, path):
+    def _display_path(self, path: str) -> str:
         return self.base_path() + path
 
-    def _exchange(self, base_url, method, path, query, body, sign, idempotent):
+    def _exchange(self, base_url: str, method: str, path: str, query: Mapping[str, Any] | None, body: Any, sign: bool,
+                  idempotent: bool) -> tuple[Response, int]:
         """Send until the answer is not a transient failure, or the retries are used up; return (response, attempts).
 
         Only repeatable requests are re-sent; a 429 is re-sent whatever the method,
@@ -313,7 +324,7 @@ class RomaClient:
                 continue
             return response, attempt
 
-    def _send(self, base_url, method, path, query, body, sign):
+    def _send(self, base_url: str, method: str, path: str, query: Mapping[str, Any] | None, body: Any, sign: bool) -> Response:
         """One HTTP exchange; transport failures become RomaTransportError, statuses are returned as they are."""
         body_bytes = json.dumps(body, separators=(',', ':')).encode('utf-8') if body is not None else b''
         headers = {'Content-Type': JSON_BODY_CONTENT_TYPE if body is not None else JSON_CONTENT_TYPE}
@@ -353,7 +364,7 @@ class RomaClient:
                                      'CURL_CA_BUNDLE environment variables.' % (base_url, method, full_path, _describe(exc)),
                                      method=method, path=full_path, retryable=False)
 
-    def _decode(self, response, method, display_path, expect_body, service='ROMA Connect'):
+    def _decode(self, response: Response, method: str, display_path: str, expect_body: bool, service: str = 'ROMA Connect') -> Any:
         """Decode a 2xx body.  An empty body is None where the API documents none, an error where it promises JSON."""
         request_id = response.header('X-Request-Id')
         where = '%s %s' % (method, display_path)

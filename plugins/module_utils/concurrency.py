@@ -18,6 +18,15 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from types import FrameType
+    from typing import NoReturn, TypeVar
+
+    _T = TypeVar('_T')
+    _R = TypeVar('_R')
 
 
 class Terminated(BaseException):
@@ -27,20 +36,20 @@ class Terminated(BaseException):
 INTERRUPTIONS = (KeyboardInterrupt, Terminated)
 
 
-def describe_interruption(interruption):
+def describe_interruption(interruption: BaseException) -> str:
     return 'SIGTERM (the job was cancelled or timed out)' if isinstance(interruption, Terminated) else 'Ctrl-C (SIGINT)'
 
 
-def _in_main_thread():
+def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _raise_terminated(signum, frame):  # pylint: disable=unused-argument
+def _raise_terminated(signum: int, frame: FrameType | None) -> NoReturn:  # pylint: disable=unused-argument
     raise Terminated()
 
 
 @contextmanager
-def interruptible():
+def interruptible() -> Iterator[None]:
     """Within the block, SIGTERM raises :class:`Terminated` in the main thread, as SIGINT raises KeyboardInterrupt."""
     if not _in_main_thread():
         yield
@@ -53,14 +62,14 @@ def interruptible():
 
 
 @contextmanager
-def shielded():
+def shielded() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back until the block has run (a restart must not be cut short); then raise the first one held."""
     if not _in_main_thread():
         yield
         return
     held = []
 
-    def hold(signum, frame):  # pylint: disable=unused-argument
+    def hold(signum: int, frame: FrameType | None) -> None:  # pylint: disable=unused-argument
         held.append(signum)
 
     previous = dict((signum, signal.signal(signum, hold)) for signum in (signal.SIGINT, signal.SIGTERM))
@@ -73,7 +82,7 @@ def shielded():
         raise Terminated() if held[0] == signal.SIGTERM else KeyboardInterrupt()
 
 
-def run_concurrently(work, items, parallelism, cancel=None):
+def run_concurrently(work: Callable[[_T], _R], items: Iterable[_T], parallelism: int, cancel: threading.Event | None = None) -> list[_R]:
     """``[work(item) for item in items]``, with up to ``parallelism`` calls at once; results in the order of ``items``.
 
     Inline when there is nothing to overlap, so a one-task run never starts a thread (nor
@@ -110,23 +119,23 @@ class Deadline:
     A sleep never goes past the deadline.
     """
 
-    def __init__(self, seconds, sleep=None, clock=None):
+    def __init__(self, seconds: float, sleep: Callable[[float], object] | None = None, clock: Callable[[], float] | None = None) -> None:
         self.seconds = seconds
         self._sleep = sleep or time.sleep
         self._clock = clock or time.monotonic
         self._start = self._clock()
         self._slept = 0.0
 
-    def elapsed(self):
+    def elapsed(self) -> float:
         return max(self._clock() - self._start, self._slept)
 
-    def remaining(self):
+    def remaining(self) -> float:
         return self.seconds - self.elapsed()
 
-    def expired(self):
+    def expired(self) -> bool:
         return self.remaining() <= 0
 
-    def sleep(self, delay):
+    def sleep(self, delay: float) -> None:
         delay = max(0.0, min(delay, self.remaining()))
         self._sleep(delay)
         self._slept += delay

@@ -16,6 +16,15 @@ import copy
 import functools
 import json
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any, ParamSpec, Self, TypeVar
+
+    _D = TypeVar('_D')
+    _P = ParamSpec('_P')
+    _R = TypeVar('_R')
 
 SNIPPET_LENGTH = 160
 ERROR_MSG_LENGTH = 512  # the API documents error_msg as 2-512 characters
@@ -33,7 +42,7 @@ REDACTED = '********'
 _KNOWN_SECRETS = set()  # credential values of this run (see register_secret); masked before any text is cut short
 
 
-def register_secret(value):
+def register_secret(value: object) -> None:
     """Remember a credential value (token, secret key, password) so that no error text can show it, whole or in part."""
     if isinstance(value, str) and len(value) >= 4:
         _KNOWN_SECRETS.add(value)
@@ -50,22 +59,22 @@ class RomaError(Exception):
     may_have_been_processed = False
     attempts = 1
 
-    def __init__(self, message, **details):
+    def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
         self.summary = message
         self.message = message
         self.details = {key: value for key, value in details.items() if value is not None}
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
-    def _format(self):
+    def _format(self) -> str:
         """The message for the current fields; subclasses that build their message from fields override it."""
         if self.attempts > 1:
             return '%s (gave up after %d attempts)' % (self.summary, self.attempts)
         return self.summary
 
-    def with_attempts(self, attempts):
+    def with_attempts(self, attempts: int) -> Self:
         """Return a copy of this error that says how many times the request was sent in all (said only when more than once).
 
         A copy, so that an error kept by one caller never changes under it, and one
@@ -90,8 +99,9 @@ class RomaInputError(RomaError):
 class RomaApiError(RomaError):
     """ROMA Connect, its API gateway or IAM answered with an HTTP error status."""
 
-    def __init__(self, status, error_code=None, error_msg=None, request_id=None, method=None, path=None,
-                 attempts=1, hint=None, service='ROMA Connect'):
+    def __init__(self, status: int, error_code: str | None = None, error_msg: str | None = None, request_id: str | None = None,
+                 method: str | None = None, path: str | None = None, attempts: int = 1, hint: str | None = None,
+                 service: str = 'ROMA Connect') -> None:
         self.status = status
         self.error_code = error_code
         self.error_msg = error_msg
@@ -107,7 +117,7 @@ class RomaApiError(RomaError):
             method=method, path=path, attempts=attempts if attempts > 1 else None,
         )
 
-    def _format(self):
+    def _format(self) -> str:
         head = '%s API error %s' % (self.service, self.status)
         if self.error_code:
             head += ' %s' % self.error_code
@@ -126,7 +136,7 @@ class RomaApiError(RomaError):
             head += '. %s' % self.hint
         return head
 
-    def with_hint(self, hint):
+    def with_hint(self, hint: str | None) -> Self:
         """Return a copy of this error that ends with advice for the user."""
         clone = copy.copy(self)
         clone.details = dict(self.details)
@@ -136,12 +146,12 @@ class RomaApiError(RomaError):
         return clone
 
     @property
-    def is_permanent(self):
+    def is_permanent(self) -> bool:
         """A server error whose code states a condition that repeating the request cannot change."""
         return self.error_code in PERMANENT_ERROR_ADVICE
 
     @property
-    def may_have_been_processed(self):
+    def may_have_been_processed(self) -> bool:
         """A 5xx can come after the service did the work (a gateway timing out a slow backend), unless its code says why not."""
         return self.status >= 500 and not self.is_permanent
 
@@ -160,7 +170,8 @@ class RomaTransportError(RomaError):
     reached the server (the connection was never made).
     """
 
-    def __init__(self, message, method=None, path=None, retryable=True, may_have_been_processed=False):
+    def __init__(self, message: str, method: str | None = None, path: str | None = None, retryable: bool = True,
+                 may_have_been_processed: bool = False) -> None:
         self.method = method
         self.path = path
         self.retryable = retryable
@@ -180,16 +191,16 @@ class RomaRedirectError(RomaResponseError):
     may_have_been_processed = False
 
 
-def absent_when(is_absent, result=None):
+def absent_when(is_absent: Callable[[RomaApiError], bool], result: _D | None = None) -> Callable[[Callable[_P, _R]], Callable[_P, _R | _D | None]]:
     """Decorate an API call that may meet a resource that does not exist: the call then returns ``result``.
 
     "Not found" is declared once per call, beside the call, with the predicate of its
     resource (its documented not-found forms), as amazon.aws declares its error handlers;
     every other error is raised as it is.
     """
-    def decorate(call):
+    def decorate(call: Callable[_P, _R]) -> Callable[_P, _R | _D | None]:
         @functools.wraps(call)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R | _D | None:
             try:
                 return call(*args, **kwargs)
             except RomaApiError as error:
@@ -200,7 +211,7 @@ def absent_when(is_absent, result=None):
     return decorate
 
 
-def safe_snippet(body, limit=SNIPPET_LENGTH):
+def safe_snippet(body: str | bytes | None, limit: int = SNIPPET_LENGTH) -> str:
     """Return a short single-line excerpt of a response body that is safe to show.
 
     HTML pages from proxies and gateways are reduced to their text, control
@@ -219,7 +230,7 @@ def safe_snippet(body, limit=SNIPPET_LENGTH):
     return text
 
 
-def redact_secrets(text):
+def redact_secrets(text: str) -> str:
     """Mask the registered credential values in ``text``, and anything labelled as one (token, password, secret key, signature)."""
     for secret in sorted(_KNOWN_SECRETS, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
@@ -228,7 +239,7 @@ def redact_secrets(text):
     return _SECRET_FIELD.sub(r'\1%s' % REDACTED, text)
 
 
-def one_line(text, limit=ERROR_MSG_LENGTH):
+def one_line(text: str, limit: int = ERROR_MSG_LENGTH) -> str:
     """A server-supplied message as one line of at most ``limit`` characters, credentials masked."""
     text = re.sub(r'\s+', ' ', re.sub(r'[\x00-\x1f\x7f]+', ' ', redact_secrets(text))).strip()
     if len(text) > limit:
@@ -239,7 +250,7 @@ def one_line(text, limit=ERROR_MSG_LENGTH):
 _CODE_MESSAGE_KEYS = (('error_code', 'error_msg'), ('errorCode', 'errorMsg'), ('code', 'message'))
 
 
-def _find_code_and_message(document):
+def _find_code_and_message(document: object) -> tuple[str | None, str | None]:
     """Find an error code/message pair the way the official SDK does: known key pairs first, then nested dicts."""
     if not isinstance(document, dict):
         return None, None
@@ -256,7 +267,7 @@ def _find_code_and_message(document):
     return None, None
 
 
-def _header(headers, name):
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
     if not headers:
         return None
     for key, value in headers.items():
@@ -265,7 +276,8 @@ def _header(headers, name):
     return None
 
 
-def api_error_from_response(status, headers, body, method=None, path=None, service='ROMA Connect'):
+def api_error_from_response(status: int, headers: Mapping[str, str] | None, body: bytes | str | None, method: str | None = None,
+                            path: str | None = None, service: str = 'ROMA Connect') -> RomaApiError:
     """Build a :class:`RomaApiError` from any error response: FDI, APIG gateway, IAM or a non-JSON page."""
     request_id = _header(headers, 'x-request-id') or _header(headers, 'x-iam-trace-id')
     text = body.decode('utf-8', 'replace') if isinstance(body, bytes) else (body or '')

@@ -20,6 +20,7 @@ ends, by an API error, a bug, Ctrl-C or a job runner's SIGTERM.  The restart is 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import (
     INTERRUPTIONS,
@@ -32,6 +33,15 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaErr
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import MAPPING_KINDS, outcomes_of, switch_action, task_after
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import BATCH_SIZE, FdiStartStopApi
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Action, TaskPlan
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
+
 
 class ApplyError(RomaError):
     """A request of a plan failed, or the run was interrupted; ``done`` lists the actions that succeeded before."""
@@ -40,7 +50,7 @@ class ApplyError(RomaError):
 class TaskApis:
     """What applying a plan needs: the task, start/stop and mapping APIs of one instance."""
 
-    def __init__(self, tasks, mappings=None, start_stop=None):
+    def __init__(self, tasks: FdiTaskApi, mappings: FdiMappingApi | None = None, start_stop: FdiStartStopApi | None = None) -> None:
         self.tasks = tasks
         self.mappings = mappings
         self.start_stop = start_stop or FdiStartStopApi(tasks)
@@ -49,7 +59,7 @@ class TaskApis:
 class PlanResult:
     """What applying one plan did: ``done`` (the actions that succeeded), ``after``, and ``error`` (an ApplyError) if it failed."""
 
-    def __init__(self, plan):
+    def __init__(self, plan: TaskPlan) -> None:
         self.plan = plan
         self.task_id = plan.task_id
         self.done = []
@@ -63,31 +73,31 @@ class PlanResult:
         self.error = None
 
     @property
-    def failed(self):
+    def failed(self) -> bool:
         return self.cause is not None
 
     @property
-    def outcomes(self):
+    def outcomes(self) -> list[str]:
         return outcomes_of(self.plan, self.done)
 
     @property
-    def deleted(self):
+    def deleted(self) -> bool:
         """The old task is gone and no new one took its place (a recreate whose create failed)."""
         kinds = [action.kind for action in self.done]
         return 'delete' in kinds and 'create' not in kinds and self.plan.created is not None
 
-    def task(self):
+    def task(self) -> dict[str, Any]:
         return {'task_id': self.task_id, 'task_name': (self.plan.after or self.plan.before or {}).get('task_name')}
 
-    def fail(self, action, error):
+    def fail(self, action: Action | None, error: RomaError) -> None:
         if self.cause is None:
             self.failed_action, self.cause = action, error
 
-    def needs_restart(self):
+    def needs_restart(self) -> bool:
         """Stopped for a change and not started since (a failure, or a run that ended before the start); not tried yet."""
         return self.restarted is None and self.plan.restart_after(self.done)
 
-    def finish(self):
+    def finish(self) -> PlanResult:
         done = self.done + ([switch_action('start')] if self.restarted else [])
         created = dict(self.plan.created, task_id=self.task_id) if self.plan.created is not None else None
         self.after = task_after(self.plan.before, done, created)
@@ -98,7 +108,7 @@ class PlanResult:
             self.error = ApplyError('%s%s' % (self.cause.message, self._what_happened()), **dict(self.cause.details, **self._details()))
         return self
 
-    def _fill_mappings(self):
+    def _fill_mappings(self) -> None:
         mappings = self.after.get('mappings')
         if mappings is None:
             return
@@ -112,7 +122,7 @@ class PlanResult:
                 mappings.append(mapping)  # what ROMA Connect mapped by itself is the task's too
         mappings.sort(key=lambda mapping: (mapping['source_table'], mapping['target_table']))
 
-    def _details(self):
+    def _details(self) -> dict[str, Any]:
         details = {'done': [action.kind for action in self.done], 'task_id': self.task_id}
         if self.done:
             details['changed'] = True  # some write went through before the failure
@@ -122,7 +132,7 @@ class PlanResult:
             details['restarted'] = self.restarted
         return details
 
-    def _what_happened(self):
+    def _what_happened(self) -> str:
         kinds = [action.kind for action in self.done]
         words = []
         if self.deleted:
@@ -139,7 +149,7 @@ class PlanResult:
         return (' (%s).' % '; '.join(words)) if words else ''
 
 
-def apply_plan(apis, plan, deadline=None):
+def apply_plan(apis: TaskApis, plan: TaskPlan, deadline: Deadline | None = None) -> dict[str, Any] | None:
     """Send one plan's requests in order; return the task after them.  Raises the plan's ApplyError when it failed."""
     result = apply_plans(apis, [plan], deadline=deadline)[0]
     if result.error is not None:
@@ -147,7 +157,9 @@ def apply_plan(apis, plan, deadline=None):
     return result.after
 
 
-def apply_plans(apis, plans, parallelism=1, batch_size=BATCH_SIZE, on_batch=None, deadline=None, change=None):
+def apply_plans(apis: TaskApis, plans: Iterable[TaskPlan], parallelism: int = 1, batch_size: int = BATCH_SIZE,
+                on_batch: Callable[[str, list[str | None]], object] | None = None, deadline: Deadline | None = None,
+                change: SharedChange | None = None) -> list[PlanResult]:
     """Apply many plans at once; return one finished :class:`PlanResult` per plan, in order.  Never raises for an API error.
 
     1. every task whose plan stops it is stopped, in batches; those stopped for a change are
@@ -186,7 +198,8 @@ def apply_plans(apis, plans, parallelism=1, batch_size=BATCH_SIZE, on_batch=None
     return [result.finish() for result in results]
 
 
-def _restart_stopped(apis, results, interruption, batch_size, on_batch):
+def _restart_stopped(apis: TaskApis, results: list[PlanResult], interruption: BaseException | None, batch_size: int,
+                     on_batch: Callable[[str, list[str | None]], object] | None) -> BaseException | None:
     """The rule's ``finally``: start again every task stopped for a change that did not get its start; note an interruption."""
     for result in results:
         if interruption is not None:
@@ -207,7 +220,7 @@ def _restart_stopped(apis, results, interruption, batch_size, on_batch):
     return interruption
 
 
-def _finished(result):
+def _finished(result: PlanResult) -> bool:
     return result.failed or len(result.done) == len(result.plan.actions)
 
 
@@ -217,12 +230,12 @@ class SharedChange:
     Its failure is its own (``error``): the tasks stopped for it are started again as planned.
     """
 
-    def __init__(self, send):
+    def __init__(self, send: Callable[[], object]) -> None:
         self.send = send
         self.error = None
         self.sent = False
 
-    def run(self):
+    def run(self) -> None:
         try:
             self.send()
         except RomaError as error:
@@ -231,14 +244,14 @@ class SharedChange:
             self.sent = True
 
 
-def _wait_stopped(apis, result, deadline):
+def _wait_stopped(apis: TaskApis, result: PlanResult, deadline: Deadline | None) -> None:
     try:
         apis.start_stop.wait_until_stopped(result.task(), deadline)  # a change or delete follows: the task must really be stopped
     except RomaError as error:
         result.fail(result.plan.actions[0], error)
 
 
-def _send_middle(apis, result, cancel):
+def _send_middle(apis: TaskApis, result: PlanResult, cancel: threading.Event) -> None:
     for action in result.plan.middle:
         if cancel.is_set():
             return  # interrupted: the apply step's finally reports and restarts
@@ -250,7 +263,8 @@ def _send_middle(apis, result, cancel):
         result.done.append(action)
 
 
-def _switch(apis, results, running, batch_size, on_batch):
+def _switch(apis: TaskApis, results: list[PlanResult], running: bool, batch_size: int,
+            on_batch: Callable[[str, list[str | None]], object] | None) -> None:
     """Start or stop the tasks of ``results`` with batch requests of at most ``batch_size`` tasks each.
 
     A stop of a task that is gone counts as done (deleting it, for one, then counts as done too).
@@ -274,7 +288,7 @@ def _switch(apis, results, running, batch_size, on_batch):
                 result.done.append(result.plan.actions[-1] if running else result.plan.actions[0])
 
 
-def _send(apis, result, action):
+def _send(apis: TaskApis, result: PlanResult, action: Action) -> None:
     """Send one action between the plan's stop and start (those go in batches: :func:`_switch`).
 
     init and create may be told another task ID by the server; the apply step keeps it.

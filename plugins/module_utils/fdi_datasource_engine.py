@@ -18,6 +18,7 @@ validate -> find -> plan -> (who uses it) -> apply -> test -> wait -> report, li
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline, describe_interruption
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import REDACTED, RomaError
@@ -35,6 +36,13 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import PlanE
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import check_rules, raise_for_problems, show_value
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import StoredDatasource
+    from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
+
 DESCRIPTION_LENGTH = (4, 1024)
 WAIT_TIMEOUT_RANGE = (1, 3600)
 
@@ -42,7 +50,7 @@ WAIT_TIMEOUT_RANGE = (1, 3600)
 class WantedDatasource:
     """The data source the task describes.  None (and a connection field left out) means "don't care"."""
 
-    def __init__(self, params):
+    def __init__(self, params: Mapping[str, Any]) -> None:
         self.instance_id = params['instance_id']
         self.name = params.get('name')
         self.datasource_id = params.get('datasource_id')
@@ -54,15 +62,15 @@ class WantedDatasource:
         self.absent = params.get('state') == 'absent'
 
     @property
-    def identity(self):
+    def identity(self) -> str | None:
         return self.name or self.datasource_id
 
     @property
-    def secrets(self):
+    def secrets(self) -> list[str]:
         return secret_fields(self.settings)
 
 
-def validate_datasource(params):
+def validate_datasource(params: Mapping[str, Any]) -> WantedDatasource:
     """Every option value, before any request (the client is not even built); RomaInputError lists every problem."""
     problems = check_rules(params, dict((option, RULES[option]) for option in ('instance_id', 'datasource_id', 'name', 'app_id')))
     description = params.get('description')
@@ -90,7 +98,8 @@ class DatasourcePlan:
     """What to do: ``action`` (None, create, update, delete), the request ``body`` (secrets included: never returned), the
     views before and after (no secret), the fields that change and the secrets sent."""
 
-    def __init__(self, action, before=None, after=None, body=None, changes=(), secrets_sent=()):
+    def __init__(self, action: str | None, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+                 body: dict[str, Any] | None = None, changes: Iterable[str] = (), secrets_sent: Iterable[str] = ()) -> None:
         self.action = action
         self.before = before
         self.after = after
@@ -99,11 +108,11 @@ class DatasourcePlan:
         self.secrets_sent = list(secrets_sent)
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return self.action is not None
 
 
-def _same(current, wanted):
+def _same(current: object, wanted: object) -> bool:
     if isinstance(wanted, bool) or isinstance(current, bool):
         return current == wanted
     if isinstance(wanted, int) or isinstance(current, int):
@@ -111,7 +120,7 @@ def _same(current, wanted):
     return current == wanted
 
 
-def _setting_changes(stored_settings, given):
+def _setting_changes(stored_settings: Mapping[str, Any], given: Mapping[str, Any]) -> list[str]:
     """The non-secret settings the task gives that differ from those read back (api_auth_detail field by field)."""
     changes = []
     for field, value in sorted(given.items()):
@@ -126,7 +135,7 @@ def _setting_changes(stored_settings, given):
     return changes
 
 
-def _merged(stored_settings, given):
+def _merged(stored_settings: dict[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
     """The content an update sends: what was read back (no secret), with what the task gives on top (its secrets included)."""
     merged = copy.deepcopy(stored_settings)
     for field, value in given.items():
@@ -137,7 +146,8 @@ def _merged(stored_settings, given):
     return merged
 
 
-def _view(name, kind, app_id, description, settings, base=None, datasource_id=None):
+def _view(name: str | None, kind: str | None, app_id: str | None, description: str | None, settings: Mapping[str, Any],
+          base: Mapping[str, Any] | None = None, datasource_id: str | None = None) -> dict[str, Any]:
     """The data source as modules return it, for a plan: the settings without a secret."""
     view = dict(base or {})
     view.update(datasource_id=datasource_id if datasource_id is not None else view.get('datasource_id'), datasource_name=name,
@@ -152,7 +162,7 @@ def _view(name, kind, app_id, description, settings, base=None, datasource_id=No
     return view
 
 
-def needed_secrets(kind, settings, stored=None):
+def needed_secrets(kind: str | None, settings: Mapping[str, Any], stored: StoredDatasource | None = None) -> list[str]:
     """The secret fields a request with these settings must carry: those the type needs, and those the data source has."""
     rules = REQUIRED_CONTENT.get(kind) or {}
     needed = set(field for field in rules.get(None, rules.get(settings.get('mode') or 'default', ())) if field in SECRET_CONTENT_FIELDS)
@@ -160,7 +170,7 @@ def needed_secrets(kind, settings, stored=None):
     return sorted(field for field in needed if field not in settings)
 
 
-def plan_datasource(wanted, stored):
+def plan_datasource(wanted: WantedDatasource, stored: StoredDatasource | None) -> DatasourcePlan:
     """What makes ``stored`` (a StoredDatasource or None) what ``wanted`` says; pure; PlanError for what cannot be done."""
     if stored is not None and wanted.name and wanted.datasource_id and stored.view['datasource_name'] != wanted.name:
         raise PlanError('Data source %s is named %r, not %r: with datasource_id and name both set, they must name the same data source. '
@@ -198,7 +208,7 @@ def plan_datasource(wanted, stored):
     return DatasourcePlan('update', before=view, after=after, body=body, changes=changes + resent, secrets_sent=secret_fields(merged))
 
 
-def _create_plan(wanted):
+def _create_plan(wanted: WantedDatasource) -> DatasourcePlan:
     missing = [option for option, value in (('name', wanted.name), ('type', wanted.kind), ('app_id', wanted.app_id),
                                             ('connection', wanted.settings)) if not value]
     if missing:
@@ -210,7 +220,7 @@ def _create_plan(wanted):
     return DatasourcePlan('create', after=after, body=body, changes=['created'], secrets_sent=wanted.secrets)
 
 
-def _body(name, kind, app_id, description, settings):
+def _body(name: str | None, kind: str | None, app_id: str | None, description: str | None, settings: Mapping[str, Any]) -> dict[str, Any]:
     body = {'datasource_name': name, 'datasource_type': kind, 'app_id': app_id, 'content': copy.deepcopy(settings)}
     if description:
         body['description'] = description
@@ -219,7 +229,7 @@ def _body(name, kind, app_id, description, settings):
 
 # -- the run ----------------------------------------------------------------------------------------------------
 
-def ensure_datasource(module):
+def ensure_datasource(module: RomaModule) -> dict[str, Any]:
     params = module.params
     wanted = validate_datasource(params)
     client = module.client
@@ -271,7 +281,7 @@ def ensure_datasource(module):
     return result
 
 
-def _diff_after(plan):
+def _diff_after(plan: DatasourcePlan) -> dict[str, Any]:
     if plan.action == 'delete':
         return {}
     after = copy.deepcopy(plan.after or {})
@@ -280,11 +290,13 @@ def _diff_after(plan):
     return after
 
 
-def _describe_users(users):
+def _describe_users(users: Iterable[Mapping[str, Any]]) -> str:
     return ', '.join('%s %r (%s, %s)' % ('task', user['task_name'], user['task_id'], user['role']) for user in users)
 
 
-def _apply(module, wanted, plan, api, stored, running, result, deadline):
+def _apply(module: RomaModule, wanted: WantedDatasource, plan: DatasourcePlan, api: FdiDatasourceApi, stored: StoredDatasource | None,
+           running: list[dict[str, Any]], result: dict[str, Any],
+           deadline: Deadline | None) -> tuple[list[str | None], list[dict[str, Any]], int | None]:
     """Send the plan; returns (the task IDs stopped and started again, the tasks they are, when the starts were asked for)."""
     if plan.action == 'create':
         result['datasource'] = api.create_datasource(plan.body).view
@@ -306,7 +318,7 @@ def _apply(module, wanted, plan, api, stored, running, result, deadline):
     return _rotate(module, wanted, plan, api, stored, running, result, deadline)
 
 
-def _running_composite(users, tasks_api):
+def _running_composite(users: Iterable[dict[str, Any]], tasks_api: FdiTaskApi) -> list[dict[str, Any]]:
     """The users that are running composite tasks, each once (a task may use one data source at both ends)."""
     running, seen = [], set()
     for user in users:
@@ -318,14 +330,15 @@ def _running_composite(users, tasks_api):
     return running
 
 
-def _rotate(module, wanted, plan, api, stored, running, result, deadline):
+def _rotate(module: RomaModule, wanted: WantedDatasource, plan: DatasourcePlan, api: FdiDatasourceApi, stored: StoredDatasource,
+            running: list[dict[str, Any]], result: dict[str, Any], deadline: Deadline | None) -> tuple[list[str | None], list[dict[str, Any]], int]:
     """Stop exactly the running tasks that use the data source, update it, start exactly those: the one stop/change/start rule."""
     from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import now_ms
 
     tasks_api = FdiTaskApi(module.client, wanted.instance_id)
     updated = {}
 
-    def update():
+    def update() -> None:
         stored_now = api.update_datasource(stored.datasource_id, plan.body)
         if stored_now is None:
             raise RomaError('Data source %r (%s) was deleted by someone else while this run was updating it.'
@@ -355,7 +368,8 @@ def _rotate(module, wanted, plan, api, stored, running, result, deadline):
     return restarted, tasks, started_at_ms
 
 
-def _wait(module, wanted, restarted, tasks, result, deadline, started_at_ms):
+def _wait(module: RomaModule, wanted: WantedDatasource, restarted: list[str | None], tasks: list[dict[str, Any]], result: dict[str, Any],
+          deadline: Deadline | None, started_at_ms: int | None) -> None:
     """Wait until every restarted task runs again (its monitor says RUNNING), within what is left of the run's deadline."""
     from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi
 

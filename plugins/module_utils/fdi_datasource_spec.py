@@ -13,8 +13,13 @@ source in ``default`` mode needs, say) are checked before any request.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import DATASOURCE_TYPES
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 UPDATE_PASSWORD_CHOICES = ['on_create', 'always']
 
@@ -78,7 +83,7 @@ LENGTHS = {'host': (4, 255), 'database_name': (4, 255), 'user_name': (4, 255), '
            'oracle_service_name': (4, 64)}  # the API's limits (OAS); a longer value is refused there anyway
 
 
-def connection_argument_spec():
+def connection_argument_spec() -> dict[str, dict[str, Any]]:
     """Suboptions of ``connection``: every ``content`` field under its API name, the secret ones no_log."""
     spec = {}
     for field, kind in CONTENT_TYPES.items():
@@ -94,7 +99,7 @@ def connection_argument_spec():
     return spec
 
 
-def datasource_argument_spec():
+def datasource_argument_spec() -> dict[str, dict[str, Any]]:
     """fdi_datasource."""
     return dict(
         instance_id=dict(type='str', required=True),
@@ -113,7 +118,7 @@ def datasource_argument_spec():
     )
 
 
-def given_settings(connection):
+def given_settings(connection: Mapping[str, Any] | None) -> dict[str, Any]:
     """The connection options the task sets (None means not set), in the API's shape: a port is a string."""
     settings = {}
     for field, value in (connection or {}).items():
@@ -129,14 +134,14 @@ def given_settings(connection):
     return settings
 
 
-def secret_fields(settings):
+def secret_fields(settings: Mapping[str, Any]) -> list[str]:
     """The secret fields among ``settings`` (api_auth_detail's secret subfields as ``api_auth_detail.<name>``)."""
     found = [field for field in settings if field in SECRET_CONTENT_FIELDS]
     found += ['api_auth_detail.%s' % field for field in (settings.get('api_auth_detail') or {}) if field in SECRET_AUTH_DETAIL_FIELDS]
     return sorted(found)
 
 
-def content_problems(kind, settings, prefix='connection.'):
+def content_problems(kind: str | None, settings: Mapping[str, Any], prefix: str = 'connection.') -> list[str]:
     """Every rule that ``settings`` (the whole content a create or an update sends) breaks for a data source of ``kind``."""
     problems = []
     for field, choices in CHOICES.items():

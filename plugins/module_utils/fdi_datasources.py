@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     REDACTED,
@@ -34,6 +35,13 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import RULES as TASK_RULES
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rules, raise_for_problems
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.client import RomaClient
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 
 # The SDK's DatasourceInfo.datasource_type tokens: the values on the wire.  (The current documentation lists display names,
 # and some newer kinds, whose tokens are not published.)
@@ -66,7 +74,7 @@ RULES = {
 DATASOURCE_NOT_FOUND = (400, 'FDI.3033', 'Invalid parameter [datasource_id]')
 
 
-def validate_datasource_options(params):
+def validate_datasource_options(params: Mapping[str, Any]) -> None:
     """Check the data-source lookup options before any request; raise RomaInputError listing every problem.
 
     (The connection options, project_id included, are checked when the client is built, also before any request.)
@@ -102,13 +110,13 @@ _ASSIGNMENT = re.compile(r'''(?P<head>(?P<name>[A-Za-z_][\w.-]*)\s*=\s*)(?P<secr
 _JSON_PAIR = re.compile(r'''(?P<head>(?P<quote>["'])(?P<name>[^"'\s]{1,100})(?P=quote)\s*:\s*)(?P<secret>"(?:[^"\\]|\\.)*"|'[^']*')''')
 
 
-def field_words(name):
+def field_words(name: object) -> list[str]:
     """The lower-case words of a field name: ``sslKeyPassword`` and ``ssl-key_password`` are both ssl, key, password."""
     spaced = re.sub(r'([a-z0-9])([A-Z])', r'\1_\2', str(name))
     return [word for word in re.split(r'[^a-z0-9]+', spaced.lower()) if word]
 
 
-def is_secret_field(name):
+def is_secret_field(name: object) -> bool:
     """Whether a field of that name holds a password, secret, key, token or credential (see the word lists above)."""
     if str(name).lower() in SECRET_FIELD_NAMES:
         return True
@@ -120,7 +128,7 @@ def is_secret_field(name):
             or any(word_set.issubset(words) for word_set in SECRET_WORD_SETS))
 
 
-def _leaves(value):
+def _leaves(value: object) -> Iterator[str]:
     """Every non-empty scalar in a removed value, as text (booleans and null are not secrets)."""
     if isinstance(value, dict):
         for child in value.values():
@@ -134,17 +142,17 @@ def _leaves(value):
             yield text
 
 
-def _unquote(text):
+def _unquote(text: str) -> str:
     return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in '"\'' else text
 
 
-def _mask_text(text, found):
+def _mask_text(text: str, found: list[str]) -> str:
     """Mask credentials written inside a string: ``scheme://user:password@``, ``password=...``, ``"secret": "..."``."""
-    def url(match):
+    def url(match: re.Match[str]) -> str:
         found.append(match.group('secret'))
         return match.group('head') + REDACTED + match.group('tail')
 
-    def named(match):
+    def named(match: re.Match[str]) -> str:
         if not is_secret_field(match.group('name')):
             return match.group(0)
         secret = _unquote(match.group('secret'))
@@ -160,7 +168,7 @@ def _mask_text(text, found):
     return _ASSIGNMENT.sub(named, text)
 
 
-def redact_secrets_in(value, found=None):
+def redact_secrets_in(value: Any, found: list[str] | None = None) -> tuple[Any, list[str]]:
     """Return ``(copy of value without its secrets, [the secret values removed])``.
 
     In every dict at any depth, a field whose name is secret (:func:`is_secret_field`)
@@ -185,7 +193,7 @@ def redact_secrets_in(value, found=None):
     return value, found
 
 
-def _content_document(content):
+def _content_document(content: object) -> dict[str, Any] | None:
     """``content`` as a dict: the API's object, or one serialised as a JSON string; None for anything else."""
     if isinstance(content, str):
         try:
@@ -195,7 +203,7 @@ def _content_document(content):
     return content if isinstance(content, dict) else None
 
 
-def normalize_datasource(entity, secret_sink=None):
+def normalize_datasource(entity: Mapping[str, Any], secret_sink: Callable[[str], object] | None = None) -> dict[str, Any]:
     """Build the collection's data-source dict from a ``DataSourceRsp``, without a secret.
 
     Secrets are looked for in the whole entity, not only in ``content``, so that a
@@ -229,20 +237,21 @@ def normalize_datasource(entity, secret_sink=None):
     return datasource
 
 
-def is_datasource_not_found(error):
+def is_datasource_not_found(error: BaseException) -> bool:
     """Whether an API error says that the data source does not exist (only the form in DATASOURCE_NOT_FOUND)."""
     status, code, message = DATASOURCE_NOT_FOUND
     return (isinstance(error, RomaApiError) and error.status == status and error.error_code == code
             and message in (error.error_msg or ''))
 
 
-def is_table_not_found(error):
+def is_table_not_found(error: BaseException) -> bool:
     """A columns read of a table (or data source) that does not exist: 400 FDI.3033 naming table_name or datasource_id [OURS]."""
     return is_datasource_not_found(error) or (isinstance(error, RomaApiError) and error.status == 400 and error.error_code == 'FDI.3033'
                                               and 'Invalid parameter [table_name]' in (error.error_msg or ''))
 
 
-def matches_filters(datasource, name=None, name_contains=None, datasource_type=None, app_id=None):
+def matches_filters(datasource: Mapping[str, Any], name: str | None = None, name_contains: str | None = None, datasource_type: str | None = None,
+                    app_id: str | None = None) -> bool:
     """Apply every filter on the client: the API's name filter is fuzzy, and its other filters' rules are undocumented."""
     return ((name is None or datasource.get('datasource_name') == name)
             and (name_contains is None or name_contains in (datasource.get('datasource_name') or ''))
@@ -256,18 +265,18 @@ class FdiDatasourceApi:
     ``secret_sink`` is called with every secret value removed from a data source.
     """
 
-    def __init__(self, client, instance_id, secret_sink=None):
+    def __init__(self, client: RomaClient, instance_id: str, secret_sink: Callable[[str], object] | None = None) -> None:
         self.client = client
         self.instance_id = instance_id
         self.secret_sink = secret_sink
 
-    def _path(self, *parts):
+    def _path(self, *parts: str) -> str:
         return '/v2/%s/fdi/instances/%s/%s' % (self.client.project_id, self.instance_id, '/'.join(parts))
 
-    def _normalize(self, entity):
+    def _normalize(self, entity: Mapping[str, Any]) -> dict[str, Any]:
         return normalize_datasource(entity, self.secret_sink)
 
-    def iter_datasources(self, name=None, datasource_type=None, app_id=None):
+    def iter_datasources(self, name: str | None = None, datasource_type: str | None = None, app_id: str | None = None) -> Iterator[dict[str, Any]]:
         """Every data source matching the list API's filters, across all pages, each once (``name`` is a fuzzy match)."""
         query = dict((key, value) for key, value in
                      (('name', name), ('datasource_type', datasource_type.upper() if datasource_type else None), ('app_id', app_id))
@@ -284,7 +293,7 @@ class FdiDatasourceApi:
             yield datasource
 
     @absent_when(is_datasource_not_found)
-    def get_datasource(self, datasource_id):
+    def get_datasource(self, datasource_id: str) -> dict[str, Any]:
         """One data source by ID (one request), or None when it does not exist."""
         path = self._path('datasources', datasource_id)
         shown = self.client.call('GET', path)
@@ -296,7 +305,7 @@ class FdiDatasourceApi:
         return datasource
 
     @absent_when(is_datasource_not_found)
-    def list_tables(self, datasource_id, position='SOURCE'):
+    def list_tables(self, datasource_id: str, position: str = 'SOURCE') -> list[str]:
         """The table names of a data source, as seen from that end of a task; None when the data source does not exist."""
         path = self._path('datasources', datasource_id, 'tables')
         answer = self.client.call('GET', path, {'position': position})
@@ -307,7 +316,7 @@ class FdiDatasourceApi:
         return tables
 
     @absent_when(is_table_not_found)
-    def list_columns(self, datasource_id, table, position='SOURCE'):
+    def list_columns(self, datasource_id: str, table: str, position: str = 'SOURCE') -> list[str]:
         """The column names of one table of a data source; None when the data source or the table does not exist."""
         path = self._path('datasources', datasource_id, 'columns')
         answer = self.client.call('GET', path, {'position': position, 'table_name': table})
@@ -320,12 +329,12 @@ class FdiDatasourceApi:
     # -- what an update needs, and writes -------------------------------------------------------------
 
     @absent_when(is_datasource_not_found)
-    def get_stored(self, datasource_id):
+    def get_stored(self, datasource_id: str) -> StoredDatasource:
         """A data source by ID with its writable settings (:class:`StoredDatasource`), or None when it does not exist."""
         path = self._path('datasources', datasource_id)
         return StoredDatasource(self._entity(self.client.call('GET', path), path), self.secret_sink, datasource_id)
 
-    def find_stored(self, name):
+    def find_stored(self, name: str) -> StoredDatasource | None:
         """The one data source named exactly ``name`` (the list filter is fuzzy), with its writable settings; None when there is none.
 
         The list entities carry the settings (DataSourceRsp), so no show is needed unless one lacks them.
@@ -343,13 +352,13 @@ class FdiDatasourceApi:
             return self.get_stored(str(found[0]['datasource_id']))
         return StoredDatasource(found[0], self.secret_sink)
 
-    def _entity(self, answer, path):
+    def _entity(self, answer: object, path: str) -> dict[str, Any]:
         if not isinstance(answer, dict) or not answer:
             raise RomaResponseError('ROMA Connect answered %s without a data source object: %s'
                                     % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
         return answer
 
-    def create_datasource(self, body):
+    def create_datasource(self, body: Mapping[str, Any]) -> StoredDatasource:
         """POST a data source and return it (StoredDatasource), never creating it twice.
 
         POST is not idempotent: after a failure the service may have acted on, the data source
@@ -366,7 +375,7 @@ class FdiDatasourceApi:
         return StoredDatasource(self._entity(answer, path), self.secret_sink)
 
     @absent_when(is_datasource_not_found)
-    def update_datasource(self, datasource_id, body):
+    def update_datasource(self, datasource_id: str, body: Mapping[str, Any]) -> StoredDatasource | None:
         """PUT the whole data source (the API replaces ``content``); the data source as answered, or None when it is gone."""
         path = self._path('datasources', datasource_id)
         answer = self.client.call('PUT', path, body=body)
@@ -375,11 +384,11 @@ class FdiDatasourceApi:
         return StoredDatasource(answer, self.secret_sink, datasource_id)
 
     @absent_when(is_datasource_not_found)
-    def delete_datasource(self, datasource_id):
+    def delete_datasource(self, datasource_id: str) -> None:
         """Delete a data source; one that is already gone (a retried DELETE) counts as deleted."""
         self.client.call('DELETE', self._path('datasources', datasource_id), expect_body=False)
 
-    def test_connection(self, datasource_id, body):
+    def test_connection(self, datasource_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """``POST .../test-connect`` with the full settings: ``{result, message}``; a refusal (400 FDI.3016) is a result, not an error.
 
         Testing twice is harmless, so the request may be retried like a read.
@@ -398,7 +407,7 @@ class FdiDatasourceApi:
 
 # -- who uses a data source ---------------------------------------------------------------------------
 
-def datasource_users(tasks_api, datasource_id):
+def datasource_users(tasks_api: FdiTaskApi, datasource_id: str) -> list[dict[str, Any]]:
     """``[{task_id, task_name, status, role}]``: every task (composite or not) that reads from or writes to the data source.
 
     Two list requests (all pages): the task list's source_datasource_id and target_datasource_id filters.
@@ -412,7 +421,7 @@ def datasource_users(tasks_api, datasource_id):
     return users
 
 
-def public_users(users):
+def public_users(users: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [dict((key, value) for key, value in user.items() if not key.startswith('_')) for user in users]
 
 
@@ -423,7 +432,7 @@ class StoredDatasource:
     """A data source as read: ``view`` (what modules return, without a secret) and ``settings`` (its content minus the
     secret fields, exactly as reported: what an update sends back; never returned nor printed)."""
 
-    def __init__(self, entity, secret_sink=None, datasource_id=None):
+    def __init__(self, entity: Mapping[str, Any], secret_sink: Callable[[str], object] | None = None, datasource_id: str | None = None) -> None:
         self.view = normalize_datasource(entity, secret_sink)
         self.view['datasource_id'] = self.view['datasource_id'] or datasource_id
         content = _content_document(entity.get('content')) or {}
@@ -435,5 +444,5 @@ class StoredDatasource:
         self.secrets_set = sorted(key for key, value in content.items() if is_secret_field(key) and value not in (None, ''))
 
     @property
-    def datasource_id(self):
+    def datasource_id(self) -> str | None:
         return self.view['datasource_id']

@@ -14,10 +14,17 @@ everything above this file sees only the dict built by :func:`normalize_mapping`
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaResponseError, absent_when, safe_snippet
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import is_not_found
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import raise_for_problems
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.client import RomaClient
 
 MAPPING_PAGE_SIZE = 1000  # the largest page the mapping list API returns
 NAME_MAX_LENGTH = 256  # tables, columns and types: the official definitions allow 1-256 (older prose said 64)
@@ -28,23 +35,23 @@ _COLUMN_API_FIELDS = (('source', 'source_column'), ('target', 'target_column'), 
                       ('target_length', 'target_column_length'))
 
 
-def mapping_key(mapping):
+def mapping_key(mapping: Mapping[str, Any]) -> tuple[str, str]:
     """The identity of a mapping: (source table, target table)."""
     return (mapping['source_table'], mapping['target_table'])
 
 
-def describe_key(key):
+def describe_key(key: tuple[str, str]) -> str:
     return '%s -> %s' % key
 
 
-def _check_name(problems, where, option, value):
+def _check_name(problems: list[str], where: str, option: str, value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         problems.append('%s: %s must be a non-empty string; got %r' % (where, option, value))
     elif len(value) > NAME_MAX_LENGTH:
         problems.append('%s: %s must be at most %d characters; got %d' % (where, option, NAME_MAX_LENGTH, len(value)))
 
 
-def _length_text(value):
+def _length_text(value: object) -> object:
     """Column lengths are strings in the API; accept 20 as well as "20"."""
     if value is None or isinstance(value, bool):
         return value
@@ -53,7 +60,7 @@ def _length_text(value):
     return value
 
 
-def normalize_wanted_mappings(options, option_name='mappings'):
+def normalize_wanted_mappings(options: Iterable[Any] | None, option_name: str = 'mappings') -> list[dict[str, Any]] | None:
     """Validate the ``mappings`` option and return it normalised (defaults filled in), or None when unset.
 
     Raises RomaInputError naming every invalid item, before any request is sent.
@@ -86,7 +93,7 @@ def normalize_wanted_mappings(options, option_name='mappings'):
     return result
 
 
-def _normalize_columns(problems, where, columns):
+def _normalize_columns(problems: list[str], where: str, columns: Iterable[Any]) -> list[dict[str, Any]]:
     if not columns:
         problems.append('%s: columns must list at least one column, or be omitted to map same-named columns' % where)
         return []
@@ -119,7 +126,7 @@ def _normalize_columns(problems, where, columns):
     return normalized
 
 
-def normalize_mapping(element):
+def normalize_mapping(element: Mapping[str, Any]) -> dict[str, Any]:
     """The collection's mapping dict from a ``MultiTaskMappingElement``."""
     columns = []
     for pair in element.get('mapping') or []:
@@ -141,7 +148,7 @@ def normalize_mapping(element):
     }
 
 
-def columns_differ(wanted, current):
+def columns_differ(wanted: Iterable[Mapping[str, Any]] | None, current: Iterable[Mapping[str, Any]] | None) -> bool:
     """Whether the columns the user listed differ from the mapping's, keyed by target column.
 
     Types and lengths count only where the user gave them; ``wanted`` None is "don't care".
@@ -160,7 +167,7 @@ def columns_differ(wanted, current):
     return False
 
 
-def merged_columns(wanted, current):
+def merged_columns(wanted: Iterable[Mapping[str, Any]], current: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
     """A modified mapping's columns as ROMA Connect will report them: the listed ones, with what was known of them."""
     current_by_target = dict((column.get('target'), column) for column in current or [])
     merged = []
@@ -172,7 +179,7 @@ def merged_columns(wanted, current):
     return merged
 
 
-def mapping_body(mapping, source_datasource_id, target_datasource_id, server_id=None):
+def mapping_body(mapping: Mapping[str, Any], source_datasource_id: str, target_datasource_id: str, server_id: str | None = None) -> dict[str, Any]:
     """The create/modify body of one mapping.  Without ``columns``, ROMA Connect maps same-named columns."""
     body = {'source_datasource_id': source_datasource_id, 'target_datasource_id': target_datasource_id}
     if server_id:
@@ -186,7 +193,7 @@ def mapping_body(mapping, source_datasource_id, target_datasource_id, server_id=
     return body
 
 
-def mapping_view(mapping):
+def mapping_view(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """A mapping as the modules return it: the same keys whether it was just written or read (null where not known yet).
 
     ``columns`` is [] for a new mapping of same-named columns (ROMA Connect chooses them); ``status`` and ``mapping_percent``
@@ -203,28 +210,29 @@ def mapping_view(mapping):
 class MappingList:
     """A task's mappings as read from the list API, with the task-level fields that the list repeats."""
 
-    def __init__(self, mappings, source_datasource_id=None, target_datasource_id=None, server_id=None):
+    def __init__(self, mappings: list[dict[str, Any]], source_datasource_id: str | None = None, target_datasource_id: str | None = None,
+                 server_id: str | None = None) -> None:
         self.mappings = mappings
         self.source_datasource_id = source_datasource_id
         self.target_datasource_id = target_datasource_id
         self.server_id = server_id
 
-    def by_key(self):
+    def by_key(self) -> dict[tuple[str, str], dict[str, Any]]:
         return dict((mapping_key(mapping), mapping) for mapping in self.mappings)
 
 
 class FdiMappingApi:
     """Calls for the mappings of the composite tasks of one ROMA Connect instance."""
 
-    def __init__(self, client, instance_id):
+    def __init__(self, client: RomaClient, instance_id: str) -> None:
         self.client = client
         self.instance_id = instance_id
 
-    def _path(self, task_id, *parts):
+    def _path(self, task_id: str, *parts: str) -> str:
         return '/v2/%s/fdi/instances/%s/multi-tasks/%s' % (self.client.project_id, self.instance_id, '/'.join((task_id,) + parts))
 
     @absent_when(is_not_found)
-    def list_mappings(self, task_id, **filters):
+    def list_mappings(self, task_id: str, **filters: str | None) -> MappingList:
         """Every mapping of the task, one request per 1000; None when the task does not exist."""
         path = self._path(task_id, 'mappings')
         mappings, header, offset = [], {}, 0
@@ -246,7 +254,7 @@ class FdiMappingApi:
         return MappingList(mappings, header.get('source_datasource_id') or None, header.get('target_datasource_id') or None,
                            None if ext_info.get('server_id') in (None, '') else str(ext_info['server_id']))
 
-    def add_mappings(self, tasks):
+    def add_mappings(self, tasks: Iterable[dict[str, Any]]) -> None:
         """Add ``mappings`` (and the data sources the mapping list reports) to each task dict; a task gone meanwhile gets []."""
         for task in tasks:
             found = self.list_mappings(task['task_id'])
@@ -255,7 +263,7 @@ class FdiMappingApi:
                 if found and getattr(found, field) and not task.get(field):
                     task[field] = getattr(found, field)
 
-    def find_mapping(self, task_id, source_table, target_table):
+    def find_mapping(self, task_id: str, source_table: str, target_table: str) -> dict[str, Any] | None:
         """The mapping of this pair, or None: how an ambiguous create is recovered without a duplicate."""
         found = self.list_mappings(task_id, source_table=source_table, target_table=target_table)
         for mapping in (found.mappings if found else []):
@@ -263,7 +271,7 @@ class FdiMappingApi:
                 return mapping
         return None
 
-    def create_mapping(self, task_id, body):
+    def create_mapping(self, task_id: str, body: Mapping[str, Any]) -> str:
         """POST a mapping and return its ID, never creating the pair twice.
 
         POST is not idempotent: after a failure the server may have acted on
@@ -287,15 +295,15 @@ class FdiMappingApi:
                                     % describe_key((body['source_table'], body['target_table'])))
         return existing['mapping_id']
 
-    def update_mapping(self, task_id, mapping_id, body):
+    def update_mapping(self, task_id: str, mapping_id: str, body: Mapping[str, Any]) -> None:
         self.client.call('PUT', self._path(task_id, 'mappings', mapping_id), body=body)
 
     @absent_when(is_not_found)
-    def delete_mapping(self, task_id, mapping_id):
+    def delete_mapping(self, task_id: str, mapping_id: str) -> None:
         """Delete a mapping; one that is already gone (a retried DELETE) counts as deleted."""
         self.client.call('DELETE', self._path(task_id, 'mappings', mapping_id), expect_body=False)
 
-    def init_task(self, body):
+    def init_task(self, body: Mapping[str, Any]) -> str:
         """``POST multi-tasks/init``: returns the task ID ROMA Connect assigned (or accepted).
 
         Initialising creates no task that the list API shows, so re-sending it is harmless.

@@ -20,10 +20,17 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaResponseError, absent_when, one_line, safe_snippet
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import is_not_found
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.client import RomaClient
 
 MONITOR_PAGE_SIZE = 999  # the largest page both monitor APIs return
 EXECUTE_STATUSES = ('UNSTARTED', 'WAITING', 'RUNNING', 'SUCCESS', 'CANCELLED', 'ERROR')
@@ -51,7 +58,7 @@ class RomaWaitError(RomaError):
     returns them beside ``msg``, so ``task.monitor`` is there on failure too.
     """
 
-    def __init__(self, message, task, monitor, waited, **details):
+    def __init__(self, message: str, task: Mapping[str, Any], monitor: dict[str, Any], waited: int, **details: Any) -> None:
         self.task_id = task.get('task_id')
         self.monitor = monitor
         self.waited = waited
@@ -66,18 +73,18 @@ class RomaWaitTimeoutError(RomaWaitError):
     """The task did not reach the state asked for within ``wait_timeout``."""
 
 
-def now_ms(clock=time.time):
+def now_ms(clock: Callable[[], float] = time.time) -> int:
     """This machine's time in epoch milliseconds: take it just before sending a start request, for ``started_at_ms``."""
     return int(clock() * 1000)
 
 
 # -- normalising what the monitor APIs report -----------------------------------------------------
 
-def _upper(value):
+def _upper(value: object) -> str | None:
     return None if value is None or value == '' else str(value).strip().upper()
 
 
-def _number(value):
+def _number(value: object) -> object:
     """An integer count or epoch-ms value as reported (numbers, numeric strings); other values stay as they are."""
     if isinstance(value, bool) or value is None:
         return value
@@ -90,12 +97,12 @@ def _number(value):
     return value
 
 
-def _ms(value):
+def _ms(value: object) -> int | None:
     value = _number(value)
     return value if isinstance(value, int) else None
 
 
-def format_ms(value):
+def format_ms(value: object) -> str | None:
     """Epoch milliseconds as an ISO 8601 UTC time, for messages; None when there is no usable value."""
     value = _ms(value)
     if value is None:
@@ -106,11 +113,11 @@ def format_ms(value):
         return None
 
 
-def _remarks(value):
+def _remarks(value: object) -> str | None:
     return None if value is None else one_line(str(value), REMARKS_LENGTH)
 
 
-def _record_status(record):
+def _record_status(record: Mapping[str, Any]) -> str | None:
     """The monitor record's task status (0 stopped, 1 running) as "stopped"/"running", None when not reported."""
     value = record.get('status')
     if value is None:
@@ -123,7 +130,7 @@ def _record_status(record):
     return None
 
 
-def normalize_monitor(record, log=None):
+def normalize_monitor(record: Mapping[str, Any] | None, log: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The collection's ``monitor`` dict from a monitor record (task-monitors) and a monitor log (monitor-logs).
 
     The record says where the task is now; the log, of its latest execution, gives the
@@ -132,7 +139,7 @@ def normalize_monitor(record, log=None):
     record = record or {}
     log = log or {}
 
-    def first(key):
+    def first(key: str) -> Any:
         for source in (record, log):
             if source.get(key) not in (None, ''):
                 return source[key]
@@ -150,7 +157,7 @@ def normalize_monitor(record, log=None):
     }
 
 
-def failing_step(log):
+def failing_step(log: Mapping[str, Any] | None) -> dict[str, str | None] | None:
     """The step of a monitor log that failed: the first with an error ``position_status``, else the last step; None without steps."""
     steps = [step for step in ((log or {}).get('detail_logs') or []) if isinstance(step, dict)]
     if not steps:
@@ -166,7 +173,7 @@ def failing_step(log):
     }
 
 
-def is_stale(timestamp_ms, started_at_ms):
+def is_stale(timestamp_ms: object, started_at_ms: int | None) -> bool:
     """A record or log from before the start request describes an earlier execution.
 
     "Before" allows CLOCK_SKEW_ALLOWANCE_MS for the two clocks; no timestamp, or no
@@ -181,14 +188,14 @@ def is_stale(timestamp_ms, started_at_ms):
 class FdiMonitorApi:
     """The monitor APIs of one ROMA Connect instance (reference: task monitoring)."""
 
-    def __init__(self, client, instance_id):
+    def __init__(self, client: RomaClient, instance_id: str) -> None:
         self.client = client
         self.instance_id = instance_id
 
-    def _path(self, *parts):
+    def _path(self, *parts: str) -> str:
         return '/v2/%s/fdi/instances/%s/%s' % (self.client.project_id, self.instance_id, '/'.join(parts))
 
-    def _entities(self, path, query):
+    def _entities(self, path: str, query: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int | None]:
         page = self.client.call('GET', path, query)
         entities = page.get('entities') if isinstance(page, dict) else None
         if not isinstance(entities, list):
@@ -197,7 +204,7 @@ class FdiMonitorApi:
         total = page.get('total')
         return [entity for entity in entities if isinstance(entity, dict)], (total if isinstance(total, int) and not isinstance(total, bool) else None)
 
-    def monitor_records(self, task_ids=None, task_name=None):
+    def monitor_records(self, task_ids: Iterable[str] | None = None, task_name: str | None = None) -> dict[str, dict[str, Any]]:
         """The monitor record of each task, as ``{task_id: record}`` (raw API dicts), reading pages of 999.
 
         ``task_ids``: stop as soon as every one of them is found (None: read them all).
@@ -221,7 +228,7 @@ class FdiMonitorApi:
                 return found
         return self._read_monitor_pages(wanted, {})
 
-    def _read_monitor_pages(self, wanted, filters):
+    def _read_monitor_pages(self, wanted: set[str] | None, filters: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         path = self._path('task-monitors')
         found = {}
         seen = set()
@@ -257,7 +264,7 @@ class FdiMonitorApi:
             pages += 1
 
     @absent_when(is_not_found)
-    def latest_log(self, task_id):
+    def latest_log(self, task_id: str) -> dict[str, Any] | None:
         """The monitor log with the latest ``start_time`` of a task (raw API dict), or None when it has none or is gone.
 
         The order of the log list is not documented, so the newest is picked by
@@ -282,7 +289,7 @@ class FdiMonitorApi:
                 return newest
             begin_time = newest_start
 
-    def add_monitors(self, tasks):
+    def add_monitors(self, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Add ``monitor`` to each task dict: one monitor list page per 999 tasks plus one log read per task."""
         ids = [task['task_id'] for task in tasks if task.get('task_id')]
         names = set(task.get('task_name') for task in tasks)
@@ -294,13 +301,15 @@ class FdiMonitorApi:
 
     # -- waiting ---------------------------------------------------------------------------------
 
-    def read_records_for(self, tasks):
+    def read_records_for(self, tasks: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
         """Monitor records of the tasks being waited for: one small filtered page for one named task, else the list pages."""
         names = set(task.get('task_name') for task in tasks)
         task_name = names.pop() if len(tasks) == 1 and len(names) == 1 else None
         return self.monitor_records([task['task_id'] for task in tasks], task_name=task_name)
 
-    def wait_for_many(self, tasks, want, timeout, started_at_ms=None, clock=time.monotonic, sleep=time.sleep):
+    def wait_for_many(self, tasks: Iterable[Mapping[str, Any]], want: str | dict[str, str], timeout: float | Deadline,
+                      started_at_ms: int | dict[str, int | None] | None = None, clock: Callable[[], float] = time.monotonic,
+                      sleep: Callable[[float], object] = time.sleep) -> list[WaitResult]:
         """Wait for several tasks at once; see :func:`wait_for_many`."""
         return wait_for_many(tasks, want, timeout, self.read_records_for, self.latest_log, started_at_ms, clock, sleep)
 
@@ -310,24 +319,24 @@ class FdiMonitorApi:
 class WaitResult:
     """How the wait for one task ended: ``monitor`` always, ``error`` (a RomaWaitError) unless it reached the state."""
 
-    def __init__(self, task, monitor, error=None):
+    def __init__(self, task: Mapping[str, Any], monitor: dict[str, Any], error: RomaWaitError | None = None) -> None:
         self.task = dict(task, monitor=monitor)
         self.task_id = task.get('task_id')
         self.monitor = monitor
         self.error = error
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.error is None
 
 
-def _describe_task(task):
+def _describe_task(task: Mapping[str, Any]) -> str:
     if task.get('task_name'):
         return 'composite task %r (task_id %s)' % (task['task_name'], task.get('task_id'))
     return 'composite task %s' % task.get('task_id')
 
 
-def describe_status(record, started_at_ms=None):
+def describe_status(record: Mapping[str, Any] | None, started_at_ms: int | None = None) -> str:
     """The last status seen, in words, for a timeout message."""
     if not record:
         return 'no monitor record for the task yet'
@@ -346,12 +355,13 @@ def describe_status(record, started_at_ms=None):
     return text
 
 
-def _is_realtime(task, record):
+def _is_realtime(task: Mapping[str, Any], record: Mapping[str, Any] | None) -> bool:
     task_type = _upper(task.get('task_type')) or _upper((record or {}).get('task_type'))
     return task_type != 'TIMING'  # composite tasks are real-time unless told otherwise
 
 
-def _failure_message(task, record, log, waited, verdict):
+def _failure_message(task: Mapping[str, Any], record: Mapping[str, Any] | None, log: Mapping[str, Any] | None, waited: int,
+                     verdict: str) -> tuple[str, dict[str, str | None] | None]:
     step = failing_step(log)
     execute_status = _upper((record or {}).get('execute_status'))
     position_status = _upper((log or {}).get('position_status'))
@@ -381,7 +391,7 @@ def _failure_message(task, record, log, waited, verdict):
     return head, step
 
 
-def _assess(task, record, want, started_at_ms):
+def _assess(task: Mapping[str, Any], record: Mapping[str, Any] | None, want: str, started_at_ms: int | None) -> str:
     """What one monitor record means for the wait: 'pending', 'check_log' (RUNNING, confirm with the log),
     'stopped', or a failure verdict ('failed', 'cancelled', 'ended')."""
     if want == 'stopped':
@@ -405,14 +415,17 @@ def _assess(task, record, want, started_at_ms):
     return 'pending'  # UNSTARTED, WAITING, or a status this collection does not know yet
 
 
-def _fresh_log(read_log, task_id, started_at_ms):
+def _fresh_log(read_log: Callable[[str], dict[str, Any] | None], task_id: str, started_at_ms: int | None) -> dict[str, Any] | None:
     log = read_log(task_id)
     if log is not None and is_stale(log.get('start_time'), started_at_ms):
         return None  # the latest log is of an earlier execution: its figures and result are not this run's
     return log
 
 
-def wait_for_many(tasks, want, timeout, read_records, read_log, started_at_ms=None, clock=time.monotonic, sleep=time.sleep):
+def wait_for_many(tasks: Iterable[Mapping[str, Any]], want: str | dict[str, str], timeout: float | Deadline,
+                  read_records: Callable[[list[Mapping[str, Any]]], Mapping[str, dict[str, Any]]], read_log: Callable[[str], dict[str, Any] | None],
+                  started_at_ms: int | dict[str, int | None] | None = None, clock: Callable[[], float] = time.monotonic,
+                  sleep: Callable[[float], object] = time.sleep) -> list[WaitResult]:
     """Poll the monitor records of ``tasks`` until each is in the state it should be in, fails, or the time runs out.
 
     ``tasks``: task dicts with ``task_id`` (and ideally ``task_name`` and ``task_type``).
@@ -486,7 +499,10 @@ def wait_for_many(tasks, want, timeout, read_records, read_log, started_at_ms=No
     return [results[str(task['task_id'])] for task in tasks]
 
 
-def wait_for_state(task, want, timeout, read_records, read_log, started_at_ms=None, clock=time.monotonic, sleep=time.sleep):
+def wait_for_state(task: Mapping[str, Any], want: str, timeout: float | Deadline,
+                   read_records: Callable[[list[Mapping[str, Any]]], Mapping[str, dict[str, Any]]], read_log: Callable[[str], dict[str, Any] | None],
+                   started_at_ms: int | dict[str, int | None] | None = None, clock: Callable[[], float] = time.monotonic,
+                   sleep: Callable[[float], object] = time.sleep) -> dict[str, Any]:
     """Wait for one task (the many-task wait with one item): return its ``monitor`` dict, or raise its RomaWaitError."""
     result = wait_for_many([task], want, timeout, read_records, read_log, started_at_ms, clock, sleep)[0]
     if result.error is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
@@ -34,6 +35,12 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
     validate_task_options,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import problems_of, raise_for_problems
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import MappingList
 
 DEFAULT_TASK_TYPE = 'REALTIME'  # what a new task is when task_type is not set (composite tasks are real-time)
 DETAIL_ONLY_FIELDS = ('description', 'operation_types')  # not in the list API: comparing them costs one show request
@@ -54,7 +61,8 @@ class PlanError(RomaError):
 class Desired:
     """One composite task as the playbook wants it.  Every field None means "don't care"."""
 
-    def __init__(self, options, status=None, absent=False, purge_mappings=False, recreate=False, instance_id=None):
+    def __init__(self, options: Mapping[str, Any], status: str | None = None, absent: bool = False, purge_mappings: bool = False,
+                 recreate: bool = False, instance_id: str | None = None) -> None:
         self.instance_id = instance_id
         self.task_id = options.get('task_id')
         self.name = options.get('name')
@@ -79,24 +87,24 @@ class Desired:
         self.recreate = recreate
 
     @property
-    def identity(self):
+    def identity(self) -> str | None:
         return self.task_id or self.name
 
     @property
-    def needs_detail(self):
+    def needs_detail(self) -> bool:
         """Whether comparing needs the show API (the list API lacks these fields)."""
         return not self.absent and any(self.fields[field] is not None for field in DETAIL_ONLY_FIELDS)
 
     @property
-    def needs_mappings(self):
+    def needs_mappings(self) -> bool:
         return not self.absent and self.mappings is not None
 
-    def mapping_index(self, key):
+    def mapping_index(self, key: tuple[str, str] | None) -> int | None:
         """Where the pair ``key`` is listed in the ``mappings`` option (for messages that name ``mappings[i]``)."""
         return next((index for index, mapping in enumerate(self.mappings or []) if _key(mapping) == key), None)
 
 
-def _wanted_mappings(option, option_name='mappings'):
+def _wanted_mappings(option: Iterable[Any] | None, option_name: str = 'mappings') -> list[dict[str, Any]] | None:
     """The ``mappings`` option normalised and checked, or None.  The mapping machinery is imported only by runs that set it."""
     if option is None:
         return None
@@ -105,7 +113,7 @@ def _wanted_mappings(option, option_name='mappings'):
     return normalize_wanted_mappings(option, option_name)
 
 
-def reads_needed(desired, task, detailed=False):
+def reads_needed(desired: Desired, task: Mapping[str, Any] | None, detailed: bool = False) -> tuple[bool, bool]:
     """(detail, mappings): what must be read besides what is known of ``task`` before ``desired`` can be planned.
 
     Call it with the list entry, then again once the details are read (``detailed``).
@@ -124,7 +132,7 @@ def reads_needed(desired, task, detailed=False):
     return detail, desired.needs_mappings or (desired.recreate and conflicts and detailed)
 
 
-def validate_desired(options, option_prefix=''):
+def validate_desired(options: Mapping[str, Any], option_prefix: str = '') -> None:
     """Check the task options before any request; RomaInputError names each problem and its option."""
     problems = []
     try:
@@ -163,7 +171,8 @@ class Action:
     action writes.
     """
 
-    def __init__(self, kind, method, path, body=None, key=None, mapping_id=None, changes=None, mapping=None):
+    def __init__(self, kind: str, method: str, path: str, body: dict[str, Any] | None = None, key: tuple[str, str] | None = None,
+                 mapping_id: str | None = None, changes: dict[str, Any] | None = None, mapping: dict[str, Any] | None = None) -> None:
         self.kind = kind
         self.method = method
         self.path = path
@@ -173,7 +182,7 @@ class Action:
         self.changes = changes or {}
         self.mapping = mapping
 
-    def request(self, instance_id, project_id='{project_id}', task_id='{task_id}'):
+    def request(self, instance_id: str, project_id: str = '{project_id}', task_id: str = '{task_id}') -> dict[str, Any]:
         """``{method, path, body}`` as sent; unknown IDs stay literal placeholders."""
         body = copy.deepcopy(self.body)
         if isinstance(body, dict) and body.get('task_id') == '{task_id}':
@@ -186,20 +195,20 @@ class Action:
             request['body'] = body
         return request
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'Action(%s %s %s)' % (self.kind, self.method, self.path)
 
 
-def switch_action(action):
+def switch_action(action: str) -> Action:
     """A start or stop of the plan's task (sent in batches: :mod:`fdi_apply`)."""
     return Action(action, 'POST', 'batch-operation/tasks', {'action_id': action, 'list': [{'task_id': '{task_id}'}]})
 
 
-def reset_action(date_from):
+def reset_action(date_from: int) -> Action:
     return Action('reset', 'POST', 'multi-tasks/{task_id}/reset', {'date_from': date_from})
 
 
-def restart_plan(task, middle=()):
+def restart_plan(task: dict[str, Any], middle: Iterable[Action] = ()) -> TaskPlan:
     """The plan of a change to a task from outside its own options (a reset, a data source it uses): stop, change, start.
 
     A stopped task gets only the change; a running one is stopped for it and started again, by the same rule as
@@ -210,7 +219,7 @@ def restart_plan(task, middle=()):
     return TaskPlan(Desired({'task_id': task['task_id'], 'name': task.get('task_name')}), task, actions, task['task_id'], False)
 
 
-def task_after(before, actions, created=None):
+def task_after(before: dict[str, Any] | None, actions: Iterable[Action], created: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The task after ``actions`` (in order): the one way both a plan's outcome and a failed run's truth are derived.
 
     ``created`` is the task a create makes (the plan's view of it, IDs filled in by the apply step).
@@ -240,14 +249,15 @@ def task_after(before, actions, created=None):
     return task
 
 
-def _key(mapping):
+def _key(mapping: Mapping[str, Any]) -> tuple[str, str]:
     return (mapping['source_table'], mapping['target_table'])
 
 
 class TaskPlan:
     """The result of :func:`plan_task`: the writes in order, and the task before and after them."""
 
-    def __init__(self, desired, before, actions, task_id, mappings_read, created=None):
+    def __init__(self, desired: Desired, before: dict[str, Any] | None, actions: list[Action], task_id: str | None, mappings_read: bool,
+                 created: dict[str, Any] | None = None) -> None:
         self.desired = desired
         self.before = before
         self.actions = actions
@@ -257,34 +267,34 @@ class TaskPlan:
         self.after = task_after(before, actions, created)
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return bool(self.actions)
 
     @property
-    def outcomes(self):
+    def outcomes(self) -> list[str]:
         """What the plan does, in words: created, updated, recreated, mappings_changed, started, stopped, deleted, reset."""
         return outcomes_of(self, self.actions)
 
     @property
-    def was_running(self):
+    def was_running(self) -> bool:
         return bool(self.before) and self.before.get('status') == 'running'
 
     @property
-    def stops_first(self):
+    def stops_first(self) -> bool:
         return bool(self.actions) and self.actions[0].kind == 'stop'
 
     @property
-    def ends_with_start(self):
+    def ends_with_start(self) -> bool:
         return bool(self.actions) and self.actions[-1].kind == 'start'
 
     @property
-    def middle(self):
+    def middle(self) -> list[Action]:
         """The actions between a leading stop and a trailing start (the plan puts stop first and start last)."""
         first = 1 if self.stops_first else 0
         last = len(self.actions) - 1 if self.ends_with_start and len(self.actions) > first else len(self.actions)
         return self.actions[first:last]
 
-    def restart_after(self, done):
+    def restart_after(self, done: Sequence[Action]) -> bool:
         """Whether a run that did ``done`` and then ended early must start the task again.
 
         The task ran before, this plan stopped it for a change, the user did not ask for it
@@ -298,7 +308,7 @@ class TaskPlan:
                 and 'start' not in kinds[kinds.index('stop'):])
 
 
-def outcomes_of(plan, actions):
+def outcomes_of(plan: TaskPlan, actions: Iterable[Action]) -> list[str]:
     """The words for what ``actions`` (all of a plan, or those done before a failure) did: one vocabulary for every report."""
     kinds = [action.kind for action in actions]
     planned = [action.kind for action in plan.actions]
@@ -320,7 +330,7 @@ def outcomes_of(plan, actions):
     return words
 
 
-def create_body(desired, task_id):
+def create_body(desired: Desired, task_id: str) -> dict[str, Any]:
     body = {'task_name': desired.fields['task_name'], 'task_id': task_id,
             'task_type': desired.fields['task_type'] or DEFAULT_TASK_TYPE}
     for field in ('description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id'):
@@ -329,7 +339,7 @@ def create_body(desired, task_id):
     return body
 
 
-def init_body(desired, task_id):
+def init_body(desired: Desired, task_id: str) -> dict[str, Any]:
     body = {'task_id': task_id, 'source_datasource_id': desired.source_datasource_id,
             'target_datasource_id': desired.target_datasource_id, 'auto_mapping': desired.auto_mapping}
     if desired.server_id:
@@ -337,7 +347,7 @@ def init_body(desired, task_id):
     return body
 
 
-def update_body(current, desired):
+def update_body(current: Mapping[str, Any], desired: Desired) -> dict[str, Any]:
     """The PUT body: the API wants every mutable field, so unset ones keep their current values."""
     body = {}
     for field in ('description', 'task_tag'):
@@ -352,7 +362,7 @@ def update_body(current, desired):
     return body
 
 
-def _created_task(desired, body, task_id, with_sources):
+def _created_task(desired: Desired, body: Mapping[str, Any], task_id: str, with_sources: bool) -> dict[str, Any]:
     task = dict.fromkeys(('source_app_id', 'target_app_id'))
     task.update(description='', task_tag='')
     task.update(body)
@@ -365,7 +375,7 @@ def _created_task(desired, body, task_id, with_sources):
     return task
 
 
-def _fixed_conflicts(desired, current):
+def _fixed_conflicts(desired: Desired, current: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Data sources and server_id: fixed once set.  A value the task does not report is "not set yet", never a conflict."""
     conflicts = {}
     for field in FIXED_SOURCE_FIELDS:
@@ -375,14 +385,14 @@ def _fixed_conflicts(desired, current):
     return conflicts
 
 
-def task_conflicts(desired, current):
+def task_conflicts(desired: Desired, current: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Every field fixed at creation that differs: {field: (current, wanted)}."""
     conflicts = compare_task(desired.fields, current)[1]
     conflicts.update(_fixed_conflicts(desired, current))
     return conflicts
 
 
-def _mapping_actions(desired, current_mappings, purge, sources):
+def _mapping_actions(desired: Desired, current_mappings: Iterable[Mapping[str, Any]] | None, purge: bool, sources: tuple[Any, ...]) -> list[Action]:
     """Creates, modifies and (with ``purge``) deletes that make the task's mappings what ``desired`` lists.
 
     ``sources`` are the task's (source_datasource_id, target_datasource_id, server_id) that every mapping body carries.
@@ -411,7 +421,7 @@ def _mapping_actions(desired, current_mappings, purge, sources):
     return deletes + actions
 
 
-def _sources_of(desired, current):
+def _sources_of(desired: Desired, current: Mapping[str, Any] | None) -> tuple[Any, ...]:
     """The data sources and server ID that mappings are written with: the options, else what the task has."""
     sources = tuple(getattr(desired, field) or (current or {}).get(field) for field in FIXED_SOURCE_FIELDS)
     missing = [option for option, value in zip(DATASOURCE_OPTIONS, sources[:2]) if not value]
@@ -421,7 +431,8 @@ def _sources_of(desired, current):
     return sources
 
 
-def plan_task(desired, current, current_mappings=None, generate_task_id=None, detailed=True):
+def plan_task(desired: Desired, current: dict[str, Any] | None, current_mappings: MappingList | None = None,
+              generate_task_id: Callable[[], str] | None = None, detailed: bool = True) -> TaskPlan:
     """Plan the writes that make ``current`` (a task dict or None) what ``desired`` says.
 
     ``current_mappings`` is the task's mapping list, or None when it was not read;
@@ -486,7 +497,7 @@ def plan_task(desired, current, current_mappings=None, generate_task_id=None, de
     return TaskPlan(desired, current, actions, current['task_id'], mappings_read)
 
 
-def _create_actions(desired, task_id):
+def _create_actions(desired: Desired, task_id: str) -> tuple[list[Action], dict[str, Any]]:
     """init (with data sources), create, mappings, start: the requests of a new task, and the task they make."""
     actions = []
     with_sources = bool(desired.source_datasource_id and desired.target_datasource_id)
@@ -503,11 +514,12 @@ def _create_actions(desired, task_id):
     return actions, _created_task(desired, body, task_id, with_sources)
 
 
-def missing_for_create(desired):
+def missing_for_create(desired: Desired) -> list[str]:
     return [option for option, field in (('name', 'task_name'), ('operation_types', 'operation_types')) if not desired.fields[field]]
 
 
-def _recreate_plan(desired, current, running, mappings_read, generate_task_id):
+def _recreate_plan(desired: Desired, current: dict[str, Any], running: bool, mappings_read: bool,
+                   generate_task_id: Callable[[], str] | None) -> TaskPlan:
     """Delete the task and create it as ``desired`` says.
 
     The new task is made from the options alone (nothing is taken over from the old
@@ -533,7 +545,7 @@ def _recreate_plan(desired, current, running, mappings_read, generate_task_id):
     return TaskPlan(desired, current, actions, task_id, mappings_read or had_mappings, created)
 
 
-def replicates_nothing(plan):
+def replicates_nothing(plan: TaskPlan) -> str | None:
     """Why the task the plan starts would replicate nothing (no data sources, no mappings), as far as the plan knows; else None.
 
     ROMA Connect accepts the start, then the job fails: the modules warn before it happens.

@@ -20,8 +20,16 @@ the plan writes.
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import FdiDatasourceApi
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.client import RomaClient
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Action, Desired, TaskPlan
 
 SIDES = (('source', 'SOURCE'), ('target', 'TARGET'))
 
@@ -29,39 +37,39 @@ SIDES = (('source', 'SOURCE'), ('target', 'TARGET'))
 class DatasourceCatalog:
     """The data sources, tables and columns a run's plans use, each read once."""
 
-    def __init__(self, client, instance_id):
+    def __init__(self, client: RomaClient, instance_id: str) -> None:
         self.api = FdiDatasourceApi(client, instance_id)
         self._datasources, self._tables, self._columns = {}, {}, {}
 
-    def datasource(self, datasource_id):
+    def datasource(self, datasource_id: str) -> dict[str, Any] | None:
         if datasource_id not in self._datasources:
             self._datasources[datasource_id] = self.api.get_datasource(datasource_id)
         return self._datasources[datasource_id]
 
-    def tables(self, datasource_id, position):
+    def tables(self, datasource_id: str, position: str) -> list[str] | None:
         key = (datasource_id, position)
         if key not in self._tables:
             self._tables[key] = self.api.list_tables(datasource_id, position)
         return self._tables[key]
 
-    def columns(self, datasource_id, table, position):
+    def columns(self, datasource_id: str, table: str, position: str) -> list[str] | None:
         key = (datasource_id, table, position)
         if key not in self._columns:
             self._columns[key] = self.api.list_columns(datasource_id, table, position)
         return self._columns[key]
 
 
-def _close(name, names):
+def _close(name: str, names: list[str] | None) -> str:
     matches = difflib.get_close_matches(name, names or [], n=3, cutoff=0.6)
     return ' (close matches: %s)' % ', '.join(matches) if matches else ''
 
 
-def _describe(datasource, datasource_id):
+def _describe(datasource: Mapping[str, Any] | None, datasource_id: str) -> str:
     name = (datasource or {}).get('datasource_name')
     return 'data source %r (%s)' % (name, datasource_id) if name else 'data source %s' % datasource_id
 
 
-def preflight_problems(plan, catalog, prefix=''):
+def preflight_problems(plan: TaskPlan, catalog: DatasourceCatalog, prefix: str = '') -> list[str]:
     """Every problem of ``plan`` that its data sources reveal, as messages naming the option (with ``prefix``); [] when fine."""
     desired, task = plan.desired, plan.after or {}
     kinds = [action.kind for action in plan.actions]
@@ -80,7 +88,7 @@ def preflight_problems(plan, catalog, prefix=''):
     return problems
 
 
-def _datasource_problems(desired, task, sources, catalog, prefix):
+def _datasource_problems(desired: Desired, task: Mapping[str, Any], sources: Mapping[str, Any], catalog: DatasourceCatalog, prefix: str) -> list[str]:
     """The data sources of a new task exist, a MySQL source has its server_id, and given app IDs are theirs."""
     problems = []
     for side, _position in SIDES:
@@ -105,7 +113,7 @@ def _datasource_problems(desired, task, sources, catalog, prefix):
     return problems
 
 
-def _mapping_problems(desired, action, sources, catalog, prefix):
+def _mapping_problems(desired: Desired, action: Action, sources: Mapping[str, Any], catalog: DatasourceCatalog, prefix: str) -> list[str]:
     """The tables of a mapping the plan writes exist (for a new mapping), and the columns it lists exist in them."""
     index = desired.mapping_index(action.key)
     where = '%smappings[%s]' % (prefix, index if index is not None else '?')

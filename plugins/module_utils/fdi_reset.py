@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline, describe_interruption
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
@@ -30,6 +31,11 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, check_option
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import raise_for_problems
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
+
 _ISO = re.compile(r'^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?'
                   r'(?P<zone>Z|z|[+-]\d{2}(?::?\d{2})?)?)?$')
 MAX_DATE_FROM = 9999999999999999999  # the API's upper bound of date_from
@@ -37,7 +43,7 @@ SECONDS_NOT_MILLISECONDS = 10 ** 11  # epoch ms below this is before 1973: a num
 WAIT_TIMEOUT_RANGE = (1, 3600)
 
 
-def _zone(text):
+def _zone(text: str) -> timezone:
     if text in ('Z', 'z'):
         return timezone.utc
     sign = -1 if text[0] == '-' else 1
@@ -48,7 +54,7 @@ def _zone(text):
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def parse_position_time(value, now_ms=None, option='position_time'):
+def parse_position_time(value: object, now_ms: int | None = None, option: str = 'position_time') -> tuple[int | None, str | None]:
     """``(epoch milliseconds, problem)``: the instant ``value`` names, or the rule it breaks (the other is None).
 
     ``value``: an ISO 8601 date-time with a zone (``2026-11-30T02:00:00+08:00``, ``...Z``,
@@ -86,18 +92,18 @@ def parse_position_time(value, now_ms=None, option='position_time'):
     return epoch_ms, None
 
 
-def _example(found, zone):
+def _example(found: re.Match[str], zone: str) -> str:
     return '%sT%s:%s:%s%s' % (found.group('date'), found.group('hour') or '00', found.group('minute') or '00', found.group('second') or '00',
                               zone)
 
 
-def iso_ms(epoch_ms):
+def iso_ms(epoch_ms: int) -> str:
     """Epoch milliseconds as ISO 8601 UTC with milliseconds: 2026-11-29T18:00:00.000Z."""
     moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=epoch_ms)
     return moment.strftime('%Y-%m-%dT%H:%M:%S') + '.%03dZ' % (moment.microsecond // 1000)
 
 
-def reset_task(module):
+def reset_task(module: RomaModule) -> dict[str, Any]:
     """fdi_composite_task_reset: validate, find the composite task, stop/reset/start it, wait; always changed when it resets."""
     params = module.params
     problems = [check_option(option, params.get(option)) for option in ('instance_id', 'task_id', 'name')]

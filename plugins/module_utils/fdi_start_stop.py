@@ -13,10 +13,17 @@ precedes a change is followed by reads until the task reports stopped.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaResponseError, safe_snippet
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import TASK_NOT_FOUND_CODES, is_not_found
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 
 BATCH_SIZE = 10  # tasks per batch-operation/tasks request: the API takes at most 10
 # How long a stop may take to show before the module gives up changing or deleting the task (without wait_timeout),
@@ -26,28 +33,28 @@ STOP_POLL_FIRST_DELAY = 1.0
 STOP_POLL_MAX_DELAY = 10.0
 
 
-def batch_body(action, task_ids):
+def batch_body(action: str, task_ids: Iterable[str | None]) -> dict[str, Any]:
     return {'action_id': action, 'list': [{'task_id': task_id} for task_id in task_ids]}
 
 
-def _describe(task):
+def _describe(task: Mapping[str, Any]) -> str:
     return 'composite task %r (task_id %s)' % (task.get('task_name'), task['task_id'])
 
 
-def switch_failure(action, task, code, message):
+def switch_failure(action: str, task: Mapping[str, Any], code: str | None, message: str | None) -> RomaError:
     """The error for a task that the batch start/stop API reports as failed."""
     return RomaError('ROMA Connect could not %s %s: %s%s'
                      % (action, _describe(task), '%s ' % code if code else '', message or 'no reason given'),
                      error_code=code, error_msg=message)
 
 
-def gone_failure(task):
+def gone_failure(task: Mapping[str, Any]) -> RomaError:
     """A start of a task that does not exist (any more) is a failure; a stop of one is done (it runs nowhere)."""
     return RomaError('ROMA Connect could not start %s: the task does not exist (deleted meanwhile?). Run again to create it.'
                      % _describe(task), error_code='FDI.3021')
 
 
-def failures_in(answer, path):
+def failures_in(answer: object, path: str) -> dict[str | None, tuple[Any, Any]]:
     """The ``failure`` entries of a batch answer, as ``{task_id or None: (error_code, error_msg)}``; RomaResponseError if unreadable.
 
     The answer lists failures per task (``{task_id, error_code, error_msg}``); an entry without
@@ -68,11 +75,11 @@ def failures_in(answer, path):
 class FdiStartStopApi:
     """Start, stop and confirm a stop, for the composite tasks of one instance (``tasks``: their :class:`FdiTaskApi`)."""
 
-    def __init__(self, tasks):
+    def __init__(self, tasks: FdiTaskApi) -> None:
         self.tasks = tasks
         self.client = tasks.client
 
-    def set_running(self, task, running):
+    def set_running(self, task: Mapping[str, Any], running: bool) -> bool:
         """Start or stop one task; raise RomaError when it failed.  False when the task does not exist (only for a stop)."""
         errors = self.set_running_many([task], running)
         if task['task_id'] in errors:
@@ -82,7 +89,7 @@ class FdiStartStopApi:
             raise error
         return True
 
-    def set_running_many(self, tasks, running):
+    def set_running_many(self, tasks: Sequence[Mapping[str, Any]], running: bool) -> dict[str, RomaError | None]:
         """Start or stop up to 10 tasks with one ``batch-operation/tasks`` request; return ``{task_id: error}`` for those that failed.
 
         A task reported as not existing counts as stopped (it runs nowhere), so for a stop its
@@ -120,7 +127,7 @@ class FdiStartStopApi:
                 errors[task['task_id']] = switch_failure(action, task, code, message)
         return errors
 
-    def wait_until_stopped(self, task, deadline=None):
+    def wait_until_stopped(self, task: Mapping[str, Any], deadline: Deadline | None = None) -> dict[str, Any] | None:
         """After a stop request, show the task until it reports stopped; return it as last shown (None when it is gone).
 
         ROMA Connect refuses to change or delete a running task (FDI.3023), and a stop may take

@@ -22,6 +22,8 @@ The two modules differ only where users expect them to: how the run is described
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline, describe_interruption, run_concurrently
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import TaskApis, apply_plans
@@ -50,6 +52,13 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, check_option
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rule, problems_of, raise_for_problems
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import ListedTask
+    from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
+
 STATUS_FOR_STATE = {'started': 'running', 'stopped': 'stopped'}  # fdi_composite_task's state -> the status it ensures
 PURGING_STATES = ('replaced', 'overridden')
 WAITING_STATES = ('merged', 'replaced', 'overridden')
@@ -61,7 +70,7 @@ WAIT_TIMEOUT_RANGE = (1, 3600)
 class Item:
     """One task of the run: a ``config`` item (or the one task of fdi_composite_task, or a task in scope that is removed)."""
 
-    def __init__(self, index, options, desired):
+    def __init__(self, index: int | None, options: dict[str, Any], desired: Desired | None) -> None:
         self.index = index  # None for a task in scope that overridden/deleted removes
         self.options = options
         self.desired = desired
@@ -73,12 +82,12 @@ class Item:
         self.started_at_ms = None
 
     @property
-    def label(self):
+    def label(self) -> str:
         where = 'config[%d]' % self.index if self.index is not None else 'task in scope'
         return '%s (%s)' % (where, self.desired.name or self.desired.task_id or (self.current.task or {}).get('task_name'))
 
     @property
-    def after(self):
+    def after(self) -> dict[str, Any] | None:
         """The task after the run as far as it is true: the plan's (check mode), the applied one, or the one before."""
         if self.result is not None:
             return self.result.after
@@ -87,18 +96,18 @@ class Item:
         return self.current.full()
 
     @property
-    def actions(self):
+    def actions(self) -> list[str]:
         if self.result is not None:
             return self.result.outcomes
         return self.plan.outcomes if self.plan is not None else []
 
     @property
-    def name(self):
+    def name(self) -> str | None:
         return ((self.after or {}).get('task_name') or (self.current.task or {}).get('task_name') or self.desired.name
                 or self.desired.task_id)
 
 
-def server_id_as_text(options, module, where=''):
+def server_id_as_text(options: dict[str, Any], module: RomaModule, where: str = '') -> None:
     """A server_id written as a YAML number becomes its text, with a warning: YAML reads 0123 as the octal number 83."""
     value = options.get('server_id')
     if isinstance(value, int) and not isinstance(value, bool):
@@ -107,7 +116,7 @@ def server_id_as_text(options, module, where=''):
                     '(0123 is 83): quote server_id (for example "0123") to be sure it is the ID you meant.' % (where, value, str(value)))
 
 
-def validate_wait_timeout(value, problems, option='wait_timeout'):
+def validate_wait_timeout(value: object, problems: list[str] | list[str | None], option: str = 'wait_timeout') -> None:
     low, high = WAIT_TIMEOUT_RANGE
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         problems.append('%s must be %d-%d seconds; got %r' % (option, low, high, value))
@@ -116,7 +125,8 @@ def validate_wait_timeout(value, problems, option='wait_timeout'):
 class TaskRun:
     """One module run over its items; ``single`` for fdi_composite_task (one item, its errors raised as they are)."""
 
-    def __init__(self, module, items, single=False, parallelism=1, wait=False, wait_timeout=None):
+    def __init__(self, module: RomaModule, items: list[Item], single: bool = False, parallelism: int = 1, wait: bool = False,
+                 wait_timeout: int | None = None) -> None:
         self.module = module
         self.items = items
         self.single = single
@@ -129,7 +139,7 @@ class TaskRun:
         self.batches = None  # the start/stop batches apply_plans sent, in order
         self.interruption = None
 
-    def connect(self):
+    def connect(self) -> TaskApis:
         client = self.module.client
         tasks = FdiTaskApi(client, self.instance_id)
         from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
@@ -139,7 +149,7 @@ class TaskRun:
 
     # -- read and plan ------------------------------------------------------------------------------
 
-    def read(self, items):
+    def read(self, items: list[Item]) -> None:
         """Show and mapping reads, only where an item needs them, up to ``parallelism`` at once."""
         work = [item for item in items if item.desired is not None and any(reads_needed(item.desired, item.current.task, item.current.detailed))]
         run_concurrently(lambda item: item.current.read(self.apis, item.desired), work, self.parallelism)
@@ -149,7 +159,7 @@ class TaskRun:
                     raise item.current.error
                 item.error = item.current.error
 
-    def plan(self, items):
+    def plan(self, items: list[Item]) -> list[str]:
         """Plan every item, then check the plans against their data sources; every problem of every item is returned."""
         problems = []
         for item in items:
@@ -175,7 +185,7 @@ class TaskRun:
                     confirm_composite(self.apis, item.current)  # raises for an ordinary task: before any write, in check mode too
         return problems
 
-    def warn_about(self, items):
+    def warn_about(self, items: Iterable[Item]) -> None:
         for item in items:
             if item.plan is None:
                 continue
@@ -190,13 +200,13 @@ class TaskRun:
 
     # -- apply and wait -----------------------------------------------------------------------------
 
-    def deadline(self):
+    def deadline(self) -> Deadline | None:
         """The run's one deadline when it waits: the confirmation of stops and the wait itself share ``wait_timeout``."""
         if not self.wait_for:
             return None
         return Deadline(self.wait_timeout, sleep=self.module.client.retry_policy.sleep)
 
-    def apply(self, items, deadline):
+    def apply(self, items: Iterable[Item], deadline: Deadline | None) -> None:
         planned = [item for item in items if item.plan is not None and item.plan.actions]
         self.batches = []
         if self.wait_for:
@@ -214,7 +224,7 @@ class TaskRun:
                 item.error = result.error
             self.interruption = self.interruption or result.interrupted
 
-    def wait(self, items, deadline):
+    def wait(self, items: Iterable[Item], deadline: Deadline | None) -> None:
         """Wait for every item that asks for a status, at once, within the run's one deadline."""
         waiting = [item for item in items if item.error is None and item.desired is not None and item.desired.status is not None
                    and item.after is not None]
@@ -236,7 +246,7 @@ class TaskRun:
             if outcome.error is not None:
                 item.error = outcome.error
 
-    def converge(self, items, problems=()):
+    def converge(self, items: list[Item], problems: Iterable[str] = ()) -> list[str]:
         """read -> plan -> check, then (unless check mode or anything is wrong) apply and wait.  Returns every problem found."""
         self.read(items)
         problems = list(problems) + self.plan(items)
@@ -251,13 +261,13 @@ class TaskRun:
         return []
 
 
-def _describe(item):
+def _describe(item: Item) -> str:
     return 'Composite task %r' % item.name
 
 
 # -- fdi_composite_task: one task ---------------------------------------------------------------------------
 
-def ensure_task(module):
+def ensure_task(module: RomaModule) -> dict[str, Any]:
     """fdi_composite_task: every option is checked before the client is built, so invalid input sends nothing (not even a login)."""
     params = module.params
     server_id_as_text(params, module)
@@ -282,7 +292,7 @@ def ensure_task(module):
     return single_result(run, item)
 
 
-def single_result(run, item):
+def single_result(run: TaskRun, item: Item) -> dict[str, Any]:
     plan = item.plan
     result = {'changed': bool(item.result.done) if item.result is not None else plan.changed,
               'task': task_result(item.after), 'actions': item.actions}
@@ -303,7 +313,7 @@ def single_result(run, item):
     return result
 
 
-def _diff_of(item):
+def _diff_of(item: Item) -> list[dict[str, Any]]:
     """The item's diff entries: one, or a delete and a create for a recreate."""
     plan = item.plan
     before = item.current.full() if plan.before is not None else None
@@ -312,7 +322,7 @@ def _diff_of(item):
     return [task_diff(before, item.after, item.name, plan.mappings_read)]
 
 
-def _interrupted_message(run, items):
+def _interrupted_message(run: TaskRun, items: Iterable[Item]) -> str:
     restarted = [item.name for item in items if item.result is not None and item.result.restarted]
     message = 'Interrupted by %s: nothing more was sent.' % describe_interruption(run.interruption)
     if restarted:
@@ -325,7 +335,7 @@ def _interrupted_message(run, items):
 class ResourceRun(TaskRun):
     """fdi_composite_tasks: validate the config, list the instance's tasks once, match, scope, converge, report."""
 
-    def __init__(self, module):
+    def __init__(self, module: RomaModule) -> None:
         params = module.params
         self.state = params['state']
         self.scope_tag = params['scope_tag'] if params['scope_tag'] is not None or self.state != 'gathered' else ALL_TASKS
@@ -336,7 +346,7 @@ class ResourceRun(TaskRun):
 
     # -- validation (before any request) --------------------------------------------------------------
 
-    def validate(self):
+    def validate(self) -> tuple[list[Item], list[str]]:
         """Every option and item value (zero requests when one is wrong); returns the items and the problems of the config's shape."""
         params = self.module.params
         problems = [check_option('instance_id', self.instance_id), check_rule('project_id', params.get('project_id'), PATH_ID_RULE)]
@@ -366,7 +376,7 @@ class ResourceRun(TaskRun):
         raise_for_problems(problems, 'Invalid config, nothing was sent', 'invalid_items')
         return items, self._duplicates(items)
 
-    def _check_item(self, index, options):
+    def _check_item(self, index: int, options: dict[str, Any]) -> list[str]:
         where = 'config[%d] (%s)' % (index, options.get('name') or options.get('task_id'))
         if not options.get('name') and not options.get('task_id'):
             return ['config[%d]: set task_id or name to say which task it is' % index]
@@ -391,12 +401,12 @@ class ResourceRun(TaskRun):
             problems.extend('%s: %s' % (where, problem) for problem in problems_of(error))
         return problems
 
-    def _desired(self, options):
+    def _desired(self, options: Mapping[str, Any]) -> Desired:
         return Desired(options, status=options.get('status'), absent=self.state == 'deleted',
                        purge_mappings=self.state in PURGING_STATES, recreate=self.module.params['recreate'], instance_id=self.instance_id)
 
     @staticmethod
-    def _duplicates(items):
+    def _duplicates(items: Iterable[Item]) -> list[str]:
         problems, seen = [], {}
         for item in items:
             for option in IDENTITY_OPTIONS:
@@ -413,7 +423,7 @@ class ResourceRun(TaskRun):
 
     # -- the run ---------------------------------------------------------------------------------------
 
-    def run(self):
+    def run(self) -> dict[str, Any]:
         items, problems = self.validate()
         if self.state == 'rendered':
             return self.render(items, problems)
@@ -429,12 +439,12 @@ class ResourceRun(TaskRun):
                                                                       for problem in problems), invalid_items=problems)
         return self.report(items)
 
-    def establish_kinds(self, listed):
+    def establish_kinds(self, listed: Iterable[ListedTask]) -> None:
         """The kind of every listed task whose ext_type is empty, one composite-only read each, concurrently."""
         unknown = [entry for entry in listed if entry.composite is None]
         run_concurrently(self.apis.tasks.establish_kind, unknown, self.parallelism)
 
-    def match(self, items, listed):
+    def match(self, items: list[Item], listed: list[ListedTask]) -> list[str]:
         """Find each item's task in the list; add the tasks in scope that overridden/deleted removes.  Returns the problems.
 
         An item with a problem is not planned, so that no second, false message follows the first.
@@ -491,7 +501,7 @@ class ResourceRun(TaskRun):
 
     # -- results ---------------------------------------------------------------------------------------
 
-    def report(self, items):
+    def report(self, items: list[Item]) -> dict[str, Any]:
         before, after, results, diffs, failed = [], [], [], [], []
         changed = False
         for item in items:
@@ -533,7 +543,7 @@ class ResourceRun(TaskRun):
             raise RomaError(message, **outcome)
         return outcome
 
-    def commands(self, items):
+    def commands(self, items: Iterable[Item]) -> list[dict[str, Any]]:
         """The write requests: stop batches, then each task's other writes, then start batches (as apply_plans sends them)."""
         project_id = self.module.client.project_id
         stops, middles, starts = [], [], []
@@ -565,7 +575,7 @@ class ResourceRun(TaskRun):
 
     # -- gathered and rendered --------------------------------------------------------------------------
 
-    def gather(self, listed):
+    def gather(self, listed: list[ListedTask]) -> dict[str, Any]:
         self.establish_kinds([entry for entry in listed if self.scope_tag == ALL_TASKS or entry.task.get('task_tag') == self.scope_tag])
         scope = [Current(entry) for entry in listed if in_scope(entry, self.scope_tag)]
         run_concurrently(lambda current: current.read(self.apis), scope, self.parallelism)
@@ -576,7 +586,7 @@ class ResourceRun(TaskRun):
                 '%s: %s' % (current.listed.task.get('task_name'), current.error.message) for current in errors)), **first.details)
         return dict(changed=False, gathered=[config_item(current.full()) for current in scope if current.task is not None])
 
-    def render(self, items, problems):
+    def render(self, items: Iterable[Item], problems: list[str]) -> dict[str, Any]:
         """The requests a create of each item would send, without any request or credentials."""
         project_id = self.module.params.get('project_id') or '{project_id}'
         rendered = []
@@ -593,11 +603,11 @@ class ResourceRun(TaskRun):
         return dict(changed=False, rendered=rendered)
 
 
-def _label_of(entry):
+def _label_of(entry: Mapping[str, Any]) -> str:
     where = 'config[%d]' % entry['index'] if entry.get('index') is not None else 'task in scope'
     return '%s (%s)' % (where, entry.get('name') or entry.get('task_id'))
 
 
-def manage_tasks(module):
+def manage_tasks(module: RomaModule) -> dict[str, Any]:
     """fdi_composite_tasks."""
     return ResourceRun(module).run()

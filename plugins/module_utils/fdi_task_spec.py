@@ -12,6 +12,11 @@ A unit test holds both modules' DOCUMENTATION to these specs, option by option.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
 STATES = ('present', 'absent', 'started', 'stopped')
 RESOURCE_STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered')
 OPERATION_TYPE_CHOICES = ['INSERT', 'UPDATE', 'DELETE']
@@ -20,7 +25,7 @@ DEFAULT_WAIT_TIMEOUT = 300
 DEFAULT_PARALLELISM = 8
 
 
-def mapping_argument_spec():
+def mapping_argument_spec() -> dict[str, dict[str, Any]]:
     """Suboptions of the ``mappings`` option."""
     column = dict(
         source=dict(type='str', required=True),
@@ -37,7 +42,7 @@ def mapping_argument_spec():
     )
 
 
-def task_argument_spec(flag_default=False):
+def task_argument_spec(flag_default: bool | None = False) -> dict[str, dict[str, Any]]:
     """The options of one composite task; ``flag_default`` is the default of ``auto_mapping`` and ``repulling_snapshot``."""
     return dict(
         name=dict(type='str', aliases=['task_name']),
@@ -62,14 +67,14 @@ IDENTITY_OPTIONS = ('task_id', 'name')
 ITEM_OPTIONS = tuple(task_argument_spec()) + ('status',)
 
 
-def wait_argument_spec():
+def wait_argument_spec() -> dict[str, dict[str, Any]]:
     return dict(
         wait=dict(type='bool', default=False),
         wait_timeout=dict(type='int', default=DEFAULT_WAIT_TIMEOUT),
     )
 
 
-def single_task_argument_spec():
+def single_task_argument_spec() -> dict[str, dict[str, Any]]:
     """fdi_composite_task: one task, its state, and what to do about its mappings and fixed fields."""
     spec = dict(instance_id=dict(type='str', required=True))
     spec.update(task_argument_spec(flag_default=False))
@@ -82,7 +87,7 @@ def single_task_argument_spec():
     return spec
 
 
-def item_argument_spec():
+def item_argument_spec() -> dict[str, dict[str, Any]]:
     """A ``config`` item of fdi_composite_tasks: the task options without defaults (unset is "don't care"), plus ``status``."""
     spec = task_argument_spec(flag_default=None)
     for option in ('auto_mapping', 'repulling_snapshot'):
@@ -91,7 +96,7 @@ def item_argument_spec():
     return spec
 
 
-def resource_argument_spec():
+def resource_argument_spec() -> dict[str, dict[str, Any]]:
     """fdi_composite_tasks: a list of tasks and the resource-module state that says what to do with them."""
     spec = dict(
         instance_id=dict(type='str', required=True),

@@ -19,9 +19,19 @@ also what the diffs and ``gathered`` show.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import FIXED_SOURCE_FIELDS, reads_needed
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import not_composite_error
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import TaskApis
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Desired
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import ListedTask
 
 ALL_TASKS = '*'  # scope_tag for every composite task of the instance
 
@@ -33,7 +43,7 @@ class Current:
     say whether a task is composite): the kind is then established before any write.
     """
 
-    def __init__(self, listed=None, task=None, detailed=False, kind_known=True):
+    def __init__(self, listed: ListedTask | None = None, task: dict[str, Any] | None = None, detailed: bool = False, kind_known: bool = True) -> None:
         self.listed = listed
         self.task = dict(listed.task) if listed is not None else task
         self.detailed = detailed
@@ -41,7 +51,7 @@ class Current:
         self.mappings = None
         self.error = None
 
-    def read(self, apis, desired=None):
+    def read(self, apis: TaskApis, desired: Desired | None = None) -> Current:
         """The reads ``desired`` needs (the plan core's rule): the details first, then the mappings if they turn out needed.
 
         Without ``desired`` (gathered), everything.  A task that a read finds gone (the show or
@@ -62,7 +72,7 @@ class Current:
             self.error = error
         return self
 
-    def full(self):
+    def full(self) -> dict[str, Any] | None:
         """The task with what its mapping list told (mappings and data sources), for views."""
         if self.task is None or self.mappings is None:
             return self.task
@@ -73,7 +83,7 @@ class Current:
         return task
 
 
-def find_one(apis, desired):
+def find_one(apis: TaskApis, desired: Desired) -> Current:
     """The task one item names: shown by ``task_id`` (one request, kind established later, before any write), or found by name."""
     if desired.task_id:
         return Current(task=apis.tasks.get_task(desired.task_id), detailed=True, kind_known=False)
@@ -81,7 +91,7 @@ def find_one(apis, desired):
     return Current(listed) if listed is not None else Current()
 
 
-def confirm_composite(apis, current):
+def confirm_composite(apis: TaskApis, current: Current) -> None:
     """Before a write to a task found by its ID: the list entity (``task_id`` filter) says whether it is composite.
 
     Refuses an ordinary task (a RomaError naming it), as a lookup by name does.
@@ -95,13 +105,13 @@ def confirm_composite(apis, current):
     current.kind_known = True
 
 
-def in_scope(listed, scope_tag):
+def in_scope(listed: ListedTask, scope_tag: str | None) -> bool:
     """Whether a listed composite task is one ``scope_tag`` covers (never one without an ID)."""
     return (listed.composite is True and bool(listed.task_id)
             and (scope_tag == ALL_TASKS or listed.task.get('task_tag') == scope_tag))
 
 
-def refuse_ordinary(listed, instance_id):
+def refuse_ordinary(listed: ListedTask, instance_id: str) -> str:
     """The problem for an item that names an ordinary task, in the words of the one-task lookup."""
     return not_composite_error(listed.task, instance_id).message
 
@@ -115,7 +125,7 @@ CONFIG_FIELDS = (('name', 'task_name'), ('task_id', 'task_id'), ('task_type', 't
                  ('target_datasource_id', 'target_datasource_id'), ('server_id', 'server_id'))
 
 
-def config_item(task, with_mappings=True, for_diff=False):
+def config_item(task: Mapping[str, Any] | None, with_mappings: bool = True, for_diff: bool = False) -> dict[str, Any]:
     """A task as a ``config`` item (option names), leaving out every field that is not known (or could not be fed back).
 
     ``for_diff`` writes each column as one line that names both tables ("orders.id -> orders.id"):
@@ -137,11 +147,11 @@ def config_item(task, with_mappings=True, for_diff=False):
     return item
 
 
-def _pair(mapping):
+def _pair(mapping: Mapping[str, Any]) -> tuple[str, str]:
     return (mapping['source_table'], mapping['target_table'])
 
 
-def mapping_item(mapping, for_diff=False):
+def mapping_item(mapping: Mapping[str, Any], for_diff: bool = False) -> dict[str, Any]:
     item = {'source_table': mapping['source_table'], 'target_table': mapping['target_table']}
     columns = [dict((key, value) for key, value in column.items() if value is not None)
                for column in sorted(mapping.get('columns') or [], key=lambda column: (column.get('target') or '', column.get('source') or ''))]
@@ -150,15 +160,15 @@ def mapping_item(mapping, for_diff=False):
     return item
 
 
-def _column_line(mapping, column):
-    def side(which):
+def _column_line(mapping: Mapping[str, Any], column: Mapping[str, Any]) -> str:
+    def side(which: str) -> str:
         details = '/'.join(str(column[key]) for key in (which + '_type', which + '_length') if column.get(key) is not None)
         return '%s.%s%s' % (mapping[which + '_table'], column.get(which), ' (%s)' % details if details else '')
 
     return '%s -> %s' % (side('source'), side('target'))
 
 
-def task_result(task):
+def task_result(task: Mapping[str, Any] | None) -> dict[str, Any]:
     """The ``task`` return value: the task dict, its mappings (when read) in their documented shape, ordered by pair."""
     from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import mapping_view
 
@@ -170,7 +180,7 @@ def task_result(task):
     return result
 
 
-def task_diff(before, after, name, with_mappings=True):
+def task_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, name: str | None, with_mappings: bool = True) -> dict[str, Any]:
     """The diff of one task: ``{before, after, before_header, after_header}``, config-shaped.
 
     A recreate is two entries, a delete and a create, so that nobody mistakes it for an update.
@@ -181,7 +191,8 @@ def task_diff(before, after, name, with_mappings=True):
     return {'before': before_view, 'after': after_view, 'before_header': header, 'after_header': header}
 
 
-def recreate_diff(before, after, name, with_mappings=True):
+def recreate_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, name: str | None,
+                  with_mappings: bool = True) -> list[dict[str, Any]]:
     header = 'composite task %s' % name
     return [{'before': config_item(before, with_mappings, for_diff=True), 'after': {},
              'before_header': header + ' (deleted: recreate)', 'after_header': header + ' (deleted: recreate)'},

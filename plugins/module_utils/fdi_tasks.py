@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     RomaApiError,
@@ -26,6 +27,12 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     safe_snippet,
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rule, raise_for_problems, show_value
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.client import RomaClient
 
 OPERATION_TYPES = ('INSERT', 'UPDATE', 'DELETE')
 MUTABLE_FIELDS = ('description', 'task_tag', 'operation_types')
@@ -50,12 +57,12 @@ RULES = {
 DESCRIPTION_MAX_LENGTH = 1024
 
 
-def is_not_found(error):
+def is_not_found(error: BaseException) -> bool:
     """Whether ``error`` is ROMA Connect saying that the task (or its mapping) does not exist, in one of its documented forms."""
     return isinstance(error, RomaApiError) and error.status in (400, 404) and error.error_code in TASK_NOT_FOUND_CODES
 
 
-def new_task_id(instance_id, name):
+def new_task_id(instance_id: str, name: str) -> str:
     """The task ID a create sends when the user gave none: 32 lower-case hex digits like ROMA Connect's, derived from the name.
 
     Sending an ID with the create makes it safe to recover (after an ambiguous failure one
@@ -67,12 +74,12 @@ def new_task_id(instance_id, name):
     return uuid.uuid5(uuid.NAMESPACE_URL, 'hwcloud.roma:fdi-composite-task:%s/%s' % (instance_id, name)).hex
 
 
-def check_option(option, value):
+def check_option(option: str, value: object) -> str | None:
     """Return an error message for ``value`` of ``option`` under its rule, or None when it is fine (or unset)."""
     return check_rule(option, value, RULES[option])
 
 
-def validate_task_options(params):
+def validate_task_options(params: Mapping[str, Any]) -> None:
     """Check the composite-task options before any request; raise RomaInputError listing every problem."""
     problems = [check_option(option, params.get(option)) for option in
                 ('instance_id', 'task_id', 'name', 'tag', 'source_app_id', 'target_app_id')]
@@ -88,7 +95,7 @@ def validate_task_options(params):
     raise_for_problems(problems)
 
 
-def canonical_operation_types(values):
+def canonical_operation_types(values: Iterable[object] | None) -> list[str] | None:
     """Upper-case, de-duplicate and order operation types INSERT, UPDATE, DELETE (unknown ones last, sorted)."""
     if values is None:
         return None
@@ -97,7 +104,7 @@ def canonical_operation_types(values):
     return known + sorted(wanted.difference(OPERATION_TYPES))
 
 
-def composite_by_ext_type(entity):
+def composite_by_ext_type(entity: Mapping[str, Any]) -> bool | None:
     """What a list entity's ``ext_type`` says of its kind: True (composite) when it is a non-empty string, else None (ask).
 
     The API documents ``ext_type`` as "composite task type, may be empty" (the SDK's
@@ -109,7 +116,7 @@ def composite_by_ext_type(entity):
     return True if isinstance(ext_type, str) and ext_type.strip() else None
 
 
-def normalize_status(value):
+def normalize_status(value: object) -> str | None:
     """Map the list API's 0/1 and the show API's "stop"/"running" to "stopped"/"running"; keep unknown values as text."""
     if value is None:
         return None
@@ -121,7 +128,7 @@ def normalize_status(value):
     return text
 
 
-def _find_key(document, key, depth=0):
+def _find_key(document: object, key: str, depth: int = 0) -> Any:
     """Depth-limited search for ``key`` in nested dicts/lists (task_detail's layout is not documented)."""
     if depth > 6:
         return None
@@ -140,7 +147,7 @@ def _find_key(document, key, depth=0):
     return None
 
 
-def parse_task_detail(task_detail):
+def parse_task_detail(task_detail: object) -> dict[str, Any]:
     """``task_detail`` is a JSON document serialised as a string; return it as a dict ({} when unreadable)."""
     if isinstance(task_detail, dict):
         return task_detail
@@ -153,11 +160,11 @@ def parse_task_detail(task_detail):
     return document if isinstance(document, dict) else {}
 
 
-def _text(value):
+def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def normalize_task(entity=None, shown=None):
+def normalize_task(entity: Mapping[str, Any] | None = None, shown: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the collection's task dict from a list entity and/or a show response.
 
     Fields the API did not report are None, except ``description`` and
@@ -170,7 +177,7 @@ def normalize_task(entity=None, shown=None):
     merged = dict(entity)
     merged.update((key, value) for key, value in shown_task.items() if value is not None)
 
-    def pick(key):
+    def pick(key: str) -> Any:
         value = merged.get(key)
         return detail.get(key) if value is None and isinstance(detail.get(key), (str, int)) else value
 
@@ -204,7 +211,7 @@ def normalize_task(entity=None, shown=None):
     return task
 
 
-def _same(field, current, wanted):
+def _same(field: str, current: Any, wanted: Any) -> bool:
     if field == 'operation_types':
         return current is not None and set(current) == set(wanted)
     if field in ('description', 'task_tag'):
@@ -212,7 +219,7 @@ def _same(field, current, wanted):
     return current == wanted
 
 
-def compare_task(wanted, current):
+def compare_task(wanted: Mapping[str, Any], current: Mapping[str, Any]) -> tuple[dict[str, tuple[Any, Any]], dict[str, tuple[Any, Any]]]:
     """Compare what the user asked for with the task as it is.
 
     ``wanted`` holds only the fields the user set (None means "don't care").
@@ -231,7 +238,7 @@ def compare_task(wanted, current):
     return changes, conflicts
 
 
-def unreadable_fields(wanted, current):
+def unreadable_fields(wanted: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
     """The mutable fields the user set whose current value the API did not report (None), so that no comparison is possible.
 
     Call it on a task read with the show API: there, an empty description or tag is
@@ -241,7 +248,7 @@ def unreadable_fields(wanted, current):
     return [field for field in MUTABLE_FIELDS if wanted.get(field) is not None and current.get(field) is None]
 
 
-def describe_unreadable(task, fields):
+def describe_unreadable(task: Mapping[str, Any], fields: Sequence[str]) -> str:
     return ('ROMA Connect did not report the %s of composite task %r (task_id %s), so the module cannot tell whether %s: '
             'nothing was changed. Its show response (GET .../tasks/{task_id}) carries operation_types inside "task_detail"; '
             'run again, or leave %s unset to not compare %s.'
@@ -250,11 +257,11 @@ def describe_unreadable(task, fields):
                'it' if len(fields) == 1 else 'them'))
 
 
-def _option_name(field):
+def _option_name(field: str) -> str:
     return {'task_tag': 'tag', 'task_name': 'name'}.get(field, field)
 
 
-def describe_conflicts(task, conflicts):
+def describe_conflicts(task: Mapping[str, Any], conflicts: Mapping[str, tuple[Any, Any]]) -> str:
     """One sentence per immutable field the user tried to change, with current and wanted values."""
     parts = ['%s is %s but %s was requested' % (field, show_value(current), show_value(wanted))
              for field, (current, wanted) in sorted(conflicts.items())]
@@ -271,16 +278,16 @@ class ListedTask:
     kind is decided from it, and for an empty ``ext_type`` by one composite-only read.
     """
 
-    def __init__(self, entity):
+    def __init__(self, entity: Mapping[str, Any]) -> None:
         self.task = normalize_task(entity)
         self.composite = composite_by_ext_type(entity)
 
     @property
-    def task_id(self):
+    def task_id(self) -> str | None:
         return self.task.get('task_id')
 
 
-def not_composite_error(task, instance_id):
+def not_composite_error(task: Mapping[str, Any], instance_id: str) -> RomaError:
     return RomaError('Task %r (task_id %s) in instance %s is not a composite task (it is an ordinary FDI task), so this module does '
                      'not change, reset or delete it.' % (task.get('task_name'), task.get('task_id'), instance_id))
 
@@ -288,16 +295,16 @@ def not_composite_error(task, instance_id):
 class FdiTaskApi:
     """Calls for the composite tasks of one ROMA Connect instance, returning normalised task dicts."""
 
-    def __init__(self, client, instance_id):
+    def __init__(self, client: RomaClient, instance_id: str) -> None:
         self.client = client
         self.instance_id = instance_id
 
-    def path(self, *parts):
+    def path(self, *parts: str) -> str:
         return '/v2/%s/fdi/instances/%s/%s' % (self.client.project_id, self.instance_id, '/'.join(parts))
 
     # -- reads --------------------------------------------------------------------------------------
 
-    def iter_listed(self, **filters):
+    def iter_listed(self, **filters: str | None) -> Iterator[ListedTask]:
         """Every task matching the list API's filters, across all pages, as :class:`ListedTask` (kind not established yet)."""
         query = dict((key, value) for key, value in filters.items() if value is not None)
         for entity in self.client.paginate(self.path('tasks'), query):
@@ -305,7 +312,7 @@ class FdiTaskApi:
                 yield ListedTask(entity)
 
     @absent_when(is_not_found, result=False)
-    def answers_as_composite(self, task_id):
+    def answers_as_composite(self, task_id: str) -> bool:
         """Whether the task answers a composite-only route (its mapping list): the evidence for a task listed without ext_type.
 
         An ordinary task (or one deleted meanwhile) is "not found" there.  One request, spent
@@ -314,13 +321,13 @@ class FdiTaskApi:
         self.client.call('GET', self.path('multi-tasks', task_id, 'mappings'), {'offset': 0, 'limit': 1})
         return True
 
-    def establish_kind(self, listed):
+    def establish_kind(self, listed: ListedTask) -> ListedTask:
         """Decide ``listed.composite`` where the list entity left it open; returns ``listed``."""
         if listed.composite is None:
             listed.composite = bool(listed.task_id) and self.answers_as_composite(listed.task_id)
         return listed
 
-    def find_listed(self, task_id=None, name=None):
+    def find_listed(self, task_id: str | None = None, name: str | None = None) -> ListedTask | None:
         """The one task with this ID, or else exactly this name, from the list API, with its kind established; or None.
 
         By name the list filter is a substring match, so names are compared here.  An ordinary
@@ -344,13 +351,13 @@ class FdiTaskApi:
                                     'read or changed.' % (name, self.instance_id))
         return matches[0] if matches else None
 
-    def find_task_by_name(self, name):
+    def find_task_by_name(self, name: str) -> dict[str, Any] | None:
         """The one composite task whose name is exactly ``name`` (brief, from the list API), or None."""
         found = self.find_listed(name=name)
         return found.task if found else None
 
     @absent_when(is_not_found)
-    def get_task(self, task_id):
+    def get_task(self, task_id: str) -> dict[str, Any]:
         """The full task (show API: includes description and operation_types), or None when it does not exist."""
         shown = self.client.call('GET', self.path('tasks', task_id))
         if not isinstance(shown, dict) or not isinstance(shown.get('task'), dict):
@@ -360,7 +367,7 @@ class FdiTaskApi:
         task['task_id'] = task['task_id'] or task_id
         return task
 
-    def add_detail(self, brief):
+    def add_detail(self, brief: dict[str, Any]) -> dict[str, Any] | None:
         """Complete a list entry with the show API's fields (description, operation_types); None if it was deleted meanwhile."""
         if not brief.get('task_id'):
             return brief  # listed without an ID (the API promises one): there is nothing to read the details of
@@ -374,7 +381,7 @@ class FdiTaskApi:
 
     # -- writes -------------------------------------------------------------------------------------
 
-    def create_task(self, body):
+    def create_task(self, body: Mapping[str, Any]) -> str:
         """POST a new composite task and return its id, without ever creating it twice.
 
         ``body`` must carry the ``task_id`` to create (the user's, or one from
@@ -417,7 +424,7 @@ class FdiTaskApi:
             return self._created(task_id, body, 'ROMA Connect accepted the create request for %r but returned no task_id'
                                  % body['task_name'])
 
-    def _created(self, task_id, body, what_happened):
+    def _created(self, task_id: str, body: Mapping[str, Any], what_happened: str) -> str:
         """After a 2xx to a create whose answer names no task: the task is the one with the ID that was sent."""
         if self.get_task(task_id) is not None:
             return task_id
@@ -426,18 +433,18 @@ class FdiTaskApi:
                                 % (what_happened.rstrip('.'), task_id, body['task_name']))
 
     @absent_when(is_not_found, result=False)
-    def update_task(self, task_id, body):
+    def update_task(self, task_id: str, body: Mapping[str, Any]) -> bool:
         """PUT the changes; False when the task does not exist (any more)."""
         self.client.call('PUT', self.path('multi-tasks', task_id), body=body)
         return True
 
     @absent_when(is_not_found)
-    def delete_task(self, task_id):
+    def delete_task(self, task_id: str) -> None:
         """Delete a task; a task that is already gone (e.g. after a retried DELETE) counts as deleted."""
         self.client.call('DELETE', self.path('tasks', task_id))
 
     @absent_when(is_not_found, result=False)
-    def reset_task(self, task_id, date_from):
+    def reset_task(self, task_id: str, date_from: int) -> bool:
         """``POST multi-tasks/{task_id}/reset``: replay the source from ``date_from`` (epoch ms, UTC); False when the task is gone.
 
         Never repeated blindly: a reset is harmless to repeat only with the same position, and
@@ -452,7 +459,7 @@ class FdiTaskApi:
 _TAKEN_ON_CREATE = {'Invalid parameter [task_name]': 'task_name', 'Invalid parameter [task_id]': 'task_id'}
 
 
-def _explain_refused_create(error, body):
+def _explain_refused_create(error: RomaError, body: Mapping[str, Any]) -> RomaError:
     """A refused create, with what to do when the refusal says the name or ID was taken meanwhile."""
     field = next((field for text, field in _TAKEN_ON_CREATE.items()
                   if isinstance(error, RomaApiError) and error.error_code == 'FDI.3033' and text in (error.error_msg or '')), None)

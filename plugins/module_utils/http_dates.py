@@ -11,7 +11,7 @@ import time
 from datetime import timezone
 
 
-def seconds_from_now(http_date, now=None):
+def seconds_from_now(http_date: str | None, now: float | None = None) -> float | None:
     """Seconds from ``now`` (this machine's clock) to an HTTP date; negative when it is past, None when unreadable."""
     if not http_date:
         return None

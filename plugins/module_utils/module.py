@@ -15,6 +15,7 @@ import ipaddress
 import math
 import os
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -22,6 +23,10 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.auth import PasswordA
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rule
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+    from typing import Any, NoReturn
 
 MAX_RETRIES = 10
 MAX_TIMEOUT = 86400.0  # a day; far larger values overflow the socket layer
@@ -45,9 +50,9 @@ CREDENTIAL_ENVIRONMENT = dict(
 )
 
 
-def connection_argument_spec():
+def connection_argument_spec() -> dict[str, dict[str, Any]]:
     """The options in the ``hwcloud.roma.connection`` doc fragment; the credentials' environment variables are read later."""
-    def env(*names):
+    def env(*names: str) -> tuple[Callable[..., Any], list[str]]:
         return (env_fallback, list(names))
 
     return dict(
@@ -69,7 +74,7 @@ def connection_argument_spec():
     )
 
 
-def credentials_from_environment(params, environ=None):
+def credentials_from_environment(params: dict[str, Any], environ: Mapping[str, str] | None = None) -> list[str]:
     """Fill the credential options left unset from their environment variables; return the names filled that way."""
     environ = os.environ if environ is None else environ
     filled = []
@@ -83,7 +88,7 @@ def credentials_from_environment(params, environ=None):
     return filled
 
 
-def _valid_host(netloc):
+def _valid_host(netloc: str) -> bool:
     """host[:port] of a base URL: a DNS name, an IPv4 address or a bracketed IPv6 address (no user info)."""
     host, port = netloc, None
     if netloc.startswith('['):
@@ -100,11 +105,11 @@ def _valid_host(netloc):
     return len(host) <= 253 and bool(HOST_NAME_RE.fullmatch(host)) and _valid_port(port)
 
 
-def _valid_port(port):
+def _valid_port(port: str | None) -> bool:
     return port is None or port == '' or (port.isdigit() and port.isascii() and 1 <= int(port) <= 65535)
 
 
-def _check_url(option, value):
+def _check_url(option: str, value: str) -> str:
     """Return the base URL without a trailing slash; RomaInputError unless it is a plain http(s)://host[:port][/path]."""
     rule = ('%s must be an http:// or https:// base URL such as https://roma.cn-north-4.myhuaweicloud.com '
             '(host and optional port and path, no query)' % option)
@@ -126,7 +131,7 @@ def _check_url(option, value):
     return value.rstrip('/')
 
 
-def resolve_endpoints(params, needs_roma=True, needs_iam=False):
+def resolve_endpoints(params: Mapping[str, Any], needs_roma: bool = True, needs_iam: bool = False) -> tuple[str | None, str | None]:
     """Return (endpoint, iam_endpoint) from the explicit options or from ``region``."""
     region = params.get('region')
     endpoint = params.get('endpoint')
@@ -149,11 +154,12 @@ def resolve_endpoints(params, needs_roma=True, needs_iam=False):
     return endpoint, iam_endpoint
 
 
-def check_region(region):
+def check_region(region: object) -> bool:
     return isinstance(region, str) and bool(REGION_RE.fullmatch(region)) and len(region) <= 64
 
 
-def build_client(params, needs_roma=True, from_environment=(), pool_size=None):
+def build_client(params: Mapping[str, Any], needs_roma: bool = True, from_environment: Iterable[str] = (),
+                 pool_size: int | None = None) -> RomaClient:
     """Validate the connection options and build the client; nothing is sent yet.
 
     ``from_environment`` names the credential options whose value came from an environment variable;
@@ -194,7 +200,7 @@ def build_client(params, needs_roma=True, from_environment=(), pool_size=None):
 class RomaModule(AnsibleModule):
     """AnsibleModule with the connection options, a lazily built client and RomaError reporting."""
 
-    def __init__(self, argument_spec, **kwargs):
+    def __init__(self, argument_spec: dict[str, dict[str, Any]], **kwargs: Any) -> None:
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
@@ -207,7 +213,7 @@ class RomaModule(AnsibleModule):
         self._client = None
 
     @property
-    def client(self):
+    def client(self) -> RomaClient:
         """The client, built and authenticated on first use (a password login is the run's one IAM call)."""
         if self._client is None:
             client = build_client(self.params, from_environment=self.credentials_from_environment,
@@ -216,7 +222,7 @@ class RomaModule(AnsibleModule):
             self._client = client
         return self._client
 
-    def fail_from_error(self, error):
+    def fail_from_error(self, error: RomaError) -> NoReturn:
         """Fail the task with the error's one-line message and its structured fields (status, error_code, ...).
 
         The one way out of every module: a token from a password login is a secret Ansible
@@ -227,7 +233,7 @@ class RomaModule(AnsibleModule):
             self.no_log_values.add(token)
         self.fail_json(msg=error.message, **error.details)
 
-    def run(self, action):
+    def run(self, action: Callable[[RomaModule], dict[str, Any]]) -> NoReturn:
         """Call ``action(self)`` and exit with its result; any RomaError becomes a clean failure."""
         try:
             result = action(self)

@@ -14,14 +14,21 @@ standing on the module layer.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
 
 # The IDs that become path segments (project_id, instance_id, datasource_id): option -> (pattern, rule).
 PATH_ID_RULE = (re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'), '1-64 characters: letters, digits, "-" and "_", starting with a letter or digit')
 
 
-def show_value(value, limit=60):
+def show_value(value: object, limit: int = 60) -> str:
     """A value quoted for an error message, shortened when long (then with its length, which a length rule is about)."""
     text = repr(value)
     if len(text) <= limit:
@@ -29,7 +36,7 @@ def show_value(value, limit=60):
     return text[:limit - 4] + '...' + text[-1] + (' (%d characters)' % len(value) if isinstance(value, str) else '')
 
 
-def check_rule(option, value, rule):
+def check_rule(option: str, value: object, rule: tuple[re.Pattern[str], str]) -> str | None:
     """Return an error message for ``value`` of ``option`` under ``rule`` (pattern, description), or None when fine or unset."""
     if value is None:
         return None
@@ -39,18 +46,18 @@ def check_rule(option, value, rule):
     return None
 
 
-def check_rules(params, rules, prefix=''):
+def check_rules(params: Mapping[str, Any], rules: Mapping[str, tuple[re.Pattern[str], str]], prefix: str = '') -> list[str]:
     """The messages of every rule in ``rules`` ({option: rule}) that ``params`` breaks."""
     return [problem for problem in (check_rule(prefix + option, params.get(option), rule) for option, rule in rules.items()) if problem]
 
 
-def raise_for_problems(problems, what='Invalid options', key='invalid_options'):
+def raise_for_problems(problems: Iterable[str | None], what: str = 'Invalid options', key: str = 'invalid_options') -> None:
     """Raise one RomaInputError listing every problem (``key`` carries them as a list), or nothing when there are none."""
     problems = [problem for problem in problems if problem]
     if problems:
         raise RomaInputError('%s: %s.' % (what, '; '.join(problem.rstrip('.') for problem in problems)), **{key: problems})
 
 
-def problems_of(error):
+def problems_of(error: RomaError) -> list[str]:
     """The single problems an earlier RomaInputError listed (or its message), to be reported together with others."""
     return error.details.get('invalid_options') or error.details.get('invalid_items') or [error.message]

@@ -14,37 +14,42 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
 
 ALGORITHM = 'SDK-HMAC-SHA256'
 SDK_DATE_FORMAT = '%Y%m%dT%H%M%SZ'
 EMPTY_BODY_SHA256 = hashlib.sha256(b'').hexdigest()
 
 
-def format_sdk_date(moment=None):
+def format_sdk_date(moment: datetime.datetime | None = None) -> str:
     """Return the ``X-Sdk-Date`` value for ``moment`` (UTC now when omitted)."""
     moment = moment or datetime.datetime.now(datetime.timezone.utc)
     return moment.strftime(SDK_DATE_FORMAT)
 
 
-def _encode(value):
+def _encode(value: str) -> str:
     return quote(value, safe='~')
 
 
-def canonical_uri(path):
+def canonical_uri(path: str) -> str:
     """Percent-encode every path segment and end with ``/``: the gateway signs the path with a trailing slash."""
     segments = [_encode(unquote(segment)) for segment in path.split('/')]
     uri = '/'.join(segments)
     return uri if uri.endswith('/') else uri + '/'
 
 
-def _query_value(value):
+def _query_value(value: object) -> str:
     if isinstance(value, bool):
         return 'true' if value else 'false'
     return str(value)
 
 
-def canonical_query_string(query):
+def canonical_query_string(query: Mapping[str, Any] | None) -> str:
     """Sort and encode query parameters; a list value yields one ``k=v`` per item.
 
     The same string is sent on the wire, so what is signed is exactly what the
@@ -59,17 +64,18 @@ def canonical_query_string(query):
     return '&'.join('%s=%s' % pair for pair in sorted(pairs))
 
 
-def payload_sha256(body):
+def payload_sha256(body: bytes | None) -> str:
     """Hex SHA-256 of the exact body bytes (empty body included)."""
     return hashlib.sha256(body or b'').hexdigest()
 
 
-def signed_header_names(headers):
+def signed_header_names(headers: Iterable[str]) -> list[str]:
     """Lower-cased, sorted names of the headers to sign: every header whose name has no ``_``."""
     return sorted(name.lower() for name in headers if '_' not in name)
 
 
-def canonical_request(method, path, query, headers, body):
+def canonical_request(method: str, path: str, query: Mapping[str, Any] | None, headers: Mapping[str, object],
+                      body: bytes | None) -> tuple[str, list[str]]:
     """Build the canonical request text and return it with the signed-headers list."""
     lowered = {name.lower(): str(value).strip() for name, value in headers.items()}
     names = signed_header_names(headers)
@@ -85,17 +91,18 @@ def canonical_request(method, path, query, headers, body):
     return text, names
 
 
-def string_to_sign(sdk_date, canonical_text):
+def string_to_sign(sdk_date: str, canonical_text: str) -> str:
     """``SDK-HMAC-SHA256\\n<date>\\n<hex sha256 of the canonical request>``."""
     return '%s\n%s\n%s' % (ALGORITHM, sdk_date, hashlib.sha256(canonical_text.encode('utf-8')).hexdigest())
 
 
-def signature(secret_key, text_to_sign):
+def signature(secret_key: str, text_to_sign: str) -> str:
     """Hex HMAC-SHA256 of the string to sign, keyed with the secret key."""
     return hmac.new(secret_key.encode('utf-8'), text_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
 
 
-def sign_request(method, path, query, headers, body, access_key, secret_key, sdk_date=None):
+def sign_request(method: str, path: str, query: Mapping[str, Any] | None, headers: Mapping[str, str], body: bytes | None, access_key: str,
+                 secret_key: str, sdk_date: str | None = None) -> dict[str, str]:
     """Return the headers to add to a request so that the gateway accepts it.
 
     ``headers`` must already hold every header that should be signed, including
