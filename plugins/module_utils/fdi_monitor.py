@@ -18,6 +18,7 @@ the many-task wait with one item).
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -84,6 +85,9 @@ def _upper(value: object) -> str | None:
     return None if value is None or value == '' else str(value).strip().upper()
 
 
+_INTEGER = re.compile(r'-?[0-9]+')  # not str.isdigit(), which takes '²' (and int() does not)
+
+
 def _number(value: object) -> object:
     """An integer count or epoch-ms value as reported (numbers, numeric strings); other values stay as they are."""
     if isinstance(value, bool) or value is None:
@@ -92,7 +96,7 @@ def _number(value: object) -> object:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
-    if isinstance(value, str) and value.strip().lstrip('-').isdigit():
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         return int(value.strip())
     return value
 

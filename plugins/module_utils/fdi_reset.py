@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 
 _ISO = re.compile(r'^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?'
-                  r'(?P<zone>Z|z|[+-]\d{2}(?::?\d{2})?)?)?$')
+                  r'(?P<zone>Z|z|[+-]\d{2}(?::?\d{2})?)?)?$', re.ASCII)
+_DIGITS = re.compile(r'[0-9]+')  # not str.isdigit(), which takes '²' (and int() does not)
 MAX_DATE_FROM = 9999999999999999999  # the API's upper bound of date_from
 SECONDS_NOT_MILLISECONDS = 10 ** 11  # epoch ms below this is before 1973: a number of seconds, almost certainly
 WAIT_TIMEOUT_RANGE = (1, 3600)
@@ -64,9 +65,9 @@ def parse_position_time(value: object, now_ms: int | None = None, option: str = 
     if isinstance(value, bool) or value is None:
         return None, '%s must be an ISO 8601 date-time with a zone or epoch milliseconds; got %r' % (option, value)
     text = str(value).strip()
-    if isinstance(value, int) or text.isdigit():
+    if isinstance(value, int) or _DIGITS.fullmatch(text):
         epoch_ms = int(text)
-        if epoch_ms < SECONDS_NOT_MILLISECONDS:
+        if 1 <= epoch_ms < SECONDS_NOT_MILLISECONDS:
             return None, ('%s %s is before 1973 as epoch milliseconds, so it looks like seconds: give milliseconds (%s), or an ISO 8601 '
                           'date-time with a zone' % (option, text, epoch_ms * 1000))
     else:

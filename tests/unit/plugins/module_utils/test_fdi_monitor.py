@@ -12,6 +12,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import De
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import (
     FdiMonitorApi,
+    _number,
     RomaTaskRunError,
     RomaWaitTimeoutError,
     failing_step,
@@ -476,3 +477,8 @@ def test_wait_through_the_api(http, api):
     clock = FakeClock()
     monitor = api.wait_for_many([TASK], 'running', 30, START_MS, clock=clock, sleep=clock.sleep)[0].monitor
     assert monitor['execute_status'] == 'RUNNING' and clock.sleeps == [1]
+
+
+@pytest.mark.parametrize('value, expected', [('42', 42), (' -7 ', -7), ('\u00b2', '\u00b2'), ('--5', '--5'), ('4.5', '4.5'), (3.0, 3), (True, True)])
+def test_numbers_as_reported_and_anything_else_as_it_is(value, expected):
+    assert _number(value) == expected

@@ -65,7 +65,10 @@ def test_an_offset_is_the_instant_in_utc():
     ('2027-06-01T00:00:00Z', 'position_time 2027-06-01T00:00:00.000Z is in the future (now is 2027-01-15T08:00:00.000Z)'),
     (NOW + 1, 'is in the future'),
     (1795975200, 'position_time 1795975200 is before 1973 as epoch milliseconds, so it looks like seconds: give milliseconds (1795975200000)'),
-    ('0', 'looks like seconds'),
+    ('0', 'position_time must be after 1970-01-01T00:00:00Z; got \'0\''),
+    (-5000, 'position_time must be after 1970-01-01T00:00:00Z; got -5000'),
+    ('\u00b2', 'must be an ISO 8601 date-time with a zone'),  # isdigit() says yes, int() says no
+    ('2026-11-30T02:00:0\u0663Z', 'must be an ISO 8601 date-time with a zone'),  # an Arabic-Indic digit
     ('2026-02-30T00:00:00Z', "position_time '2026-02-30T00:00:00Z' is not a date and time that exists"),
     ('2026-11-30T25:00:00Z', 'is not a date and time that exists'),
     ('2026-11-30T02:00:00+25:00', 'is not a date and time that exists'),
