@@ -215,7 +215,12 @@ def test_a_failed_connection_test_fails_saying_the_data_source_was_saved(http, r
                     400, json=fdi_error('FDI.3016', "Failed to test the connectivity. Access denied for user 'replicator'")))
     result = run_module(dict(WANTED, test_connection=True))
     assert result['failed'] and result['changed'] is True and result['connection_test']['result'] is False
-    assert result['msg'].endswith("Access denied for user 'replicator'. The data source itself was created.")
+    assert result['msg'] == ("The connection test of data source 'orders-mysql' failed: FDI.3016 Failed to test the connectivity. "
+                             "Access denied for user 'replicator'. The data source itself was created.")
+    # the refusal is reported like any API failure (RETURN: error_code, error_msg, status), the data source beside it
+    assert (result['error_code'], result['status'], result['method']) == ('FDI.3016', 400, 'POST')
+    assert result['error_msg'].startswith('Failed to test the connectivity.') and result['datasource']['datasource_id'] == DS_ID
+    assert 'error' not in result['connection_test']
 
 
 def test_a_connection_test_needs_the_secrets(http, run_module):
