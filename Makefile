@@ -31,16 +31,19 @@ TREE := $(COLLECTIONS_ROOT)/ansible_collections/hwcloud/roma
 ANSIBLE_TEST := cd $(TREE) && PATH=$(BIN):$$PATH $(BIN)/ansible-test
 TEST_PYTHON_VERSION := $(CORE_PYTHON_VERSION)
 
-.PHONY: help setup tree sanity units simulator-tests integration docs-examples test demo clean
+.PHONY: help setup tree sanity sanity-run units units-run simulator-tests integration integration-run docs-examples docs-examples-run \
+	test test-stages demo clean
 
 help:
 	@echo 'make demo   set up, start the bundled ROMA Connect simulator and run docs/demo.yml against it'
 	@echo 'make simulator [PORT=8774]   run the simulator in the foreground for your own playbooks; prints the URL, demo account and export lines'
-	@echo 'make test   set up and run every test (sanity, units, simulator, integration; lint, docs, changelog, tarball, EE; then the other ansible-core legs)'
+	@echo 'make test   set up and run every test (sanity, units, simulator, integration; lint, docs, changelog, tarball, EE, runner; then the other ansible-core legs)'
+	@echo 'make test-extras   what `make test` runs besides the ansible-core legs: simulator tests, docs examples, ecosystem checks'
 	@echo 'make test-core CORE=2.21   sanity, units and integration on one ansible-core of the matrix ($(CORES))'
 	@echo 'make docs   render the collection docsite (HTML) into build/docs/html with antsibull-docs'
 	@echo 'make lint   ansible-lint (production profile) on the collection, docs/ playbooks and module EXAMPLES'
 	@echo 'make ee-check   check the execution-environment metadata with ansible-builder (no container runtime needed)'
+	@echo 'make runner-check   run a job with ansible-runner as AWX / Automation Controller does (built tarball, simulator)'
 	@echo 'make package   build the collection tarball into build/dist and install it into build/package'
 	@echo 'make bench  benchmark fdi_composite_task against ansible.builtin.uri on the simulator (time, requests; build/bench/results.json)'
 	@echo 'make clean  remove build/ (virtual environments, collection tree, test output)'
@@ -64,19 +67,79 @@ tree: setup
 	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -cf - -T - 2>/dev/null | tar -xf - -C $(TREE)
 	[ -d $(TREE)/.git ] || git -C $(TREE) init --quiet
 
+# Each test also has a `-run` form that uses the tree as it is: `make test` builds every tree once and then runs
+# the tests side by side, which must not rebuild a tree under a running test.
+SANITY = $(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON_VERSION) --color no
+UNITS = $(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON_VERSION) --color no
+# INTEGRATION_TARGETS: targets or aliases (e.g. shippable/posix/group2/); empty is every target.
+INTEGRATION_TARGETS ?=
+INTEGRATION = $(ANSIBLE_TEST) integration --local --python $(TEST_PYTHON_VERSION) --color no $(INTEGRATION_TARGETS)
+
 sanity: tree
-	$(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON_VERSION) --color no
+	$(SANITY)
+sanity-run:
+	$(SANITY)
 
 units: tree
-	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON_VERSION) --color no
+	$(UNITS)
+units-run:
+	$(UNITS)
 
 simulator-tests: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/simulator/tests
 
 integration: tree
-	$(ANSIBLE_TEST) integration --local --python $(TEST_PYTHON_VERSION) --color no
+	$(INTEGRATION)
+integration-run:
+	$(INTEGRATION)
 
-test: sanity units simulator-tests integration docs-examples ecosystem test-other-cores
+# `make test`: every stage below, TEST_JOBS at a time (make -j), each with its own log in build/logs/ and one line
+# when it starts and ends (tools/stage.sh); then the time of every stage.  A failed stage does not stop the others
+# (--keep-going): one run shows every failure.  On 2 cores 4 jobs pay: the integration
+# targets mostly wait for the simulator's clocks and for ansible-playbook's start, while sanity's pylint computes.
+# The legs' integration targets are split into the groups of their aliases (shippable/posix/groupN), which run side
+# by side, each target with a simulator of its own.  `make -j1 test` (TEST_JOBS=1) runs the same stages one by one.
+TEST_JOBS ?= 4
+LOGS := $(BUILD)/logs
+INTEGRATION_GROUPS := group1 group2 group3
+STAGE := tools/stage.sh $(LOGS)
+SUBMAKE := $(MAKE) --no-print-directory
+
+test:
+	rm -rf $(LOGS)
+	mkdir -p $(LOGS)
+	start=$$(date +%s); status=0; \
+	$(SUBMAKE) -j$(TEST_JOBS) --keep-going test-stages || status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s in all; each stage (seconds, in the order they ended):"; \
+	column -t -s $$'\t' $(LOGS)/times.tsv | sed 's/^/  /'; \
+	exit $$status
+
+# The longest stages first, so that they start first.
+test-stages: $(foreach core,$(CORES),$(foreach group,$(INTEGRATION_GROUPS),test-integration-$(group)-$(core))) \
+	$(foreach core,$(CORES),test-sanity-$(core) test-units-$(core)) test-ecosystem test-docs-examples test-simulator
+
+# The stages.  Targets named after a leg's ansible-core version are built by pattern (and not .PHONY, which would
+# skip the pattern search); none of them is a file, and none is an intermediate file for make to remove afterwards.
+.SECONDEXPANSION:
+.SECONDARY:
+test-tree-%:
+	@$(STAGE) tree-$* $(SUBMAKE) tree CORE=$*
+test-sanity-%: test-tree-%
+	@$(STAGE) sanity-$* $(SUBMAKE) sanity-run CORE=$*
+test-units-%: test-tree-%
+	@$(STAGE) units-$* $(SUBMAKE) units-run CORE=$*
+# test-integration-GROUP-CORE
+test-integration-%: test-tree-$$(lastword $$(subst -, ,$$*))
+	@$(STAGE) integration-$* $(SUBMAKE) integration-run CORE=$(lastword $(subst -, ,$*)) \
+		INTEGRATION_TARGETS=shippable/posix/$(firstword $(subst -, ,$*))/
+test-simulator: test-tree-$(firstword $(CORES))
+	@$(STAGE) simulator-tests $(SUBMAKE) simulator-tests
+test-docs-examples: test-tree-$(firstword $(CORES))
+	@$(STAGE) docs-examples $(SUBMAKE) docs-examples-run
+test-tools:
+	@$(STAGE) tools $(SUBMAKE) tools
+test-ecosystem: test-tools test-tree-$(firstword $(CORES))
+	@$(STAGE) ecosystem $(SUBMAKE) ecosystem
 
 demo: tree
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py
@@ -100,6 +163,8 @@ bench: setup
 RUN_REPLICATE := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py \
 	--playbook docs/replicate.yml --state-file $(BUILD)/replicate-state.json
 docs-examples: tree
+	$(SUBMAKE) docs-examples-run
+docs-examples-run:
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py --playbook docs/lifecycle.yml \
 		--state-file $(BUILD)/docs-examples-state.json
 	$(SERVE_SIMULATOR) --check --port 0 --state-file $(BUILD)/simulator-check-state.json
@@ -126,7 +191,8 @@ PACKAGE_COLLECTIONS := $(BUILD)/package/collections
 # A link to the checkout, so ansible-lint resolves hwcloud.roma.* to the sources it lints.
 LINT_COLLECTIONS := $(BUILD)/lint/collections
 
-.PHONY: tools lint docs-lint changelog-lint package package-test docs ee-check ecosystem test-core test-matrix test-other-cores
+.PHONY: tools lint docs-lint changelog-lint package package-test docs ee-check runner-check ecosystem test-core test-matrix \
+	test-other-cores test-extras print-cores
 
 $(TOOLS_BIN)/.installed: tools/requirements-tools.txt tools/constraints-tools.txt
 	$(TOOLS_PYTHON) -m venv $(TOOLS_VENV)
@@ -180,7 +246,14 @@ docs: package
 ee-check: package
 	$(TOOLS_ENV) $(TOOLS_BIN)/python tools/check_ee.py --definition docs/execution-environment.yml --collections-path $(PACKAGE_COLLECTIONS) --context $(BUILD)/ee
 
-ecosystem: lint docs-lint changelog-lint package-test docs ee-check
+# A job run the way AWX / Automation Controller runs a job template (docs/guide.md, "Running in AWX / Automation
+# Controller"): ansible_runner.run() in a private data directory laid out as the controller does, with the built tarball
+# installed into it, against the simulator; the job's result, events, writes, and no secret in its artifacts; then the
+# same job with a fault injected.  Process isolation is off: no container runtime needed.
+runner-check: setup package
+	PATH=$(BIN):$$PATH $(BIN)/python tools/runner_check.py --tarball $(TARBALL)
+
+ecosystem: lint docs-lint changelog-lint package-test docs ee-check runner-check
 
 # The version matrix: sanity, units and integration on one leg, on every leg, on the legs `test` did not run.
 test-core: sanity units integration
@@ -190,3 +263,13 @@ test-matrix:
 
 test-other-cores:
 	for core in $(filter-out $(CORE),$(CORES)); do $(MAKE) --no-print-directory test-core CORE=$$core; done
+
+# `make test` split for CI's parallel jobs (.github/workflows/ci.yml): one job per leg runs `make test-core CORE=...`
+# (the legs from `make print-cores`), one job runs the rest.  Together they run exactly what `make test` runs.
+test-extras: simulator-tests docs-examples ecosystem
+
+# The legs as a JSON list, for the workflow's matrix: ["2.19","2.21"].
+comma := ,
+space := $(subst ,, )
+print-cores:
+	@echo '[$(subst $(space),$(comma),$(patsubst %,"%",$(CORES)))]'

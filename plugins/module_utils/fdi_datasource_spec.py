@@ -90,7 +90,7 @@ def connection_argument_spec():
     spec['multi_oracle_address'].update(elements='dict', options=dict(oracle_address=dict(type='str', required=True),
                                                                       oracle_port=dict(type='raw', required=True)))
     spec['api_auth_detail']['options'] = dict(
-        (field, dict(type='str', no_log=True) if field in SECRET_AUTH_DETAIL_FIELDS else dict(type='str')) for field in API_AUTH_DETAIL_FIELDS)
+        (field, dict(type='str', no_log=field in SECRET_AUTH_DETAIL_FIELDS)) for field in API_AUTH_DETAIL_FIELDS)
     return spec
 
 

@@ -139,12 +139,16 @@ def reset_task(module):
         message = outcome.error.message
         if outcome.interrupted is not None:
             message = 'Interrupted by %s: %s' % (describe_interruption(outcome.interrupted), message)
+        if reset_done:
+            message += ' The reset to %s went through: the task reads its source from there.' % result['reset_to']['iso']
+        else:
+            message += ' The task was not reset: run the reset again once the cause is fixed.'
         raise RomaError(message, **dict(outcome.error.details, **dict(result, changed=bool(outcome.done), reset=reset_done)))
     if wait:
         from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi
 
-        waited = FdiMonitorApi(module.client, params['instance_id']).wait_for_many([outcome.after], 'running', deadline,
-                                                                                    started_at_ms=started_at_ms)[0]
+        monitor = FdiMonitorApi(module.client, params['instance_id'])
+        waited = monitor.wait_for_many([outcome.after], 'running', deadline, started_at_ms=started_at_ms)[0]
         result['task']['monitor'] = waited.monitor
         if waited.error is not None:
             raise RomaError('The task was reset to %s and started again, but %s' % (result['reset_to']['iso'], waited.error.message),

@@ -44,6 +44,7 @@ CREDENTIAL_ENVIRONMENT = dict(
     domain_name=('HW_DOMAIN_NAME',),
 )
 
+
 def connection_argument_spec():
     """The options in the ``hwcloud.roma.connection`` doc fragment; the credentials' environment variables are read later."""
     def env(*names):

@@ -30,7 +30,9 @@ description:
     A table or column that does not exist, a MySQL source without O(server_id), or application IDs that contradict the data
     sources fail the module, naming the mapping (C(mappings[i])), the missing name and the closest names that exist.
   - B(Nothing is left stopped.) A change that stops a running task starts it again however it ends, after an API error, a
-    bug, Ctrl-C, or SIGTERM from a job runner (AWX, ansible-runner). Only SIGKILL cannot be caught; see O(state).
+    bug, Ctrl-C, or SIGTERM (C(kill), C(timeout), a service manager). When AWX or ansible-runner cancels a job, it kills
+    C(ansible-playbook)'s process group; the module runs outside that group and finishes its change, task started again.
+    Only a SIGKILL of the module itself cannot be caught; see O(state).
   - This module and M(hwcloud.roma.fdi_composite_tasks) run the same engine (one task is a list of one), so they converge a
     task the same way.
 author:
@@ -233,7 +235,7 @@ options:
   wait_timeout:
     description:
       - How long O(wait) waits, in seconds, 1 to 3600. The module then fails with the last status seen.
-      - One deadline for the whole run: the reads that confirm a stop before a change count against it too.
+      - 'One deadline for the whole run: the reads that confirm a stop before a change count against it too.'
     type: int
     default: 300
     version_added: 0.2.0
@@ -247,7 +249,7 @@ options:
         reports stopped (at once, then after 1 s, 2 s, 4 s, 8 s, then every 10 s, for at most 120 s, or O(wait_timeout)
         with O(wait)) before it sends the update or the delete.
       - A task stopped for a change is started again if the change fails, and also if the run is interrupted (Ctrl-C, or
-        SIGTERM from a job runner's timeout). A failed delete after the stop starts the task again too.
+        SIGTERM). A failed delete after the stop starts the task again too.
       - B(Use V(started) for a job that must run.) V(present) keeps whatever the task's status is, and after a run that was
         killed with SIGKILL between the stop and the start (the one interruption no program can catch) the task is stopped,
         and V(present) then leaves it so; V(started) starts it again on the next run.
@@ -582,7 +584,7 @@ invalid_options:
 deleted:
   description:
     - V(true) when O(recreate) deleted the old task but could not create the new one. Running the module again creates it.
-    - When the new task was created but a later step failed, RV(deleted) is not returned and RV(msg) says so.
+    - When the new task was created but a later step failed, RV(deleted) is not returned and the message (C(msg)) says so.
   returned: when a recreate failed after the delete
   type: bool
   version_added: 0.2.0
@@ -616,7 +618,7 @@ failed_step:
 last_status:
   description:
     - The last C(execute_status) the task monitor reported before O(wait_timeout) ran out (V(null) when it reported no record);
-      RV(msg) says it in words, with the position.
+      The message (C(msg)) says it in words, with the position.
   returned: when O(wait) timed out
   type: str
   version_added: 0.2.0

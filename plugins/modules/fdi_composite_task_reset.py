@@ -16,7 +16,8 @@ description:
     returns the requests a real run would send (RV(commands)).
   - ROMA Connect resets only a stopped task. A running task is stopped, read until it reports stopped, reset, and started
     again (O(restart=true), the default). It is started again also when the reset fails, and when the run is interrupted
-    (Ctrl-C, or SIGTERM from a job runner such as AWX). A stopped task is reset and stays stopped.
+    (Ctrl-C, or SIGTERM); an AWX cancel kills C(ansible-playbook)'s process group, not the module, which finishes the
+    replay. A stopped task is reset and stays stopped.
   - Only composite tasks are reset. An ordinary FDI task is refused, whether it is named by O(task_id) or by O(name).
 author:
   - hwcloud.roma maintainers (@hwcloud)
@@ -103,7 +104,7 @@ RETURN = r'''
 task:
   description:
     - The task after the reset, as M(hwcloud.roma.fdi_composite_task) returns it (from the list API, so without description and
-      operation types). With O(wait), RV(task.monitor) is what its monitor reported.
+      operation types). With O(wait), C(task.monitor) is what its monitor reported.
   returned: when the task was found
   type: dict
   sample: {"task_id": "9d2a8c8e5b0f4a7e9a0c6f3d1b2e4c5a", "task_name": "orders-to-warehouse", "status": "running"}

@@ -21,7 +21,7 @@ description:
     has one, or its type requires one) fails before any write, naming it.
   - A change of the settings of a data source that running composite tasks use reaches them only when they restart.
     With O(restart_tasks=true) the module stops exactly those tasks, updates the data source, and starts exactly those
-    tasks again, also when the update fails, and also when the run is interrupted (Ctrl-C, or SIGTERM from a job runner).
+    tasks again, also when the update fails, and also when the run is interrupted (Ctrl-C, or SIGTERM).
 author:
   - hwcloud.roma maintainers (@hwcloud)
 extends_documentation_fragment:
@@ -36,7 +36,7 @@ options:
     required: true
   name:
     description:
-      - Data source name, 1 to 255 characters without V(&), V(<), V(>), V("), V(\'), V(\(), V(\)).
+      - Data source name, 1 to 255 characters without V(&), V(<), V(>), V("), V('), V((), V(\)).
       - Identifies the data source when O(datasource_id) is not set (an exact match; the list API's name filter is fuzzy).
       - Required to create a data source. With O(datasource_id) it must be that data source's name (a mismatch fails and
         nothing changes), so a data source is never renamed by this module.
@@ -53,7 +53,9 @@ options:
         deletes a data source to create it again, because tasks may use it).
     type: str
     aliases: [datasource_type]
-    choices: [DWS, MYSQL, KAFKA, API, OBS, SAP, MRSHBASE, MRSHDFS, MRSHIVE, WEBSOCKET, SQLSERVER, ORACLE, POSTGRESQL, REDIS, MONGODB, DIS, HL7, RABBITMQ, SNMP, IBMMQ, CUSTOMIZED, ACTIVEMQ, ARTEMISMQ, FTP, HIVE, HANA, FIKAFKA, MRSKAFKA, FIHDFS, FIHIVE, GAUSS200, GAUSS100, LDAP, DB2, TAURUS]
+    choices: [DWS, MYSQL, KAFKA, API, OBS, SAP, MRSHBASE, MRSHDFS, MRSHIVE, WEBSOCKET, SQLSERVER, ORACLE, POSTGRESQL, REDIS,
+              MONGODB, DIS, HL7, RABBITMQ, SNMP, IBMMQ, CUSTOMIZED, ACTIVEMQ, ARTEMISMQ, FTP, HIVE, HANA, FIKAFKA, MRSKAFKA,
+              FIHDFS, FIHIVE, GAUSS200, GAUSS100, LDAP, DB2, TAURUS]
   app_id:
     description:
       - ID of the integration application the data source belongs to. Required to create a data source; fixed once created.
@@ -79,7 +81,9 @@ options:
         choices: ["V100R003C20", "V300R001C00"]
       host:
         description:
-          - Host name or IP address of the database or server (DWS, HANA, RABBITMQ, SAP, SNMP, IBMMQ; MYSQL, ORACLE, SQLSERVER, DB2, GAUSS200, GAUSS100, TAURUS, ARTEMISMQ, POSTGRESQL and HIVE in O(connection.mode=default)), 4 to 255 characters.
+          - Host name or IP address of the database or server (DWS, HANA, RABBITMQ, SAP, SNMP, IBMMQ; MYSQL, ORACLE,
+            SQLSERVER, DB2, GAUSS200, GAUSS100, TAURUS, ARTEMISMQ, POSTGRESQL and HIVE in O(connection.mode=default)),
+            4 to 255 characters.
         type: str
       port:
         description:
@@ -99,12 +103,12 @@ options:
         type: str
       password:
         description:
-          - Password of O(connection.user_name). Never returned, never compared: see O(update_password).
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'Password of O(connection.user_name). Never returned, never compared: see O(update_password).'
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       mode:
         description:
-          - Connection mode: V(default) (host and port), V(professional) (O(connection.url)), or V(multiAddress) (ORACLE only).
+          - 'Connection mode: V(default) (host and port), V(professional) (O(connection.url)), or V(multiAddress) (ORACLE only).'
         type: str
         choices: ["default", "professional", "multiAddress"]
       cdc_mode:
@@ -114,7 +118,7 @@ options:
         choices: ["xstream", "logminer"]
       multi_oracle_address:
         description:
-          - ORACLE in O(connection.mode=multiAddress): the addresses of the database, 1 to 100.
+          - 'ORACLE in O(connection.mode=multiAddress): the addresses of the database, 1 to 100.'
         type: list
         elements: dict
         suboptions:
@@ -151,7 +155,7 @@ options:
       sk:
         description:
           - Secret access key (OBS, DIS).
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       bucket_name:
         description:
@@ -163,11 +167,12 @@ options:
         type: bool
       url:
         description:
-          - Connection URL: the JDBC URL in O(connection.mode=professional); the URL of API, LDAP and WEBSOCKET data sources. Up to 256 characters. Credentials written inside it are masked in every output.
+          - 'Connection URL: the JDBC URL in O(connection.mode=professional); the URL of API, LDAP and WEBSOCKET data sources.
+            Up to 256 characters. Credentials written inside it are masked in every output.'
         type: str
       api_method:
         description:
-          - API data source: the HTTP method.
+          - 'API data source: the HTTP method.'
         type: str
       auth_method:
         description:
@@ -175,12 +180,13 @@ options:
         type: str
       api_auth_detail:
         description:
-          - API data source: how to authenticate.
+          - 'API data source: how to authenticate.'
         type: dict
         suboptions:
           auth_method:
             description:
-              - One of V(none), V(basicauth), V(oauth2.0), V(hmac), V(secret), V(md5), V(apiGateway), V(keyTop), V(hikVision), V(huaweiNetworkManagement), V(liHe).
+              - One of V(none), V(basicauth), V(oauth2.0), V(hmac), V(secret), V(md5), V(apiGateway), V(keyTop), V(hikVision),
+                V(huaweiNetworkManagement), V(liHe).
             type: str
           app_auth_type:
             description:
@@ -193,7 +199,7 @@ options:
           password:
             description:
               - Password.
-              - Secret: C(no_log), never returned.
+              - 'Secret: C(no_log), never returned.'
             type: str
           app_key:
             description:
@@ -202,12 +208,12 @@ options:
           app_secret:
             description:
               - Application secret.
-              - Secret: C(no_log), never returned.
+              - 'Secret: C(no_log), never returned.'
             type: str
           secret:
             description:
               - Secret.
-              - Secret: C(no_log), never returned.
+              - 'Secret: C(no_log), never returned.'
             type: str
           alt_ip:
             description:
@@ -224,7 +230,7 @@ options:
           client_secret:
             description:
               - OAuth 2.0 client secret.
-              - Secret: C(no_log), never returned.
+              - 'Secret: C(no_log), never returned.'
             type: str
           scope:
             description:
@@ -233,7 +239,7 @@ options:
           authorization:
             description:
               - Authorization header value.
-              - Secret: C(no_log), never returned.
+              - 'Secret: C(no_log), never returned.'
             type: str
           grant_type:
             description:
@@ -241,11 +247,11 @@ options:
             type: str
       broker:
         description:
-          - KAFKA and ACTIVEMQ: the comma-separated C(ip:port) list of brokers.
+          - 'KAFKA and ACTIVEMQ: the comma-separated C(ip:port) list of brokers.'
         type: str
       ssl:
         description:
-          - MQS: the intranet address with SSL.
+          - 'MQS: the intranet address with SSL.'
         type: bool
       ssl_enable:
         description:
@@ -253,12 +259,12 @@ options:
         type: bool
       ssl_username:
         description:
-          - KAFKA with SSL: the application key.
+          - 'KAFKA with SSL: the application key.'
         type: str
       ssl_password:
         description:
-          - KAFKA with SSL: the application secret.
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'KAFKA with SSL: the application secret.'
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       mongodb_auth_source:
         description:
@@ -283,12 +289,12 @@ options:
       trust_store_password:
         description:
           - Password of the trust store.
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       trust_store:
         description:
           - Content of the trust store file.
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       trust_store_file_type:
         description:
@@ -297,13 +303,13 @@ options:
         choices: ["jks", "ts"]
       ssl_auth_method:
         description:
-          - ACTIVEMQ and ARTEMISMQ with SSL: one-way or two-way authentication.
+          - 'ACTIVEMQ and ARTEMISMQ with SSL: one-way or two-way authentication.'
         type: str
         choices: ["one-way", "two-way"]
       key_store:
         description:
           - Content of the key store file.
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       key_store_file_type:
         description:
@@ -313,12 +319,12 @@ options:
       key_store_password:
         description:
           - Password of the key store.
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       key_store_key_password:
         description:
           - Password of the key in the key store.
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       dis_tunnel_name:
         description:
@@ -390,7 +396,7 @@ options:
       snmp_community:
         description:
           - SNMP community string (it acts as a password).
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       ibmmq_ccs_id:
         description:
@@ -423,16 +429,16 @@ options:
       config_file_content:
         description:
           - Base64 of the zip of the authentication files (MRS and FusionInsight types).
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: str
       connection_instance_id:
         description:
-          - CUSTOMIZED: the connector instance.
+          - 'CUSTOMIZED: the connector instance.'
         type: str
       connector_params:
         description:
-          - CUSTOMIZED: the connector parameters (they may hold a password, so the whole value is treated as a secret).
-          - Secret: C(no_log), never returned, compared only with O(update_password=always).
+          - 'CUSTOMIZED: the connector parameters (they may hold a password, so the whole value is treated as a secret).'
+          - 'Secret: C(no_log), never returned, compared only with O(update_password=always).'
         type: dict
 
   update_password:

@@ -14,8 +14,9 @@ from .auth import iam_time
 from .databases import demo_databases
 from .datasources import SECRET_MODES, demo_datasources
 
-FAULT_ACTIONS = ('respond', 'reset', 'timeout', 'process_then_drop', 'process_then_respond', 'truncate', 'empty')
-PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate')
+FAULT_ACTIONS = ('respond', 'reset', 'timeout', 'process_then_drop', 'process_then_respond', 'truncate', 'empty', 'delay')
+PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate', 'delay')
+WAITING_FAULTS = ('timeout', 'delay')  # actions whose point is the wait: their delay defaults to DEFAULT_TIMEOUT_DELAY
 FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length', 'echo_request')
 MATCH_KEYS = ('method', 'route', 'path_contains', 'body_contains')
 OUTCOME_KEYS = ('result', 'fail_after', 'position', 'stage', 'remarks', 'detail', 'data_count', 'dirty_data_count')
@@ -47,7 +48,7 @@ def normalize_fault(raw):
              'status': raw.get('status', 500), 'headers': raw.get('headers') or {}, 'body': raw.get('body'),
              'content_type': raw.get('content_type'), 'declare_full_length': bool(raw.get('declare_full_length')),
              'echo_request': bool(raw.get('echo_request'))}
-    fault['delay'] = raw.get('delay', DEFAULT_TIMEOUT_DELAY if fault['action'] == 'timeout' else 0)
+    fault['delay'] = raw.get('delay', DEFAULT_TIMEOUT_DELAY if fault['action'] in WAITING_FAULTS else 0)
     if fault['action'] not in FAULT_ACTIONS:
         raise ControlError('action must be one of %s' % ', '.join(FAULT_ACTIONS))
     if not isinstance(fault['count'], int) or isinstance(fault['count'], bool) or fault['count'] < 1:

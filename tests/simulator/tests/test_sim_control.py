@@ -148,6 +148,34 @@ def test_process_then_respond(client):
     assert client.requests_log()[-1]['processed_status'] == 200
 
 
+def test_delay_fault_processes_at_once_and_gives_the_real_answer_late(server, client):
+    """``delay``: the change is made when the request arrives, the client waits for its real answer (a slow API, a signal's window)."""
+    task_id = client.create('orders-sync')
+    assert add_fault(client, action='delay')[0]['delay'] == 30.0  # the default wait, as for timeout
+    client.control('DELETE', 'faults')
+    add_fault(client, action='delay', delay=0.6, match={'route': 'update_multi_task'}, headers={'X-Sim-Slow': 'yes'})
+    slow = SimClient(server.url, token=client.token)
+    answers = []
+    started = time.monotonic()
+    update = {'operation_types': ['INSERT', 'DELETE'], 'repulling_snapshot': False}
+    waiting = threading.Thread(target=lambda: answers.append(slow.request('PUT', api_path('multi-tasks', task_id), update)))
+    waiting.start()
+    deadline = time.monotonic() + 5
+    while not any('processed_status' in entry for entry in client.requests_log()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    # while the answer is held back, the change is already there and other connections are served
+    assert [task['operation_types'] for task in client.control('GET', 'tasks')['tasks']] == [['INSERT', 'DELETE']]
+    assert client.request('GET', api_path('tasks')).status == 200 and answers == []
+    waiting.join(5)
+    slow.close()
+    assert time.monotonic() - started >= 0.6
+    response = answers[0]
+    assert (response.status, response.json(), response.headers['X-Sim-Slow']) == (200, {'task_id': task_id}, 'yes')
+    entry = [entry for entry in client.requests_log() if entry['route'] == 'update_multi_task'][0]
+    assert (entry['fault'], entry['status'], entry['processed_status']) == ('delay', 200, 200)
+    assert client.control('GET', 'faults') == {'faults': []}
+
+
 def test_truncate_fault_keeps_a_consistent_length(client):
     client.create('orders-sync')
     add_fault(client, action='truncate', match={'route': 'list_tasks'})

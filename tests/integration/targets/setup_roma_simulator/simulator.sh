@@ -4,6 +4,7 @@
 #   start_roma_simulator [simulator options...]      # exports ROMA_SIM_URL, stops it when the script exits
 #   run_playbook playbook.yml [ansible-playbook options...]
 #   run_fault_matrix cases.yml NAME [options...]     # fault_matrix.yml with these cases, then the table NAME of docs/troubleshooting.md
+#   side_by_side LABEL=URL... -- COMMAND...          # COMMAND against each simulator at once (ROMA_SIM_URL, ROMA_SIM_LABEL)
 # ansible-test copies only the target (and its needs/target/ dependencies) to a temporary
 # directory, so the simulator is found through the collection that ansible-test put on
 # ANSIBLE_COLLECTIONS_PATH.
@@ -63,4 +64,32 @@ run_fault_matrix() {
         -e "@$cases" -e "matrix_file=$out_dir/$name.json" "$@"
     python "$ROMA_SETUP_DIR/filter_plugins/roma_matrix.py" check "$out_dir/$name.json" \
         "$ROMA_COLLECTION_ROOT/docs/troubleshooting.md" "$name" --out "$out_dir/$name.md"
+}
+
+# side_by_side LABEL=URL... -- COMMAND [ARGS...]: runs COMMAND (a function of the runme.sh, say) once per simulator,
+# all at once, each in a subshell with ROMA_SIM_URL set to its URL and ROMA_SIM_LABEL to its label.  Runs that are
+# the same test against differently configured simulators need not wait for each other: most of their time is
+# ansible-playbook starting and the simulator's clocks.  Each run's output is printed (prefixed with its label) once
+# it has ended; fails if any run failed.
+side_by_side() {
+    local runs=() pids=() run status=0 i
+    while [ "$1" != -- ]; do
+        runs+=("$1")
+        shift
+    done
+    shift
+    for run in "${runs[@]}"; do
+        (
+            ROMA_SIM_LABEL="${run%%=*}"
+            ROMA_SIM_URL="${run#*=}"
+            export ROMA_SIM_LABEL ROMA_SIM_URL
+            "$@"
+        ) >"$ROMA_SIM_DIR/side-by-side-${run%%=*}.out" 2>&1 &
+        pids+=("$!")
+    done
+    for i in "${!runs[@]}"; do
+        wait "${pids[$i]}" || status=1
+        sed "s/^/[${runs[$i]%%=*}] /" "$ROMA_SIM_DIR/side-by-side-${runs[$i]%%=*}.out"
+    done
+    return "$status"
 }

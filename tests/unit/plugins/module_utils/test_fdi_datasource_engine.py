@@ -34,8 +34,9 @@ FULL = dict(SETTINGS, port=3306, password='Secret-1')
 
 def test_create_sends_what_the_task_gives():
     plan = plan_datasource(wanted(FULL, description='Orders'), None)
-    assert plan.action == 'create' and plan.body == {'datasource_name': 'orders-mysql', 'datasource_type': 'MYSQL', 'app_id': 'app-1',
-                                                    'content': dict(FULL, port='3306'), 'description': 'Orders'}
+    assert plan.action == 'create'
+    assert plan.body == {'datasource_name': 'orders-mysql', 'datasource_type': 'MYSQL', 'app_id': 'app-1', 'content': dict(FULL, port='3306'),
+                         'description': 'Orders'}
     assert 'password' not in plan.after['content'] and plan.secrets_sent == ['password']
 
 

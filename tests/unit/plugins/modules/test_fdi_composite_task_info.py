@@ -80,8 +80,8 @@ def test_an_ordinary_task_by_id_is_no_task_with_a_warning(http, run_module, form
     http.expect(listed_by_id(TASK_ID, [dict(list_entity(STOPPED), ext_type='')]), composite_evidence(TASK_ID, form=form))
     result = run_module(dict(task_id=TASK_ID))
     assert result['tasks'] == []
-    assert warning_texts(result) == ["Task a9fe65f41c6a5d646477c5 ('orders-sync') is an ordinary FDI task, not a composite task: this module "
-                                  "returns composite tasks only."]
+    assert warning_texts(result) == [
+        "Task a9fe65f41c6a5d646477c5 ('orders-sync') is an ordinary FDI task, not a composite task: this module returns composite tasks only."]
 
 
 def test_ordinary_tasks_are_left_out_of_a_listing(http, run_module):

@@ -84,7 +84,17 @@ def test_a_failed_reset_still_starts_the_task_again(http, run_module, form):
     result = run_module(dict(name=NAME, position_time=POSITION))
     assert result['failed'] is True and result['restarted'] is True and result['reset'] is False
     assert 'FDI.3033' in result['msg'] and 'the task was started again' in result['msg']
+    assert result['msg'].endswith('The task was not reset: run the reset again once the cause is fixed.')
     assert result['done'] == ['stop'] and result['changed'] is True
+
+
+def test_a_reset_whose_start_fails_says_the_reset_went_through(http, run_module):
+    http.expect(list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), confirm_stopped(), reset(),
+                batch('start', TASK_ID, failure=('FDI.3060', 'The task failed to start.')))
+    result = run_module(dict(name=NAME, position_time=POSITION))
+    assert result['failed'] is True and result['reset'] is True and result['restarted'] is False
+    assert 'The task failed to start.' in result['msg'] and 'is stopped' in result['msg']
+    assert result['msg'].endswith('The reset to 2026-11-29T18:00:00.000Z went through: the task reads its source from there.')
 
 
 def test_a_task_deleted_before_its_reset(http, run_module):

@@ -413,7 +413,8 @@ class TestGathered:
 
     def test_tasks_in_scope_with_details_and_mappings(self, http, run_module):
         listed = [task(1, running=True), task(2, description=''), task(3, tag='other-team'), entity(task(4), ext_type='')]
-        http.expect(list_all(*listed), composite_evidence('task-04', form='3021'), show(listed[0]), mappings_of(listed[0], element('m-1', 'orders', columns=['id', 'total'])),
+        http.expect(list_all(*listed), composite_evidence('task-04', form='3021'), show(listed[0]),
+                    mappings_of(listed[0], element('m-1', 'orders', columns=['id', 'total'])),
                     show(listed[1]), mappings_of(listed[1]))
         result = run_module(dict(state='gathered', scope_tag='sales-sync', parallelism=1))
         common = dict(task_type='REALTIME', tag='sales-sync', operation_types=OPS, source_app_id='app-source', target_app_id='app-target',

@@ -56,6 +56,7 @@ def request_summary(entries):
             'process_then_respond': '%s (done)' % status,
             'truncate': '%s truncated' % status,
             'empty': '%s empty' % status,
+            'delay': '%s (late)' % status,
         }.get(fault, str(status))
         summary.append('%s %s' % (ROUTES.get(entry.get('route'), entry.get('route')), what))
     return summary
@@ -88,6 +89,8 @@ def _one_fault(fault):
         text = 'truncated body' + (' (full Content-Length)' if fault.get('declare_full_length') else '')
     elif action == 'empty':
         text = 'empty 200'
+    elif action == 'delay':
+        text = 'processed, answered after %s s' % fault.get('delay', 30)
     else:
         text = action
     count = fault.get('count', 1)
