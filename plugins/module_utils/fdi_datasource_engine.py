@@ -189,9 +189,11 @@ def plan_datasource(wanted, stored):
     if not changes and not resent:
         return DatasourcePlan(None, before=view, after=view)
     merged = _merged(stored.settings, wanted.settings)
+    missing_secrets = needed_secrets(view['datasource_type'], merged, stored)
     problems = ['connection.%s is needed: an update replaces every connection setting, and ROMA Connect does not return a secret to keep '
-                '(give it, for example from Ansible Vault)' % field for field in needed_secrets(view['datasource_type'], merged, stored)]
-    problems.extend(problem for problem in content_problems(view['datasource_type'], merged) if problem.startswith('a '))
+                '(give it, for example from Ansible Vault)' % field for field in missing_secrets]
+    named = dict(merged, **dict((field, '<given>') for field in missing_secrets))  # each missing secret named once, above
+    problems.extend(problem for problem in content_problems(view['datasource_type'], named) if problem.startswith('a '))
     raise_for_problems(problems, 'Data source %r cannot be updated, nothing was changed' % view['datasource_name'])
     body = _body(view['datasource_name'], view['datasource_type'], view['app_id'], description, merged)
     after = _view(view['datasource_name'], view['datasource_type'], view['app_id'], description, merged, base=view)

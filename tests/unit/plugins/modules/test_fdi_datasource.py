@@ -111,6 +111,7 @@ def test_a_change_without_the_password_is_refused_before_any_write(http, run_mod
     http.expect(by_name(STORED))
     result = run_module(dict(name=DS_NAME, connection=dict(port=3307)))
     assert result['failed'] and 'connection.password is needed: an update replaces every connection setting' in result['msg']
+    assert result['msg'].count('connection.password') == 1 and len(result['invalid_options']) == 1  # named once
     assert http.methods == ['GET']
 
 
