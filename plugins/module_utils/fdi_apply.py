@@ -164,7 +164,8 @@ def apply_plans(apis: TaskApis, plans: Iterable[TaskPlan], parallelism: int = 1,
 
     1. every task whose plan stops it is stopped, in batches; those stopped for a change are
        then read until they report stopped (concurrently, within ``deadline``);
-    2. ``change`` (a :class:`SharedChange`), if given, is sent once (the data-source update of a rotation);
+    2. ``change`` (a :class:`SharedChange`), if given, is sent once (the data-source update of a rotation), only when
+       every task stopped for it is confirmed stopped (otherwise it is withheld, and the stopped tasks are started again);
     3. each plan's other writes are sent in order, plans concurrently (``parallelism`` threads);
     4. every task whose plan starts it is started, in batches, together with the tasks stopped
        for a change that failed (they ran before: the stop/change/start rule);
@@ -186,7 +187,11 @@ def apply_plans(apis: TaskApis, plans: Iterable[TaskPlan], parallelism: int = 1,
             waiting = [result for result in stopping if not result.failed and len(result.plan.actions) > 1]
             run_concurrently(lambda result: _wait_stopped(apis, result, deadline), waiting, parallelism, cancel)
             if change is not None:
-                change.run()
+                unstopped = [result for result in stopping if result.failed]
+                if unstopped:  # the change is what they are stopped for: never sent while one of them may still run
+                    change.withhold([result.task() for result in unstopped])
+                else:
+                    change.run()
             changing = [result for result in results if not result.failed and result.plan.middle]
             run_concurrently(lambda result: _send_middle(apis, result, cancel), changing, parallelism, cancel)
             starting = [result for result in results if not result.failed and result.plan.ends_with_start]
@@ -227,13 +232,19 @@ def _finished(result: PlanResult) -> bool:
 class SharedChange:
     """One write that tasks are stopped for, sent once between the stops and the starts (a data source's update).
 
-    Its failure is its own (``error``): the tasks stopped for it are started again as planned.
+    Its failure is its own (``error``): the tasks stopped for it are started again as planned.  It is withheld
+    (``withheld``: the tasks that could not be stopped or confirmed stopped) when a task it is for may still run.
     """
 
     def __init__(self, send: Callable[[], object]) -> None:
         self.send = send
         self.error = None
         self.sent = False
+        self.withheld = []
+
+    def withhold(self, tasks):
+        self.withheld = list(tasks)
+        self.error = RomaError('Not sent, because %d of the tasks it is for could not be stopped' % len(self.withheld))
 
     def run(self) -> None:
         try:

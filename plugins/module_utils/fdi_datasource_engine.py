@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from typing import Any
 
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import PlanResult
     from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import StoredDatasource
     from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 
@@ -199,9 +200,11 @@ def plan_datasource(wanted: WantedDatasource, stored: StoredDatasource | None) -
     if not changes and not resent:
         return DatasourcePlan(None, before=view, after=view)
     merged = _merged(stored.settings, wanted.settings)
+    missing_secrets = needed_secrets(view['datasource_type'], merged, stored)
     problems = ['connection.%s is needed: an update replaces every connection setting, and ROMA Connect does not return a secret to keep '
-                '(give it, for example from Ansible Vault)' % field for field in needed_secrets(view['datasource_type'], merged, stored)]
-    problems.extend(problem for problem in content_problems(view['datasource_type'], merged) if problem.startswith('a '))
+                '(give it, for example from Ansible Vault)' % field for field in missing_secrets]
+    named = dict(merged, **dict((field, '<given>') for field in missing_secrets))  # each missing secret named once, above
+    problems.extend(problem for problem in content_problems(view['datasource_type'], named) if problem.startswith('a '))
     raise_for_problems(problems, 'Data source %r cannot be updated, nothing was changed' % view['datasource_name'])
     body = _body(view['datasource_name'], view['datasource_type'], view['app_id'], description, merged)
     after = _view(view['datasource_name'], view['datasource_type'], view['app_id'], description, merged, base=view)
@@ -271,11 +274,16 @@ def ensure_datasource(module: RomaModule) -> dict[str, Any]:
     restarted, restarted_tasks, started_at_ms = _apply(module, wanted, plan, api, stored, running, result, deadline)
     if test_body is not None and result.get('datasource'):
         outcome = api.test_connection(result['datasource']['datasource_id'], test_body)
+        refusal = outcome.pop('error', None)
         result['connection_test'] = outcome
         if not outcome['result']:
-            raise RomaError('The connection test of data source %r failed: %s. The data source itself was %s.'
-                            % (result['datasource']['datasource_name'], outcome['message'],
-                               {'create': 'created', 'update': 'updated'}.get(plan.action, 'saved as it was')), **result)
+            api_details = {}
+            if refusal is not None:  # ROMA Connect's code, status and request ID, as for any API failure
+                api_details = dict((key, value) for key, value in refusal.details.items() if key != 'attempts')
+            raise RomaError('The connection test of data source %r failed: %s%s. The data source itself was %s.'
+                            % (result['datasource']['datasource_name'], '%s ' % refusal.error_code if refusal is not None else '',
+                               outcome['message'].rstrip('.'), {'create': 'created', 'update': 'updated'}.get(plan.action, 'saved as it was')),
+                            **dict(api_details, **result))
     if params['wait'] and restarted:
         _wait(module, wanted, restarted, restarted_tasks, result, deadline, started_at_ms)
     return result
@@ -358,14 +366,59 @@ def _rotate(module: RomaModule, wanted: WantedDatasource, plan: DatasourcePlan, 
         raise RomaError('Interrupted by %s. The data source %s; the tasks stopped for it were started again: %s.'
                         % (describe_interruption(interruption), 'was updated' if change.sent else 'was not updated',
                            ', '.join(restarted) or 'none'), **dict(result, changed=change.sent or bool(restarted)))
+    left_stopped = [outcome for outcome in failed if outcome.restarted is False]  # stopped for the update, their start refused
+    advice = _start_advice(left_stopped)
+    if change.withheld:
+        not_stopped = [outcome for outcome in failed if outcome.restarted is not True and outcome not in left_stopped]
+        raise RomaError('ROMA Connect could not stop %s: %s. The data source was not changed, since a task that uses it may still run; '
+                        '%s.%s Run again once the tasks can be stopped.'
+                        % (_describe_outcomes(not_stopped or failed), _reasons(not_stopped or failed), _restarted_words(restarted), advice),
+                        **dict(result, changed=bool(restarted), failed_tasks=[outcome.task_id for outcome in failed]))
     if change.error is not None:
-        raise RomaError('%s. The data source was not changed; the %d tasks stopped for the update were started again: %s.'
-                        % (change.error.message.rstrip('.'), len(restarted), ', '.join(restarted) or 'none'),
-                        **dict(change.error.details, **dict(result, changed=bool(restarted))))
+        raise RomaError('%s. The data source was not changed; %s.%s'
+                        % (change.error.message.rstrip('.'), _restarted_words(restarted), advice),
+                        **dict(change.error.details, **dict(result, changed=bool(restarted),
+                                                            **({'failed_tasks': [outcome.task_id for outcome in failed]} if failed else {}))))
     if failed:
-        raise RomaError('The data source was updated, but %s' % '; '.join(outcome.error.message for outcome in failed),
+        others = [outcome for outcome in failed if outcome not in left_stopped]
+        words = []
+        if left_stopped:
+            words.append('ROMA Connect could not start %s again: %s.%s' % (_describe_outcomes(left_stopped), _reasons(left_stopped), advice))
+        if others:
+            words.append('%s.' % '; '.join(outcome.error.message.rstrip('.') for outcome in others))
+        raise RomaError('Data source %r was updated, but %s' % (stored.view['datasource_name'], ' '.join(words)),
                         **dict(result, failed_tasks=[outcome.task_id for outcome in failed]))
     return restarted, tasks, started_at_ms
+
+
+def _describe_outcomes(outcomes: Iterable[PlanResult]) -> str:
+    return ', '.join('%r (task_id %s)' % (outcome.task()['task_name'], outcome.task_id) for outcome in outcomes)
+
+
+def _reasons(outcomes: Iterable[PlanResult]) -> str:
+    """Each failure's reason once (a batch refused as a whole gives every task of it the same one)."""
+    reasons = []
+    for outcome in outcomes:
+        reason = (outcome.cause.message if outcome.cause is not None else outcome.error.message).rstrip('.')
+        if reason not in reasons:
+            reasons.append(reason)
+    return '; '.join(reasons)
+
+
+def _restarted_words(restarted: list[str | None]) -> str:
+    if not restarted:
+        return 'no task had been stopped for it'
+    return 'the %d tasks stopped for the update were started again: %s' % (len(restarted), ', '.join(restarted))
+
+
+def _start_advice(left_stopped: list[PlanResult]) -> str:
+    """What to do about the tasks a rotation stopped and could not start again (a re-run of fdi_datasource does not: they no
+    longer run, so they are not among the tasks it restarts)."""
+    if not left_stopped:
+        return ''
+    return (' These tasks are stopped now: start them with hwcloud.roma.fdi_composite_task (state: started) or '
+            'hwcloud.roma.fdi_composite_tasks (status: running), as running this data source task again does not start tasks '
+            'that do not run.')
 
 
 def _wait(module: RomaModule, wanted: WantedDatasource, restarted: list[str | None], tasks: list[dict[str, Any]], result: dict[str, Any],
@@ -378,5 +431,7 @@ def _wait(module: RomaModule, wanted: WantedDatasource, restarted: list[str | No
     result['monitors'] = dict((outcome.task_id, outcome.monitor) for outcome in outcomes)
     failed = [outcome for outcome in outcomes if outcome.error is not None]
     if failed:
-        raise RomaError('The data source was updated and its tasks restarted, but not every task runs again: %s'
-                        % '; '.join(outcome.error.message for outcome in failed), **result)
+        raise RomaError('The data source was updated and its tasks restarted, but not every task runs again: %s. Those tasks still count '
+                        'as running: correct the settings (the password the database accepts, for example) and run again with '
+                        'restart_tasks: true, which restarts them with the correction.'
+                        % '; '.join(outcome.error.message.rstrip('.') for outcome in failed), **result)

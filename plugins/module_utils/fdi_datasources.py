@@ -391,13 +391,14 @@ class FdiDatasourceApi:
     def test_connection(self, datasource_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """``POST .../test-connect`` with the full settings: ``{result, message}``; a refusal (400 FDI.3016) is a result, not an error.
 
+        A refusal also carries ``error`` (the RomaApiError: its code, status and request ID, for the module's failure).
         Testing twice is harmless, so the request may be retried like a read.
         """
         try:
             answer = self.client.call('POST', self._path('datasources', datasource_id, 'test-connect'), body=body, idempotent=True)
         except RomaApiError as error:
             if error.status == 400 and error.error_code == CONNECTION_TEST_FAILED:
-                return {'result': False, 'message': error.error_msg}
+                return {'result': False, 'message': error.error_msg, 'error': error}
             raise
         result = answer.get('result') if isinstance(answer, dict) else None
         if result is not True:

@@ -455,7 +455,8 @@ options:
       - After the create or update (or, when nothing changed, with the saved settings and the secrets given here), ask
         ROMA Connect to connect to the data source with these settings (C(POST .../test-connect)).
       - The test needs every setting, secrets included, so the secrets the data source needs must be given.
-      - A failed test fails the module with ROMA Connect\'s reason, saying that the data source itself was saved.
+      - A failed test fails the module with ROMA Connect\'s code (C(FDI.3016)) and reason (also in RV(error_code), RV(error_msg)),
+        saying that the data source itself was saved.
       - Never done in check mode.
     type: bool
     default: false
@@ -465,12 +466,18 @@ options:
       - V(false) updates it in place and warns, naming those tasks; they may keep the old settings until they restart.
       - V(true) stops exactly those tasks (in batches of ten), waits until they report stopped, updates the data source,
         and starts exactly those tasks again (in batches), whether the update succeeded or not. RV(restarted_tasks) names them.
+      - The update is sent only when every one of those tasks reported stopped. If one cannot be stopped, the module fails
+        naming it (RV(failed_tasks)), the data source is not changed, and the tasks that were stopped are started again.
+      - If ROMA Connect refuses to start a task again after the update, the module fails naming it (RV(failed_tasks)); the
+        task is stopped then. Start it with M(hwcloud.roma.fdi_composite_task) (O(hwcloud.roma.fdi_composite_task#module:state=started))
+        or M(hwcloud.roma.fdi_composite_tasks); running this module again does not, as the task no longer runs.
     type: bool
     default: false
   wait:
     description:
       - With O(restart_tasks=true), wait until every restarted task runs again (its monitor reports V(RUNNING)); a task
         whose sync job fails (for example because of a wrong password) fails the module with the reason from its monitor.
+        Such a task still counts as running, so once the settings are corrected, a run with O(restart_tasks=true) restarts it.
     type: bool
     default: false
   wait_timeout:
@@ -669,6 +676,7 @@ conflicts:
 failed_tasks:
   description: IDs of the tasks that could not be stopped or started around the update.
   returned: when restarting tasks failed for some of them
+  sample: [9d2a8c8e5b0f4a7e9a0c6f3d1b2e4c5a]
   type: list
   elements: str
 invalid_options:

@@ -18,7 +18,7 @@ FAULT_ACTIONS = ('respond', 'reset', 'timeout', 'process_then_drop', 'process_th
 PROCESSING_FAULTS = ('process_then_drop', 'process_then_respond', 'truncate', 'delay')
 WAITING_FAULTS = ('timeout', 'delay')  # actions whose point is the wait: their delay defaults to DEFAULT_TIMEOUT_DELAY
 FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length', 'echo_request')
-MATCH_KEYS = ('method', 'route', 'path_contains')
+MATCH_KEYS = ('method', 'route', 'path_contains', 'body_contains')
 OUTCOME_KEYS = ('result', 'fail_after', 'position', 'stage', 'remarks', 'detail', 'data_count', 'dirty_data_count')
 CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found', 'start_delay_seconds', 'latency_ms',
                'datasource_secrets', 'composite_ext_type', 'show_stopped_status')
@@ -104,13 +104,18 @@ class FaultQueue:
         with self._lock:
             self._faults = []
 
-    def take(self, method, route, path):
-        """The first fault matching this request (its count consumed), or None."""
+    def take(self, method, route, path, body=b''):
+        """The first fault matching this request (its count consumed), or None.
+
+        ``body_contains`` is looked for in the request body as sent (UTF-8 text), so a test can fault the
+        start batch but not the stop batch of the same route.
+        """
+        text = (body or b'').decode('utf-8', 'replace') if isinstance(body, bytes) else str(body or '')
         with self._lock:
             for fault in self._faults:
                 match = fault['match']
                 if (match.get('method', method).upper() == method.upper() and match.get('route', route) == route
-                        and match.get('path_contains', '') in path):
+                        and match.get('path_contains', '') in path and match.get('body_contains', '') in text):
                     fault['count'] -= 1
                     if fault['count'] == 0:
                         self._faults.remove(fault)

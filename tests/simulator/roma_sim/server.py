@@ -446,7 +446,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
                                 'client': '%s:%s' % self.client_address[:2]})
         if sim.config['latency_ms']:  # a region's round trip; each connection's thread waits on its own
             sim.stopping.wait(sim.config['latency_ms'] / 1000.0)
-        fault = sim.faults.take(self.command, route or 'unknown', url.path)
+        fault = sim.faults.take(self.command, route or 'unknown', url.path, body)
         action = fault['action'] if fault else None
         reply = None
         if action is None or action in PROCESSING_FAULTS:

@@ -80,6 +80,20 @@ def test_respond_fault_text_body_default_body_and_path_match(client):
     assert response.json() == {'error_code': 'SIM.FAULT', 'error_msg': 'Fault injected by the ROMA simulator.', 'request_id': response.request_id}
 
 
+def test_body_match_faults_one_batch_action_and_not_the_other(client):
+    created = client.control('POST', 'seed', {'project_id': PROJECT_ID, 'instance_id': INSTANCE_ID, 'count': 1})['task_ids']
+    add_fault(client, match={'route': 'batch_tasks', 'body_contains': '"action_id":"stop"'}, status=400,
+              body={'error_code': 'FDI.3150', 'error_msg': 'refused'})
+    start = {'action_id': 'start', 'list': [{'task_id': created[0]}]}
+    assert client.request('POST', api_path('batch-operation', 'tasks'), start).status == 200  # compact JSON, another action
+    stop = json.dumps({'action_id': 'stop', 'list': [{'task_id': created[0]}]}, separators=(',', ':'))
+    assert client.request('POST', api_path('batch-operation', 'tasks'), raw=stop.encode(),
+                          headers={'Content-Type': 'application/json;charset=UTF-8'}).status == 400
+    assert client.control('GET', 'faults') == {'faults': []}
+    for bad in ({'body_contains': 1}, {'body': 'x'}):
+        assert client.request('POST', '/_sim/faults', {'match': bad}).status == 400
+
+
 def test_respond_fault_can_hit_iam(anonymous):
     add_fault(anonymous, match={'route': 'iam_token'}, status=429, body={'error_code': 'APIG.0308', 'error_msg': 'The throttling threshold has been reached.'})
     assert anonymous.request('POST', '/v3/auth/tokens', password_body()).status == 429

@@ -111,6 +111,7 @@ def test_a_change_without_the_password_is_refused_before_any_write(http, run_mod
     http.expect(by_name(STORED))
     result = run_module(dict(name=DS_NAME, connection=dict(port=3307)))
     assert result['failed'] and 'connection.password is needed: an update replaces every connection setting' in result['msg']
+    assert result['msg'].count('connection.password') == 1 and len(result['invalid_options']) == 1  # named once
     assert http.methods == ['GET']
 
 
@@ -177,6 +178,38 @@ def test_a_refused_update_still_starts_the_tasks_it_stopped(http, run_module):
     assert 'The data source was not changed; the 1 tasks stopped for the update were started again: run-1' in result['msg']
 
 
+def test_a_refused_stop_withholds_the_update_and_starts_again_the_tasks_it_stopped(http, run_module):
+    """The update is what the tasks are stopped for: never sent while one of them may still run (issue 17)."""
+    second = server_task(task_id='run-2', task_name='customers-sync', running=True)
+    http.expect(by_name(STORED), *users(source=[RUNNING_USER, second]),
+                Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': 'run-1'}, {'task_id': 'run-2'}]}
+                     ).reply(200, json={'success': [{'task_id': 'run-2'}],
+                                        'failure': [{'task_id': 'run-1', 'error_code': 'FDI.3186', 'error_msg': 'The task is busy.'}]}),
+                show(dict(second, running=False)),
+                batch('start', 'run-2'))  # no PUT
+    result = run_module(dict(ROTATION, restart_tasks=True))
+    assert result['failed'] and result['changed'] is True and result['failed_tasks'] == ['run-1']
+    assert result['restarted_tasks'] == ['run-2'] and 'PUT' not in http.methods
+    assert result['msg'].startswith("ROMA Connect could not stop 'orders-sync' (task_id run-1): ROMA Connect could not stop composite task "
+                                    "'orders-sync' (task_id run-1): FDI.3186 The task is busy. The data source was not changed, since a "
+                                    "task that uses it may still run; the 1 tasks stopped for the update were started again: run-2.")
+    assert result['msg'].endswith('Run again once the tasks can be stopped.')
+
+
+def test_a_refused_start_after_the_update_says_how_to_start_the_tasks(http, run_module):
+    http.expect(by_name(STORED), *users(source=[RUNNING_USER]), batch('stop', 'run-1'), show(dict(RUNNING_USER, running=False)),
+                put(ROTATED, STORED),
+                Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': 'run-1'}]}
+                     ).reply(400, json=fdi_error('FDI.3186', 'The task is busy.')))  # not sent again
+    result = run_module(dict(ROTATION, restart_tasks=True, wait=True))
+    assert result['failed'] and result['changed'] is True and result['failed_tasks'] == ['run-1'] and result['restarted_tasks'] == []
+    assert result['msg'].startswith("Data source 'orders-mysql' was updated, but ROMA Connect could not start 'orders-sync' (task_id run-1) "
+                                    "again: ROMA Connect API error 400 FDI.3186: The task is busy.")
+    assert ('These tasks are stopped now: start them with hwcloud.roma.fdi_composite_task (state: started) or '
+            'hwcloud.roma.fdi_composite_tasks (status: running)') in result['msg']
+    assert 'monitors' not in result  # nothing to wait for
+
+
 def test_an_ordinary_running_task_is_not_restarted(http, run_module):
     ordinary = dict(list_entity(dict(RUNNING_USER, task_id='plain-1')), ext_type='')
     http.expect(by_name(STORED), *users(source=[ordinary]), composite_evidence('plain-1', form='3021'), put(ROTATED, STORED))
@@ -215,7 +248,12 @@ def test_a_failed_connection_test_fails_saying_the_data_source_was_saved(http, r
                     400, json=fdi_error('FDI.3016', "Failed to test the connectivity. Access denied for user 'replicator'")))
     result = run_module(dict(WANTED, test_connection=True))
     assert result['failed'] and result['changed'] is True and result['connection_test']['result'] is False
-    assert result['msg'].endswith("Access denied for user 'replicator'. The data source itself was created.")
+    assert result['msg'] == ("The connection test of data source 'orders-mysql' failed: FDI.3016 Failed to test the connectivity. "
+                             "Access denied for user 'replicator'. The data source itself was created.")
+    # the refusal is reported like any API failure (RETURN: error_code, error_msg, status), the data source beside it
+    assert (result['error_code'], result['status'], result['method']) == ('FDI.3016', 400, 'POST')
+    assert result['error_msg'].startswith('Failed to test the connectivity.') and result['datasource']['datasource_id'] == DS_ID
+    assert 'error' not in result['connection_test']
 
 
 def test_a_connection_test_needs_the_secrets(http, run_module):
