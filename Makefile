@@ -71,9 +71,10 @@ tree: setup
 # the tests side by side, which must not rebuild a tree under a running test.
 SANITY = $(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON_VERSION) --color no
 UNITS = $(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON_VERSION) --color no
-# INTEGRATION_TARGETS: targets or aliases (e.g. shippable/posix/group2/); empty is every target.
+# INTEGRATION_TARGETS: targets or aliases (e.g. shippable/posix/group2/); empty is every target.  A failed target does
+# not stop the ones after it (--continue-on-error): one run shows every failure.
 INTEGRATION_TARGETS ?=
-INTEGRATION = $(ANSIBLE_TEST) integration --local --python $(TEST_PYTHON_VERSION) --color no $(INTEGRATION_TARGETS)
+INTEGRATION = $(ANSIBLE_TEST) integration --local --python $(TEST_PYTHON_VERSION) --color no --continue-on-error $(INTEGRATION_TARGETS)
 
 sanity: tree
 	$(SANITY)

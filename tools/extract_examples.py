@@ -25,6 +25,14 @@ import sys
 
 import yaml
 
+
+class AnsibleYamlLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that also reads the tags Ansible adds to YAML (``!vault`` of ansible-vault encrypt_string, ``!unsafe``)."""
+
+
+for _tag in ('!vault', '!unsafe'):
+    AnsibleYamlLoader.add_constructor(_tag, lambda loader, node: loader.construct_scalar(node))
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES_DIR = os.path.join(REPO_ROOT, 'plugins', 'modules')
 DOCS_DIR = os.path.join(REPO_ROOT, 'docs')
@@ -59,7 +67,7 @@ def is_example_list(items) -> bool:
 def as_playbook(source: str, examples: str) -> str:
     """Examples as the text of a playbook: as they are, or their tasks under one play."""
     text = re.sub(r'\A---[ \t]*\n', '', examples.strip('\n') + '\n')
-    items = yaml.safe_load(text)
+    items = yaml.load(text, Loader=AnsibleYamlLoader)
     if not is_example_list(items):
         raise ValueError(f'{source}: examples must be a non-empty YAML list of tasks or plays')
     if all('hosts' in item or 'ansible.builtin.import_playbook' in item for item in items):
@@ -82,7 +90,7 @@ def examples() -> list[tuple[str, str, str]]:
             text = handle.read()
         number = 0
         for match in YAML_BLOCK.finditer(text):
-            if not is_example_list(yaml.safe_load(match.group(1))):
+            if not is_example_list(yaml.load(match.group(1), Loader=AnsibleYamlLoader)):
                 continue
             number += 1
             line = text.count('\n', 0, match.start(1)) + 1

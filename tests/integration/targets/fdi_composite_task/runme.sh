@@ -4,4 +4,5 @@
 set -euo pipefail
 source ../setup_roma_simulator/simulator.sh
 start_roma_simulator
-run_playbook playbook.yml "$@"
+# the User-Agent names the collection's version, as galaxy.yml says it
+run_playbook playbook.yml -e "roma_collection_version=$(sed -n 's/^version: *//p' "$ROMA_COLLECTION_ROOT/galaxy.yml")" "$@"
