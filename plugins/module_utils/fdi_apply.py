@@ -30,20 +30,11 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import (
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import MAPPING_KINDS, outcomes_of, switch_action, task_after
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import BATCH_SIZE, FdiStartStopApi
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import BATCH_SIZE
 
 
 class ApplyError(RomaError):
     """A request of a plan failed, or the run was interrupted; ``done`` lists the actions that succeeded before."""
-
-
-class TaskApis:
-    """What applying a plan needs: the task, start/stop and mapping APIs of one instance."""
-
-    def __init__(self, tasks, mappings=None, start_stop=None):
-        self.tasks = tasks
-        self.mappings = mappings
-        self.start_stop = start_stop or FdiStartStopApi(tasks)
 
 
 class PlanResult:

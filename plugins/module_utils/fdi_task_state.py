@@ -26,6 +26,35 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import not_
 ALL_TASKS = '*'  # scope_tag for every composite task of the instance
 
 
+class TaskApis:
+    """The APIs a run reads and writes tasks with, for one instance: tasks, mappings, start/stop.
+
+    The mapping and start/stop APIs are made on first use, so a run that needs neither (a
+    no-op or a plain create) does not import them.
+    """
+
+    def __init__(self, tasks, mappings=None, start_stop=None):
+        self.tasks = tasks
+        self._mappings = mappings
+        self._start_stop = start_stop
+
+    @property
+    def mappings(self):
+        if self._mappings is None:
+            from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
+
+            self._mappings = FdiMappingApi(self.tasks.client, self.tasks.instance_id)
+        return self._mappings
+
+    @property
+    def start_stop(self):
+        if self._start_stop is None:
+            from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import FdiStartStopApi
+
+            self._start_stop = FdiStartStopApi(self.tasks)
+        return self._start_stop
+
+
 class Current:
     """What is known of one task: its list entry (if it was listed), and its details and mappings when they were read.
 
@@ -160,12 +189,12 @@ def _column_line(mapping, column):
 
 def task_result(task):
     """The ``task`` return value: the task dict, its mappings (when read) in their documented shape, ordered by pair."""
-    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import mapping_view
-
     if not task:
         return {}
     result = dict((key, value) for key, value in task.items() if key != 'mappings')
     if task.get('mappings') is not None:
+        from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import mapping_view  # only a run that read mappings
+
         result['mappings'] = [mapping_view(mapping) for mapping in sorted(task['mappings'], key=_pair)]
     return result
 
