@@ -430,8 +430,8 @@ def update_docs(sections):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('-n', type=int, default=20, help='items per timed task (default: %(default)s)')
-    parser.add_argument('--rounds', type=int, default=5, help='timed rounds; the median is reported (default: %(default)s)')
+    parser.add_argument('-n', type=int, default=16, help='items per timed task (default: %(default)s)')
+    parser.add_argument('--rounds', type=int, default=7, help='timed rounds; the median is reported (default: %(default)s)')
     parser.add_argument('--lookup-n', type=int, default=10, help='items per lookup task (default: %(default)s)')
     parser.add_argument('--lookup-rounds', type=int, default=2, help='rounds of the lookup comparison (default: %(default)s)')
     parser.add_argument('--payload-repeat', type=int, default=7, help='direct runs of each kept AnsiballZ payload (default: %(default)s)')

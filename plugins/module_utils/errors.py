@@ -30,6 +30,7 @@ _SECRET_AUTHORIZATION = r'(\bauthorization\b["\']?\s*[:=]\s*["\']?)[^"\'\r\n]+'
 # The value ends at white space, a quote, a separator or a closing bracket: "(using password: YES)" keeps its ")".  YES and NO
 # after "password:" are MySQL's "was a password used" (Access denied ... (using password: YES)), not a password.
 _SECRET_FIELD = r'(\b%s\b["\']?\s*[:=]\s*["\']?)(?!(?:YES|NO)\b)[^\s"\',;&<>)\]}]+' % _SECRET_NAMES
+_SECRET_WORDS = ('token', 'authorization', 'passw', 'secret', 'signature', 'credential')  # one is in every name the patterns match
 REDACTED = '********'
 _KNOWN_SECRETS = set()  # credential values of this run (see register_secret); masked before any text is cut short
 
@@ -224,6 +225,9 @@ def redact_secrets(text):
     """Mask the registered credential values in ``text``, and anything labelled as one (token, password, secret key, signature)."""
     for secret in sorted(_KNOWN_SECRETS, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
+    folded = text.casefold()
+    if not any(word in folded for word in _SECRET_WORDS):
+        return text  # nothing is labelled as a secret (a "not found" answer, say): the patterns cannot match
     text = re.sub(_SECRET_JSON, r'\1%s\2' % REDACTED, text, flags=re.IGNORECASE)
     text = re.sub(_SECRET_AUTHORIZATION, r'\1%s' % REDACTED, text, flags=re.IGNORECASE)
     return re.sub(_SECRET_FIELD, r'\1%s' % REDACTED, text, flags=re.IGNORECASE)

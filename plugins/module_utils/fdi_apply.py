@@ -30,7 +30,6 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import (
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import MAPPING_KINDS, outcomes_of, switch_action, task_after
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import BATCH_SIZE
 
 
 class ApplyError(RomaError):
@@ -138,7 +137,7 @@ def apply_plan(apis, plan, deadline=None):
     return result.after
 
 
-def apply_plans(apis, plans, parallelism=1, batch_size=BATCH_SIZE, on_batch=None, deadline=None, change=None):
+def apply_plans(apis, plans, parallelism=1, batch_size=None, on_batch=None, deadline=None, change=None):
     """Apply many plans at once; return one finished :class:`PlanResult` per plan, in order.  Never raises for an API error.
 
     1. every task whose plan stops it is stopped, in batches; those stopped for a change are
@@ -153,7 +152,8 @@ def apply_plans(apis, plans, parallelism=1, batch_size=BATCH_SIZE, on_batch=None
     A plan's failure never stops the others: its result carries the error.  An interruption
     ends every plan not finished yet and is noted on each result (``interrupted``); an
     exception that is a bug still propagates, after step 5.  ``on_batch(action_id, task_ids)``
-    hears of each batch request before it is sent.
+    hears of each batch request before it is sent; ``batch_size`` is how many tasks one goes for
+    (None: the most the API takes, ``fdi_start_stop.BATCH_SIZE``).
     """
     results = [PlanResult(plan) for plan in plans]
     cancel = threading.Event()  # set on an interruption: a plan's remaining writes are not sent
@@ -247,6 +247,11 @@ def _switch(apis, results, running, batch_size, on_batch):
     A stop of a task that is gone counts as done (deleting it, for one, then counts as done too).
     A result that already failed is a restart: its outcome goes to ``restarted``, not to ``done``.
     """
+    if not results:
+        return
+    if batch_size is None:
+        # imported here: a plan that neither starts nor stops a task (a create, an update of a stopped one) does without it
+        from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import BATCH_SIZE as batch_size
     action_id = 'start' if running else 'stop'
     for first in range(0, len(results), batch_size):
         chunk = results[first:first + batch_size]
