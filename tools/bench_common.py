@@ -1,9 +1,13 @@
 """What the `make bench` scripts share: the collection snapshot, the simulator's control API, one ansible-playbook run.
 
-tools/benchmark.py (one task against ansible.builtin.uri, issue 23), tools/benchmark_many.py
-(fdi_composite_tasks against a loop, issue 11) and tools/bench_rotation.py (a data-source
-password rotation against the loop a user writes today, issue 17.6) import this module and
-nothing of each other but what benchmark.py runs; this module imports none of them.
+The imports among the tools run one way, so there is no cycle:
+
+    benchmark.py (`make bench`: one task against ansible.builtin.uri, issue 23)
+      -> bench_payload.py (inside one module process), bench_rotation.py (issue 17.6),
+         benchmark_many.py (issue 11, with --many), bench_common.py
+    bench_instructions.py (opt-in) -> benchmark.py (its playbook helpers), bench_common.py
+    bench_payload.py, bench_rotation.py, benchmark_many.py -> bench_common.py
+    bench_common.py -> simulator_process.py
 """
 
 from __future__ import annotations
