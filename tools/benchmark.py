@@ -456,6 +456,7 @@ def main():
     parser.add_argument('--skip-rotation', action='store_true', help='leave out the data-source rotation (tools/bench_rotation.py)')
     parser.add_argument('--many', action='store_true', help='add fdi_composite_tasks against a loop (tools/benchmark_many.py, ~5 min more)')
     parser.add_argument('--update-docs', action='store_true', help='write the result tables into docs/performance.md')
+    parser.add_argument('--collection', default=REPO_ROOT, help='the collection checkout to measure, e.g. an older commit\'s (default: this one)')
     args = parser.parse_args()
     if args.rounds < 1 or args.n < 1 or args.lookup_n < 1 or args.lookup_rounds < 1 or args.payload_repeat < 1:
         parser.error('-n, --rounds, --lookup-n, --lookup-rounds and --payload-repeat must be at least 1')
@@ -463,7 +464,7 @@ def main():
     output = os.path.abspath(args.output)
     workdir = os.path.dirname(output)
     os.makedirs(workdir, exist_ok=True)
-    collections_path = snapshot_collection(os.path.join(workdir, 'collections'))
+    collections_path = snapshot_collection(os.path.join(workdir, 'collections'), source=os.path.abspath(args.collection))
     env = ansible_env(collections_path, os.path.join(workdir, 'timings.json'))
     inventory = write_inventory(os.path.join(workdir, 'inventory.ini'))
     started, load_at_start = time.monotonic(), os.getloadavg()[0]
