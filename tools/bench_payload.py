@@ -134,7 +134,7 @@ def payload_size(python, path):
 
 def measure(python, payloads, url, repeat):
     """Run the sides alternately, ``repeat`` times each with and without ``-X importtime``; the report and its problems."""
-    walls, firsts, counts = (collections.defaultdict(list) for _ in range(3))
+    walls, firsts, counts = collections.defaultdict(list), collections.defaultdict(list), collections.defaultdict(list)
     imports = dict((side, collections.defaultdict(list)) for side in SIDES)
     totals = collections.defaultdict(list)
     problems = []
