@@ -28,6 +28,7 @@ of maximum resident set size.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -36,13 +37,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from bench_common import PROJECT_ID, ansible_env, control, snapshot_collection, write_inventory  # noqa: E402  pylint: disable=wrong-import-position
 from simulator_process import REPO_ROOT, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
-PROJECT_ID = '0123456789abcdef0123456789abcdef'
 TASKS = 200
 INSTANCE_SIZE = 1000
 LATENCIES_MS = (0, 20)
@@ -54,14 +54,6 @@ CREATE_RATIO_TARGET = 20.0
 MODULE_PATH = os.path.join('ansible_collections', 'hwcloud', 'roma', 'plugins', 'modules', 'fdi_composite_tasks.py')
 DOC_BEGIN = '<!-- many-tasks results: begin (written by tools/benchmark_many.py --update-docs) -->'
 DOC_END = '<!-- many-tasks results: end -->'
-
-
-def control(url, method, path, body=None):
-    data = json.dumps(body).encode('utf-8') if body is not None else None
-    request = urllib.request.Request(url + path, data=data, method=method, headers={'Content-Type': 'application/json'})
-    with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310 - the local simulator
-        content = response.read()
-    return json.loads(content.decode('utf-8')) if content else None
 
 
 def task_config(side):
@@ -268,9 +260,6 @@ def run(workdir, env, inventory, collections_path, python=sys.executable, update
 
 
 def main():
-    import argparse  # pylint: disable=import-outside-toplevel
-    from benchmark import CALLBACK_DIR, snapshot_collection  # pylint: disable=import-outside-toplevel
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--output', default=os.path.join(REPO_ROOT, 'build', 'bench', 'many.json'), help='JSON results file')
     parser.add_argument('--update-docs', action='store_true', help='write the result tables into docs/performance.md')
@@ -279,12 +268,8 @@ def main():
     os.makedirs(workdir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix='roma-bench-many-') as scratch:
         collections_path = snapshot_collection(os.path.join(scratch, 'collections'))
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
-                   ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR, ANSIBLE_CALLBACKS_ENABLED='roma_bench_timings', ANSIBLE_NOCOLOR='1',
-                   ANSIBLE_HOST_KEY_CHECKING='false', ANSIBLE_RETRY_FILES_ENABLED='false')
-        inventory = os.path.join(workdir, 'many-inventory.ini')
-        with open(inventory, 'w', encoding='utf-8') as handle:
-            handle.write('[bench]\nlocalhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
+        env = ansible_env(collections_path, os.path.join(workdir, 'many-timings.json'))
+        inventory = write_inventory(os.path.join(workdir, 'many-inventory.ini'))
         report, problems = run(workdir, env, inventory, collections_path, update=args.update_docs)
     with open(args.output, 'w', encoding='utf-8') as handle:
         json.dump(report, handle, indent=1)

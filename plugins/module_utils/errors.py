@@ -31,13 +31,15 @@ ERROR_MSG_LENGTH = 512  # the API documents error_msg as 2-512 characters
 
 # Values that look like credentials, in JSON ("password": "...") or header/query form (X-Auth-Token: ...,
 # Signature=...).  A proxy or debugging gateway that echoes the request would otherwise put them in a message.
+# Patterns, not compiled ones: re compiles (and caches) them on first use, so only a run that reports an error pays.
 _SECRET_NAMES = (r'(?:x-auth-token|x-subject-token|x-security-token|security[_-]?token|auth[_-]?token|token|authorization|'
                  r'password|passwd|secret[_-]?key|secret|signature|credentials?)')
-_SECRET_JSON = re.compile(r'("%s"\s*:\s*")(?:[^"\\]|\\.)*(")' % _SECRET_NAMES, re.IGNORECASE)
-_SECRET_AUTHORIZATION = re.compile(r'(\bauthorization\b["\']?\s*[:=]\s*["\']?)[^"\'\r\n]+', re.IGNORECASE)
+_SECRET_JSON = r'("%s"\s*:\s*")(?:[^"\\]|\\.)*(")' % _SECRET_NAMES
+_SECRET_AUTHORIZATION = r'(\bauthorization\b["\']?\s*[:=]\s*["\']?)[^"\'\r\n]+'
 # The value ends at white space, a quote, a separator or a closing bracket: "(using password: YES)" keeps its ")".  YES and NO
 # after "password:" are MySQL's "was a password used" (Access denied ... (using password: YES)), not a password.
-_SECRET_FIELD = re.compile(r'(\b%s\b["\']?\s*[:=]\s*["\']?)(?!(?:YES|NO)\b)[^\s"\',;&<>)\]}]+' % _SECRET_NAMES, re.IGNORECASE)
+_SECRET_FIELD = r'(\b%s\b["\']?\s*[:=]\s*["\']?)(?!(?:YES|NO)\b)[^\s"\',;&<>)\]}]+' % _SECRET_NAMES
+_SECRET_WORDS = ('token', 'authorization', 'passw', 'secret', 'signature', 'credential')  # one is in every name the patterns match
 REDACTED = '********'
 _KNOWN_SECRETS = set()  # credential values of this run (see register_secret); masked before any text is cut short
 
@@ -234,9 +236,12 @@ def redact_secrets(text: str) -> str:
     """Mask the registered credential values in ``text``, and anything labelled as one (token, password, secret key, signature)."""
     for secret in sorted(_KNOWN_SECRETS, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
-    text = _SECRET_JSON.sub(r'\1%s\2' % REDACTED, text)
-    text = _SECRET_AUTHORIZATION.sub(r'\1%s' % REDACTED, text)
-    return _SECRET_FIELD.sub(r'\1%s' % REDACTED, text)
+    folded = text.casefold()
+    if not any(word in folded for word in _SECRET_WORDS):
+        return text  # nothing is labelled as a secret (a "not found" answer, say): the patterns cannot match
+    text = re.sub(_SECRET_JSON, r'\1%s\2' % REDACTED, text, flags=re.IGNORECASE)
+    text = re.sub(_SECRET_AUTHORIZATION, r'\1%s' % REDACTED, text, flags=re.IGNORECASE)
+    return re.sub(_SECRET_FIELD, r'\1%s' % REDACTED, text, flags=re.IGNORECASE)
 
 
 def one_line(text: str, limit: int = ERROR_MSG_LENGTH) -> str:

@@ -31,29 +31,18 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import (
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import MAPPING_KINDS, outcomes_of, switch_action, task_after
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import BATCH_SIZE, FdiStartStopApi
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
     from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline
-    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
     from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Action, TaskPlan
-    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import TaskApis
 
 
 class ApplyError(RomaError):
     """A request of a plan failed, or the run was interrupted; ``done`` lists the actions that succeeded before."""
-
-
-class TaskApis:
-    """What applying a plan needs: the task, start/stop and mapping APIs of one instance."""
-
-    def __init__(self, tasks: FdiTaskApi, mappings: FdiMappingApi | None = None, start_stop: FdiStartStopApi | None = None) -> None:
-        self.tasks = tasks
-        self.mappings = mappings
-        self.start_stop = start_stop or FdiStartStopApi(tasks)
 
 
 class PlanResult:
@@ -157,7 +146,7 @@ def apply_plan(apis: TaskApis, plan: TaskPlan, deadline: Deadline | None = None)
     return result.after
 
 
-def apply_plans(apis: TaskApis, plans: Iterable[TaskPlan], parallelism: int = 1, batch_size: int = BATCH_SIZE,
+def apply_plans(apis: TaskApis, plans: Iterable[TaskPlan], parallelism: int = 1, batch_size: int | None = None,
                 on_batch: Callable[[str, list[str | None]], object] | None = None, deadline: Deadline | None = None,
                 change: SharedChange | None = None) -> list[PlanResult]:
     """Apply many plans at once; return one finished :class:`PlanResult` per plan, in order.  Never raises for an API error.
@@ -175,7 +164,8 @@ def apply_plans(apis: TaskApis, plans: Iterable[TaskPlan], parallelism: int = 1,
     A plan's failure never stops the others: its result carries the error.  An interruption
     ends every plan not finished yet and is noted on each result (``interrupted``); an
     exception that is a bug still propagates, after step 5.  ``on_batch(action_id, task_ids)``
-    hears of each batch request before it is sent.
+    hears of each batch request before it is sent; ``batch_size`` is how many tasks one goes for
+    (None: the most the API takes, ``fdi_start_stop.BATCH_SIZE``).
     """
     results = [PlanResult(plan) for plan in plans]
     cancel = threading.Event()  # set on an interruption: a plan's remaining writes are not sent
@@ -281,6 +271,11 @@ def _switch(apis: TaskApis, results: list[PlanResult], running: bool, batch_size
     A stop of a task that is gone counts as done (deleting it, for one, then counts as done too).
     A result that already failed is a restart: its outcome goes to ``restarted``, not to ``done``.
     """
+    if not results:
+        return
+    if batch_size is None:
+        # imported here: a plan that neither starts nor stops a task (a create, an update of a stopped one) does without it
+        from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import BATCH_SIZE as batch_size
     action_id = 'start' if running else 'stop'
     for first in range(0, len(results), batch_size):
         chunk = results[first:first + batch_size]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline, describe_interruption
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import REDACTED, RomaError
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import SharedChange, TaskApis, apply_plans
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import SharedChange, apply_plans
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasource_spec import (
     REQUIRED_CONTENT,
     SECRET_AUTH_DETAIL_FIELDS,
@@ -33,6 +33,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasource_spec i
 )
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import RULES, FdiDatasourceApi, datasource_users, public_users
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import PlanError, restart_plan
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import TaskApis
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import check_rules, raise_for_problems, show_value
 

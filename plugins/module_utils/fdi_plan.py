@@ -276,6 +276,13 @@ class TaskPlan:
         return outcomes_of(self, self.actions)
 
     @property
+    def uses_datasources(self) -> bool:
+        """Whether the plan writes what its data sources must have (a create with data sources, a new or changed mapping):
+        only such a plan is checked against them (:mod:`fdi_preflight`)."""
+        kinds = [action.kind for action in self.actions]
+        return 'create_mapping' in kinds or 'update_mapping' in kinds or ('create' in kinds and 'init' in kinds)
+
+    @property
     def was_running(self) -> bool:
         return bool(self.before) and self.before.get('status') == 'running'
 

@@ -71,15 +71,14 @@ def _describe(datasource: Mapping[str, Any] | None, datasource_id: str) -> str:
 
 def preflight_problems(plan: TaskPlan, catalog: DatasourceCatalog, prefix: str = '') -> list[str]:
     """Every problem of ``plan`` that its data sources reveal, as messages naming the option (with ``prefix``); [] when fine."""
+    if not plan.uses_datasources:
+        return []
     desired, task = plan.desired, plan.after or {}
     kinds = [action.kind for action in plan.actions]
-    creates = 'create' in kinds
     mapping_writes = [action for action in plan.actions if action.kind in ('create_mapping', 'update_mapping')]
-    if not (mapping_writes or (creates and 'init' in kinds)):
-        return []
     problems = []
     sources = dict((side, task.get('%s_datasource_id' % side)) for side, _position in SIDES)
-    if creates and 'init' in kinds:
+    if 'create' in kinds and 'init' in kinds:
         problems.extend(_datasource_problems(desired, task, sources, catalog, prefix))
         if problems:
             return problems  # a data source that is missing has no tables to check

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import Deadline, describe_interruption
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import TaskApis, apply_plans
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import apply_plans
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import reset_action, restart_plan
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import task_result
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import TaskApis, task_result
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, check_option
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import raise_for_problems
 

@@ -29,11 +29,41 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import TaskApis
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
     from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Desired
-    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import ListedTask
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import FdiStartStopApi
+    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, ListedTask
 
 ALL_TASKS = '*'  # scope_tag for every composite task of the instance
+
+
+class TaskApis:
+    """The APIs a run reads and writes tasks with, for one instance: tasks, mappings, start/stop.
+
+    The mapping and start/stop APIs are made on first use, so a run that needs neither (a
+    no-op or a plain create) does not import them.
+    """
+
+    def __init__(self, tasks: FdiTaskApi, mappings: FdiMappingApi | None = None, start_stop: FdiStartStopApi | None = None) -> None:
+        self.tasks = tasks
+        self._mappings = mappings
+        self._start_stop = start_stop
+
+    @property
+    def mappings(self) -> FdiMappingApi:
+        if self._mappings is None:
+            from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
+
+            self._mappings = FdiMappingApi(self.tasks.client, self.tasks.instance_id)
+        return self._mappings
+
+    @property
+    def start_stop(self) -> FdiStartStopApi:
+        if self._start_stop is None:
+            from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import FdiStartStopApi
+
+            self._start_stop = FdiStartStopApi(self.tasks)
+        return self._start_stop
 
 
 class Current:
@@ -170,12 +200,12 @@ def _column_line(mapping: Mapping[str, Any], column: Mapping[str, Any]) -> str:
 
 def task_result(task: Mapping[str, Any] | None) -> dict[str, Any]:
     """The ``task`` return value: the task dict, its mappings (when read) in their documented shape, ordered by pair."""
-    from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import mapping_view
-
     if not task:
         return {}
     result = dict((key, value) for key, value in task.items() if key != 'mappings')
     if task.get('mappings') is not None:
+        from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import mapping_view  # only a run that read mappings
+
         result['mappings'] = [mapping_view(mapping) for mapping in sorted(task['mappings'], key=_pair)]
     return result
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from typing import TYPE_CHECKING
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
@@ -71,6 +70,8 @@ def new_task_id(instance_id: str, name: str) -> str:
     ``multi-tasks/init`` it prepared is prepared again rather than left behind, and check
     mode shows the ID a real run would create.
     """
+    import uuid  # here: only a create without task_id needs it, and no other import of a module run loads it
+
     return uuid.uuid5(uuid.NAMESPACE_URL, 'hwcloud.roma:fdi-composite-task:%s/%s' % (instance_id, name)).hex
 
 

@@ -414,7 +414,7 @@ failed_items:
   elements: dict
 '''
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_engine import manage_tasks
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_resource import manage_tasks
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_spec import resource_argument_spec
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 

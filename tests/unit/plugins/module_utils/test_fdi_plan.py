@@ -12,8 +12,9 @@ import pytest
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import MappingList
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import ApplyError, TaskApis, apply_plan
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import ApplyError, apply_plan
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Desired, PlanError, plan_task, reads_needed, validate_desired
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import TaskApis
 
 TASK_ID = 'a9fe65f41c6a5d646477c5'
 NEW_ID = '0123456789abcdef0123456789abcdef'

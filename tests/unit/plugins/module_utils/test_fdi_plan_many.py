@@ -15,8 +15,9 @@ import time
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import TaskApis, apply_plan, apply_plans
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import apply_plan, apply_plans
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Desired, plan_task
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import TaskApis
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
