@@ -124,23 +124,23 @@ test-stages: $(foreach core,$(CORES),$(foreach group,$(INTEGRATION_GROUPS),test-
 .SECONDEXPANSION:
 .SECONDARY:
 test-tree-%:
-	@$(STAGE) tree-$* $(SUBMAKE) tree CORE=$*
+	+@$(STAGE) tree-$* $(SUBMAKE) tree CORE=$*
 test-sanity-%: test-tree-%
-	@$(STAGE) sanity-$* $(SUBMAKE) sanity-run CORE=$*
+	+@$(STAGE) sanity-$* $(SUBMAKE) sanity-run CORE=$*
 test-units-%: test-tree-%
-	@$(STAGE) units-$* $(SUBMAKE) units-run CORE=$*
+	+@$(STAGE) units-$* $(SUBMAKE) units-run CORE=$*
 # test-integration-GROUP-CORE
 test-integration-%: test-tree-$$(lastword $$(subst -, ,$$*))
-	@$(STAGE) integration-$* $(SUBMAKE) integration-run CORE=$(lastword $(subst -, ,$*)) \
+	+@$(STAGE) integration-$* $(SUBMAKE) integration-run CORE=$(lastword $(subst -, ,$*)) \
 		INTEGRATION_TARGETS=shippable/posix/$(firstword $(subst -, ,$*))/
 test-simulator: test-tree-$(firstword $(CORES))
-	@$(STAGE) simulator-tests $(SUBMAKE) simulator-tests
+	+@$(STAGE) simulator-tests $(SUBMAKE) simulator-tests
 test-docs-examples: test-tree-$(firstword $(CORES))
-	@$(STAGE) docs-examples $(SUBMAKE) docs-examples-run
+	+@$(STAGE) docs-examples $(SUBMAKE) docs-examples-run
 test-tools:
-	@$(STAGE) tools $(SUBMAKE) tools
+	+@$(STAGE) tools $(SUBMAKE) tools
 test-ecosystem: test-tools test-tree-$(firstword $(CORES))
-	@$(STAGE) ecosystem $(SUBMAKE) ecosystem
+	+@$(STAGE) ecosystem $(SUBMAKE) ecosystem
 
 demo: tree
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_ROOT) PATH=$(BIN):$$PATH $(BIN)/python tools/run_demo.py

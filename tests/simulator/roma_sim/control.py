@@ -149,9 +149,12 @@ class RequestLog:
         with self._lock:
             return [dict(entry) for entry in self._entries if entry['seq'] > seq]
 
-    def clear(self):
+    def take(self):
+        """Empty the log and return what it held, in one step: a test reads the requests of one step and starts the next
+        with an empty log, without a request slipping in between the read and the clear."""
         with self._lock:
-            self._entries = []
+            taken, self._entries = self._entries, []
+        return [dict(entry) for entry in taken]
 
 
 def _config_update(body):
@@ -273,8 +276,7 @@ def handle_control(sim, method, path, query, body):
         if route == ('GET', '/_sim/requests'):
             return 200, {'requests': sim.log.since(int(query.get('since', 0)))}
         if route == ('DELETE', '/_sim/requests'):
-            sim.log.clear()
-            return 200, {'requests': []}
+            return 200, {'requests': sim.log.take()}
         if route == ('GET', '/_sim/faults'):
             return 200, {'faults': sim.faults.snapshot()}
         if route == ('POST', '/_sim/faults'):

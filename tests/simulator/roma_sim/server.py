@@ -158,7 +158,7 @@ class Simulator:
         self.store.reset()
         self.seed_demo()
         self.tokens.clear()
-        self.log.clear()
+        self.log.take()
         self.faults.clear()
 
     # -- request processing ------------------------------------------------------------------------

@@ -48,7 +48,8 @@ def test_request_log_records_every_api_request_in_order(client):
     assert log[0]['query'] == {'nocatalog': ['true']} and log[2]['query'] == {'name': ['orders'], 'limit': ['999']}
     assert log[3]['body'] == 'plain text' and log[4]['body'] is None and 'fault' not in create
     assert [e['route'] for e in client.requests_log(since=log[2]['seq'])] == ['update_multi_task', 'unknown']
-    assert client.control('DELETE', 'requests') == {'requests': []} and client.requests_log() == []
+    assert client.control('DELETE', 'requests') == {'requests': log} and client.requests_log() == []  # what it removed
+    assert client.control('DELETE', 'requests') == {'requests': []}
     assert client.requests_log() == []  # /_sim calls are never logged
 
 

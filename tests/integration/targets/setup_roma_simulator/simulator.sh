@@ -13,6 +13,8 @@ ROMA_COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/hwclou
 ROMA_SETUP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROMA_SIM_DIR="$(mktemp -d)"
 ROMA_SIM_PIDS=()
+# lookup('roma_sim', ...): the simulator's control API from the controller (lookup_plugins/roma_sim.py)
+export ANSIBLE_LOOKUP_PLUGINS="$ROMA_SETUP_DIR/lookup_plugins"
 
 stop_roma_simulators() {
     local pid
