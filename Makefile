@@ -41,7 +41,8 @@ help:
 	@echo 'make test-extras   what `make test` runs besides the ansible-core legs: simulator tests, docs examples, ecosystem checks'
 	@echo 'make test-core CORE=2.21   sanity, units and integration on one ansible-core of the matrix ($(CORES))'
 	@echo 'make docs   render the collection docsite (HTML) into build/docs/html with antsibull-docs'
-	@echo 'make lint   ansible-lint (production profile) on the collection, docs/ playbooks and module EXAMPLES'
+	@echo 'make lint   ruff (format and imports, ruff.toml) and ansible-lint (production profile) on the collection, docs/ playbooks and module EXAMPLES'
+	@echo 'make format   format the Python code and sort its imports (ruff; pre-commit install runs it on each commit)'
 	@echo 'make ee-check   check the execution-environment metadata with ansible-builder (no container runtime needed)'
 	@echo 'make runner-check   run a job with ansible-runner as AWX / Automation Controller does (built tarball, simulator)'
 	@echo 'make package   build the collection tarball into build/dist and install it into build/package'
@@ -195,7 +196,7 @@ PACKAGE_COLLECTIONS := $(BUILD)/package/collections
 # A link to the checkout, so ansible-lint resolves hwcloud.roma.* to the sources it lints.
 LINT_COLLECTIONS := $(BUILD)/lint/collections
 
-.PHONY: tools lint docs-lint changelog-lint package package-test docs ee-check runner-check ecosystem test-core test-matrix \
+.PHONY: tools format lint docs-lint changelog-lint package package-test docs ee-check runner-check ecosystem test-core test-matrix \
 	test-other-cores test-extras print-cores
 
 $(TOOLS_BIN)/.installed: tools/requirements-tools.txt tools/constraints-tools.txt
@@ -212,12 +213,20 @@ tools: $(TOOLS_BIN)/.installed
 # EXAMPLES and every playbook of the Markdown docs, as the playbooks a user would paste them into.
 LINT_ENV_UNSET := -u ANSIBLE_HOME -u ANSIBLE_LIBRARY -u ANSIBLE_ROLES_PATH -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_COLLECTIONS_PATHS
 lint: tools
+	$(TOOLS_BIN)/ruff check --no-cache .
+	$(TOOLS_BIN)/ruff format --no-cache --check .
 	env $(LINT_ENV_UNSET) $(TOOLS_ENV) ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1 $(TOOLS_BIN)/ansible-lint --nocolor
 	mkdir -p $(LINT_COLLECTIONS)/ansible_collections/hwcloud
 	ln -sfn $(CURDIR) $(LINT_COLLECTIONS)/ansible_collections/hwcloud/roma
 	$(TOOLS_ENV) ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(TOOLS_BIN)/ansible-lint --nocolor --offline
 	$(TOOLS_BIN)/python tools/extract_examples.py $(BUILD)/lint/examples
 	$(TOOLS_ENV) ANSIBLE_COLLECTIONS_PATH=$(LINT_COLLECTIONS) $(TOOLS_BIN)/ansible-lint --nocolor --offline --enable-list args docs/*.yml $(BUILD)/lint/examples/*.yml
+
+# The formatter and the import sorter (ruff.toml), on the whole tree; `make lint` checks that nothing is left to do.
+# `pre-commit install` runs the same on each commit (.pre-commit-config.yaml).
+format: tools
+	$(TOOLS_BIN)/ruff check --no-cache --fix .
+	$(TOOLS_BIN)/ruff format --no-cache .
 
 # Plugin documentation (schema, markup, references, RST generation) as the Ansible docsite checks it.
 docs-lint: tools
