@@ -55,9 +55,17 @@ def control(url, method, path, body=None, context=None, timeout=300):
 def ansible_env(collections_path, timings_path, base=None):
     """The environment of a benchmark's ansible-playbook: the snapshot, the timing callback, nothing from the user's setup."""
     env = dict(os.environ if base is None else base)
-    env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false', ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR,
-               ANSIBLE_CALLBACKS_ENABLED='roma_bench_timings', ANSIBLE_NOCOLOR='1', ANSIBLE_STDOUT_CALLBACK='default',
-               ANSIBLE_HOST_KEY_CHECKING='false', ANSIBLE_RETRY_FILES_ENABLED='false', ROMA_BENCH_TIMINGS=timings_path)
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH=collections_path,
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+        ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR,
+        ANSIBLE_CALLBACKS_ENABLED='roma_bench_timings',
+        ANSIBLE_NOCOLOR='1',
+        ANSIBLE_STDOUT_CALLBACK='default',
+        ANSIBLE_HOST_KEY_CHECKING='false',
+        ANSIBLE_RETRY_FILES_ENABLED='false',
+        ROMA_BENCH_TIMINGS=timings_path,
+    )
     return env
 
 
@@ -79,8 +87,12 @@ def run_playbook(plays, playbook_path, inventory, env, log_path, url, token):
     if os.path.exists(timings):
         os.remove(timings)
     with open(log_path, 'w', encoding='utf-8') as log_handle:
-        returncode = subprocess.call(['ansible-playbook', '-i', inventory, playbook_path, '-e', 'roma_url=%s' % url, '-e', 'roma_token=%s' % token],
-                                     env=env, stdout=log_handle, stderr=subprocess.STDOUT)
+        returncode = subprocess.call(
+            ['ansible-playbook', '-i', inventory, playbook_path, '-e', 'roma_url=%s' % url, '-e', 'roma_token=%s' % token],
+            env=env,
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+        )
     if not os.path.exists(timings):
         return returncode, None
     with open(timings, encoding='utf-8') as handle:

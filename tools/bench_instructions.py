@@ -41,8 +41,13 @@ def side_task(side, run, items):
         return {'name': side, 'loop': loop, 'ansible.builtin.uri': uri_post_args('uri-i%d-{{ item }}' % run, None, task_id_expression='ui%d-{{ item }}' % run)}
     # the no-op runs on the tasks the larger create made (SIDES runs the creates first)
     number = run if side == 'module create' else len(ITEMS)
-    args = dict(connection_args('token', None), instance_id=TIMING_INSTANCE, task_id='bi%d-{{ item }}' % number, name='bench-i%d-{{ item }}' % number,
-                **task_fields('first'))
+    args = dict(
+        connection_args('token', None),
+        instance_id=TIMING_INSTANCE,
+        task_id='bi%d-{{ item }}' % number,
+        name='bench-i%d-{{ item }}' % number,
+        **task_fields('first'),
+    )
     return module_task(side, args, loop=loop)
 
 
@@ -54,9 +59,22 @@ def count(workdir, env, inventory, url, token, task):
     playbook = os.path.join(workdir, 'instructions.json')
     with open(playbook, 'w', encoding='utf-8') as handle:
         json.dump([{'name': 'Instructions', 'hosts': 'bench', 'gather_facts': False, 'tasks': [task]}], handle)
-    command = ['valgrind', '--tool=cachegrind', '--cache-sim=no', '--trace-children=yes', '--cachegrind-out-file=%s' % os.path.join(out_dir, 'cg.%p'),
-               sys.executable, shutil.which('ansible-playbook', path=os.path.dirname(sys.executable)) or 'ansible-playbook', '-i', inventory, playbook,
-               '-e', 'roma_url=%s' % url, '-e', 'roma_token=%s' % token]
+    command = [
+        'valgrind',
+        '--tool=cachegrind',
+        '--cache-sim=no',
+        '--trace-children=yes',
+        '--cachegrind-out-file=%s' % os.path.join(out_dir, 'cg.%p'),
+        sys.executable,
+        shutil.which('ansible-playbook', path=os.path.dirname(sys.executable)) or 'ansible-playbook',
+        '-i',
+        inventory,
+        playbook,
+        '-e',
+        'roma_url=%s' % url,
+        '-e',
+        'roma_token=%s' % token,
+    ]
     done = subprocess.run(command, env=dict(env, PYTHONHASHSEED='0'), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError('ansible-playbook under valgrind failed: %s' % done.stdout[-2000:])
@@ -105,8 +123,7 @@ def markdown(report):
     """The module process only: the controller's count includes its polling while it waits for a module run, so it grows
     with the time a run takes under valgrind rather than with the work done (it is in the JSON, not compared here)."""
     base = report['sides']['uri POST']['module']
-    lines = ['| one module process (valgrind, mean of %d runs) | millions of instructions | / uri POST |' % sum(report['items']),
-             '|---|---:|---:|']
+    lines = ['| one module process (valgrind, mean of %d runs) | millions of instructions | / uri POST |' % sum(report['items']), '|---|---:|---:|']
     names = {'uri POST': '`ansible.builtin.uri` POST', 'module create': '`fdi_composite_task` create', 'module no-op': '`fdi_composite_task` no-op'}
     for side in SIDES:
         row = report['sides'][side]
@@ -124,8 +141,14 @@ def main():
     os.makedirs(os.path.dirname(output), exist_ok=True)
     with tempfile.TemporaryDirectory(prefix='roma-bench-instructions-') as workdir:
         collections_path = snapshot_collection(os.path.join(workdir, 'collections'))
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false', ANSIBLE_NOCOLOR='1',
-                   ANSIBLE_HOST_KEY_CHECKING='false', ANSIBLE_RETRY_FILES_ENABLED='false')
+        env = dict(
+            os.environ,
+            ANSIBLE_COLLECTIONS_PATH=collections_path,
+            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+            ANSIBLE_NOCOLOR='1',
+            ANSIBLE_HOST_KEY_CHECKING='false',
+            ANSIBLE_RETRY_FILES_ENABLED='false',
+        )
         report = measure(workdir, env, write_inventory(os.path.join(workdir, 'inventory.ini')))
     with open(output, 'w', encoding='utf-8') as handle:
         json.dump(report, handle, indent=1)

@@ -38,8 +38,7 @@ CLEANUP = {'module create': 'module delete', 'uri POST': 'uri DELETE'}  # run af
 KEPT = SIDES + tuple(CLEANUP.values())
 IMPORTTIME_LINE = re.compile(r'^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( *)(\S+)')
 OWN_PREFIX = 'ansible_collections.hwcloud.roma.plugins.module_utils.'
-THIRD_PARTY = ('requests', 'urllib3', 'charset_normalizer', 'chardet', 'idna', 'certifi', 'simplejson', 'cryptography', 'cffi',
-               '_cffi_backend')
+THIRD_PARTY = ('requests', 'urllib3', 'charset_normalizer', 'chardet', 'idna', 'certifi', 'simplejson', 'cryptography', 'cffi', '_cffi_backend')
 CORE = 'ansible-core: basic.py and what it imports'
 WRAPPER = 'standard library, first imported by the AnsiballZ wrapper or a run'
 
@@ -53,13 +52,18 @@ def keep_payloads(env, inventory, workdir, url, token, play):
         json.dump([play], handle, indent=1)
     keep_env = dict(env, ANSIBLE_KEEP_REMOTE_FILES='1', ANSIBLE_REMOTE_TMP=payload_dir, ROMA_BENCH_TIMINGS=os.path.join(workdir, 'payload-timings.json'))
     with open(os.path.join(workdir, 'payload-playbook.log'), 'w', encoding='utf-8') as log_handle:
-        returncode = subprocess.call(['ansible-playbook', '-i', inventory, playbook, '-e', 'roma_url=%s' % url, '-e', 'roma_token=%s' % token],
-                                     env=keep_env, stdout=log_handle, stderr=subprocess.STDOUT)
+        returncode = subprocess.call(
+            ['ansible-playbook', '-i', inventory, playbook, '-e', 'roma_url=%s' % url, '-e', 'roma_token=%s' % token],
+            env=keep_env,
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+        )
     # one ansible-tmp-<time>-... directory per task, in the order the tasks ran
     runs = sorted(os.listdir(payload_dir), key=lambda name: float(name.split('-')[2])) if os.path.isdir(payload_dir) else []
     if returncode != 0 or len(runs) != len(KEPT):
-        raise RuntimeError('keeping the payloads failed (exit status %d, %d payloads); see %s'
-                           % (returncode, len(runs), os.path.join(workdir, 'payload-playbook.log')))
+        raise RuntimeError(
+            'keeping the payloads failed (exit status %d, %d payloads); see %s' % (returncode, len(runs), os.path.join(workdir, 'payload-playbook.log'))
+        )
     found = {}
     for label, run in zip(KEPT, runs):
         names = [name for name in os.listdir(os.path.join(payload_dir, run)) if name.startswith('AnsiballZ_')]
@@ -70,7 +74,7 @@ def keep_payloads(env, inventory, workdir, url, token, play):
 def _label(name):
     """The row an imported module counts for, or None when it counts for whoever imported it."""
     if name.startswith(OWN_PREFIX):
-        return 'module_utils/%s.py' % name[len(OWN_PREFIX):]
+        return 'module_utils/%s.py' % name[len(OWN_PREFIX) :]
     if name.startswith('ansible_collections'):
         return 'collection packages (__init__)'
     if name == 'ansible.module_utils.urls':
@@ -85,8 +89,10 @@ def _label(name):
 
 def import_rows(stderr):
     """{row: microseconds} from one ``-X importtime`` run: each module's own time, counted for its row or its importer's."""
-    entries = [(int(self_us), len(indent), name) for self_us, _cumulative, indent, name
-               in (match.groups() for match in map(IMPORTTIME_LINE.match, stderr.splitlines()) if match)]
+    entries = [
+        (int(self_us), len(indent), name)
+        for self_us, _cumulative, indent, name in (match.groups() for match in map(IMPORTTIME_LINE.match, stderr.splitlines()) if match)
+    ]
     rows, stack = collections.Counter(), []
     for self_us, depth, name in reversed(entries):  # importtime prints children first: reversed, parents come first
         while stack and stack[-1][0] >= depth:
@@ -128,8 +134,13 @@ def payload_size(python, path):
             if os.sep + 'ansible_collections' + os.sep in root + os.sep:
                 own += size
                 own_files += 1
-    return {'ansiballz_kb': round(os.path.getsize(path) / 1024.0, 1), 'files': files, 'unzipped_kb': round(total / 1024.0, 1),
-            'collection_files': own_files, 'collection_kb': round(own / 1024.0, 1)}
+    return {
+        'ansiballz_kb': round(os.path.getsize(path) / 1024.0, 1),
+        'files': files,
+        'unzipped_kb': round(total / 1024.0, 1),
+        'collection_files': own_files,
+        'collection_kb': round(own / 1024.0, 1),
+    }
 
 
 def measure(python, payloads, url, repeat):
@@ -144,7 +155,7 @@ def measure(python, payloads, url, repeat):
         started = time.perf_counter()
         subprocess.run([python, '-c', 'pass'], check=True)
         bare.append(time.perf_counter() - started)
-        for side in (SIDES if number % 2 == 0 else tuple(reversed(SIDES))):
+        for side in SIDES if number % 2 == 0 else tuple(reversed(SIDES)):
             for importtime in (False, True):
                 seconds, first, requests, result, stderr = _run(python, payloads[side], url, importtime)
                 changed, minimum = expected[side]
@@ -166,15 +177,18 @@ def measure(python, payloads, url, repeat):
                     problems.append('payload %s sent %d requests, the minimum is %d' % (side, requests, minimum))
     report = {'repeat': repeat, 'python_startup_ms': round(statistics.median(bare) * 1000.0, 1), 'sides': {}}
     for side in SIDES:
-        rows = dict((label, {'min_ms': round(min(values), 2), 'median_ms': round(statistics.median(values), 2)})
-                    for label, values in imports[side].items())
+        rows = dict((label, {'min_ms': round(min(values), 2), 'median_ms': round(statistics.median(values), 2)}) for label, values in imports[side].items())
         report['sides'][side] = {
-            'wall_ms': round(statistics.median(walls[side]) * 1000.0, 1), 'wall_min_ms': round(min(walls[side]) * 1000.0, 1),
+            'wall_ms': round(statistics.median(walls[side]) * 1000.0, 1),
+            'wall_min_ms': round(min(walls[side]) * 1000.0, 1),
             'first_request_ms': round(statistics.median(firsts[side]) * 1000.0, 1) if firsts[side] else None,
             'first_request_min_ms': round(min(firsts[side]) * 1000.0, 1) if firsts[side] else None,
-            'requests': max(counts[side]), 'imports_ms': round(statistics.median(totals[side]), 1),
-            'imports_min_ms': round(min(totals[side]), 1), 'import_rows': rows,
-            'payload': payload_size(python, payloads[side])}
+            'requests': max(counts[side]),
+            'imports_ms': round(statistics.median(totals[side]), 1),
+            'imports_min_ms': round(min(totals[side]), 1),
+            'import_rows': rows,
+            'payload': payload_size(python, payloads[side]),
+        }
     return report, problems
 
 
@@ -191,8 +205,10 @@ def _row_order(label):
 def markdown(report):
     """The tables of docs/performance.md's "One task" section."""
     sides = report['sides']
-    lines = ['| one module process (median of %d runs) | `fdi_composite_task` create | `fdi_composite_task` no-op | `uri` POST |' % report['repeat'],
-             '|---|---:|---:|---:|']
+    lines = [
+        '| one module process (median of %d runs) | `fdi_composite_task` create | `fdi_composite_task` no-op | `uri` POST |' % report['repeat'],
+        '|---|---:|---:|---:|',
+    ]
 
     def row(title, key, unit=' ms'):
         values = [sides[side][key] for side in SIDES]
@@ -203,9 +219,19 @@ def markdown(report):
     row('imports (`-X importtime`, all rows below)', 'imports_ms')
     lines.append('| requests | %s |' % ' | '.join(str(sides[side]['requests']) for side in SIDES))
     lines.append('| payload: AnsiballZ file written per task | %s |' % ' | '.join('%.0f kB' % sides[side]['payload']['ansiballz_kb'] for side in SIDES))
-    lines.append('| payload: files in its zip (of which the collection\'s) | %s |' % ' | '.join(
-        '%d (%d), %.0f kB (%.0f kB)' % (sides[side]['payload']['files'], sides[side]['payload']['collection_files'],
-                                        sides[side]['payload']['unzipped_kb'], sides[side]['payload']['collection_kb']) for side in SIDES))
+    lines.append(
+        "| payload: files in its zip (of which the collection's) | %s |"
+        % ' | '.join(
+            '%d (%d), %.0f kB (%.0f kB)'
+            % (
+                sides[side]['payload']['files'],
+                sides[side]['payload']['collection_files'],
+                sides[side]['payload']['unzipped_kb'],
+                sides[side]['payload']['collection_kb'],
+            )
+            for side in SIDES
+        )
+    )
     lines += ['', '| import time, fastest of %d runs | create | no-op | `uri` POST |' % report['repeat'], '|---|---:|---:|---:|']
     labels = sorted(set(label for side in SIDES for label in sides[side]['import_rows']), key=_row_order)
     for label in labels:

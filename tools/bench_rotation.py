@@ -87,31 +87,61 @@ def connection():
 
 def rotation_play(mysql_server):
     """The setup, then module, loop, module, each after the MySQL server is declared again with the new password."""
-    setup = {'name': 'setup|tasks', 'hwcloud.roma.fdi_composite_tasks': dict(connection(), state='merged', parallelism=8, config=[
-        {'name': name, 'source_datasource_id': SOURCE_ID, 'target_datasource_id': TARGET_ID, 'server_id': '1', 'operation_types': ['INSERT'],
-         'mappings': [{'source_table': 'orders', 'target_table': 'orders'}], 'status': 'running'} for name in task_names()])}
+    setup = {
+        'name': 'setup|tasks',
+        'hwcloud.roma.fdi_composite_tasks': dict(
+            connection(),
+            state='merged',
+            parallelism=8,
+            config=[
+                {
+                    'name': name,
+                    'source_datasource_id': SOURCE_ID,
+                    'target_datasource_id': TARGET_ID,
+                    'server_id': '1',
+                    'operation_types': ['INSERT'],
+                    'mappings': [{'source_table': 'orders', 'target_table': 'orders'}],
+                    'status': 'running',
+                }
+                for name in task_names()
+            ],
+        ),
+    }
     # Warm-up: the controller builds each module's AnsiballZ payload once, on its first use; neither side pays for it.
-    warm_up = [{'name': 'setup|warm-up datasource', 'check_mode': True, 'hwcloud.roma.fdi_datasource': dict(connection(), name=DATASOURCE)},
-               {'name': 'setup|warm-up task', 'check_mode': True,
-                'hwcloud.roma.fdi_composite_task': dict(connection(), name=task_names()[0], state='started')}]
+    warm_up = [
+        {'name': 'setup|warm-up datasource', 'check_mode': True, 'hwcloud.roma.fdi_datasource': dict(connection(), name=DATASOURCE)},
+        {'name': 'setup|warm-up task', 'check_mode': True, 'hwcloud.roma.fdi_composite_task': dict(connection(), name=task_names()[0], state='started')},
+    ]
     tasks = [setup] + warm_up
     for number, side in enumerate(ORDER, 1):
         new_password = password(number)
         server = dict(mysql_server, users=dict((user, new_password) for user in mysql_server.get('users') or {'fdi_reader': None}))
-        tasks.append({'name': 'setup|password %d' % number, 'no_log': True,
-                      'ansible.builtin.uri': {'url': '{{ roma_url }}/_sim/databases', 'method': 'POST', 'body_format': 'json', 'body': server}})
+        tasks.append(
+            {
+                'name': 'setup|password %d' % number,
+                'no_log': True,
+                'ansible.builtin.uri': {'url': '{{ roma_url }}/_sim/databases', 'method': 'POST', 'body_format': 'json', 'body': server},
+            }
+        )
         rotate = dict(connection(), name=DATASOURCE, connection={'password': new_password}, update_password='always')
         if side == 'module':
             tasks.append({'name': 'rotation|%d|module' % number, 'hwcloud.roma.fdi_datasource': dict(rotate, restart_tasks=True)})
             continue
         loop = {'loop': '{{ rotation_tasks }}'}
-        tasks.append(dict(loop, name='rotation|%d|loop|stop' % number,
-                          **{'hwcloud.roma.fdi_composite_task': dict(connection(), name='{{ item }}', state='stopped')}))
+        tasks.append(
+            dict(loop, name='rotation|%d|loop|stop' % number, **{'hwcloud.roma.fdi_composite_task': dict(connection(), name='{{ item }}', state='stopped')})
+        )
         tasks.append({'name': 'rotation|%d|loop|update' % number, 'hwcloud.roma.fdi_datasource': rotate})
-        tasks.append(dict(loop, name='rotation|%d|loop|start' % number,
-                          **{'hwcloud.roma.fdi_composite_task': dict(connection(), name='{{ item }}', state='started')}))
-    return {'name': 'Rotate a data source password under %d running tasks' % TASKS, 'hosts': 'bench', 'gather_facts': False,
-            'vars': {'rotation_tasks': task_names()}, 'tasks': tasks}
+        tasks.append(
+            dict(loop, name='rotation|%d|loop|start' % number, **{'hwcloud.roma.fdi_composite_task': dict(connection(), name='{{ item }}', state='started')})
+        )
+    return {
+        'name': 'Rotate a data source password under %d running tasks' % TASKS,
+        'hosts': 'bench',
+        'gather_facts': False,
+        'vars': {'rotation_tasks': task_names()},
+        'tasks': tasks,
+    }
 
 
 def analyse(tasks, log):
@@ -148,8 +178,13 @@ def summary(rows):
     if not module or not loop:
         return {}
     ratio = statistics.mean(loop) / statistics.mean(module)
-    return {'module_s': round(statistics.mean(module), 2), 'loop_s': round(statistics.mean(loop), 2), 'ratio': round(ratio, 1),
-            'target': RATIO_TARGET, 'met': ratio >= RATIO_TARGET}
+    return {
+        'module_s': round(statistics.mean(module), 2),
+        'loop_s': round(statistics.mean(loop), 2),
+        'ratio': round(ratio, 1),
+        'target': RATIO_TARGET,
+        'met': ratio >= RATIO_TARGET,
+    }
 
 
 def check_state(url):
@@ -159,8 +194,7 @@ def check_state(url):
     stopped = [task['task_name'] for task in tasks if task.get('status') != 1]
     if len(tasks) != TASKS or stopped:
         problems.append('after the rotations %d of %d tasks exist and these are stopped: %s' % (len(tasks), TASKS, ', '.join(stopped) or 'none'))
-    stored = [source for source in control(url, 'GET', '/_sim/datasources?instance_id=%s' % INSTANCE)['datasources']
-              if source['datasource_id'] == SOURCE_ID]
+    stored = [source for source in control(url, 'GET', '/_sim/datasources?instance_id=%s' % INSTANCE)['datasources'] if source['datasource_id'] == SOURCE_ID]
     if not stored or stored[0].get('content', {}).get('password') != password(len(ORDER)):
         problems.append('the data source does not hold the last password after the rotations')
     return problems
@@ -168,8 +202,7 @@ def check_state(url):
 
 def run(workdir, env, inventory):
     """The comparison on a simulator of its own; returns (report, problems)."""
-    print('Data-source rotation: %d running tasks, ONE fdi_datasource task against the loop of today (%s) ...'
-          % (TASKS, ', '.join(ORDER)), flush=True)
+    print('Data-source rotation: %d running tasks, ONE fdi_datasource task against the loop of today (%s) ...' % (TASKS, ', '.join(ORDER)), flush=True)
     env = dict(env, ROMA_BENCH_TIMINGS=os.path.join(workdir, 'rotation-timings.json'))
     log_path = os.path.join(workdir, 'rotation.log')
     with SimulatorProcess() as url:
@@ -186,27 +219,48 @@ def run(workdir, env, inventory):
     if tasks is None:
         return {}, problems + ['the rotation playbook recorded no timings (see %s)' % log_path]
     rows, found = analyse(tasks, log)
-    report = {'tasks': TASKS, 'batch_size': BATCH_SIZE, 'start_delay_s': START_DELAY_SECONDS, 'rows': rows, 'summary': summary(rows),
-              'budget': {'module': budget('module'), 'loop': budget('loop')}}
+    report = {
+        'tasks': TASKS,
+        'batch_size': BATCH_SIZE,
+        'start_delay_s': START_DELAY_SECONDS,
+        'rows': rows,
+        'summary': summary(rows),
+        'budget': {'module': budget('module'), 'loop': budget('loop')},
+    }
     return report, problems + found
 
 
 def markdown(report, environment=None):
     lines = []
     if environment:
-        lines += ['`make bench` on %s, ansible-core %s, Python %s, simulator over HTTP on the same machine, load average %.1f at the '
-                  'start and %.1f at the end of the whole run:' % (environment['machine'], environment['ansible_core'], environment['python'],
-                                                                   environment['load_average_1min'][0], environment['load_average_1min'][1]), '']
+        lines += [
+            '`make bench` on %s, ansible-core %s, Python %s, simulator over HTTP on the same machine, load average %.1f at the '
+            'start and %.1f at the end of the whole run:'
+            % (
+                environment['machine'],
+                environment['ansible_core'],
+                environment['python'],
+                environment['load_average_1min'][0],
+                environment['load_average_1min'][1],
+            ),
+            '',
+        ]
     lines += ['| run | side | time | requests | budget | requests by route |', '|---:|---|---:|---:|---:|---|']
     for row in report['rows']:
-        side = ('one `fdi_datasource` task (`restart_tasks: true`)' if row['side'] == 'module'
-                else 'loop: %d x stop, the update, %d x start' % (report['tasks'], report['tasks']))
+        side = (
+            'one `fdi_datasource` task (`restart_tasks: true`)'
+            if row['side'] == 'module'
+            else 'loop: %d x stop, the update, %d x start' % (report['tasks'], report['tasks'])
+        )
         routes = ', '.join('%s %d' % item for item in sorted(row['routes'].items(), key=lambda item: -item[1]))
         lines.append('| %d | %s | %.1f s | %d | %d | %s |' % (row['run'], side, row['seconds'], row['requests'], row['budget'], routes))
     result = report.get('summary')
     if result:
-        lines += ['', 'Loop / module: **%.1fx** (%.1f s against %.1f s, the mean of the two module runs; expected >= %.0fx: %s).'
-                  % (result['ratio'], result['loop_s'], result['module_s'], result['target'], 'met' if result['met'] else 'MISSED')]
+        lines += [
+            '',
+            'Loop / module: **%.1fx** (%.1f s against %.1f s, the mean of the two module runs; expected >= %.0fx: %s).'
+            % (result['ratio'], result['loop_s'], result['module_s'], result['target'], 'met' if result['met'] else 'MISSED'),
+        ]
     return '\n'.join(lines)
 
 

@@ -74,9 +74,15 @@ LOOKUP_RATIO_TARGET = 1.20
 # A write to a task found by its ID adds one list request: the show does not say whether a task is composite, its
 # list entry does (tests/integration/targets/fdi_composite_task_request_budget).
 MINIMUM_REQUESTS = {
-    ('task_id', 'create'): 2, ('task_id', 're-run'): 1, ('task_id', 'update'): 3, ('task_id', 'delete'): 3,
+    ('task_id', 'create'): 2,
+    ('task_id', 're-run'): 1,
+    ('task_id', 'update'): 3,
+    ('task_id', 'delete'): 3,
     ('task_id', 'delete running'): 5,  # show, list, stop, one show until it reports stopped (the simulator stops at once), DELETE
-    ('name', 'create'): 2, ('name', 're-run'): 2, ('name', 'update'): 3, ('name', 'delete'): 2,
+    ('name', 'create'): 2,
+    ('name', 're-run'): 2,
+    ('name', 'update'): 3,
+    ('name', 'delete'): 2,
     ('name', 'delete running'): 4,
 }
 AUTH_EXTRA_REQUESTS = {'token': 0, 'password': 1, 'aksk': 0}
@@ -87,6 +93,7 @@ DOC_MARKERS = {  # docs/performance.md: the tables --update-docs writes
 
 
 # -- the playbook -----------------------------------------------------------------------------------------
+
 
 def module_task(name, args, loop=None, **extra):
     task = {'name': name, MODULE: args}
@@ -110,8 +117,13 @@ def connection_args(auth, ca_path):
 
 
 def task_fields(description):
-    return {'description': description, 'tag': 'bench-tag', 'operation_types': ['INSERT', 'UPDATE'],
-            'source_app_id': 'app-source', 'target_app_id': 'app-target'}
+    return {
+        'description': description,
+        'tag': 'bench-tag',
+        'operation_types': ['INSERT', 'UPDATE'],
+        'source_app_id': 'app-source',
+        'target_app_id': 'app-target',
+    }
 
 
 def counts_play(ca_path):
@@ -126,13 +138,14 @@ def counts_play(ca_path):
             by_key = dict(base)
             if identity == 'name':
                 by_key.pop('task_id', None)
-            steps = [('create', dict(base, **task_fields('first'))),
-                     ('re-run', dict(by_key, **task_fields('first'))),
-                     ('update', dict(by_key, **task_fields('second'))),
-                     ('delete', dict(by_key, state='absent'))]
+            steps = [
+                ('create', dict(base, **task_fields('first'))),
+                ('re-run', dict(by_key, **task_fields('first'))),
+                ('update', dict(by_key, **task_fields('second'))),
+                ('delete', dict(by_key, state='absent')),
+            ]
             if auth == 'token':
-                steps += [('setup: create running', dict(base, state='started', **task_fields('first'))),
-                          ('delete running', dict(by_key, state='absent'))]
+                steps += [('setup: create running', dict(base, state='started', **task_fields('first'))), ('delete running', dict(by_key, state='absent'))]
             for operation, args in steps:
                 tasks.append(module_task('count|%s|%s|%s' % (auth, identity, operation), args))
     tasks.append({'name': 'count|uri|-|POST', 'ansible.builtin.uri': uri_post_args('cnt-uri', ca_path)})
@@ -142,32 +155,51 @@ def counts_play(ca_path):
 def lookup_play(rounds, n, ca_path):
     tasks = []
     for number in range(rounds):
-        for size in (LOOKUP_SIZES if number % 2 == 0 else tuple(reversed(LOOKUP_SIZES))):
-            args = dict(connection_args('token', ca_path), instance_id='bench-lookup-%d' % size,
-                        name="{{ 'seeded-task-%05d' % (item % 10) }}", operation_types=['INSERT'])
+        for size in LOOKUP_SIZES if number % 2 == 0 else tuple(reversed(LOOKUP_SIZES)):
+            args = dict(
+                connection_args('token', ca_path),
+                instance_id='bench-lookup-%d' % size,
+                name="{{ 'seeded-task-%05d' % (item % 10) }}",
+                operation_types=['INSERT'],
+            )
             tasks.append(module_task('lookup|%d|%d' % (number, size), args, loop='{{ range(%d) | list }}' % n))
     # Informational worst case: a name that is a substring of every task's name needs every list page.
-    args = dict(connection_args('token', ca_path), instance_id='bench-lookup-%d' % LOOKUP_SIZES[-1], name='seeded-task-0',
-                operation_types=['INSERT'])
+    args = dict(connection_args('token', ca_path), instance_id='bench-lookup-%d' % LOOKUP_SIZES[-1], name='seeded-task-0', operation_types=['INSERT'])
     tasks.append(module_task('lookup-all-pages|%d' % LOOKUP_SIZES[-1], args, check_mode=True))
     return {'name': 'Lookup by name', 'hosts': 'bench', 'gather_facts': False, 'tasks': tasks}
 
 
 def uri_post_args(name_expression, ca_path, task_id_expression=None):
-    body = {'task_name': name_expression, 'task_type': 'REALTIME', 'description': 'first', 'task_tag': 'bench-tag',
-            'operation_types': ['INSERT', 'UPDATE'], 'source_app_id': 'app-source', 'target_app_id': 'app-target'}
+    body = {
+        'task_name': name_expression,
+        'task_type': 'REALTIME',
+        'description': 'first',
+        'task_tag': 'bench-tag',
+        'operation_types': ['INSERT', 'UPDATE'],
+        'source_app_id': 'app-source',
+        'target_app_id': 'app-target',
+    }
     if task_id_expression:
         body['task_id'] = task_id_expression
-    args = {'url': '{{ roma_url }}/v2/%s/fdi/instances/%s/multi-tasks' % (PROJECT_ID, COUNT_INSTANCE if not task_id_expression else TIMING_INSTANCE),
-            'method': 'POST', 'headers': {'X-Auth-Token': '{{ roma_token }}'}, 'body_format': 'json', 'body': body}
+    args = {
+        'url': '{{ roma_url }}/v2/%s/fdi/instances/%s/multi-tasks' % (PROJECT_ID, COUNT_INSTANCE if not task_id_expression else TIMING_INSTANCE),
+        'method': 'POST',
+        'headers': {'X-Auth-Token': '{{ roma_token }}'},
+        'body_format': 'json',
+        'body': body,
+    }
     if ca_path:
         args['ca_path'] = ca_path
     return args
 
 
 def uri_delete_args(task_id, ca_path):
-    args = {'url': '{{ roma_url }}/v2/%s/fdi/instances/%s/tasks/%s' % (PROJECT_ID, TIMING_INSTANCE, task_id), 'method': 'DELETE',
-            'headers': {'X-Auth-Token': '{{ roma_token }}'}, 'status_code': [204]}
+    args = {
+        'url': '{{ roma_url }}/v2/%s/fdi/instances/%s/tasks/%s' % (PROJECT_ID, TIMING_INSTANCE, task_id),
+        'method': 'DELETE',
+        'headers': {'X-Auth-Token': '{{ roma_token }}'},
+        'status_code': [204],
+    }
     if ca_path:
         args['ca_path'] = ca_path
     return args
@@ -183,20 +215,29 @@ def timing_play(rounds, n, ca_path):
     before the uri POST in half the rounds and after it in the other half, so a drift in the machine's load
     favours neither side.  A re-run is a no-op on the tasks of the latest create.
     """
+
     def phase_task(label, number, created, items):
         name, loop = 'time|%d|%s' % (number, label), '{{ range(%d) | list }}' % items
         if label == 'uri POST':
-            return {'name': name, 'loop': loop,
-                    'ansible.builtin.uri': uri_post_args('uri-%d-{{ item }}' % number, ca_path, task_id_expression='u%d-{{ item }}' % number)}
-        args = dict(connection_args('token', ca_path), instance_id=TIMING_INSTANCE, task_id='b%d-{{ item }}' % created,
-                    name='bench-%d-{{ item }}' % created, **task_fields('first'))
+            return {
+                'name': name,
+                'loop': loop,
+                'ansible.builtin.uri': uri_post_args('uri-%d-{{ item }}' % number, ca_path, task_id_expression='u%d-{{ item }}' % number),
+            }
+        args = dict(
+            connection_args('token', ca_path),
+            instance_id=TIMING_INSTANCE,
+            task_id='b%d-{{ item }}' % created,
+            name='bench-%d-{{ item }}' % created,
+            **task_fields('first'),
+        )
         return module_task(name, args, loop=loop)
 
     # Warm-up (round 0, not reported): the first run of each module pays one-off costs on the controller.
     tasks = [phase_task(label, 0, 0, 2) for label in TIMED_PHASES]
     created = 0
     for number in range(1, rounds + 1):
-        for label in (TIMED_PHASES if number % 2 else tuple(reversed(TIMED_PHASES))):
+        for label in TIMED_PHASES if number % 2 else tuple(reversed(TIMED_PHASES)):
             if label == 'module create':
                 created = number
             tasks.append(phase_task(label, number, created, n))
@@ -207,16 +248,18 @@ def payload_play(ca_path):
     """One run of each side to keep (bench_payload.KEPT, in order): create, no-op, uri POST, and the deletes that undo the creates."""
     create = dict(connection_args('token', ca_path), instance_id=TIMING_INSTANCE, task_id='pay-create', name='pay-create', **task_fields('first'))
     noop = dict(connection_args('token', ca_path), instance_id=TIMING_INSTANCE, task_id='b1-0', name='bench-1-0', **task_fields('first'))
-    tasks = {'module create': module_task('payload|module create', create),
-             'module no-op': module_task('payload|module no-op', noop),
-             'uri POST': {'name': 'payload|uri POST', 'ansible.builtin.uri': uri_post_args('uri-payload', ca_path, task_id_expression='upay-0')},
-             'module delete': module_task('payload|module delete', dict(create, state='absent')),
-             'uri DELETE': {'name': 'payload|uri DELETE', 'ansible.builtin.uri': uri_delete_args('upay-0', ca_path)}}
-    return {'name': 'Keep the AnsiballZ payload of each side', 'hosts': 'bench', 'gather_facts': False,
-            'tasks': [tasks[label] for label in bench_payload.KEPT]}
+    tasks = {
+        'module create': module_task('payload|module create', create),
+        'module no-op': module_task('payload|module no-op', noop),
+        'uri POST': {'name': 'payload|uri POST', 'ansible.builtin.uri': uri_post_args('uri-payload', ca_path, task_id_expression='upay-0')},
+        'module delete': module_task('payload|module delete', dict(create, state='absent')),
+        'uri DELETE': {'name': 'payload|uri DELETE', 'ansible.builtin.uri': uri_delete_args('upay-0', ca_path)},
+    }
+    return {'name': 'Keep the AnsiballZ payload of each side', 'hosts': 'bench', 'gather_facts': False, 'tasks': [tasks[label] for label in bench_payload.KEPT]}
 
 
 # -- analysis ---------------------------------------------------------------------------------------------
+
 
 def ms(seconds):
     return round(seconds * 1000.0, 1)
@@ -235,14 +278,22 @@ def analyse_counts(tasks, log):
             minimum = 1
         else:
             minimum = MINIMUM_REQUESTS[(identity, operation)] + AUTH_EXTRA_REQUESTS[auth]
-        row = {'auth': auth, 'identity': identity, 'operation': operation, 'requests': len(entries), 'minimum': minimum,
-               'routes': [entry['route'] for entry in entries], 'connections': connections}
+        row = {
+            'auth': auth,
+            'identity': identity,
+            'operation': operation,
+            'requests': len(entries),
+            'minimum': minimum,
+            'routes': [entry['route'] for entry in entries],
+            'connections': connections,
+        }
         row['met'] = len(entries) <= minimum and connections == 1 and not task['failed']
         if task['failed']:
             problems.append('%s failed: %s' % (task['name'], task.get('message', '')))
         elif len(entries) > minimum:
-            problems.append('%s %s by %s sent %d requests (%s), the minimum is %d' % (
-                operation, auth, identity, len(entries), ', '.join(row['routes']), minimum))
+            problems.append(
+                '%s %s by %s sent %d requests (%s), the minimum is %d' % (operation, auth, identity, len(entries), ', '.join(row['routes']), minimum)
+            )
         if connections != 1:
             problems.append('%s %s by %s used %d TCP connections, not 1' % (operation, auth, identity, connections))
         rows.append(row)
@@ -291,13 +342,17 @@ def analyse_timing(tasks, log, n):
             continue
         ratios = [value / baseline[number] for number, value in sorted(by_round.items()) if number in baseline]
         median_item = statistics.median(items[label])
-        result[label] = {'per_task_ms': ms(median_item), 'items': len(items[label]),
-                         'phase_ms': ms(statistics.median(by_round.values())), 'rounds_ms': [ms(by_round[number]) for number in sorted(by_round)],
-                         'ratio_to_uri_post': round(median_item / statistics.median(baseline_items), 3) if baseline_items else None,
-                         'round_ratio_median': round(statistics.median(ratios), 3) if ratios else None,
-                         'round_ratios': [round(ratio, 3) for ratio in ratios],
-                         'requests_per_task': statistics.median(item[0] for item in per_run[label]),
-                         'connections_per_task': statistics.median(item[1] for item in per_run[label])}
+        result[label] = {
+            'per_task_ms': ms(median_item),
+            'items': len(items[label]),
+            'phase_ms': ms(statistics.median(by_round.values())),
+            'rounds_ms': [ms(by_round[number]) for number in sorted(by_round)],
+            'ratio_to_uri_post': round(median_item / statistics.median(baseline_items), 3) if baseline_items else None,
+            'round_ratio_median': round(statistics.median(ratios), 3) if ratios else None,
+            'round_ratios': [round(ratio, 3) for ratio in ratios],
+            'requests_per_task': statistics.median(item[0] for item in per_run[label]),
+            'connections_per_task': statistics.median(item[1] for item in per_run[label]),
+        }
     targets = {'module create': CREATE_RATIO_TARGET, 'module re-run': RERUN_RATIO_TARGET}
     for label, target in targets.items():
         if label in result:
@@ -330,8 +385,11 @@ def analyse_lookup(tasks, log, n):
     result = {}
     for size, values in sizes.items():
         if values['times']:
-            result[size] = {'per_task_ms': ms(statistics.median(values['times'])), 'rounds_ms': [ms(value) for value in values['times']],
-                            'requests_per_task': statistics.median(values['requests'])}
+            result[size] = {
+                'per_task_ms': ms(statistics.median(values['times'])),
+                'rounds_ms': [ms(value) for value in values['times']],
+                'requests_per_task': statistics.median(values['requests']),
+            }
     small, large = (result.get(size) for size in LOOKUP_SIZES)
     summary = {'sizes': result, 'all_pages_worst_case': all_pages}
     if small and large:
@@ -339,8 +397,10 @@ def analyse_lookup(tasks, log, n):
         summary['target'] = LOOKUP_RATIO_TARGET
         summary['met'] = summary['time_ratio'] <= LOOKUP_RATIO_TARGET and large['requests_per_task'] == small['requests_per_task']
         if large['requests_per_task'] != small['requests_per_task']:
-            problems.append('a lookup by name sent %s requests with %d tasks but %s with %d' % (
-                large['requests_per_task'], LOOKUP_SIZES[1], small['requests_per_task'], LOOKUP_SIZES[0]))
+            problems.append(
+                'a lookup by name sent %s requests with %d tasks but %s with %d'
+                % (large['requests_per_task'], LOOKUP_SIZES[1], small['requests_per_task'], LOOKUP_SIZES[0])
+            )
         if small['requests_per_task'] > MINIMUM_REQUESTS[('name', 're-run')]:
             problems.append('a lookup by name sent %s requests, the minimum is 2' % small['requests_per_task'])
     return summary, problems
@@ -348,51 +408,88 @@ def analyse_lookup(tasks, log, n):
 
 # -- output -----------------------------------------------------------------------------------------------
 
+
 def mark(met):
     return 'met' if met else 'MISSED'
 
 
-TIMING_NAMES = {'uri POST': '`ansible.builtin.uri` POST (baseline)', 'module create': '`fdi_composite_task` create (identity `task_id`)',
-                'module re-run': '`fdi_composite_task` no-op re-run (identity `task_id`)'}
+TIMING_NAMES = {
+    'uri POST': '`ansible.builtin.uri` POST (baseline)',
+    'module create': '`fdi_composite_task` create (identity `task_id`)',
+    'module re-run': '`fdi_composite_task` no-op re-run (identity `task_id`)',
+}
 
 
 def timing_markdown(report):
     info, timing = report['environment'], report['timing']
-    lines = ['`make bench` on %s, ansible-core %s, Python %s, simulator over %s on the same machine, N=%d items per timed task, '
-             '%d rounds, load average %.1f at the start and %.1f at the end of the run:'
-             % (info['machine'], info['ansible_core'], info['python'], info['scheme'].upper(), info['n'], info['rounds'],
-                info['load_average_1min'][0], info['load_average_1min'][1]), '',
-             '| task (token auth) | ms per item (median of %d) | module / uri POST | each round\'s ratio (median) | requests | target | |'
-             % timing.get('uri POST', {}).get('items', 0),
-             '|---|---:|---:|---|---:|---:|---|']
+    lines = [
+        '`make bench` on %s, ansible-core %s, Python %s, simulator over %s on the same machine, N=%d items per timed task, '
+        '%d rounds, load average %.1f at the start and %.1f at the end of the run:'
+        % (
+            info['machine'],
+            info['ansible_core'],
+            info['python'],
+            info['scheme'].upper(),
+            info['n'],
+            info['rounds'],
+            info['load_average_1min'][0],
+            info['load_average_1min'][1],
+        ),
+        '',
+        "| task (token auth) | ms per item (median of %d) | module / uri POST | each round's ratio (median) | requests | target | |"
+        % timing.get('uri POST', {}).get('items', 0),
+        '|---|---:|---:|---|---:|---:|---|',
+    ]
     for label in ('uri POST', 'module create', 'module re-run'):
         row = timing.get(label)
         if not row:
             continue
         target = '<= %.2f' % row['target'] if 'target' in row else ''
-        lines.append('| %s | %.1f | %.2f | %s (%.2f) | %g | %s | %s |'
-                     % (TIMING_NAMES[label], row['per_task_ms'], row['ratio_to_uri_post'], ', '.join('%.2f' % ratio for ratio in row['round_ratios']),
-                        row['round_ratio_median'], row['requests_per_task'], target, mark(row['met']) if 'met' in row else ''))
+        lines.append(
+            '| %s | %.1f | %.2f | %s (%.2f) | %g | %s | %s |'
+            % (
+                TIMING_NAMES[label],
+                row['per_task_ms'],
+                row['ratio_to_uri_post'],
+                ', '.join('%.2f' % ratio for ratio in row['round_ratios']),
+                row['round_ratio_median'],
+                row['requests_per_task'],
+                target,
+                mark(row['met']) if 'met' in row else '',
+            )
+        )
     return '\n'.join(lines)
 
 
 def print_report(report):
     info = report['environment']
     print()
-    print('hwcloud.roma benchmark: %s, ansible-core %s, Python %s, N=%d per task, %d rounds (median), simulator over %s'
-          % (info['machine'], info['ansible_core'], info['python'], info['n'], info['rounds'], info['scheme']))
-    print('Load average (1 min) at start and end: %.2f, %.2f; other work on the machine makes the rounds scatter '
-          '(see rounds_ms in the JSON; more --rounds steady the medians).' % tuple(info['load_average_1min']))
+    print(
+        'hwcloud.roma benchmark: %s, ansible-core %s, Python %s, N=%d per task, %d rounds (median), simulator over %s'
+        % (info['machine'], info['ansible_core'], info['python'], info['n'], info['rounds'], info['scheme'])
+    )
+    print(
+        'Load average (1 min) at start and end: %.2f, %.2f; other work on the machine makes the rounds scatter '
+        '(see rounds_ms in the JSON; more --rounds steady the medians).' % tuple(info['load_average_1min'])
+    )
     print()
     print('1. One task: wall time per loop item (one ansible-playbook, a loop of N items per task and round; module/uri = the')
-    print('   median item over every round, module / uri POST; each round: that round\'s task durations, module / uri POST)')
+    print("   median item over every round, module / uri POST; each round: that round's task durations, module / uri POST)")
     print(timing_markdown(report))
     print()
-    print('2. HTTP requests per module run (simulator request log; minimum = the interface\'s request budget)')
+    print("2. HTTP requests per module run (simulator request log; minimum = the interface's request budget)")
     print('   %-9s %-8s %-15s %8s %8s %5s  %-7s %s' % ('auth', 'identity', 'operation', 'requests', 'minimum', 'conns', '', 'routes'))
     for row in report['requests']:
-        fields = (row['auth'], row['identity'], row['operation'], row['requests'], row['minimum'], row['connections'], mark(row['met']),
-                  ' '.join(row['routes']))
+        fields = (
+            row['auth'],
+            row['identity'],
+            row['operation'],
+            row['requests'],
+            row['minimum'],
+            row['connections'],
+            mark(row['met']),
+            ' '.join(row['routes']),
+        )
         print('   %-9s %-8s %-15s %8d %8d %5d  %-7s %s' % fields)
     print()
     lookup = report['lookup']
@@ -402,12 +499,12 @@ def print_report(report):
         versus = ' (%.2f x uri POST)' % (row['per_task_ms'] / baseline) if baseline else ''
         print('   %6d tasks in the instance: %7.1f ms/task%s, %g requests' % (size, row['per_task_ms'], versus, row['requests_per_task']))
     if 'time_ratio' in lookup:
-        print('   10,000 / 10: %.2f (target <= %.2f, requests independent of the total): %s'
-              % (lookup['time_ratio'], lookup['target'], mark(lookup['met'])))
+        print('   10,000 / 10: %.2f (target <= %.2f, requests independent of the total): %s' % (lookup['time_ratio'], lookup['target'], mark(lookup['met'])))
     if lookup.get('all_pages_worst_case'):
         worst = lookup['all_pages_worst_case']
-        print('   worst case, a name contained in all %d names (check mode): %d list pages of 999'
-              % (worst['total_tasks'], worst['routes'].count('list_tasks')))
+        print(
+            '   worst case, a name contained in all %d names (check mode): %d list pages of 999' % (worst['total_tasks'], worst['routes'].count('list_tasks'))
+        )
     print()
     if report.get('payloads'):
         print('4. One module process: the kept AnsiballZ payloads run directly (tools/bench_payload.py)')
@@ -444,6 +541,7 @@ def update_docs(sections):
 
 # -- main -------------------------------------------------------------------------------------------------
 
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('-n', type=int, default=16, help='items per timed task (default: %(default)s)')
@@ -456,7 +554,7 @@ def main():
     parser.add_argument('--skip-rotation', action='store_true', help='leave out the data-source rotation (tools/bench_rotation.py)')
     parser.add_argument('--many', action='store_true', help='add fdi_composite_tasks against a loop (tools/benchmark_many.py, ~5 min more)')
     parser.add_argument('--update-docs', action='store_true', help='write the result tables into docs/performance.md')
-    parser.add_argument('--collection', default=REPO_ROOT, help='the collection checkout to measure, e.g. an older commit\'s (default: this one)')
+    parser.add_argument('--collection', default=REPO_ROOT, help="the collection checkout to measure, e.g. an older commit's (default: this one)")
     args = parser.parse_args()
     if args.rounds < 1 or args.n < 1 or args.lookup_n < 1 or args.lookup_rounds < 1 or args.payload_repeat < 1:
         parser.error('-n, --rounds, --lookup-n, --lookup-rounds and --payload-repeat must be at least 1')
@@ -474,14 +572,18 @@ def main():
         ca_path = os.path.join(scratch, 'ca.pem') if args.https else None
         with SimulatorProcess(*sim_args) as url:
             import ssl  # pylint: disable=import-outside-toplevel
+
             context = ssl.create_default_context(cafile=ca_path) if args.https else None
             token = control(url, 'POST', '/_sim/tokens', {}, context)['token']
             for size in LOOKUP_SIZES:
                 control(url, 'POST', '/_sim/seed', {'instance_id': 'bench-lookup-%d' % size, 'count': size}, context)
             control(url, 'DELETE', '/_sim/requests', None, context)
             log_path = os.path.join(workdir, 'ansible-playbook.log')
-            print('Simulator at %s; one task, requests and lookup: running build/bench/playbook.json (output in %s) ...'
-                  % (url, os.path.relpath(log_path, REPO_ROOT)), flush=True)
+            print(
+                'Simulator at %s; one task, requests and lookup: running build/bench/playbook.json (output in %s) ...'
+                % (url, os.path.relpath(log_path, REPO_ROOT)),
+                flush=True,
+            )
             plays = [counts_play(ca_path), lookup_play(args.lookup_rounds, args.lookup_n, ca_path), timing_play(args.rounds, args.n, ca_path)]
             returncode, tasks = run_playbook(plays, os.path.join(workdir, 'playbook.json'), inventory, env, log_path, url, token)
             log = control(url, 'GET', '/_sim/requests', None, context)['requests']
@@ -505,16 +607,29 @@ def main():
     if args.many:
         many, many_problems = benchmark_many.run(workdir, env, inventory, collections_path, update=args.update_docs)
         problems += many_problems
-    core_version = subprocess.run([sys.executable, '-c', 'import ansible.release; print(ansible.release.__version__)'],
-                                  check=True, capture_output=True, text=True).stdout.strip()
+    core_version = subprocess.run(
+        [sys.executable, '-c', 'import ansible.release; print(ansible.release.__version__)'], check=True, capture_output=True, text=True
+    ).stdout.strip()
     report = {
-        'environment': {'machine': '%s, %d CPUs' % (platform.machine(), os.cpu_count() or 0), 'ansible_core': core_version,
-                        'python': platform.python_version(), 'n': args.n, 'rounds': args.rounds, 'lookup_n': args.lookup_n,
-                        'scheme': 'https' if args.https else 'http',
-                        'load_average_1min': [round(load_at_start, 2), round(os.getloadavg()[0], 2)],
-                        'duration_s': round(time.monotonic() - started, 1)},
-        'timing': timing, 'requests': counts, 'lookup': lookup, 'payloads': payload_report, 'rotation': rotation, 'many': many,
-        'problems': problems, 'output': output,
+        'environment': {
+            'machine': '%s, %d CPUs' % (platform.machine(), os.cpu_count() or 0),
+            'ansible_core': core_version,
+            'python': platform.python_version(),
+            'n': args.n,
+            'rounds': args.rounds,
+            'lookup_n': args.lookup_n,
+            'scheme': 'https' if args.https else 'http',
+            'load_average_1min': [round(load_at_start, 2), round(os.getloadavg()[0], 2)],
+            'duration_s': round(time.monotonic() - started, 1),
+        },
+        'timing': timing,
+        'requests': counts,
+        'lookup': lookup,
+        'payloads': payload_report,
+        'rotation': rotation,
+        'many': many,
+        'problems': problems,
+        'output': output,
     }
     with open(output, 'w', encoding='utf-8') as handle:
         json.dump(report, handle, indent=1)

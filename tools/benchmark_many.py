@@ -57,8 +57,10 @@ DOC_END = '<!-- many-tasks results: end -->'
 
 
 def task_config(side):
-    return [{'name': '%s-%03d' % (side, number), 'description': 'Replicate schema %03d' % number, 'tag': 'bench-many',
-             'operation_types': ['INSERT', 'UPDATE']} for number in range(TASKS)]
+    return [
+        {'name': '%s-%03d' % (side, number), 'description': 'Replicate schema %03d' % number, 'tag': 'bench-many', 'operation_types': ['INSERT', 'UPDATE']}
+        for number in range(TASKS)
+    ]
 
 
 def connection():
@@ -67,22 +69,45 @@ def connection():
 
 def comparison_play(latency):
     """One play: loop and resource module, create then re-run, alternating which side goes first."""
-    loop_args = dict(connection(), instance_id='loop-%d' % latency, name='{{ item.name }}', description='{{ item.description }}',
-                     tag='{{ item.tag }}', operation_types='{{ item.operation_types }}')
+    loop_args = dict(
+        connection(),
+        instance_id='loop-%d' % latency,
+        name='{{ item.name }}',
+        description='{{ item.description }}',
+        tag='{{ item.tag }}',
+        operation_types='{{ item.operation_types }}',
+    )
     many_args = dict(connection(), instance_id='many-%d' % latency, config='{{ many_config }}')
 
     def loop_task(operation):
-        return {'name': 'many|%d|loop|%s' % (latency, operation), 'hwcloud.roma.fdi_composite_task': loop_args, 'loop': '{{ loop_config }}',
-                'loop_control': {'label': '{{ item.name }}'}}
+        return {
+            'name': 'many|%d|loop|%s' % (latency, operation),
+            'hwcloud.roma.fdi_composite_task': loop_args,
+            'loop': '{{ loop_config }}',
+            'loop_control': {'label': '{{ item.name }}'},
+        }
 
     def many_task(operation):
-        return {'name': 'many|%d|module|%s' % (latency, operation), 'hwcloud.roma.fdi_composite_tasks': many_args,
-                'register': 'many_' + operation.replace('-', '_')}
+        return {
+            'name': 'many|%d|module|%s' % (latency, operation),
+            'hwcloud.roma.fdi_composite_tasks': many_args,
+            'register': 'many_' + operation.replace('-', '_'),
+        }
 
-    tasks = [loop_task('create'), many_task('create'), many_task('re-run'), loop_task('re-run'),
-             {'name': 'check|%d' % latency, 'ansible.builtin.assert': {'that': ['many_create is changed', 'many_re_run is not changed']}}]
-    return {'name': 'Many tasks at %d ms' % latency, 'hosts': 'bench', 'gather_facts': False,
-            'vars': {'loop_config': task_config('loop'), 'many_config': task_config('many')}, 'tasks': tasks}
+    tasks = [
+        loop_task('create'),
+        many_task('create'),
+        many_task('re-run'),
+        loop_task('re-run'),
+        {'name': 'check|%d' % latency, 'ansible.builtin.assert': {'that': ['many_create is changed', 'many_re_run is not changed']}},
+    ]
+    return {
+        'name': 'Many tasks at %d ms' % latency,
+        'hosts': 'bench',
+        'gather_facts': False,
+        'vars': {'loop_config': task_config('loop'), 'many_config': task_config('many')},
+        'tasks': tasks,
+    }
 
 
 def minimum_requests(side, operation):
@@ -101,16 +126,19 @@ def run_comparison(latency, workdir, env, inventory):
     with SimulatorProcess('--latency-ms', str(latency)) as url:
         token = control(url, 'POST', '/_sim/tokens', {})['token']
         for side in ('loop', 'many'):
-            control(url, 'POST', '/_sim/seed', {'instance_id': '%s-%d' % (side, latency), 'count': INSTANCE_SIZE - TASKS,
-                                                'name_prefix': 'filler-'})
+            control(url, 'POST', '/_sim/seed', {'instance_id': '%s-%d' % (side, latency), 'count': INSTANCE_SIZE - TASKS, 'name_prefix': 'filler-'})
         control(url, 'DELETE', '/_sim/requests')
         playbook = os.path.join(workdir, 'many-%d.json' % latency)
         with open(playbook, 'w', encoding='utf-8') as handle:
             json.dump([comparison_play(latency)], handle, indent=1)
         log_path = os.path.join(workdir, 'many-%d.log' % latency)
         with open(log_path, 'w', encoding='utf-8') as log_handle:
-            returncode = subprocess.call(['ansible-playbook', '-i', inventory, playbook, '-e', 'roma_url=%s' % url, '-e', 'roma_token=%s' % token],
-                                         env=run_env, stdout=log_handle, stderr=subprocess.STDOUT)
+            returncode = subprocess.call(
+                ['ansible-playbook', '-i', inventory, playbook, '-e', 'roma_url=%s' % url, '-e', 'roma_token=%s' % token],
+                env=run_env,
+                stdout=log_handle,
+                stderr=subprocess.STDOUT,
+            )
         log = control(url, 'GET', '/_sim/requests')['requests']
     problems = [] if returncode == 0 else ['ansible-playbook at %d ms exited with status %d (see %s)' % (latency, returncode, log_path)]
     if not os.path.exists(timings):
@@ -122,15 +150,23 @@ def run_comparison(latency, workdir, env, inventory):
         side, operation = task['name'].split('|')[2:]
         entries = [entry for entry in log if task['start'] <= entry['time'] <= task['end']]
         writes = [entry for entry in entries if entry['method'] != 'GET']
-        row = {'latency_ms': latency, 'side': side, 'operation': operation, 'seconds': round(task['end'] - task['start'], 3),
-               'requests': len(entries), 'writes': len(writes), 'minimum': minimum_requests(side, operation),
-               'routes': dict((route, sum(1 for entry in entries if entry['route'] == route)) for route in sorted(set(e['route'] for e in entries))),
-               'failed': task['failed']}
+        row = {
+            'latency_ms': latency,
+            'side': side,
+            'operation': operation,
+            'seconds': round(task['end'] - task['start'], 3),
+            'requests': len(entries),
+            'writes': len(writes),
+            'minimum': minimum_requests(side, operation),
+            'routes': dict((route, sum(1 for entry in entries if entry['route'] == route)) for route in sorted(set(e['route'] for e in entries))),
+            'failed': task['failed'],
+        }
         if task['failed']:
             problems.append('%s failed: %s' % (task['name'], task.get('message', '')))
         if row['requests'] > row['minimum']:
-            problems.append('%s %s at %d ms sent %d requests (%s); the minimum is %d'
-                            % (side, operation, latency, row['requests'], row['routes'], row['minimum']))
+            problems.append(
+                '%s %s at %d ms sent %d requests (%s); the minimum is %d' % (side, operation, latency, row['requests'], row['routes'], row['minimum'])
+            )
         rows.append(row)
     return rows, problems
 
@@ -140,24 +176,31 @@ def ratios(rows):
     found = {}
     for row in rows:
         found.setdefault((row['latency_ms'], row['operation']), {})[row['side']] = row['seconds']
-    return dict(('%d ms %s' % key, round(sides['loop'] / sides['module'], 1)) for key, sides in sorted(found.items())
-                if sides.get('loop') and sides.get('module'))
+    return dict(
+        ('%d ms %s' % key, round(sides['loop'] / sides['module'], 1)) for key, sides in sorted(found.items()) if sides.get('loop') and sides.get('module')
+    )
 
 
 # -- memory ----------------------------------------------------------------------------------------------
+
 
 def run_module_measured(python, collections_path, args, workdir, label):
     """Run the module directly in a child process; return (result, max RSS of that child in MB)."""
     args_file = os.path.join(workdir, 'many-memory-%s.json' % label)
     with open(args_file, 'w', encoding='utf-8') as handle:
         json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
-    probe = ('import json, resource, subprocess, sys\n'
-             'done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n'
-             'print(json.dumps({"stdout": done.stdout, "stderr": done.stderr[-2000:], '
-             '"maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n')
+    probe = (
+        'import json, resource, subprocess, sys\n'
+        'done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n'
+        'print(json.dumps({"stdout": done.stdout, "stderr": done.stderr[-2000:], '
+        '"maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n'
+    )
     env = dict(os.environ, PYTHONPATH=collections_path)
-    outcome = json.loads(subprocess.run([python, '-c', probe, python, os.path.join(collections_path, MODULE_PATH), args_file],
-                                        check=True, capture_output=True, text=True, env=env).stdout)
+    outcome = json.loads(
+        subprocess.run(
+            [python, '-c', probe, python, os.path.join(collections_path, MODULE_PATH), args_file], check=True, capture_output=True, text=True, env=env
+        ).stdout
+    )
     try:
         result = json.loads(outcome['stdout'])
     except ValueError:
@@ -166,26 +209,55 @@ def run_module_measured(python, collections_path, args, workdir, label):
 
 
 def run_memory(python, collections_path, workdir):
-    tables = dict(('table_%02d' % number, [{'field_name': 'id', 'field_type': 'bigint', 'field_length': '20'},
-                                           {'field_name': 'payload', 'field_type': 'varchar', 'field_length': '256'}])
-                  for number in range(MAPPINGS_PER_TASK))
+    tables = dict(
+        (
+            'table_%02d' % number,
+            [{'field_name': 'id', 'field_type': 'bigint', 'field_length': '20'}, {'field_name': 'payload', 'field_type': 'varchar', 'field_length': '256'}],
+        )
+        for number in range(MAPPINGS_PER_TASK)
+    )
     rows, problems = [], []
     with SimulatorProcess() as url:
         token = control(url, 'POST', '/_sim/tokens', {})['token']
-        control(url, 'POST', '/_sim/datasources', {'instance_id': 'memory', 'datasources': [
-            {'datasource_id': 'bench-source', 'datasource_name': 'bench-source', 'datasource_type': 'MYSQL', 'tables': tables},
-            {'datasource_id': 'bench-target', 'datasource_name': 'bench-target', 'datasource_type': 'DWS', 'tables': tables}]})
-        config = [{'name': 'mapped-%03d' % number, 'operation_types': ['INSERT'], 'tag': 'bench-many', 'source_datasource_id': 'bench-source',
-                   'target_datasource_id': 'bench-target', 'server_id': '1',
-                   'mappings': [{'source_table': table, 'columns': [{'source': 'id'}, {'source': 'payload'}]} for table in sorted(tables)]}
-                  for number in range(TASKS)]
+        control(
+            url,
+            'POST',
+            '/_sim/datasources',
+            {
+                'instance_id': 'memory',
+                'datasources': [
+                    {'datasource_id': 'bench-source', 'datasource_name': 'bench-source', 'datasource_type': 'MYSQL', 'tables': tables},
+                    {'datasource_id': 'bench-target', 'datasource_name': 'bench-target', 'datasource_type': 'DWS', 'tables': tables},
+                ],
+            },
+        )
+        config = [
+            {
+                'name': 'mapped-%03d' % number,
+                'operation_types': ['INSERT'],
+                'tag': 'bench-many',
+                'source_datasource_id': 'bench-source',
+                'target_datasource_id': 'bench-target',
+                'server_id': '1',
+                'mappings': [{'source_table': table, 'columns': [{'source': 'id'}, {'source': 'payload'}]} for table in sorted(tables)],
+            }
+            for number in range(TASKS)
+        ]
         base = {'endpoint': url, 'project_id': PROJECT_ID, 'auth_token': token, 'instance_id': 'memory'}
-        for label, args, want_changed in (('create', dict(base, config=config), True), ('re-run', dict(base, config=config), False),
-                                          ('gathered', dict(base, state='gathered'), False)):
+        for label, args, want_changed in (
+            ('create', dict(base, config=config), True),
+            ('re-run', dict(base, config=config), False),
+            ('gathered', dict(base, state='gathered'), False),
+        ):
             started = time.monotonic()
             result, megabytes = run_module_measured(python, collections_path, args, workdir, label)
-            row = {'run': label, 'max_rss_mb': megabytes, 'seconds': round(time.monotonic() - started, 1), 'changed': result.get('changed'),
-                   'failed': bool(result.get('failed'))}
+            row = {
+                'run': label,
+                'max_rss_mb': megabytes,
+                'seconds': round(time.monotonic() - started, 1),
+                'changed': result.get('changed'),
+                'failed': bool(result.get('failed')),
+            }
             if label == 'gathered':
                 row['mappings'] = sum(len(item.get('mappings') or []) for item in result.get('gathered') or [])
             rows.append(row)
@@ -198,9 +270,12 @@ def run_memory(python, collections_path, workdir):
 
 # -- report ----------------------------------------------------------------------------------------------
 
+
 def markdown(report):
-    lines = ['| latency | operation | loop of `fdi_composite_task` | `fdi_composite_tasks` | ratio | target | requests: loop | requests: module (minimum) |',
-             '|---:|---|---:|---:|---:|---:|---:|---:|']
+    lines = [
+        '| latency | operation | loop of `fdi_composite_task` | `fdi_composite_tasks` | ratio | target | requests: loop | requests: module (minimum) |',
+        '|---:|---|---:|---:|---:|---:|---:|---:|',
+    ]
     by_key = {}
     for row in report['rows']:
         by_key[(row['latency_ms'], row['operation'], row['side'])] = row
@@ -211,9 +286,21 @@ def markdown(report):
                 continue
             ratio = loop['seconds'] / module['seconds']
             target = NOOP_RATIO_TARGET if operation == 're-run' else CREATE_RATIO_TARGET
-            lines.append('| %d ms | %s | %.1f s | %.2f s | %.1fx | >= %.0fx%s | %d | %d (%d) |'
-                         % (latency, 'idempotent re-run' if operation == 're-run' else operation, loop['seconds'], module['seconds'], ratio,
-                            target, '' if ratio >= target else ' (missed)', loop['requests'], module['requests'], module['minimum']))
+            lines.append(
+                '| %d ms | %s | %.1f s | %.2f s | %.1fx | >= %.0fx%s | %d | %d (%d) |'
+                % (
+                    latency,
+                    'idempotent re-run' if operation == 're-run' else operation,
+                    loop['seconds'],
+                    module['seconds'],
+                    ratio,
+                    target,
+                    '' if ratio >= target else ' (missed)',
+                    loop['requests'],
+                    module['requests'],
+                    module['minimum'],
+                )
+            )
     lines.append('')
     lines.append('| module process, 200 tasks x 50 mappings | max RSS | time | limit |')
     lines.append('|---|---:|---:|---:|')
@@ -246,8 +333,13 @@ def run(workdir, env, inventory, collections_path, python=sys.executable, update
     print('Many tasks: memory of the module process, %d tasks x %d mappings ...' % (TASKS, MAPPINGS_PER_TASK), flush=True)
     memory, trouble = run_memory(python, collections_path, workdir)
     problems += trouble
-    report = {'rows': rows, 'ratios': ratios(rows), 'memory': memory, 'problems': problems,
-              'targets': {'noop_ratio': NOOP_RATIO_TARGET, 'create_ratio': CREATE_RATIO_TARGET, 'memory_mb': MEMORY_LIMIT_MB}}
+    report = {
+        'rows': rows,
+        'ratios': ratios(rows),
+        'memory': memory,
+        'problems': problems,
+        'targets': {'noop_ratio': NOOP_RATIO_TARGET, 'create_ratio': CREATE_RATIO_TARGET, 'memory_mb': MEMORY_LIMIT_MB},
+    }
     text = markdown(report)
     print()
     print('fdi_composite_tasks vs a loop of fdi_composite_task (%d tasks, instance of %d; times are wall time of the task):' % (TASKS, INSTANCE_SIZE))

@@ -36,15 +36,12 @@ OUTSIDE_DOCS_LINK = re.compile(r'\]\(\.\./([^)\s]+)')
 
 # Labels of docs.ansible.com that antsibull-docs' generated pages refer to, with their pages.
 ANSIBLE_LABELS = {
-    'ansible_configuration_settings': ('reference_appendices/config.html#ansible-configuration-settings',
-                                       'Ansible Configuration Settings'),
-    'common_return_values': ('reference_appendices/common_return_values.html#common-return-values',
-                             'Return Values'),
+    'ansible_configuration_settings': ('reference_appendices/config.html#ansible-configuration-settings', 'Ansible Configuration Settings'),
+    'common_return_values': ('reference_appendices/common_return_values.html#common-return-values', 'Return Values'),
     'module_defaults': ('playbook_guide/playbooks_module_defaults.html#module-defaults', 'Module defaults'),
     'check_mode_dry': ('playbook_guide/playbooks_checkmode.html#check-mode-dry', 'Validating tasks: check mode and diff mode'),
     'playbooks_intro': ('playbook_guide/playbooks_intro.html#playbooks-intro', 'Ansible playbooks'),
-    'collections_installing': ('collections_guide/collections_installing.html#collections-installing',
-                               'Installing collections'),
+    'collections_installing': ('collections_guide/collections_installing.html#collections-installing', 'Installing collections'),
 }
 
 
@@ -58,8 +55,7 @@ def repository_file_url(collection_root: str) -> str:
 def write_ansible_inventory(path: str) -> None:
     """A Sphinx (version 2) object inventory with the labels above."""
     lines = ''.join(f'{name} std:label -1 {uri} {title}\n' for name, (uri, title) in sorted(ANSIBLE_LABELS.items()))
-    header = '# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n' \
-             '# The remainder of this file is compressed using zlib.\n'
+    header = '# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n# The remainder of this file is compressed using zlib.\n'
     with open(path, 'wb') as handle:
         handle.write(header.encode('utf-8') + zlib.compress(lines.encode('utf-8')))
 
@@ -88,14 +84,28 @@ def main() -> int:
     os.chmod(rst, 0o700)  # antsibull-docs refuses a destination that others can write to
 
     bin_dir = os.path.dirname(sys.executable)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
-               PATH=bin_dir + os.pathsep + os.environ.get('PATH', ''))
+    env = dict(
+        os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false', PATH=bin_dir + os.pathsep + os.environ.get('PATH', '')
+    )
     env.pop('ANSIBLE_CONFIG', None)
 
     # 1. Plugin pages, collection index and environment variables of hwcloud.roma.
-    run([os.path.join(bin_dir, 'antsibull-docs'), '--config-file', os.path.join(DOCSITE_CONFIG, 'antsibull-docs.cfg'),
-         'collection', '--use-current', '--fail-on-error', '--cleanup', 'everything', '--dest-dir', rst, 'hwcloud.roma'],
-        env=env)
+    run(
+        [
+            os.path.join(bin_dir, 'antsibull-docs'),
+            '--config-file',
+            os.path.join(DOCSITE_CONFIG, 'antsibull-docs.cfg'),
+            'collection',
+            '--use-current',
+            '--fail-on-error',
+            '--cleanup',
+            'everything',
+            '--dest-dir',
+            rst,
+            'hwcloud.roma',
+        ],
+        env=env,
+    )
 
     # 2. The guide pages (Markdown, as on GitHub), the playbooks they link to, and the root page.
     docs_dir = os.path.join(collection_root, 'docs')
@@ -117,9 +127,23 @@ def main() -> int:
     # 3. Sphinx: every warning is an error.
     inventory = os.path.join(dest, 'ansible_devel.inv')
     write_ansible_inventory(inventory)
-    run([os.path.join(bin_dir, 'sphinx-build'), '-M', 'html', rst, dest, '-c', DOCSITE_CONFIG, '-W', '--keep-going',
-         '-q', '-d', os.path.join(dest, 'doctrees')],
-        env=dict(env, ROMA_DOCSITE_ANSIBLE_INVENTORY=inventory))
+    run(
+        [
+            os.path.join(bin_dir, 'sphinx-build'),
+            '-M',
+            'html',
+            rst,
+            dest,
+            '-c',
+            DOCSITE_CONFIG,
+            '-W',
+            '--keep-going',
+            '-q',
+            '-d',
+            os.path.join(dest, 'doctrees'),
+        ],
+        env=dict(env, ROMA_DOCSITE_ANSIBLE_INVENTORY=inventory),
+    )
     print(f'Docsite: {os.path.join(html, "index.html")}')
     return 0
 

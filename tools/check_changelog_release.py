@@ -23,8 +23,7 @@ FRAGMENTS = os.path.join('changelogs', 'fragments')
 
 
 def source_files() -> list[str]:
-    output = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=REPO_ROOT,
-                            check=True, capture_output=True).stdout
+    output = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=REPO_ROOT, check=True, capture_output=True).stdout
     return [name for name in output.decode('utf-8').split('\0') if name and os.path.isfile(os.path.join(REPO_ROOT, name))]
 
 
@@ -86,12 +85,14 @@ def main(argv: list[str]) -> int:
     left = fragment_entries(os.path.join(dest, FRAGMENTS))[0]
     problems += [f'fragment not consumed by the release: {name}' for name in left]
     if fragment_entries(os.path.join(REPO_ROOT, FRAGMENTS))[0] != fragments:
-        problems.append('the checkout\'s fragments changed')
+        problems.append("the checkout's fragments changed")
     if problems:
         print(f'{os.path.join(dest, "CHANGELOG.rst")}:', *problems, sep='\n  ', file=sys.stderr)
         return 1
-    print(f'antsibull-changelog release {version}: {os.path.relpath(os.path.join(dest, "CHANGELOG.rst"))} has the release, '
-          f'{len(entries)} entries from {len(fragments)} fragments and {len(modules)} new modules')
+    print(
+        f'antsibull-changelog release {version}: {os.path.relpath(os.path.join(dest, "CHANGELOG.rst"))} has the release, '
+        f'{len(entries)} entries from {len(fragments)} fragments and {len(modules)} new modules'
+    )
     return 0
 
 

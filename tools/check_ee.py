@@ -52,8 +52,9 @@ def main() -> int:
     shutil.rmtree(context, ignore_errors=True)
 
     # 1. The build context.
-    subprocess.run([os.path.join(bin_dir, 'ansible-builder'), 'create', '--file', args.definition, '--context', context,
-                    '--output-filename', 'Containerfile'], check=True)
+    subprocess.run(
+        [os.path.join(bin_dir, 'ansible-builder'), 'create', '--file', args.definition, '--context', context, '--output-filename', 'Containerfile'], check=True
+    )
     containerfile = os.path.join(context, 'Containerfile')
     introspect_script = os.path.join(context, '_build', 'scripts', 'introspect.py')
     galaxy_requirements = os.path.join(context, '_build', 'requirements.yml')
@@ -83,15 +84,19 @@ def main() -> int:
     pip_file = os.path.join(context, 'introspected', 'requirements.txt')
     bindep_file = os.path.join(context, 'introspected', 'bindep.txt')
     os.makedirs(os.path.dirname(pip_file))
-    subprocess.run([sys.executable, introspect_script, 'introspect', f'--write-pip={pip_file}', f'--write-bindep={bindep_file}',
-                    os.path.abspath(args.collections_path)], check=True)
+    subprocess.run(
+        [sys.executable, introspect_script, 'introspect', f'--write-pip={pip_file}', f'--write-bindep={bindep_file}', os.path.abspath(args.collections_path)],
+        check=True,
+    )
     with open(pip_file, encoding='utf-8') as handle:
         introspected = [line.strip() for line in handle if line.strip()]
     for requirement in wanted:
         if not any(line.split('#', 1)[0].strip() == requirement and COLLECTION in line for line in introspected):
             return fail(f'{requirement!r} of {COLLECTION} is missing from the introspected requirements: {introspected}')
-    print(f'ee-check: OK: build context in {os.path.relpath(context)}; the image would pip-install '
-          f'{", ".join(wanted)} for {COLLECTION} (from meta/execution-environment.yml -> {python_file})')
+    print(
+        f'ee-check: OK: build context in {os.path.relpath(context)}; the image would pip-install '
+        f'{", ".join(wanted)} for {COLLECTION} (from meta/execution-environment.yml -> {python_file})'
+    )
     return 0
 
 

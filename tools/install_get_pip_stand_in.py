@@ -30,7 +30,7 @@ def requested_pip_version() -> str:
 def main() -> None:
     """Copy tools/get_pip_offline.py to ~/.ansible/test/cache/get_pip_<version>.py."""
     version = requested_pip_version()
-    cache_path = os.path.expanduser(f"~/.ansible/test/cache/get_pip_{version.replace('.', '_')}.py")
+    cache_path = os.path.expanduser(f'~/.ansible/test/cache/get_pip_{version.replace(".", "_")}.py')
     os.makedirs(os.path.dirname(cache_path), exist_ok=True)
     shutil.copyfile(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'get_pip_offline.py'), cache_path)
     print(f'ansible-test pip {version} bootstrap: {cache_path}')

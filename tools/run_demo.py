@@ -36,7 +36,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from simulator_process import REPO_ROOT, SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
-
 # The simulator's built-in demo account (tests/simulator/README.md), never a real one.
 DEMO_INSTANCE_ID = 'demo-instance'
 SIMULATOR_DEMO_ACCOUNT = {'HW_USER_NAME': 'demo-user', 'HW_PASSWORD': 'Demo-Passw0rd!', 'HW_DOMAIN_NAME': 'demo-account'}
@@ -50,9 +49,16 @@ def vault_arguments(directory: str, env: dict) -> list:
     password_file = os.path.join(directory, 'vault-password')
     with open(os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w', encoding='utf-8') as handle:
         handle.write(secrets.token_urlsafe(24) + '\n')
-    encrypted = [subprocess.run(['ansible-vault', 'encrypt_string', '--vault-password-file', password_file, '--name', name, value],
-                                env=env, check=True, capture_output=True, text=True).stdout
-                 for name, value in SIMULATOR_DEMO_DATABASE_PASSWORDS.items()]
+    encrypted = [
+        subprocess.run(
+            ['ansible-vault', 'encrypt_string', '--vault-password-file', password_file, '--name', name, value],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for name, value in SIMULATOR_DEMO_DATABASE_PASSWORDS.items()
+    ]
     variables_file = os.path.join(directory, 'vault.yml')
     with open(variables_file, 'w', encoding='utf-8') as handle:
         handle.write('---\n' + ''.join(encrypted))
@@ -64,8 +70,9 @@ def installed_collection(collections_path: str, env: dict) -> str:
     root = os.path.join(collections_path, 'ansible_collections', 'hwcloud', 'roma')
     if not os.path.isfile(os.path.join(root, 'MANIFEST.json')):
         raise SystemExit(f'hwcloud.roma is not installed from a tarball in {collections_path} (no MANIFEST.json)')
-    listing = subprocess.run(['ansible-galaxy', 'collection', 'list', 'hwcloud.roma', '--format', 'json'], env=env,
-                             check=True, capture_output=True, text=True).stdout
+    listing = subprocess.run(
+        ['ansible-galaxy', 'collection', 'list', 'hwcloud.roma', '--format', 'json'], env=env, check=True, capture_output=True, text=True
+    ).stdout
     seen = sorted(path for path, collections in json.loads(listing).items() if 'hwcloud.roma' in collections)
     if seen != [os.path.join(collections_path, 'ansible_collections')]:
         raise SystemExit(f'Ansible would not use (only) the hwcloud.roma installed in {collections_path}: it sees {seen}')
@@ -75,10 +82,10 @@ def installed_collection(collections_path: str, env: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--collections-path', help='run the demo from hwcloud.roma installed in this collections path')
-    parser.add_argument('--playbook', default=os.path.join('docs', 'demo.yml'),
-                        help='playbook to run, relative to the collection root (default: docs/demo.yml)')
-    parser.add_argument('--state-file', default=os.path.join(REPO_ROOT, 'build', 'demo-state.json'),
-                        help='where the simulator keeps its tasks between runs')
+    parser.add_argument(
+        '--playbook', default=os.path.join('docs', 'demo.yml'), help='playbook to run, relative to the collection root (default: docs/demo.yml)'
+    )
+    parser.add_argument('--state-file', default=os.path.join(REPO_ROOT, 'build', 'demo-state.json'), help='where the simulator keeps its tasks between runs')
     args, playbook_args = parser.parse_known_args()
     state_file = os.path.abspath(args.state_file)
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK='default', ANSIBLE_NOCOLOR='1')
@@ -98,8 +105,14 @@ def main() -> int:
         print(f'ROMA Connect simulator running at {url} (state in {os.path.relpath(state_file, REPO_ROOT)})', flush=True)
         # ROMA_ENDPOINT for the playbooks that set endpoint themselves; the collection's own variables for those that leave
         # the connection to the environment (docs/replicate.yml), as `make simulator`'s export lines do
-        env.update(ROMA_ENDPOINT=url, ROMA_IAM_ENDPOINT=url, HUAWEICLOUD_ROMA_ENDPOINT=url, HUAWEICLOUD_SDK_IAM_ENDPOINT=url,
-                   HUAWEICLOUD_REGION='cn-north-4', **SIMULATOR_DEMO_ACCOUNT)
+        env.update(
+            ROMA_ENDPOINT=url,
+            ROMA_IAM_ENDPOINT=url,
+            HUAWEICLOUD_ROMA_ENDPOINT=url,
+            HUAWEICLOUD_SDK_IAM_ENDPOINT=url,
+            HUAWEICLOUD_REGION='cn-north-4',
+            **SIMULATOR_DEMO_ACCOUNT,
+        )
         returncode = subprocess.call(['ansible-playbook', playbook] + vault + playbook_args, env=env)
     print('Simulator stopped.' if returncode == 0 else f'Demo failed (ansible-playbook exit status {returncode}).')
     return returncode

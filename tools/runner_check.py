@@ -67,7 +67,7 @@ REGION = 'cn-north-4'
 YAML_BLOCK = re.compile(r'^```ya?ml[ \t]*\n(.*?)^```[ \t]*$', re.MULTILINE | re.DOTALL)
 
 # What every task of the playbook reports (runner_on_ok), by task name: changed or not.
-LOGIN_TASK = 'Log in to IAM once (user and account from the credential\'s environment variables)'
+LOGIN_TASK = "Log in to IAM once (user and account from the credential's environment variables)"
 EXPECTED_OK = {
     LOGIN_TASK: False,
     'Create the source data source': True,
@@ -87,18 +87,20 @@ EXPECTED_OK = {
 # The faulted job: the start fails; the rest of the block is skipped, its `always` cleans up, and the play ends there.
 FAILING_TASK = 'Start the composite task and wait until it runs'
 NOT_OK_WHEN_THE_START_FAILS = (
-    FAILING_TASK, 'Read the composite task back with its mappings', 'Check the composite task runs with its three mappings',
+    FAILING_TASK,
+    'Read the composite task back with its mappings',
+    'Check the composite task runs with its three mappings',
     'Look for data sources of the job left, signing with the access key (secret key from the credential)',
-    'Look for the composite task of the job left, signing with the access key', 'Check nothing of the job is left')
+    'Look for the composite task of the job left, signing with the access key',
+    'Check nothing of the job is left',
+)
 EXPECTED_OK_FAULTED = dict((name, changed) for name, changed in EXPECTED_OK.items() if name not in NOT_OK_WHEN_THE_START_FAILS)
 FAULT_ERROR_CODE = 'SIM.ECHO'  # the simulator's code for a fault that echoes the request
 
 # The simulator's write requests a successful job makes (route: count), all answered 2xx.
 # batch_tasks: ROMA Connect's start and stop (the start, then the stop before the delete).
-EXPECTED_WRITES = {'create_datasource': 2, 'test_datasource': 2, 'create_multi_task': 1, 'batch_tasks': 2,
-                   'delete_task': 1, 'delete_datasource': 2}
-EXPECTED_WRITES_FAULTED = {'create_datasource': 2, 'test_datasource': 2, 'create_multi_task': 1, 'batch_tasks': 0,
-                           'delete_task': 1, 'delete_datasource': 2}
+EXPECTED_WRITES = {'create_datasource': 2, 'test_datasource': 2, 'create_multi_task': 1, 'batch_tasks': 2, 'delete_task': 1, 'delete_datasource': 2}
+EXPECTED_WRITES_FAULTED = {'create_datasource': 2, 'test_datasource': 2, 'create_multi_task': 1, 'batch_tasks': 0, 'delete_task': 1, 'delete_datasource': 2}
 
 
 class Checks:
@@ -128,7 +130,7 @@ def guide_configuration():
         text = handle.read()
     start = text.index(GUIDE_SECTION)
     end = text.find('\n## ', start + len(GUIDE_SECTION))
-    blocks = [yaml.safe_load(block) for block in YAML_BLOCK.findall(text[start:end if end != -1 else len(text)])]
+    blocks = [yaml.safe_load(block) for block in YAML_BLOCK.findall(text[start : end if end != -1 else len(text)])]
     mappings = [block for block in blocks if isinstance(block, dict)]
 
     def one(what, test):
@@ -150,15 +152,14 @@ def inject_credential(inputs_config, injectors, credential, private_data_dir):
     fields = [field['id'] for field in inputs_config['fields']]
     unknown = sorted(set(credential) - set(fields))
     if unknown:
-        raise SystemExit(f'the guide\'s credential type has no field(s) {", ".join(unknown)}')
+        raise SystemExit(f"the guide's credential type has no field(s) {', '.join(unknown)}")
     missing = [name for name in inputs_config.get('required', []) if not credential.get(name)]
     if missing:
         raise SystemExit(f'the credential lacks the required field(s) {", ".join(missing)}')
     namespace = dict((name, value) for name, value in credential.items() if value)
     sandbox = ImmutableSandboxedEnvironment()
     env = dict((name, sandbox.from_string(template).render(**namespace)) for name, template in injectors.get('env', {}).items())
-    extra_vars = dict((name, sandbox.from_string(template).render(**namespace))
-                      for name, template in injectors.get('extra_vars', {}).items())
+    extra_vars = dict((name, sandbox.from_string(template).render(**namespace)) for name, template in injectors.get('extra_vars', {}).items())
     path = None
     if extra_vars:
         handle, path = tempfile.mkstemp(dir=os.path.join(private_data_dir, 'env'))
@@ -185,12 +186,22 @@ def sim(url, method, path, body=None):
 
 def accounts_file(path, account):
     """The simulator's accounts (--accounts): one domain, project, IAM user and access key, all made up for this run."""
-    write(path, json.dumps({'domains': [{
-        'id': secrets.token_hex(16), 'name': account['domain_name'],
-        'projects': [{'id': account['project_id'], 'name': REGION}],
-        'users': [{'id': secrets.token_hex(16), 'name': account['user_name'], 'password': account['password']}],
-        'access_keys': [{'access': account['access_key'], 'secret': account['secret_key'], 'user': account['user_name']}],
-    }]}))
+    write(
+        path,
+        json.dumps(
+            {
+                'domains': [
+                    {
+                        'id': secrets.token_hex(16),
+                        'name': account['domain_name'],
+                        'projects': [{'id': account['project_id'], 'name': REGION}],
+                        'users': [{'id': secrets.token_hex(16), 'name': account['user_name'], 'password': account['password']}],
+                        'access_keys': [{'access': account['access_key'], 'secret': account['secret_key'], 'user': account['user_name']}],
+                    }
+                ]
+            }
+        ),
+    )
 
 
 def declare_databases(url, passwords):
@@ -211,17 +222,28 @@ def private_data_dir(root, config, tarball, url, account, vault_password, databa
     encrypted = vault.encrypt(yaml.safe_dump(database_passwords), vault_id=VAULT_ID).decode('ascii')
     write(os.path.join(project, 'group_vars', 'all', 'vault.yml'), encrypted)
     # a project sync: the project's collections/requirements.yml, installed for the job
-    write(os.path.join(project, 'collections', 'requirements.yml'),
-          yaml.safe_dump({'collections': [{'name': tarball, 'type': 'file'}]}))
+    write(os.path.join(project, 'collections', 'requirements.yml'), yaml.safe_dump({'collections': [{'name': tarball, 'type': 'file'}]}))
     collections = os.path.join(root, 'requirements_collections')
-    subprocess.run(['ansible-galaxy', 'collection', 'install', '--offline', '-r', os.path.join(project, 'collections', 'requirements.yml'),
-                    '-p', collections], check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections))
+    subprocess.run(
+        ['ansible-galaxy', 'collection', 'install', '--offline', '-r', os.path.join(project, 'collections', 'requirements.yml'), '-p', collections],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections),
+    )
 
     write(os.path.join(root, 'inventory', 'hosts.yml'), yaml.safe_dump(config['inventory']))
     write(os.path.join(root, 'env', 'extravars'), yaml.safe_dump(config['job_template']['extra_vars']))
-    credential = dict(region=REGION, project_id=account['project_id'], endpoint=url, iam_endpoint=url,
-                      user_name=account['user_name'], password=account['password'], domain_name=account['domain_name'],
-                      access_key=account['access_key'], secret_key=account['secret_key'])
+    credential = dict(
+        region=REGION,
+        project_id=account['project_id'],
+        endpoint=url,
+        iam_endpoint=url,
+        user_name=account['user_name'],
+        password=account['password'],
+        domain_name=account['domain_name'],
+        access_key=account['access_key'],
+        secret_key=account['secret_key'],
+    )
     env, extra_vars_file = inject_credential(config['inputs'], config['injectors'], credential, root)
     # what the controller adds for every job: the project's collections, and a job that does not talk about localhost
     env.update(ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false', ANSIBLE_LOCALHOST_WARNING='false')
@@ -274,8 +296,10 @@ def scan_artifacts(root, secret_values, checks, label):
     artifacts = os.path.join(root, 'artifacts')
     files = [os.path.join(folder, name) for folder, dummy, names in os.walk(artifacts) for name in names]
     kinds = set(os.path.relpath(path, artifacts).split(os.sep, 1)[-1].split(os.sep)[0] for path in files)
-    checks.check({'command', 'stdout', 'job_events', 'status', 'rc'} <= kinds,
-                 f'{label}: the artifacts hold the command, stdout, job events, status and rc (found {sorted(kinds)})')
+    checks.check(
+        {'command', 'stdout', 'job_events', 'status', 'rc'} <= kinds,
+        f'{label}: the artifacts hold the command, stdout, job events, status and rc (found {sorted(kinds)})',
+    )
     leaks = []
     for path in files:
         with open(path, 'rb') as handle:
@@ -301,14 +325,14 @@ def check_writes(log, expected, checks, label):
     """The job's writes reached the simulator: each expected route as often as expected, answered 2xx."""
     for route, count in expected.items():
         done = [entry for entry in log if entry.get('route') == route and entry.get('status') and entry['status'] < 300]
-        checks.check(len(done) == count, f'{label}: {count} successful {route} request(s) in the simulator\'s log, found {len(done)}')
+        checks.check(len(done) == count, f"{label}: {count} successful {route} request(s) in the simulator's log, found {len(done)}")
 
 
 def show_output(root, ident):
     path = os.path.join(root, 'artifacts', ident, 'stdout')
     if os.path.exists(path):
         with open(path, encoding='utf-8', errors='replace') as handle:
-            print(f'--- {ident}: the job\'s stdout ---\n{handle.read()}--- end of stdout ---', flush=True)
+            print(f"--- {ident}: the job's stdout ---\n{handle.read()}--- end of stdout ---", flush=True)
 
 
 def check_job(root, ident, result, expected_ok, checks, failing_task=None):
@@ -328,19 +352,19 @@ def check_job(root, ident, result, expected_ok, checks, failing_task=None):
     for name, changed in expected_ok.items():
         results = ok.get(name, [])
         if checks.check(len(results) == 1, f'{label}: one runner_on_ok event for "{name}" (found {len(results)})'):
-            checks.check(bool(results[0].get('changed')) is changed,
-                         f'{label}: "{name}" reports changed={changed} (got {results[0].get("changed")})')
-    checks.check(set(ok) == set(expected_ok), f'{label}: runner_on_ok for exactly the expected tasks; unexpected: '
-                 f'{sorted(set(ok) - set(expected_ok))}')
+            checks.check(bool(results[0].get('changed')) is changed, f'{label}: "{name}" reports changed={changed} (got {results[0].get("changed")})')
+    checks.check(set(ok) == set(expected_ok), f'{label}: runner_on_ok for exactly the expected tasks; unexpected: {sorted(set(ok) - set(expected_ok))}')
     login = ok.get(LOGIN_TASK, [{}])[0]
-    checks.check(login.get('censored') is not None, f'{label}: the login task\'s result is censored (no_log)')
+    checks.check(login.get('censored') is not None, f"{label}: the login task's result is censored (no_log)")
     if failing_task is None:
         checks.check(not failed, f'{label}: no runner_on_failed event (got {sorted(failed)})')
     else:
         checks.check(set(failed) == {failing_task}, f'{label}: runner_on_failed for "{failing_task}" only (got {sorted(failed)})')
         message = str(failed.get(failing_task, [{}])[0].get('msg', ''))
-        checks.check(FAULT_ERROR_CODE in message and 'Request echoed by the ROMA simulator' in message,
-                     f'{label}: the failed task\'s message reports the refusal ({FAULT_ERROR_CODE}); got {message!r}')
+        checks.check(
+            FAULT_ERROR_CODE in message and 'Request echoed by the ROMA simulator' in message,
+            f"{label}: the failed task's message reports the refusal ({FAULT_ERROR_CODE}); got {message!r}",
+        )
     stats = result.stats or {}
     if failing_task is not None:
         checks.check(stats.get('failures', {}).get('localhost') == 1, f'{label}: one failure in the play recap ({stats.get("failures")})')
@@ -357,17 +381,25 @@ def run_job(root, ident):
 def check_left_nothing(url, instance_id, checks, label):
     tasks = sim(url, 'GET', f'/_sim/tasks?instance_id={instance_id}')['tasks']
     datasources = sim(url, 'GET', f'/_sim/datasources?instance_id={instance_id}')['datasources']
-    checks.check(not tasks and not datasources, f'{label}: the job left no task and no data source in the simulator '
-                 f'({[task.get("task_name") for task in tasks]}, {[ds.get("datasource_name") for ds in datasources]})')
+    checks.check(
+        not tasks and not datasources,
+        f'{label}: the job left no task and no data source in the simulator '
+        f'({[task.get("task_name") for task in tasks]}, {[ds.get("datasource_name") for ds in datasources]})',
+    )
 
 
 def run_checks(root, tarball):
     checks = Checks()
     config = guide_configuration()
-    checks.check(config['job_template']['playbook'] == PLAYBOOK,
-                 f'the guide\'s job template runs {PLAYBOOK} (got {config["job_template"]["playbook"]})')
-    account = dict(domain_name='runner-check-account', user_name='runner-check-user', password=made_up('IamPw'),
-                   project_id=secrets.token_hex(16), access_key='AKRC' + secrets.token_hex(8).upper(), secret_key=made_up('SkRc'))
+    checks.check(config['job_template']['playbook'] == PLAYBOOK, f"the guide's job template runs {PLAYBOOK} (got {config['job_template']['playbook']})")
+    account = dict(
+        domain_name='runner-check-account',
+        user_name='runner-check-user',
+        password=made_up('IamPw'),
+        project_id=secrets.token_hex(16),
+        access_key='AKRC' + secrets.token_hex(8).upper(),
+        secret_key=made_up('SkRc'),
+    )
     vault_password = made_up('VaultPw')
     database_passwords = {'vault_source_password': made_up('SrcDbPw'), 'vault_target_password': made_up('TgtDbPw')}
     instance_id = config['job_template']['extra_vars']['roma_instance_id']
@@ -379,17 +411,17 @@ def run_checks(root, tarball):
             declare_databases(url, database_passwords)
             collections = private_data_dir(root, config, tarball, url, account, vault_password, database_passwords)
             installed_collection(collections, dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false'))
-            print(f'Private data directory {root}; hwcloud.roma installed from {os.path.relpath(tarball, REPO_ROOT)}; '
-                  f'simulator at {url}', flush=True)
-            secret_values = dict(database_passwords, iam_password=account['password'], secret_key=account['secret_key'],
-                                 vault_password=vault_password)
+            print(f'Private data directory {root}; hwcloud.roma installed from {os.path.relpath(tarball, REPO_ROOT)}; simulator at {url}', flush=True)
+            secret_values = dict(database_passwords, iam_password=account['password'], secret_key=account['secret_key'], vault_password=vault_password)
 
             # 1. the job as it should go
             seq = last_seq(url)
             result = run_job(root, 'job-ok')
             check_job(root, 'job-ok', result, EXPECTED_OK, checks)
-            checks.check(set(task_results(events(root, 'job-ok'), 'runner_on_ok')) == set(playbook_task_names()),
-                         'job job-ok: the job events report every task of the playbook')
+            checks.check(
+                set(task_results(events(root, 'job-ok'), 'runner_on_ok')) == set(playbook_task_names()),
+                'job job-ok: the job events report every task of the playbook',
+            )
             log = requests_since(url, seq)
             check_writes(log, EXPECTED_WRITES, checks, 'job job-ok')
             logins = [entry for entry in log if entry.get('route') == 'iam_token']
@@ -399,8 +431,7 @@ def run_checks(root, tarball):
             checks.check(any(entry.get('auth') == 'aksk' for entry in log), 'job job-ok: the last look-ups signed with the access key')
             # the secrets really went through the job: the simulator got them (so their absence from the artifacts means something)
             sent = json.dumps(log)
-            checks.check(all(database_passwords[name] in sent for name in database_passwords),
-                         'job job-ok: the data-source passwords reached the simulator')
+            checks.check(all(database_passwords[name] in sent for name in database_passwords), 'job job-ok: the data-source passwords reached the simulator')
             for number, token in enumerate(tokens):
                 secret_values[f'iam_token_{number}'] = token
             check_left_nothing(url, instance_id, checks, 'job job-ok')
@@ -418,14 +449,18 @@ def run_checks(root, tarball):
             log = requests_since(url, seq)
             check_writes(log, EXPECTED_WRITES_FAULTED, checks, 'job job-fault')
             refused = [entry for entry in log if entry.get('route') == 'batch_tasks']
-            checks.check(len(refused) == 1 and refused[0].get('fault') and refused[0].get('status') == 400,
-                         f'job job-fault: the start request was refused once by the fault ({len(refused)})')
+            checks.check(
+                len(refused) == 1 and refused[0].get('fault') and refused[0].get('status') == 400,
+                f'job job-fault: the start request was refused once by the fault ({len(refused)})',
+            )
             for entry in log:
                 token = entry.get('headers', {}).get('x-auth-token')
                 if token and token not in secret_values.values():
                     secret_values[f'iam_token_{len(secret_values)}'] = token
-            checks.check(bool(refused) and bool(refused[0].get('headers', {}).get('x-auth-token')),
-                         'job job-fault: the refused start carried the token, so the error echoed it back to the module')
+            checks.check(
+                bool(refused) and bool(refused[0].get('headers', {}).get('x-auth-token')),
+                'job job-fault: the refused start carried the token, so the error echoed it back to the module',
+            )
             check_left_nothing(url, instance_id, checks, 'job job-fault')
             count = scan_artifacts(root, secret_values, checks, 'jobs job-ok and job-fault')
             if len(checks.failed) > failed_before:

@@ -78,7 +78,7 @@ def banner(url: str, collections_path: str, ansible_bin: str, state_file: str) -
     lines += [
         '  # to log in with the IAM password instead of AK/SK:',
         '  #   unset HUAWEICLOUD_SDK_AK HUAWEICLOUD_SDK_SK',
-        '  #   export ' + ' '.join(line[len('export '):] for line in export_lines(PASSWORD_EXPORTS)),
+        '  #   export ' + ' '.join(line[len('export ') :] for line in export_lines(PASSWORD_EXPORTS)),
         '  # the collection from this checkout and the ansible-core make installed (to try a built tarball instead,',
         '  # unset ANSIBLE_COLLECTIONS_PATH first: while it names this checkout, ansible-galaxy collection install',
         '  # finds hwcloud.roma there and says "Nothing to do", and playbooks keep using the checkout):',
@@ -94,31 +94,43 @@ def banner(url: str, collections_path: str, ansible_bin: str, state_file: str) -
 
 def check_exports(url: str, collections_path: str, ansible_bin: str) -> None:
     """Run one info module call with the printed AK/SK variables and one with the password variables."""
-    base = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, PATH=ansible_bin + os.pathsep + os.environ.get('PATH', ''),
-                ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1')
+    base = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=collections_path,
+        PATH=ansible_bin + os.pathsep + os.environ.get('PATH', ''),
+        ANSIBLE_LOCALHOST_WARNING='false',
+        ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+        ANSIBLE_NOCOLOR='1',
+    )
     for name in [name for name in base if name.startswith(('HUAWEICLOUD_', 'HW_'))]:
         del base[name]  # only what is printed may count
     ak_sk = dict(base, **dict(exports(url)))
     password = dict(ak_sk, **dict(PASSWORD_EXPORTS))
     del password['HUAWEICLOUD_SDK_AK'], password['HUAWEICLOUD_SDK_SK']
     for label, env in (('AK/SK', ak_sk), ('password', password)):
-        command = [os.path.join(ansible_bin, 'ansible'), 'localhost', '-o', '-m', 'hwcloud.roma.fdi_composite_task_info',
-                   '-a', 'instance_id=%s' % INSTANCE_ID]
+        command = [os.path.join(ansible_bin, 'ansible'), 'localhost', '-o', '-m', 'hwcloud.roma.fdi_composite_task_info', '-a', 'instance_id=%s' % INSTANCE_ID]
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if result.returncode != 0 or 'SUCCESS' not in result.stdout:
-            raise SystemExit('The printed %s variables do not work against the simulator (%s exited %d):\n%s%s'
-                             % (label, ' '.join(command), result.returncode, result.stdout, result.stderr))
+            raise SystemExit(
+                'The printed %s variables do not work against the simulator (%s exited %d):\n%s%s'
+                % (label, ' '.join(command), result.returncode, result.stdout, result.stderr)
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--port', type=int, default=DEFAULT_PORT, help='port on 127.0.0.1 (default: %(default)s; 0 picks a free one)')
-    parser.add_argument('--state-file', default=os.path.join(REPO_ROOT, 'build', 'simulator-state.json'),
-                        help='where the simulator keeps its tasks between runs (default: build/simulator-state.json)')
-    parser.add_argument('--collections-path', default=os.path.join(REPO_ROOT, 'build', 'collections'),
-                        help='the collections path holding hwcloud.roma (default: the tree `make tree` builds)')
-    parser.add_argument('--ansible-bin', default=os.path.dirname(sys.executable),
-                        help='directory with ansible and ansible-playbook (default: this Python\'s)')
+    parser.add_argument(
+        '--state-file',
+        default=os.path.join(REPO_ROOT, 'build', 'simulator-state.json'),
+        help='where the simulator keeps its tasks between runs (default: build/simulator-state.json)',
+    )
+    parser.add_argument(
+        '--collections-path',
+        default=os.path.join(REPO_ROOT, 'build', 'collections'),
+        help='the collections path holding hwcloud.roma (default: the tree `make tree` builds)',
+    )
+    parser.add_argument('--ansible-bin', default=os.path.dirname(sys.executable), help="directory with ansible and ansible-playbook (default: this Python's)")
     parser.add_argument('--log-requests', action='store_true', help='print one access-log line per request')
     parser.add_argument('--check', action='store_true', help='stop after checking and printing the instructions')
     args = parser.parse_args()
@@ -134,8 +146,9 @@ def main() -> int:
         url = simulator.__enter__()  # pylint: disable=unnecessary-dunder-call
     except RuntimeError as error:
         simulator.__exit__(None, None, None)
-        print('Cannot start the simulator on 127.0.0.1:%d: %s (its message is above; another port: make simulator PORT=...)'
-              % (args.port, error), file=sys.stderr)
+        print(
+            'Cannot start the simulator on 127.0.0.1:%d: %s (its message is above; another port: make simulator PORT=...)' % (args.port, error), file=sys.stderr
+        )
         return 2
     try:
         check_exports(url, os.path.abspath(args.collections_path), args.ansible_bin)

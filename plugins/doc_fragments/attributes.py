@@ -10,7 +10,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Split by concern so a module states only what applies to it."""
 
-    DOCUMENTATION = r'''
+    DOCUMENTATION = r"""
 options: {}
 attributes:
   action_group:
@@ -18,9 +18,9 @@ attributes:
     support: full
     membership:
       - hwcloud.roma.roma
-'''
+"""
 
-    ACTIONS = r'''
+    ACTIONS = r"""
 options: {}
 attributes:
   check_mode:
@@ -30,9 +30,9 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
     support: full
-'''
+"""
 
-    INFO_MODULE = r'''
+    INFO_MODULE = r"""
 options: {}
 attributes:
   check_mode:
@@ -43,4 +43,4 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
     support: N/A
     details: This action does not modify state.
-'''
+"""

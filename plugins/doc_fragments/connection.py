@@ -10,7 +10,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     """Documented once here; the argument spec lives in module_utils/module.py."""
 
-    DOCUMENTATION = r'''
+    DOCUMENTATION = r"""
 options:
   region:
     description:
@@ -117,4 +117,4 @@ notes:
     be set once per play with C(module_defaults) and C(group/hwcloud.roma.roma).
 requirements:
   - requests
-'''
+"""

@@ -50,21 +50,27 @@ def clock_skew_hint(error_msg: str | None, server_date: str | None = None, now: 
     skewed = offset is not None and abs(offset) > SIGNATURE_WINDOW_SECONDS
     if not skewed and not (error_msg and _REQUEST_TIME_WORDS.search(error_msg)):
         return None
-    hint = ("The gateway rejected the request's time, not necessarily the keys: it accepts an AK/SK signature only within 15 "
-            "minutes of its own clock")
+    hint = "The gateway rejected the request's time, not necessarily the keys: it accepts an AK/SK signature only within 15 minutes of its own clock"
     if skewed:
-        hint += (", and this machine's clock is %s %s the gateway's (its Date header says %s)"
-                 % (_duration(abs(offset)), 'behind' if offset > 0 else 'ahead of', server_date))
-    return hint + (". Synchronise this machine's clock (for example with NTP) and run again; a message about X-Sdk-Date or the "
-                   "request time means this machine's clock is off by more than 15 minutes.")
+        hint += ", and this machine's clock is %s %s the gateway's (its Date header says %s)" % (
+            _duration(abs(offset)),
+            'behind' if offset > 0 else 'ahead of',
+            server_date,
+        )
+    return hint + (
+        ". Synchronise this machine's clock (for example with NTP) and run again; a message about X-Sdk-Date or the "
+        "request time means this machine's clock is off by more than 15 minutes."
+    )
 
 
 class TokenAuth:
     """An IAM token the user already has, sent as ``X-Auth-Token``."""
 
     description = 'auth_token (X-Auth-Token)'
-    rejected_hint = ('The gateway rejected auth_token: the token is invalid, expired, or was issued for another '
-                     'region or project. Get a new one (for example with hwcloud.roma.iam_token) and check project_id.')
+    rejected_hint = (
+        'The gateway rejected auth_token: the token is invalid, expired, or was issued for another '
+        'region or project. Get a new one (for example with hwcloud.roma.iam_token) and check project_id.'
+    )
     can_reauthenticate = False
 
     def __init__(self, token: str) -> None:
@@ -82,8 +88,7 @@ class TokenAuth:
         """Advice for a 401/403 answer (None: the gateway's message says it all)."""
         return self.rejected_hint if status == 401 else None
 
-    def sign(self, client: RomaClient, method: str, path: str, query: Mapping[str, Any] | None, headers: dict[str, str],
-             body: bytes) -> dict[str, str]:
+    def sign(self, client: RomaClient, method: str, path: str, query: Mapping[str, Any] | None, headers: dict[str, str], body: bytes) -> dict[str, str]:
         headers['X-Auth-Token'] = self.token
         return headers
 
@@ -103,11 +108,10 @@ class AkSkAuth:
 
     @property
     def rejected_hint(self) -> str:
-        hint = ('The gateway rejected the AK/SK signature: check that access_key and secret_key belong together '
-                'and are enabled')
+        hint = 'The gateway rejected the AK/SK signature: check that access_key and secret_key belong together and are enabled'
         if self.security_token:
             hint += ', and that security_token is the current one issued with these temporary keys'
-        return hint + '. A message about X-Sdk-Date or the request time means this machine\'s clock is off by more than 15 minutes.'
+        return hint + ". A message about X-Sdk-Date or the request time means this machine's clock is off by more than 15 minutes."
 
     def authenticate(self, client: RomaClient) -> None:
         """Nothing to do: keys sign each request."""
@@ -121,12 +125,13 @@ class AkSkAuth:
         if skew:
             return skew
         if error_msg and _SCOPE_REFUSAL.search(error_msg):
-            return ('The gateway accepted the signature but not the project: check project_id (and region), it must be a project of the '
-                    'account that owns access_key.')
+            return (
+                'The gateway accepted the signature but not the project: check project_id (and region), it must be a project of the '
+                'account that owns access_key.'
+            )
         return self.rejected_hint if status == 401 else None
 
-    def sign(self, client: RomaClient, method: str, path: str, query: Mapping[str, Any] | None, headers: dict[str, str],
-             body: bytes) -> dict[str, str]:
+    def sign(self, client: RomaClient, method: str, path: str, query: Mapping[str, Any] | None, headers: dict[str, str], body: bytes) -> dict[str, str]:
         headers['Host'] = client.host_header()
         if client.known_project_id:
             headers['X-Project-Id'] = client.known_project_id
@@ -157,8 +162,10 @@ class PasswordAuth:
 
     @property
     def rejected_hint(self) -> str:
-        return ('The gateway rejected the token from the password login of user_name %r even after a fresh login: '
-                'check that the user may use ROMA Connect in project %s.' % (self.user_name, self.project_id or self.project_name))
+        return (
+            'The gateway rejected the token from the password login of user_name %r even after a fresh login: '
+            'check that the user may use ROMA Connect in project %s.' % (self.user_name, self.project_id or self.project_name)
+        )
 
     def explain_rejection(self, status: int, error_msg: str | None, server_date: str | None) -> str | None:  # pylint: disable=unused-argument
         """Advice for a 401/403 answer that a fresh login did not cure."""
@@ -174,13 +181,15 @@ class PasswordAuth:
     def request_body(self) -> dict[str, Any]:
         """The IAM password body, scoped by project id when known, else by project (region) name."""
         scope = {'id': self.project_id} if self.project_id else {'name': self.project_name}
-        return {'auth': {
-            'identity': {
-                'methods': ['password'],
-                'password': {'user': {'name': self.user_name, 'password': self.password, 'domain': {'name': self.domain_name}}},
-            },
-            'scope': {'project': scope},
-        }}
+        return {
+            'auth': {
+                'identity': {
+                    'methods': ['password'],
+                    'password': {'user': {'name': self.user_name, 'password': self.password, 'domain': {'name': self.domain_name}}},
+                },
+                'scope': {'project': scope},
+            }
+        }
 
     def authenticate(self, client: RomaClient) -> None:
         """Log in unless a token from this run is already held."""
@@ -209,8 +218,9 @@ class PasswordAuth:
         token = headers.get('X-Subject-Token')  # the client's response headers ignore case, as HTTP does
         details = document.get('token') if isinstance(document, dict) else None
         if not token or not isinstance(details, dict):
-            raise RomaResponseError('IAM answered the password login without a token (no X-Subject-Token header or no '
-                                    '"token" in the body): check iam_endpoint points at IAM.')
+            raise RomaResponseError(
+                'IAM answered the password login without a token (no X-Subject-Token header or no "token" in the body): check iam_endpoint points at IAM.'
+            )
         register_secret(token)
         self.expires_at = details.get('expires_at')
         project = details.get('project') or {}
@@ -221,8 +231,7 @@ class PasswordAuth:
         client.known_project_id = self.project_id
         self.token = token
 
-    def sign(self, client: RomaClient, method: str, path: str, query: Mapping[str, Any] | None, headers: dict[str, str],
-             body: bytes) -> dict[str, str]:
+    def sign(self, client: RomaClient, method: str, path: str, query: Mapping[str, Any] | None, headers: dict[str, str], body: bytes) -> dict[str, str]:
         headers['X-Auth-Token'] = self.token
         return headers
 
@@ -255,8 +264,9 @@ def select_auth(params: Mapping[str, Any], from_environment: Iterable[str] = ())
     from_environment = set(from_environment)
 
     def started(origin_is_task: bool) -> list[str]:
-        return [kind for kind, primary, dummy in CREDENTIAL_KINDS
-                if any(params.get(name) and (name not in from_environment) is origin_is_task for name in primary)]
+        return [
+            kind for kind, primary, dummy in CREDENTIAL_KINDS if any(params.get(name) and (name not in from_environment) is origin_is_task for name in primary)
+        ]
 
     kinds = started(True) or started(False)
     if 'token' in kinds:
@@ -265,8 +275,9 @@ def select_auth(params: Mapping[str, Any], from_environment: Iterable[str] = ())
     if 'aksk' in kinds:
         if not (access_key and secret_key):
             missing = 'secret_key' if access_key else 'access_key'
-            raise RomaInputError('access_key and secret_key must be given together; %s is missing '
-                                 '(or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK).' % missing)
+            raise RomaInputError(
+                'access_key and secret_key must be given together; %s is missing (or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK).' % missing
+            )
         return AkSkAuth(access_key, secret_key, params.get('security_token'))
     if params.get('security_token') and 'security_token' not in from_environment:
         raise RomaInputError('security_token is only used with access_key and secret_key (temporary AK/SK).')
@@ -275,8 +286,9 @@ def select_auth(params: Mapping[str, Any], from_environment: Iterable[str] = ())
     if 'password' in kinds and len(given) == len(password_fields):
         if not (params.get('project_id') or params.get('region')):
             raise RomaInputError('Password login needs project_id or region to scope the IAM token.')
-        return PasswordAuth(params['user_name'], params['password'], params['domain_name'],
-                            project_id=params.get('project_id'), project_name=params.get('region'))
+        return PasswordAuth(
+            params['user_name'], params['password'], params['domain_name'], project_id=params.get('project_id'), project_name=params.get('region')
+        )
     if 'password' in kinds or (given and not kinds):
         missing = ', '.join(name for name in password_fields if name not in given)
         raise RomaInputError('Password login needs user_name, password and domain_name; missing: %s.' % missing)
@@ -294,8 +306,12 @@ def iam_error_hint(error: RomaError, description: str, scope: str | None = None)
     if not (isinstance(error, RomaApiError) and error.status in (400, 401, 403)):
         return None
     if error.error_msg and _SCOPE_REFUSAL.search(error.error_msg):
-        return ('IAM refused to scope the token to %s: that project does not exist or the user of the %s is not a member of it. '
-                'Check region (it names the project when project_id is not set) and project_id; a wrong password is reported '
-                'differently.' % (scope or 'the project asked for', description))
-    return ('IAM refused the %s: check user_name, password and domain_name (the account name), and that the '
-            'user is not locked or required to use MFA.' % description)
+        return (
+            'IAM refused to scope the token to %s: that project does not exist or the user of the %s is not a member of it. '
+            'Check region (it names the project when project_id is not set) and project_id; a wrong password is reported '
+            'differently.' % (scope or 'the project asked for', description)
+        )
+    return (
+        'IAM refused the %s: check user_name, password and domain_name (the account name), and that the '
+        'user is not locked or required to use MFA.' % description
+    )

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
+
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import iam_error_hint
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     RomaError,
@@ -99,8 +100,15 @@ class RetryPolicy:
 
     RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 
-    def __init__(self, retries: int = 3, base_delay: float = 0.5, max_delay: float = 8.0, max_retry_after: float = 30.0,
-                 sleep: Callable[[float], object] = time.sleep, jitter: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self,
+        retries: int = 3,
+        base_delay: float = 0.5,
+        max_delay: float = 8.0,
+        max_retry_after: float = 30.0,
+        sleep: Callable[[float], object] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
         self.retries = retries
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -170,21 +178,26 @@ def _port_of(base_url: str) -> str:
 def tls_advice(description: str, verify: bool | str) -> str:
     """What to do about a TLS failure, from OpenSSL's reason and the verification setting in use."""
     text = description.lower()
-    if any(reason in text for reason in ('wrong version number', 'record layer failure', 'unknown protocol', 'packet length too long',
-                                         'http request')):
-        return ('The server does not speak TLS on that port: check whether the endpoint is http:// or https:// and its port '
-                '(validate_certs and ca_path cannot help here).')
+    if any(reason in text for reason in ('wrong version number', 'record layer failure', 'unknown protocol', 'packet length too long', 'http request')):
+        return (
+            'The server does not speak TLS on that port: check whether the endpoint is http:// or https:// and its port '
+            '(validate_certs and ca_path cannot help here).'
+        )
     if 'hostname mismatch' in text or "doesn't match" in text or 'ip address mismatch' in text:
         return 'The certificate is not issued for that host name: use the host name the certificate names in the endpoint.'
     if 'certificate has expired' in text or 'not yet valid' in text:
-        return 'The server\'s certificate is outside its validity period (or this machine\'s clock is wrong).'
+        return "The server's certificate is outside its validity period (or this machine's clock is wrong)."
     if isinstance(verify, str) and ('no certificate or crl found' in text or 'pem lib' in text or 'x509' in text):
-        return 'ca_path %s holds no usable PEM certificate: point it at the CA bundle (PEM) that signed the endpoint\'s certificate.' % verify
+        return "ca_path %s holds no usable PEM certificate: point it at the CA bundle (PEM) that signed the endpoint's certificate." % verify
     if isinstance(verify, str):
-        return ('The certificate is not signed by a CA in ca_path %s: set ca_path to the CA bundle that signed the endpoint\'s '
-                'certificate, or validate_certs: false only for testing.' % verify)
-    return ('The certificate is not signed by a CA this machine trusts (validate_certs is true by default). Set ca_path to the CA '
-            'bundle that signed the endpoint\'s certificate, or validate_certs: false only for testing.')
+        return (
+            "The certificate is not signed by a CA in ca_path %s: set ca_path to the CA bundle that signed the endpoint's "
+            'certificate, or validate_certs: false only for testing.' % verify
+        )
+    return (
+        'The certificate is not signed by a CA this machine trusts (validate_certs is true by default). Set ca_path to the CA '
+        "bundle that signed the endpoint's certificate, or validate_certs: false only for testing."
+    )
 
 
 class Response:
@@ -202,9 +215,19 @@ class Response:
 class RomaClient:
     """Authenticated, retrying JSON client for one ROMA Connect endpoint (and its IAM endpoint)."""
 
-    def __init__(self, endpoint: str | None, auth: TokenAuth | AkSkAuth | PasswordAuth, project_id: str | None = None,
-                 iam_endpoint: str | None = None, timeout: float = 30.0, validate_certs: bool = True, ca_path: str | None = None,
-                 retry_policy: RetryPolicy | None = None, session: requests.Session | None = None, pool_size: int | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str | None,
+        auth: TokenAuth | AkSkAuth | PasswordAuth,
+        project_id: str | None = None,
+        iam_endpoint: str | None = None,
+        timeout: float = 30.0,
+        validate_certs: bool = True,
+        ca_path: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        pool_size: int | None = None,
+    ) -> None:
         self.endpoint = endpoint.rstrip('/') if endpoint else None
         self.iam_endpoint = iam_endpoint.rstrip('/') if iam_endpoint else None
         self.auth = auth
@@ -221,11 +244,13 @@ class RomaClient:
         # verify setting, which would silently override validate_certs: false and ca_path.
         self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
         self.session.verify = self.verify
-        self.session.headers.update({
-            'User-Agent': 'hwcloud.roma/%s ansible-core/%s python-requests/%s' % (
-                COLLECTION_VERSION, ANSIBLE_CORE_VERSION, getattr(requests, '__version__', 'unknown')),
-            'Accept': JSON_CONTENT_TYPE,
-        })
+        self.session.headers.update(
+            {
+                'User-Agent': 'hwcloud.roma/%s ansible-core/%s python-requests/%s'
+                % (COLLECTION_VERSION, ANSIBLE_CORE_VERSION, getattr(requests, '__version__', 'unknown')),
+                'Accept': JSON_CONTENT_TYPE,
+            }
+        )
 
     @property
     def retries(self) -> int:
@@ -251,8 +276,9 @@ class RomaClient:
 
     # -- public calls -------------------------------------------------------------------------------
 
-    def call(self, method: str, path: str, query: Mapping[str, Any] | None = None, body: Any = None, idempotent: bool | None = None,
-             expect_body: bool | None = None) -> Any:
+    def call(
+        self, method: str, path: str, query: Mapping[str, Any] | None = None, body: Any = None, idempotent: bool | None = None, expect_body: bool | None = None
+    ) -> Any:
         """Send an authenticated ROMA Connect request and return its decoded JSON (None for an empty 2xx).
 
         GET/PUT/DELETE are retried on transient failures.  POST is sent once unless
@@ -274,17 +300,20 @@ class RomaClient:
             attempts += more_attempts
         where = self._display_path(path)
         if 300 <= response.status < 400:
-            raise RomaRedirectError('ROMA Connect redirected %s %s (status %s) to %s: set endpoint to the URL of the API itself.'
-                                    % (method, where, response.status, response.header('Location') or 'an unnamed location'),
-                                    status=response.status, method=method, path=where)
+            raise RomaRedirectError(
+                'ROMA Connect redirected %s %s (status %s) to %s: set endpoint to the URL of the API itself.'
+                % (method, where, response.status, response.header('Location') or 'an unnamed location'),
+                status=response.status,
+                method=method,
+                path=where,
+            )
         if response.status < 400:
             return self._decode(response, method, where, expect_body)
         error = api_error_from_response(response.status, response.headers, response.content, method, where)
         if response.status == 404 and (not error.error_code or error.error_code in NO_SUCH_API_CODES):
             # No service behind this path said anything: the request did not reach the API (a resource the API does not
             # know always comes with the service's own error code).
-            error = error.with_hint('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base path) '
-                                    'and region.')
+            error = error.with_hint('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base path) and region.')
         if response.status in (401, 403):
             hint = self.auth.explain_rejection(response.status, error.error_msg, response.header('Date'))
             if hint:
@@ -300,11 +329,14 @@ class RomaClient:
             page = self.call('GET', path, page_query)
             entities = page.get('entities') if isinstance(page, dict) else None
             if not isinstance(entities, list):
-                raise RomaResponseError('ROMA Connect returned a list response without "entities" (GET %s): %s'
-                                        % (self._display_path(path), safe_snippet(json.dumps(page))))
+                raise RomaResponseError(
+                    'ROMA Connect returned a list response without "entities" (GET %s): %s' % (self._display_path(path), safe_snippet(json.dumps(page)))
+                )
             if entities and entities == previous_page:
-                raise RomaResponseError('ROMA Connect returned the same page of results for offset %d as for the previous offset '
-                                        '(GET %s): the list API ignored "offset", so paging stopped.' % (offset, self._display_path(path)))
+                raise RomaResponseError(
+                    'ROMA Connect returned the same page of results for offset %d as for the previous offset '
+                    '(GET %s): the list API ignored "offset", so paging stopped.' % (offset, self._display_path(path))
+                )
             previous_page = entities
             yield from entities
             offset += len(entities)
@@ -336,8 +368,9 @@ class RomaClient:
     def _display_path(self, path: str) -> str:
         return self.base_path() + path
 
-    def _exchange(self, base_url: str, method: str, path: str, query: Mapping[str, Any] | None, body: Any, sign: bool,
-                  idempotent: bool) -> tuple[Response, int]:
+    def _exchange(
+        self, base_url: str, method: str, path: str, query: Mapping[str, Any] | None, body: Any, sign: bool, idempotent: bool
+    ) -> tuple[Response, int]:
         """Send until the answer is not a transient failure, or the retries are used up; return (response, attempts).
 
         Only repeatable requests are re-sent; a 429 is re-sent whatever the method,
@@ -353,8 +386,11 @@ class RomaClient:
                     self.retry_policy.wait(attempt)
                     continue
                 raise error.with_attempts(attempt)
-            transient = (response.status in RetryPolicy.RETRYABLE_STATUSES and (idempotent or response.status == 429)
-                         and not api_error_from_response(response.status, response.headers, response.content).is_permanent)
+            transient = (
+                response.status in RetryPolicy.RETRYABLE_STATUSES
+                and (idempotent or response.status == 429)
+                and not api_error_from_response(response.status, response.headers, response.content).is_permanent
+            )
             if transient and attempt <= self.retries:
                 self.retry_policy.wait(attempt, parse_retry_after(response.header('Retry-After')))
                 continue
@@ -370,35 +406,48 @@ class RomaClient:
         query_string = canonical_query_string(query)
         url = base_url + path + ('?' + query_string if query_string else '')
         try:
-            raw = self.session.request(method, url, data=body_bytes or None, headers=headers, timeout=self.timeout, verify=self.verify,
-                                       allow_redirects=False)
+            raw = self.session.request(method, url, data=body_bytes or None, headers=headers, timeout=self.timeout, verify=self.verify, allow_redirects=False)
             return Response(raw.status_code, requests.structures.CaseInsensitiveDict(raw.headers), raw.content)
         except requests.exceptions.SSLError as exc:
             description = _describe(exc)
             advice = tls_advice(description, self.verify)
-            raise RomaTransportError('TLS failure talking to %s: %s (%s %s). %s' % (base_url, description, method, full_path, advice),
-                                     method=method, path=full_path, retryable=False)
+            raise RomaTransportError(
+                'TLS failure talking to %s: %s (%s %s). %s' % (base_url, description, method, full_path, advice), method=method, path=full_path, retryable=False
+            )
         except requests.exceptions.ConnectTimeout as exc:
-            raise RomaTransportError('Timed out connecting to %s after %ss (%s %s): %s'
-                                     % (base_url, self.timeout, method, full_path, _describe(exc)), method=method, path=full_path)
+            raise RomaTransportError(
+                'Timed out connecting to %s after %ss (%s %s): %s' % (base_url, self.timeout, method, full_path, _describe(exc)), method=method, path=full_path
+            )
         except requests.exceptions.Timeout:
-            raise RomaTransportError('No response from %s within the timeout of %ss (%s %s)' % (base_url, self.timeout, method, full_path),
-                                     method=method, path=full_path, may_have_been_processed=True)
+            raise RomaTransportError(
+                'No response from %s within the timeout of %ss (%s %s)' % (base_url, self.timeout, method, full_path),
+                method=method,
+                path=full_path,
+                may_have_been_processed=True,
+            )
         except requests.exceptions.ConnectionError as exc:
             never_connected = 'NewConnectionError' in repr(exc) or 'refused' in str(exc).lower()
             message = 'Connection to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc))
             if never_connected:
                 option = 'iam_endpoint' if base_url == self.iam_endpoint and base_url != self.endpoint else 'endpoint'
-                message = '%s. Nothing answered there: check %s (its host name and port, %s) and that the service is reachable ' \
-                          'from this machine.' % (message.rstrip('.'), option, _port_of(base_url))
+                message = '%s. Nothing answered there: check %s (its host name and port, %s) and that the service is reachable from this machine.' % (
+                    message.rstrip('.'),
+                    option,
+                    _port_of(base_url),
+                )
             raise RomaTransportError(message, method=method, path=full_path, may_have_been_processed=not never_connected)
         except requests.exceptions.RequestException as exc:
-            raise RomaTransportError('Request to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)),
-                                     method=method, path=full_path, may_have_been_processed=True)
+            raise RomaTransportError(
+                'Request to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)), method=method, path=full_path, may_have_been_processed=True
+            )
         except (OSError, ValueError) as exc:  # raised before sending, e.g. an unreadable CA bundle from REQUESTS_CA_BUNDLE
-            raise RomaTransportError('Cannot send the request to %s (%s %s): %s. Check ca_path and the REQUESTS_CA_BUNDLE and '
-                                     'CURL_CA_BUNDLE environment variables.' % (base_url, method, full_path, _describe(exc)),
-                                     method=method, path=full_path, retryable=False)
+            raise RomaTransportError(
+                'Cannot send the request to %s (%s %s): %s. Check ca_path and the REQUESTS_CA_BUNDLE and '
+                'CURL_CA_BUNDLE environment variables.' % (base_url, method, full_path, _describe(exc)),
+                method=method,
+                path=full_path,
+                retryable=False,
+            )
 
     def _decode(self, response: Response, method: str, display_path: str, expect_body: bool, service: str = 'ROMA Connect') -> Any:
         """Decode a 2xx body.  An empty body is None where the API documents none, an error where it promises JSON."""
@@ -408,12 +457,15 @@ class RomaClient:
         suffix = ', request id %s' % request_id if request_id else ''
         if response.status == 204 or not response.content.strip():
             if expect_body:
-                raise RomaResponseError('%s answered %s with status %s and an empty body where JSON was expected%s'
-                                        % (service, where, response.status, suffix), **details)
+                raise RomaResponseError(
+                    '%s answered %s with status %s and an empty body where JSON was expected%s' % (service, where, response.status, suffix), **details
+                )
             return None
         try:
             return json.loads(response.content.decode('utf-8'))
         except ValueError:
             raise RomaResponseError(
                 '%s answered %s with status %s but the body is not valid JSON (truncated, or not an API '
-                'response): %r%s' % (service, where, response.status, safe_snippet(response.content), suffix), **details)
+                'response): %r%s' % (service, where, response.status, safe_snippet(response.content), suffix),
+                **details,
+            )

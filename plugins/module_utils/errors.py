@@ -32,8 +32,10 @@ ERROR_MSG_LENGTH = 512  # the API documents error_msg as 2-512 characters
 # Values that look like credentials, in JSON ("password": "...") or header/query form (X-Auth-Token: ...,
 # Signature=...).  A proxy or debugging gateway that echoes the request would otherwise put them in a message.
 # Patterns, not compiled ones: re compiles (and caches) them on first use, so only a run that reports an error pays.
-_SECRET_NAMES = (r'(?:x-auth-token|x-subject-token|x-security-token|security[_-]?token|auth[_-]?token|token|authorization|'
-                 r'password|passwd|secret[_-]?key|secret|signature|credentials?)')
+_SECRET_NAMES = (
+    r'(?:x-auth-token|x-subject-token|x-security-token|security[_-]?token|auth[_-]?token|token|authorization|'
+    r'password|passwd|secret[_-]?key|secret|signature|credentials?)'
+)
 _SECRET_JSON = r'("%s"\s*:\s*")(?:[^"\\]|\\.)*(")' % _SECRET_NAMES
 _SECRET_AUTHORIZATION = r'(\bauthorization\b["\']?\s*[:=]\s*["\']?)[^"\'\r\n]+'
 # The value ends at white space, a quote, a separator or a closing bracket: "(using password: YES)" keeps its ")".  YES and NO
@@ -101,9 +103,18 @@ class RomaInputError(RomaError):
 class RomaApiError(RomaError):
     """ROMA Connect, its API gateway or IAM answered with an HTTP error status."""
 
-    def __init__(self, status: int, error_code: str | None = None, error_msg: str | None = None, request_id: str | None = None,
-                 method: str | None = None, path: str | None = None, attempts: int = 1, hint: str | None = None,
-                 service: str = 'ROMA Connect') -> None:
+    def __init__(
+        self,
+        status: int,
+        error_code: str | None = None,
+        error_msg: str | None = None,
+        request_id: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        attempts: int = 1,
+        hint: str | None = None,
+        service: str = 'ROMA Connect',
+    ) -> None:
         self.status = status
         self.error_code = error_code
         self.error_msg = error_msg
@@ -115,8 +126,13 @@ class RomaApiError(RomaError):
         self.service = service
         super().__init__(
             self._format(),
-            status=status, error_code=error_code, error_msg=error_msg, request_id=request_id,
-            method=method, path=path, attempts=attempts if attempts > 1 else None,
+            status=status,
+            error_code=error_code,
+            error_msg=error_msg,
+            request_id=request_id,
+            method=method,
+            path=path,
+            attempts=attempts if attempts > 1 else None,
         )
 
     def _format(self) -> str:
@@ -172,8 +188,7 @@ class RomaTransportError(RomaError):
     reached the server (the connection was never made).
     """
 
-    def __init__(self, message: str, method: str | None = None, path: str | None = None, retryable: bool = True,
-                 may_have_been_processed: bool = False) -> None:
+    def __init__(self, message: str, method: str | None = None, path: str | None = None, retryable: bool = True, may_have_been_processed: bool = False) -> None:
         self.method = method
         self.path = path
         self.retryable = retryable
@@ -200,6 +215,7 @@ def absent_when(is_absent: Callable[[RomaApiError], bool], result: _D | None = N
     resource (its documented not-found forms), as amazon.aws declares its error handlers;
     every other error is raised as it is.
     """
+
     def decorate(call: Callable[_P, _R]) -> Callable[_P, _R | _D | None]:
         @functools.wraps(call)
         def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R | _D | None:
@@ -209,7 +225,9 @@ def absent_when(is_absent: Callable[[RomaApiError], bool], result: _D | None = N
                 if is_absent(error):
                     return result
                 raise
+
         return wrapper
+
     return decorate
 
 
@@ -228,7 +246,7 @@ def safe_snippet(body: str | bytes | None, limit: int = SNIPPET_LENGTH) -> str:
     text = re.sub(r'[\x00-\x1f\x7f]+', ' ', text)
     text = re.sub(r'\s+', ' ', text).strip()
     if len(text) > limit:
-        text = text[:limit - 3].rstrip() + '...'
+        text = text[: limit - 3].rstrip() + '...'
     return text
 
 
@@ -248,7 +266,7 @@ def one_line(text: str, limit: int = ERROR_MSG_LENGTH) -> str:
     """A server-supplied message as one line of at most ``limit`` characters, credentials masked."""
     text = re.sub(r'\s+', ' ', re.sub(r'[\x00-\x1f\x7f]+', ' ', redact_secrets(text))).strip()
     if len(text) > limit:
-        text = text[:limit - 3].rstrip() + '...'
+        text = text[: limit - 3].rstrip() + '...'
     return text
 
 
@@ -281,8 +299,9 @@ def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
     return None
 
 
-def api_error_from_response(status: int, headers: Mapping[str, str] | None, body: bytes | str | None, method: str | None = None,
-                            path: str | None = None, service: str = 'ROMA Connect') -> RomaApiError:
+def api_error_from_response(
+    status: int, headers: Mapping[str, str] | None, body: bytes | str | None, method: str | None = None, path: str | None = None, service: str = 'ROMA Connect'
+) -> RomaApiError:
     """Build a :class:`RomaApiError` from any error response: FDI, APIG gateway, IAM or a non-JSON page."""
     request_id = _header(headers, 'x-request-id') or _header(headers, 'x-iam-trace-id')
     text = body.decode('utf-8', 'replace') if isinstance(body, bytes) else (body or '')
@@ -311,5 +330,4 @@ def api_error_from_response(status: int, headers: Mapping[str, str] | None, body
         # Keystone-style IAM bodies carry the HTTP status as "code"; the title says more.
         title = document['error'].get('title') if isinstance(document.get('error'), dict) else None
         error_code = title or None
-    return RomaApiError(status, error_code, error_msg, request_id, method, path, hint=PERMANENT_ERROR_ADVICE.get(error_code),
-                        service=service)
+    return RomaApiError(status, error_code, error_msg, request_id, method, path, hint=PERMANENT_ERROR_ADVICE.get(error_code), service=service)

@@ -125,8 +125,9 @@ class PlanResult:
         kinds = [action.kind for action in self.done]
         words = []
         if self.deleted:
-            words.append('The old task was deleted and the new one was not created; run again to create it (it starts only with '
-                         'state: started, as the old task is gone)')
+            words.append(
+                'The old task was deleted and the new one was not created; run again to create it (it starts only with state: started, as the old task is gone)'
+            )
         elif 'create' in kinds and 'delete' in kinds:
             words.append('The task was recreated (task_id %s) but not completed; run again to complete it' % self.task_id)
         elif self.done:
@@ -146,9 +147,15 @@ def apply_plan(apis: TaskApis, plan: TaskPlan, deadline: Deadline | None = None)
     return result.after
 
 
-def apply_plans(apis: TaskApis, plans: Iterable[TaskPlan], parallelism: int = 1, batch_size: int | None = None,
-                on_batch: Callable[[str, list[str | None]], object] | None = None, deadline: Deadline | None = None,
-                change: SharedChange | None = None) -> list[PlanResult]:
+def apply_plans(
+    apis: TaskApis,
+    plans: Iterable[TaskPlan],
+    parallelism: int = 1,
+    batch_size: int | None = None,
+    on_batch: Callable[[str, list[str | None]], object] | None = None,
+    deadline: Deadline | None = None,
+    change: SharedChange | None = None,
+) -> list[PlanResult]:
     """Apply many plans at once; return one finished :class:`PlanResult` per plan, in order.  Never raises for an API error.
 
     1. every task whose plan stops it is stopped, in batches; those stopped for a change are
@@ -193,15 +200,22 @@ def apply_plans(apis: TaskApis, plans: Iterable[TaskPlan], parallelism: int = 1,
     return [result.finish() for result in results]
 
 
-def _restart_stopped(apis: TaskApis, results: list[PlanResult], interruption: BaseException | None, batch_size: int,
-                     on_batch: Callable[[str, list[str | None]], object] | None) -> BaseException | None:
+def _restart_stopped(
+    apis: TaskApis, results: list[PlanResult], interruption: BaseException | None, batch_size: int, on_batch: Callable[[str, list[str | None]], object] | None
+) -> BaseException | None:
     """The rule's ``finally``: start again every task stopped for a change that did not get its start; note an interruption."""
     for result in results:
         if interruption is not None:
             result.interrupted = interruption
         if not _finished(result):  # interrupted, or an exception (a bug) on its way up
-            result.fail(None, RomaError('Interrupted by %s before this task was finished' % describe_interruption(interruption)
-                                        if interruption is not None else 'The run ended early, before this task was finished'))
+            result.fail(
+                None,
+                RomaError(
+                    'Interrupted by %s before this task was finished' % describe_interruption(interruption)
+                    if interruption is not None
+                    else 'The run ended early, before this task was finished'
+                ),
+            )
     leftovers = [result for result in results if result.needs_restart()]
     if not leftovers:
         return interruption
@@ -264,8 +278,7 @@ def _send_middle(apis: TaskApis, result: PlanResult, cancel: threading.Event) ->
         result.done.append(action)
 
 
-def _switch(apis: TaskApis, results: list[PlanResult], running: bool, batch_size: int,
-            on_batch: Callable[[str, list[str | None]], object] | None) -> None:
+def _switch(apis: TaskApis, results: list[PlanResult], running: bool, batch_size: int, on_batch: Callable[[str, list[str | None]], object] | None) -> None:
     """Start or stop the tasks of ``results`` with batch requests of at most ``batch_size`` tasks each.
 
     A stop of a task that is gone counts as done (deleting it, for one, then counts as done too).
@@ -278,7 +291,7 @@ def _switch(apis: TaskApis, results: list[PlanResult], running: bool, batch_size
         from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import BATCH_SIZE as batch_size
     action_id = 'start' if running else 'stop'
     for first in range(0, len(results), batch_size):
-        chunk = results[first:first + batch_size]
+        chunk = results[first : first + batch_size]
         if on_batch is not None:
             on_batch(action_id, [result.task_id for result in chunk])
         errors = apis.start_stop.set_running_many([result.task() for result in chunk], running)

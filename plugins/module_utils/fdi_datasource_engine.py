@@ -96,12 +96,20 @@ def validate_datasource(params: Mapping[str, Any]) -> WantedDatasource:
 
 # -- the plan -------------------------------------------------------------------------------------------------
 
+
 class DatasourcePlan:
     """What to do: ``action`` (None, create, update, delete), the request ``body`` (secrets included: never returned), the
     views before and after (no secret), the fields that change and the secrets sent."""
 
-    def __init__(self, action: str | None, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-                 body: dict[str, Any] | None = None, changes: Iterable[str] = (), secrets_sent: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        action: str | None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        changes: Iterable[str] = (),
+        secrets_sent: Iterable[str] = (),
+    ) -> None:
         self.action = action
         self.before = before
         self.after = after
@@ -130,8 +138,11 @@ def _setting_changes(stored_settings: Mapping[str, Any], given: Mapping[str, Any
             continue
         if field == 'api_auth_detail':
             current = stored_settings.get(field) or {}
-            changes.extend('connection.api_auth_detail.%s' % key for key, item in sorted(value.items())
-                           if key not in SECRET_AUTH_DETAIL_FIELDS and not _same(current.get(key), item))
+            changes.extend(
+                'connection.api_auth_detail.%s' % key
+                for key, item in sorted(value.items())
+                if key not in SECRET_AUTH_DETAIL_FIELDS and not _same(current.get(key), item)
+            )
         elif not _same(stored_settings.get(field), value):
             changes.append('connection.%s' % field)
     return changes
@@ -148,18 +159,29 @@ def _merged(stored_settings: dict[str, Any], given: Mapping[str, Any]) -> dict[s
     return merged
 
 
-def _view(name: str | None, kind: str | None, app_id: str | None, description: str | None, settings: Mapping[str, Any],
-          base: Mapping[str, Any] | None = None, datasource_id: str | None = None) -> dict[str, Any]:
+def _view(
+    name: str | None,
+    kind: str | None,
+    app_id: str | None,
+    description: str | None,
+    settings: Mapping[str, Any],
+    base: Mapping[str, Any] | None = None,
+    datasource_id: str | None = None,
+) -> dict[str, Any]:
     """The data source as modules return it, for a plan: the settings without a secret."""
     view = dict(base or {})
-    view.update(datasource_id=datasource_id if datasource_id is not None else view.get('datasource_id'), datasource_name=name,
-                datasource_type=kind, app_id=app_id, description=description)
+    view.update(
+        datasource_id=datasource_id if datasource_id is not None else view.get('datasource_id'),
+        datasource_name=name,
+        datasource_type=kind,
+        app_id=app_id,
+        description=description,
+    )
     for field in ('app_name', 'create_time', 'update_time'):
         view.setdefault(field, None)
     content = dict((key, value) for key, value in settings.items() if key not in SECRET_CONTENT_FIELDS)
     if isinstance(content.get('api_auth_detail'), dict):
-        content['api_auth_detail'] = dict((key, value) for key, value in content['api_auth_detail'].items()
-                                          if key not in SECRET_AUTH_DETAIL_FIELDS)
+        content['api_auth_detail'] = dict((key, value) for key, value in content['api_auth_detail'].items() if key not in SECRET_AUTH_DETAIL_FIELDS)
     view['content'] = content
     return view
 
@@ -175,23 +197,31 @@ def needed_secrets(kind: str | None, settings: Mapping[str, Any], stored: Stored
 def plan_datasource(wanted: WantedDatasource, stored: StoredDatasource | None) -> DatasourcePlan:
     """What makes ``stored`` (a StoredDatasource or None) what ``wanted`` says; pure; PlanError for what cannot be done."""
     if stored is not None and wanted.name and wanted.datasource_id and stored.view['datasource_name'] != wanted.name:
-        raise PlanError('Data source %s is named %r, not %r: with datasource_id and name both set, they must name the same data source. '
-                        'Nothing was changed.' % (stored.datasource_id, stored.view['datasource_name'], wanted.name))
+        raise PlanError(
+            'Data source %s is named %r, not %r: with datasource_id and name both set, they must name the same data source. '
+            'Nothing was changed.' % (stored.datasource_id, stored.view['datasource_name'], wanted.name)
+        )
     if wanted.absent:
         return DatasourcePlan('delete', before=stored.view, body=None) if stored is not None else DatasourcePlan(None)
     if stored is None:
         return _create_plan(wanted)
     view = stored.view
-    conflicts = [(option, view[field], value) for option, field, value in (('type', 'datasource_type', wanted.kind),
-                                                                           ('app_id', 'app_id', wanted.app_id))
-                 if value is not None and (view[field] or '').upper() != value.upper()]
+    conflicts = [
+        (option, view[field], value)
+        for option, field, value in (('type', 'datasource_type', wanted.kind), ('app_id', 'app_id', wanted.app_id))
+        if value is not None and (view[field] or '').upper() != value.upper()
+    ]
     if conflicts:
-        raise PlanError('Cannot change data source %r (%s): %s. These fields are fixed once a data source is created, and this module '
-                        'never deletes a data source that tasks may use to create it again. Nothing was changed.'
-                        % (view['datasource_name'], stored.datasource_id, '; '.join('%s is %s but %s was requested'
-                                                                                    % (option, show_value(old), show_value(new))
-                                                                                    for option, old, new in conflicts)),
-                        conflicts=dict((option, {'current': old, 'wanted': new}) for option, old, new in conflicts))
+        raise PlanError(
+            'Cannot change data source %r (%s): %s. These fields are fixed once a data source is created, and this module '
+            'never deletes a data source that tasks may use to create it again. Nothing was changed.'
+            % (
+                view['datasource_name'],
+                stored.datasource_id,
+                '; '.join('%s is %s but %s was requested' % (option, show_value(old), show_value(new)) for option, old, new in conflicts),
+            ),
+            conflicts=dict((option, {'current': old, 'wanted': new}) for option, old, new in conflicts),
+        )
     changes = _setting_changes(stored.settings, wanted.settings)
     description = view.get('description') or None
     if wanted.description is not None and wanted.description != (description or ''):
@@ -202,8 +232,11 @@ def plan_datasource(wanted: WantedDatasource, stored: StoredDatasource | None) -
         return DatasourcePlan(None, before=view, after=view)
     merged = _merged(stored.settings, wanted.settings)
     missing_secrets = needed_secrets(view['datasource_type'], merged, stored)
-    problems = ['connection.%s is needed: an update replaces every connection setting, and ROMA Connect does not return a secret to keep '
-                '(give it, for example from Ansible Vault)' % field for field in missing_secrets]
+    problems = [
+        'connection.%s is needed: an update replaces every connection setting, and ROMA Connect does not return a secret to keep '
+        '(give it, for example from Ansible Vault)' % field
+        for field in missing_secrets
+    ]
     named = dict(merged, **dict((field, '<given>') for field in missing_secrets))  # each missing secret named once, above
     problems.extend(problem for problem in content_problems(view['datasource_type'], named) if problem.startswith('a '))
     raise_for_problems(problems, 'Data source %r cannot be updated, nothing was changed' % view['datasource_name'])
@@ -213,12 +246,15 @@ def plan_datasource(wanted: WantedDatasource, stored: StoredDatasource | None) -
 
 
 def _create_plan(wanted: WantedDatasource) -> DatasourcePlan:
-    missing = [option for option, value in (('name', wanted.name), ('type', wanted.kind), ('app_id', wanted.app_id),
-                                            ('connection', wanted.settings)) if not value]
+    missing = [
+        option for option, value in (('name', wanted.name), ('type', wanted.kind), ('app_id', wanted.app_id), ('connection', wanted.settings)) if not value
+    ]
     if missing:
         raise PlanError('Data source %s does not exist; to create it, set %s.' % (wanted.identity, ' and '.join(missing)))
-    raise_for_problems([problem for problem in content_problems(wanted.kind, wanted.settings) if problem.startswith('a ')],
-                       'Data source %r cannot be created, nothing was sent' % wanted.name)
+    raise_for_problems(
+        [problem for problem in content_problems(wanted.kind, wanted.settings) if problem.startswith('a ')],
+        'Data source %r cannot be created, nothing was sent' % wanted.name,
+    )
     body = _body(wanted.name, wanted.kind, wanted.app_id, wanted.description, wanted.settings)
     after = _view(wanted.name, wanted.kind, wanted.app_id, wanted.description, wanted.settings, datasource_id=wanted.datasource_id)
     return DatasourcePlan('create', after=after, body=body, changes=['created'], secrets_sent=wanted.secrets)
@@ -232,6 +268,7 @@ def _body(name: str | None, kind: str | None, app_id: str | None, description: s
 
 
 # -- the run ----------------------------------------------------------------------------------------------------
+
 
 def ensure_datasource(module: RomaModule) -> dict[str, Any]:
     params = module.params
@@ -247,25 +284,42 @@ def ensure_datasource(module: RomaModule) -> dict[str, Any]:
         users = datasource_users(tasks, stored.datasource_id)
         result['used_by'] = public_users(users)
         if plan.action == 'delete' and users:
-            raise RomaError('Data source %r (%s) is used by %s: delete or change those tasks first. Nothing was deleted.'
-                            % (stored.view['datasource_name'], stored.datasource_id, _describe_users(users)), used_by=result['used_by'])
+            raise RomaError(
+                'Data source %r (%s) is used by %s: delete or change those tasks first. Nothing was deleted.'
+                % (stored.view['datasource_name'], stored.datasource_id, _describe_users(users)),
+                used_by=result['used_by'],
+            )
         running = _running_composite(users, tasks)
         if running and not params['restart_tasks']:
-            module.warn('Data source %r is used by running tasks that keep its old settings until they are restarted: %s. Set '
-                        'restart_tasks: true to stop and start them with the update.'
-                        % (stored.view['datasource_name'], _describe_users(running)))
+            module.warn(
+                'Data source %r is used by running tasks that keep its old settings until they are restarted: %s. Set '
+                'restart_tasks: true to stop and start them with the update.' % (stored.view['datasource_name'], _describe_users(running))
+            )
     if module._diff:
-        result['diff'] = {'before': plan.before or {}, 'after': _diff_after(plan),
-                          'before_header': 'data source %s' % wanted.identity, 'after_header': 'data source %s' % wanted.identity}
+        result['diff'] = {
+            'before': plan.before or {},
+            'after': _diff_after(plan),
+            'before_header': 'data source %s' % wanted.identity,
+            'after_header': 'data source %s' % wanted.identity,
+        }
     test_body = None
     if params['test_connection']:
-        test_body = plan.body if plan.body is not None else _body(stored.view['datasource_name'], stored.view['datasource_type'],
-                                                                  stored.view['app_id'], stored.view.get('description'),
-                                                                  _merged(stored.settings, wanted.settings))
+        test_body = (
+            plan.body
+            if plan.body is not None
+            else _body(
+                stored.view['datasource_name'],
+                stored.view['datasource_type'],
+                stored.view['app_id'],
+                stored.view.get('description'),
+                _merged(stored.settings, wanted.settings),
+            )
+        )
         missing = needed_secrets(test_body['datasource_type'], test_body['content'], stored)
         if missing:
-            raise_for_problems(['test_connection needs connection.%s: the test sends every setting, and ROMA Connect does not return a '
-                                'secret' % field for field in missing])
+            raise_for_problems(
+                ['test_connection needs connection.%s: the test sends every setting, and ROMA Connect does not return a secret' % field for field in missing]
+            )
     if module.check_mode:
         result['datasource'] = plan.after
         if running and params['restart_tasks']:
@@ -281,10 +335,16 @@ def ensure_datasource(module: RomaModule) -> dict[str, Any]:
             api_details = {}
             if refusal is not None:  # ROMA Connect's code, status and request ID, as for any API failure
                 api_details = dict((key, value) for key, value in refusal.details.items() if key != 'attempts')
-            raise RomaError('The connection test of data source %r failed: %s%s. The data source itself was %s.'
-                            % (result['datasource']['datasource_name'], '%s ' % refusal.error_code if refusal is not None else '',
-                               outcome['message'].rstrip('.'), {'create': 'created', 'update': 'updated'}.get(plan.action, 'saved as it was')),
-                            **dict(api_details, **result))
+            raise RomaError(
+                'The connection test of data source %r failed: %s%s. The data source itself was %s.'
+                % (
+                    result['datasource']['datasource_name'],
+                    '%s ' % refusal.error_code if refusal is not None else '',
+                    outcome['message'].rstrip('.'),
+                    {'create': 'created', 'update': 'updated'}.get(plan.action, 'saved as it was'),
+                ),
+                **dict(api_details, **result),
+            )
     if params['wait'] and restarted:
         _wait(module, wanted, restarted, restarted_tasks, result, deadline, started_at_ms)
     return result
@@ -303,9 +363,16 @@ def _describe_users(users: Iterable[Mapping[str, Any]]) -> str:
     return ', '.join('%s %r (%s, %s)' % ('task', user['task_name'], user['task_id'], user['role']) for user in users)
 
 
-def _apply(module: RomaModule, wanted: WantedDatasource, plan: DatasourcePlan, api: FdiDatasourceApi, stored: StoredDatasource | None,
-           running: list[dict[str, Any]], result: dict[str, Any],
-           deadline: Deadline | None) -> tuple[list[str | None], list[dict[str, Any]], int | None]:
+def _apply(
+    module: RomaModule,
+    wanted: WantedDatasource,
+    plan: DatasourcePlan,
+    api: FdiDatasourceApi,
+    stored: StoredDatasource | None,
+    running: list[dict[str, Any]],
+    result: dict[str, Any],
+    deadline: Deadline | None,
+) -> tuple[list[str | None], list[dict[str, Any]], int | None]:
     """Send the plan; returns (the task IDs stopped and started again, the tasks they are, when the starts were asked for)."""
     if plan.action == 'create':
         result['datasource'] = api.create_datasource(plan.body).view
@@ -320,8 +387,9 @@ def _apply(module: RomaModule, wanted: WantedDatasource, plan: DatasourcePlan, a
     if not (running and module.params['restart_tasks']):
         updated = api.update_datasource(stored.datasource_id, plan.body)
         if updated is None:
-            raise RomaError('Data source %r (%s) was deleted by someone else while this run was updating it.'
-                            % (stored.view['datasource_name'], stored.datasource_id))
+            raise RomaError(
+                'Data source %r (%s) was deleted by someone else while this run was updating it.' % (stored.view['datasource_name'], stored.datasource_id)
+            )
         result['datasource'] = updated.view
         return [], [], None
     return _rotate(module, wanted, plan, api, stored, running, result, deadline)
@@ -339,8 +407,16 @@ def _running_composite(users: Iterable[dict[str, Any]], tasks_api: FdiTaskApi) -
     return running
 
 
-def _rotate(module: RomaModule, wanted: WantedDatasource, plan: DatasourcePlan, api: FdiDatasourceApi, stored: StoredDatasource,
-            running: list[dict[str, Any]], result: dict[str, Any], deadline: Deadline | None) -> tuple[list[str | None], list[dict[str, Any]], int]:
+def _rotate(
+    module: RomaModule,
+    wanted: WantedDatasource,
+    plan: DatasourcePlan,
+    api: FdiDatasourceApi,
+    stored: StoredDatasource,
+    running: list[dict[str, Any]],
+    result: dict[str, Any],
+    deadline: Deadline | None,
+) -> tuple[list[str | None], list[dict[str, Any]], int]:
     """Stop exactly the running tasks that use the data source, update it, start exactly those: the one stop/change/start rule."""
     from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import now_ms
 
@@ -350,8 +426,9 @@ def _rotate(module: RomaModule, wanted: WantedDatasource, plan: DatasourcePlan, 
     def update() -> None:
         stored_now = api.update_datasource(stored.datasource_id, plan.body)
         if stored_now is None:
-            raise RomaError('Data source %r (%s) was deleted by someone else while this run was updating it.'
-                            % (stored.view['datasource_name'], stored.datasource_id))
+            raise RomaError(
+                'Data source %r (%s) was deleted by someone else while this run was updating it.' % (stored.view['datasource_name'], stored.datasource_id)
+            )
         updated['datasource'] = stored_now
 
     started_at_ms = now_ms()  # before the start requests: monitor records older than this are of the runs before
@@ -364,22 +441,28 @@ def _rotate(module: RomaModule, wanted: WantedDatasource, plan: DatasourcePlan, 
     failed = [outcome for outcome in results if outcome.error is not None]
     interruption = next((outcome.interrupted for outcome in results if outcome.interrupted is not None), None)
     if interruption is not None:
-        raise RomaError('Interrupted by %s. The data source %s; the tasks stopped for it were started again: %s.'
-                        % (describe_interruption(interruption), 'was updated' if change.sent else 'was not updated',
-                           ', '.join(restarted) or 'none'), **dict(result, changed=change.sent or bool(restarted)))
+        raise RomaError(
+            'Interrupted by %s. The data source %s; the tasks stopped for it were started again: %s.'
+            % (describe_interruption(interruption), 'was updated' if change.sent else 'was not updated', ', '.join(restarted) or 'none'),
+            **dict(result, changed=change.sent or bool(restarted)),
+        )
     left_stopped = [outcome for outcome in failed if outcome.restarted is False]  # stopped for the update, their start refused
     advice = _start_advice(left_stopped)
     if change.withheld:
         not_stopped = [outcome for outcome in failed if outcome.restarted is not True and outcome not in left_stopped]
-        raise RomaError('ROMA Connect could not stop %s: %s. The data source was not changed, since a task that uses it may still run; '
-                        '%s.%s Run again once the tasks can be stopped.'
-                        % (_describe_outcomes(not_stopped or failed), _reasons(not_stopped or failed), _restarted_words(restarted), advice),
-                        **dict(result, changed=bool(restarted), failed_tasks=[outcome.task_id for outcome in failed]))
+        raise RomaError(
+            'ROMA Connect could not stop %s: %s. The data source was not changed, since a task that uses it may still run; '
+            '%s.%s Run again once the tasks can be stopped.'
+            % (_describe_outcomes(not_stopped or failed), _reasons(not_stopped or failed), _restarted_words(restarted), advice),
+            **dict(result, changed=bool(restarted), failed_tasks=[outcome.task_id for outcome in failed]),
+        )
     if change.error is not None:
-        raise RomaError('%s. The data source was not changed; %s.%s'
-                        % (change.error.message.rstrip('.'), _restarted_words(restarted), advice),
-                        **dict(change.error.details, **dict(result, changed=bool(restarted),
-                                                            **({'failed_tasks': [outcome.task_id for outcome in failed]} if failed else {}))))
+        raise RomaError(
+            '%s. The data source was not changed; %s.%s' % (change.error.message.rstrip('.'), _restarted_words(restarted), advice),
+            **dict(
+                change.error.details, **dict(result, changed=bool(restarted), **({'failed_tasks': [outcome.task_id for outcome in failed]} if failed else {}))
+            ),
+        )
     if failed:
         others = [outcome for outcome in failed if outcome not in left_stopped]
         words = []
@@ -387,8 +470,10 @@ def _rotate(module: RomaModule, wanted: WantedDatasource, plan: DatasourcePlan, 
             words.append('ROMA Connect could not start %s again: %s.%s' % (_describe_outcomes(left_stopped), _reasons(left_stopped), advice))
         if others:
             words.append('%s.' % '; '.join(outcome.error.message.rstrip('.') for outcome in others))
-        raise RomaError('Data source %r was updated, but %s' % (stored.view['datasource_name'], ' '.join(words)),
-                        **dict(result, failed_tasks=[outcome.task_id for outcome in failed]))
+        raise RomaError(
+            'Data source %r was updated, but %s' % (stored.view['datasource_name'], ' '.join(words)),
+            **dict(result, failed_tasks=[outcome.task_id for outcome in failed]),
+        )
     return restarted, tasks, started_at_ms
 
 
@@ -417,13 +502,22 @@ def _start_advice(left_stopped: list[PlanResult]) -> str:
     longer run, so they are not among the tasks it restarts)."""
     if not left_stopped:
         return ''
-    return (' These tasks are stopped now: start them with hwcloud.roma.fdi_composite_task (state: started) or '
-            'hwcloud.roma.fdi_composite_tasks (status: running), as running this data source task again does not start tasks '
-            'that do not run.')
+    return (
+        ' These tasks are stopped now: start them with hwcloud.roma.fdi_composite_task (state: started) or '
+        'hwcloud.roma.fdi_composite_tasks (status: running), as running this data source task again does not start tasks '
+        'that do not run.'
+    )
 
 
-def _wait(module: RomaModule, wanted: WantedDatasource, restarted: list[str | None], tasks: list[dict[str, Any]], result: dict[str, Any],
-          deadline: Deadline | None, started_at_ms: int | None) -> None:
+def _wait(
+    module: RomaModule,
+    wanted: WantedDatasource,
+    restarted: list[str | None],
+    tasks: list[dict[str, Any]],
+    result: dict[str, Any],
+    deadline: Deadline | None,
+    started_at_ms: int | None,
+) -> None:
     """Wait until every restarted task runs again (its monitor says RUNNING), within what is left of the run's deadline."""
     from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi
 
@@ -432,7 +526,9 @@ def _wait(module: RomaModule, wanted: WantedDatasource, restarted: list[str | No
     result['monitors'] = dict((outcome.task_id, outcome.monitor) for outcome in outcomes)
     failed = [outcome for outcome in outcomes if outcome.error is not None]
     if failed:
-        raise RomaError('The data source was updated and its tasks restarted, but not every task runs again: %s. Those tasks still count '
-                        'as running: correct the settings (the password the database accepts, for example) and run again with '
-                        'restart_tasks: true, which restarts them with the correction.'
-                        % '; '.join(outcome.error.message.rstrip('.') for outcome in failed), **result)
+        raise RomaError(
+            'The data source was updated and its tasks restarted, but not every task runs again: %s. Those tasks still count '
+            'as running: correct the settings (the password the database accepts, for example) and run again with '
+            'restart_tasks: true, which restarts them with the correction.' % '; '.join(outcome.error.message.rstrip('.') for outcome in failed),
+            **result,
+        )

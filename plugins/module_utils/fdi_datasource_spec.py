@@ -25,25 +25,104 @@ UPDATE_PASSWORD_CHOICES = ['on_create', 'always']
 
 # content field -> argument spec type; secret fields are listed in SECRET_CONTENT_FIELDS (no_log)
 CONTENT_TYPES = dict(
-    gauss100_version='str', host='str', port='raw', database_name='str', redis_database='str', user_name='str', password='str',
-    mode='str', cdc_mode='str', multi_oracle_address='list', oracle_service_name='str', ftp_connect_mode='str', ftp_protocol='str',
-    address='str', ak='str', sk='str', bucket_name='str', https='bool', url='str', api_method='str', auth_method='str',
-    api_auth_detail='dict', broker='str', ssl='bool', ssl_enable='bool', ssl_username='str', ssl_password='str',
-    mongodb_auth_source='str', mongodb_cluster_enable='bool', mongodb_replica_set='str', encoding='str', mysql_timeout='int',
-    trust_store_password='str', trust_store='str', trust_store_file_type='str', ssl_auth_method='str', key_store='str',
-    key_store_file_type='str', key_store_password='str', key_store_key_password='str', dis_tunnel_name='str', dis_data_type='str',
-    dis_setting_type='str', dis_endpoint='str', dis_region='str', dis_source_project_id='str', hl7_position='str',
-    hl7_whitelist_enable='bool', hl7_whitelist='str', ldap_security_auth_type='str', rabbitmq_virtual_host='str',
-    rabbitmq_ssl_protocol='str', sap_client='str', sap_sysnr='str', snmp_network_protocol='str', snmp_version='int',
-    snmp_community='str', ibmmq_ccs_id='str', ibmmq_queue_manager='str', ibmmq_channel='str', ibmmq_cipher_suite='str',
-    hdfs_path='str', principal_name='str', config_file_name='str', config_file_content='str', connection_instance_id='str',
+    gauss100_version='str',
+    host='str',
+    port='raw',
+    database_name='str',
+    redis_database='str',
+    user_name='str',
+    password='str',
+    mode='str',
+    cdc_mode='str',
+    multi_oracle_address='list',
+    oracle_service_name='str',
+    ftp_connect_mode='str',
+    ftp_protocol='str',
+    address='str',
+    ak='str',
+    sk='str',
+    bucket_name='str',
+    https='bool',
+    url='str',
+    api_method='str',
+    auth_method='str',
+    api_auth_detail='dict',
+    broker='str',
+    ssl='bool',
+    ssl_enable='bool',
+    ssl_username='str',
+    ssl_password='str',
+    mongodb_auth_source='str',
+    mongodb_cluster_enable='bool',
+    mongodb_replica_set='str',
+    encoding='str',
+    mysql_timeout='int',
+    trust_store_password='str',
+    trust_store='str',
+    trust_store_file_type='str',
+    ssl_auth_method='str',
+    key_store='str',
+    key_store_file_type='str',
+    key_store_password='str',
+    key_store_key_password='str',
+    dis_tunnel_name='str',
+    dis_data_type='str',
+    dis_setting_type='str',
+    dis_endpoint='str',
+    dis_region='str',
+    dis_source_project_id='str',
+    hl7_position='str',
+    hl7_whitelist_enable='bool',
+    hl7_whitelist='str',
+    ldap_security_auth_type='str',
+    rabbitmq_virtual_host='str',
+    rabbitmq_ssl_protocol='str',
+    sap_client='str',
+    sap_sysnr='str',
+    snmp_network_protocol='str',
+    snmp_version='int',
+    snmp_community='str',
+    ibmmq_ccs_id='str',
+    ibmmq_queue_manager='str',
+    ibmmq_channel='str',
+    ibmmq_cipher_suite='str',
+    hdfs_path='str',
+    principal_name='str',
+    config_file_name='str',
+    config_file_content='str',
+    connection_instance_id='str',
     connector_params='dict',
 )
 # The fields the API's documentation marks as secret (reference: docs/api.md, data sources).  connector_params may hold one.
-SECRET_CONTENT_FIELDS = ('password', 'sk', 'ssl_password', 'trust_store_password', 'key_store_password', 'key_store_key_password',
-                         'snmp_community', 'config_file_content', 'key_store', 'trust_store', 'connector_params')
-API_AUTH_DETAIL_FIELDS = ('auth_method', 'app_auth_type', 'user_name', 'password', 'app_key', 'app_secret', 'secret', 'alt_ip',
-                          'access_token_url', 'client_id', 'client_secret', 'scope', 'authorization', 'grant_type')
+SECRET_CONTENT_FIELDS = (
+    'password',
+    'sk',
+    'ssl_password',
+    'trust_store_password',
+    'key_store_password',
+    'key_store_key_password',
+    'snmp_community',
+    'config_file_content',
+    'key_store',
+    'trust_store',
+    'connector_params',
+)
+API_AUTH_DETAIL_FIELDS = (
+    'auth_method',
+    'app_auth_type',
+    'user_name',
+    'password',
+    'app_key',
+    'app_secret',
+    'secret',
+    'alt_ip',
+    'access_token_url',
+    'client_id',
+    'client_secret',
+    'scope',
+    'authorization',
+    'grant_type',
+)
 SECRET_AUTH_DETAIL_FIELDS = ('password', 'app_secret', 'secret', 'client_secret', 'authorization')
 
 # Per type and mode: the fields a data source needs (the SDK's "needed for X" docstrings).  Types not listed are not checked.
@@ -52,8 +131,11 @@ PROFESSIONAL = ('url', 'user_name', 'password')
 MODES = ('default', 'professional', 'multiAddress')
 REQUIRED_CONTENT = {
     'MYSQL': {'default': DATABASE, 'professional': PROFESSIONAL},
-    'ORACLE': {'default': DATABASE, 'professional': PROFESSIONAL,
-               'multiAddress': ('multi_oracle_address', 'oracle_service_name', 'database_name', 'user_name', 'password')},
+    'ORACLE': {
+        'default': DATABASE,
+        'professional': PROFESSIONAL,
+        'multiAddress': ('multi_oracle_address', 'oracle_service_name', 'database_name', 'user_name', 'password'),
+    },
     'POSTGRESQL': {'default': DATABASE, 'professional': PROFESSIONAL},
     'SQLSERVER': {'default': DATABASE, 'professional': PROFESSIONAL},
     'DB2': {'default': DATABASE, 'professional': PROFESSIONAL},
@@ -75,12 +157,27 @@ REQUIRED_CONTENT = {
 MODES_OF = dict((kind, [mode for mode in modes if mode]) for kind, modes in REQUIRED_CONTENT.items())
 
 PORT_RE = re.compile(r'^[0-9]{1,5}$')
-CHOICES = {'mode': MODES, 'cdc_mode': ('xstream', 'logminer'), 'ftp_connect_mode': ('active', 'passive'), 'ftp_protocol': ('sftp', 'ftp'),
-           'ssl_auth_method': ('one-way', 'two-way'), 'trust_store_file_type': ('jks', 'ts'), 'key_store_file_type': ('ks', 'jks'),
-           'ldap_security_auth_type': ('no', 'simple'), 'snmp_network_protocol': ('udp', 'tcp'), 'hl7_position': ('source', 'target'),
-           'gauss100_version': ('V100R003C20', 'V300R001C00')}
-LENGTHS = {'host': (4, 255), 'database_name': (4, 255), 'user_name': (4, 255), 'password': (4, 255), 'url': (1, 256),
-           'oracle_service_name': (4, 64)}  # the API's limits (OAS); a longer value is refused there anyway
+CHOICES = {
+    'mode': MODES,
+    'cdc_mode': ('xstream', 'logminer'),
+    'ftp_connect_mode': ('active', 'passive'),
+    'ftp_protocol': ('sftp', 'ftp'),
+    'ssl_auth_method': ('one-way', 'two-way'),
+    'trust_store_file_type': ('jks', 'ts'),
+    'key_store_file_type': ('ks', 'jks'),
+    'ldap_security_auth_type': ('no', 'simple'),
+    'snmp_network_protocol': ('udp', 'tcp'),
+    'hl7_position': ('source', 'target'),
+    'gauss100_version': ('V100R003C20', 'V300R001C00'),
+}
+LENGTHS = {
+    'host': (4, 255),
+    'database_name': (4, 255),
+    'user_name': (4, 255),
+    'password': (4, 255),
+    'url': (1, 256),
+    'oracle_service_name': (4, 64),
+}  # the API's limits (OAS); a longer value is refused there anyway
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
@@ -92,10 +189,10 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
             spec[field]['no_log'] = True
         if field in CHOICES:
             spec[field]['choices'] = list(CHOICES[field])
-    spec['multi_oracle_address'].update(elements='dict', options=dict(oracle_address=dict(type='str', required=True),
-                                                                      oracle_port=dict(type='raw', required=True)))
-    spec['api_auth_detail']['options'] = dict(
-        (field, dict(type='str', no_log=field in SECRET_AUTH_DETAIL_FIELDS)) for field in API_AUTH_DETAIL_FIELDS)
+    spec['multi_oracle_address'].update(
+        elements='dict', options=dict(oracle_address=dict(type='str', required=True), oracle_port=dict(type='raw', required=True))
+    )
+    spec['api_auth_detail']['options'] = dict((field, dict(type='str', no_log=field in SECRET_AUTH_DETAIL_FIELDS)) for field in API_AUTH_DETAIL_FIELDS)
     return spec
 
 

@@ -45,11 +45,44 @@ if TYPE_CHECKING:
 
 # The SDK's DatasourceInfo.datasource_type tokens: the values on the wire.  (The current documentation lists display names,
 # and some newer kinds, whose tokens are not published.)
-DATASOURCE_TYPES = ('DWS', 'MYSQL', 'KAFKA', 'API', 'OBS', 'SAP', 'MRSHBASE', 'MRSHDFS', 'MRSHIVE', 'WEBSOCKET', 'SQLSERVER', 'ORACLE',
-                    'POSTGRESQL', 'REDIS', 'MONGODB', 'DIS', 'HL7', 'RABBITMQ', 'SNMP', 'IBMMQ', 'CUSTOMIZED', 'ACTIVEMQ', 'ARTEMISMQ', 'FTP',
-                    'HIVE', 'HANA', 'FIKAFKA', 'MRSKAFKA', 'FIHDFS', 'FIHIVE', 'GAUSS200', 'GAUSS100', 'LDAP', 'DB2', 'TAURUS')
-DATASOURCE_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id', 'app_name', 'description',
-                     'create_time', 'update_time')
+DATASOURCE_TYPES = (
+    'DWS',
+    'MYSQL',
+    'KAFKA',
+    'API',
+    'OBS',
+    'SAP',
+    'MRSHBASE',
+    'MRSHDFS',
+    'MRSHIVE',
+    'WEBSOCKET',
+    'SQLSERVER',
+    'ORACLE',
+    'POSTGRESQL',
+    'REDIS',
+    'MONGODB',
+    'DIS',
+    'HL7',
+    'RABBITMQ',
+    'SNMP',
+    'IBMMQ',
+    'CUSTOMIZED',
+    'ACTIVEMQ',
+    'ARTEMISMQ',
+    'FTP',
+    'HIVE',
+    'HANA',
+    'FIKAFKA',
+    'MRSKAFKA',
+    'FIHDFS',
+    'FIHIVE',
+    'GAUSS200',
+    'GAUSS100',
+    'LDAP',
+    'DB2',
+    'TAURUS',
+)
+DATASOURCE_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id', 'app_name', 'description', 'create_time', 'update_time')
 # What identifies a data source and what filters match on: never masked, or a name such as "etl-key=2" could not be found.
 IDENTITY_FIELDS = ('datasource_id', 'datasource_name', 'datasource_type', 'app_id')
 TABLE_POSITIONS = ('SOURCE', 'TARGET')
@@ -85,19 +118,54 @@ def validate_datasource_options(params: Mapping[str, Any]) -> None:
 # -- secrets in connection settings -------------------------------------------------------------
 
 # A field is secret when one of the words of its name (snake_case, camelCase, kebab-case) is one of these ...
-SECRET_WORDS = frozenset((
-    'password', 'passwords', 'passwd', 'pwd', 'pw', 'pass', 'passphrase', 'secret', 'secrets', 'token', 'tokens',
-    'credential', 'credentials', 'key', 'keys', 'sk', 'ak', 'keytab', 'authorization', 'community', 'cookie', 'signature',
-))
+SECRET_WORDS = frozenset(
+    (
+        'password',
+        'passwords',
+        'passwd',
+        'pwd',
+        'pw',
+        'pass',
+        'passphrase',
+        'secret',
+        'secrets',
+        'token',
+        'tokens',
+        'credential',
+        'credentials',
+        'key',
+        'keys',
+        'sk',
+        'ak',
+        'keytab',
+        'authorization',
+        'community',
+        'cookie',
+        'signature',
+    )
+)
 # ... or when its name contains one of these (names written as one word: saslpassword, accesskey, secretkey) ...
-SECRET_FRAGMENTS = ('password', 'passwd', 'passphrase', 'secret', 'token', 'credential', 'keytab', 'apikey', 'accesskey',
-                    'privatekey', 'authorization')
+SECRET_FRAGMENTS = ('password', 'passwd', 'passphrase', 'secret', 'token', 'credential', 'keytab', 'apikey', 'accesskey', 'privatekey', 'authorization')
 # ... or when it is one of the fields the API documents as secret (SDK Content and ApiAuthDetail: reference of docs/api.md),
 # among them the key and trust stores, which hold the content of an uploaded file ...
-SECRET_FIELD_NAMES = frozenset((
-    'password', 'sk', 'ssl_password', 'trust_store_password', 'key_store_password', 'key_store_key_password', 'snmp_community',
-    'config_file_content', 'key_store', 'trust_store', 'app_secret', 'secret', 'client_secret', 'authorization',
-))
+SECRET_FIELD_NAMES = frozenset(
+    (
+        'password',
+        'sk',
+        'ssl_password',
+        'trust_store_password',
+        'key_store_password',
+        'key_store_key_password',
+        'snmp_community',
+        'config_file_content',
+        'key_store',
+        'trust_store',
+        'app_secret',
+        'secret',
+        'client_secret',
+        'authorization',
+    )
+)
 # ... or when it holds all words of one of these (the content of an uploaded file: a keytab, a key store) ...
 SECRET_WORD_SETS = (frozenset(('file', 'content')),)
 # ... unless its last word says it only describes a secret (key_store_file_type: JKS; auth_method: basicauth).
@@ -105,9 +173,9 @@ DESCRIPTOR_WORDS = frozenset(('type', 'method', 'mode', 'enable', 'enabled', 'al
 
 _URL_USERINFO = re.compile(r'(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:?#]*:)(?P<secret>[^\s/@?#]+)(?P<tail>@)')
 # Oracle's user/password@host (jdbc:oracle:thin:scott/tiger@db:1521:orcl, and EZConnect's scott/tiger@//db:1521/orcl)
-_SLASH_USERINFO = re.compile(r'''(?P<head>(?:^|(?<=[\s:=@'"(]))[A-Za-z0-9_.$#-]+/)(?P<secret>[^\s/@'"]+)(?P<tail>@(?=[A-Za-z0-9\[(/]))''')
-_ASSIGNMENT = re.compile(r'''(?P<head>(?P<name>[A-Za-z_][\w.-]*)\s*=\s*)(?P<secret>"[^"]*"|'[^']*'|[^\s&;,)\]}]+)''')
-_JSON_PAIR = re.compile(r'''(?P<head>(?P<quote>["'])(?P<name>[^"'\s]{1,100})(?P=quote)\s*:\s*)(?P<secret>"(?:[^"\\]|\\.)*"|'[^']*')''')
+_SLASH_USERINFO = re.compile(r"""(?P<head>(?:^|(?<=[\s:=@'"(]))[A-Za-z0-9_.$#-]+/)(?P<secret>[^\s/@'"]+)(?P<tail>@(?=[A-Za-z0-9\[(/]))""")
+_ASSIGNMENT = re.compile(r"""(?P<head>(?P<name>[A-Za-z_][\w.-]*)\s*=\s*)(?P<secret>"[^"]*"|'[^']*'|[^\s&;,)\]}]+)""")
+_JSON_PAIR = re.compile(r"""(?P<head>(?P<quote>["'])(?P<name>[^"'\s]{1,100})(?P=quote)\s*:\s*)(?P<secret>"(?:[^"\\]|\\.)*"|'[^']*')""")
 
 
 def field_words(name: object) -> list[str]:
@@ -124,8 +192,11 @@ def is_secret_field(name: object) -> bool:
     if not words or words[-1] in DESCRIPTOR_WORDS:
         return False
     joined = ''.join(words)
-    return (any(word in SECRET_WORDS for word in words) or any(fragment in joined for fragment in SECRET_FRAGMENTS)
-            or any(word_set.issubset(words) for word_set in SECRET_WORD_SETS))
+    return (
+        any(word in SECRET_WORDS for word in words)
+        or any(fragment in joined for fragment in SECRET_FRAGMENTS)
+        or any(word_set.issubset(words) for word_set in SECRET_WORD_SETS)
+    )
 
 
 def _leaves(value: object) -> Iterator[str]:
@@ -148,6 +219,7 @@ def _unquote(text: str) -> str:
 
 def _mask_text(text: str, found: list[str]) -> str:
     """Mask credentials written inside a string: ``scheme://user:password@``, ``password=...``, ``"secret": "..."``."""
+
     def url(match: re.Match[str]) -> str:
         found.append(match.group('secret'))
         return match.group('head') + REDACTED + match.group('tail')
@@ -240,23 +312,29 @@ def normalize_datasource(entity: Mapping[str, Any], secret_sink: Callable[[str],
 def is_datasource_not_found(error: BaseException) -> bool:
     """Whether an API error says that the data source does not exist (only the form in DATASOURCE_NOT_FOUND)."""
     status, code, message = DATASOURCE_NOT_FOUND
-    return (isinstance(error, RomaApiError) and error.status == status and error.error_code == code
-            and message in (error.error_msg or ''))
+    return isinstance(error, RomaApiError) and error.status == status and error.error_code == code and message in (error.error_msg or '')
 
 
 def is_table_not_found(error: BaseException) -> bool:
     """A columns read of a table (or data source) that does not exist: 400 FDI.3033 naming table_name or datasource_id [OURS]."""
-    return is_datasource_not_found(error) or (isinstance(error, RomaApiError) and error.status == 400 and error.error_code == 'FDI.3033'
-                                              and 'Invalid parameter [table_name]' in (error.error_msg or ''))
+    return is_datasource_not_found(error) or (
+        isinstance(error, RomaApiError)
+        and error.status == 400
+        and error.error_code == 'FDI.3033'
+        and 'Invalid parameter [table_name]' in (error.error_msg or '')
+    )
 
 
-def matches_filters(datasource: Mapping[str, Any], name: str | None = None, name_contains: str | None = None, datasource_type: str | None = None,
-                    app_id: str | None = None) -> bool:
+def matches_filters(
+    datasource: Mapping[str, Any], name: str | None = None, name_contains: str | None = None, datasource_type: str | None = None, app_id: str | None = None
+) -> bool:
     """Apply every filter on the client: the API's name filter is fuzzy, and its other filters' rules are undocumented."""
-    return ((name is None or datasource.get('datasource_name') == name)
-            and (name_contains is None or name_contains in (datasource.get('datasource_name') or ''))
-            and (datasource_type is None or (datasource.get('datasource_type') or '').upper() == datasource_type.upper())
-            and (app_id is None or datasource.get('app_id') == app_id))
+    return (
+        (name is None or datasource.get('datasource_name') == name)
+        and (name_contains is None or name_contains in (datasource.get('datasource_name') or ''))
+        and (datasource_type is None or (datasource.get('datasource_type') or '').upper() == datasource_type.upper())
+        and (app_id is None or datasource.get('app_id') == app_id)
+    )
 
 
 class FdiDatasourceApi:
@@ -278,9 +356,11 @@ class FdiDatasourceApi:
 
     def iter_datasources(self, name: str | None = None, datasource_type: str | None = None, app_id: str | None = None) -> Iterator[dict[str, Any]]:
         """Every data source matching the list API's filters, across all pages, each once (``name`` is a fuzzy match)."""
-        query = dict((key, value) for key, value in
-                     (('name', name), ('datasource_type', datasource_type.upper() if datasource_type else None), ('app_id', app_id))
-                     if value is not None)
+        query = dict(
+            (key, value)
+            for key, value in (('name', name), ('datasource_type', datasource_type.upper() if datasource_type else None), ('app_id', app_id))
+            if value is not None
+        )
         seen = set()
         for entity in self.client.paginate(self._path('datasources'), query):
             if not isinstance(entity, dict):
@@ -298,8 +378,9 @@ class FdiDatasourceApi:
         path = self._path('datasources', datasource_id)
         shown = self.client.call('GET', path)
         if not isinstance(shown, dict) or not shown:
-            raise RomaResponseError('ROMA Connect answered GET %s without a data source object: %s'
-                                    % (self.client.base_path() + path, safe_snippet(json.dumps(shown))))
+            raise RomaResponseError(
+                'ROMA Connect answered GET %s without a data source object: %s' % (self.client.base_path() + path, safe_snippet(json.dumps(shown)))
+            )
         datasource = self._normalize(shown)
         datasource['datasource_id'] = datasource['datasource_id'] or datasource_id
         return datasource
@@ -311,8 +392,9 @@ class FdiDatasourceApi:
         answer = self.client.call('GET', path, {'position': position})
         tables = answer.get('tables') if isinstance(answer, dict) else None
         if not isinstance(tables, list) or not all(isinstance(table, str) for table in tables):
-            raise RomaResponseError('ROMA Connect answered GET %s without a "tables" list of names: %s'
-                                    % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
+            raise RomaResponseError(
+                'ROMA Connect answered GET %s without a "tables" list of names: %s' % (self.client.base_path() + path, safe_snippet(json.dumps(answer)))
+            )
         return tables
 
     @absent_when(is_table_not_found)
@@ -322,8 +404,9 @@ class FdiDatasourceApi:
         answer = self.client.call('GET', path, {'position': position, 'table_name': table})
         columns = answer.get('columns') if isinstance(answer, dict) else None
         if not isinstance(columns, list) or not all(isinstance(column, dict) for column in columns):
-            raise RomaResponseError('ROMA Connect answered GET %s without a "columns" list: %s'
-                                    % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
+            raise RomaResponseError(
+                'ROMA Connect answered GET %s without a "columns" list: %s' % (self.client.base_path() + path, safe_snippet(json.dumps(answer)))
+            )
         return [str(column.get('field_name')) for column in columns if column.get('field_name') not in (None, '')]
 
     # -- what an update needs, and writes -------------------------------------------------------------
@@ -340,12 +423,15 @@ class FdiDatasourceApi:
         The list entities carry the settings (DataSourceRsp), so no show is needed unless one lacks them.
         """
         query = {'name': name}
-        found = [entity for entity in self.client.paginate(self._path('datasources'), query)
-                 if isinstance(entity, dict) and entity.get('datasource_name') == name]
+        found = [
+            entity for entity in self.client.paginate(self._path('datasources'), query) if isinstance(entity, dict) and entity.get('datasource_name') == name
+        ]
         ids = sorted(set(str(entity.get('datasource_id')) for entity in found))
         if len(ids) > 1:
-            raise RomaError('More than one data source in instance %s is named %r (datasource ids %s): set datasource_id to say which '
-                            'one.' % (self.instance_id, name, ', '.join(ids)))
+            raise RomaError(
+                'More than one data source in instance %s is named %r (datasource ids %s): set datasource_id to say which '
+                'one.' % (self.instance_id, name, ', '.join(ids))
+            )
         if not found:
             return None
         if not isinstance(found[0].get('content'), (dict, str)) and found[0].get('datasource_id'):
@@ -354,8 +440,9 @@ class FdiDatasourceApi:
 
     def _entity(self, answer: object, path: str) -> dict[str, Any]:
         if not isinstance(answer, dict) or not answer:
-            raise RomaResponseError('ROMA Connect answered %s without a data source object: %s'
-                                    % (self.client.base_path() + path, safe_snippet(json.dumps(answer))))
+            raise RomaResponseError(
+                'ROMA Connect answered %s without a data source object: %s' % (self.client.base_path() + path, safe_snippet(json.dumps(answer)))
+            )
         return answer
 
     def create_datasource(self, body: Mapping[str, Any]) -> StoredDatasource:
@@ -408,6 +495,7 @@ class FdiDatasourceApi:
 
 # -- who uses a data source ---------------------------------------------------------------------------
 
+
 def datasource_users(tasks_api: FdiTaskApi, datasource_id: str) -> list[dict[str, Any]]:
     """``[{task_id, task_name, status, role}]``: every task (composite or not) that reads from or writes to the data source.
 
@@ -417,8 +505,9 @@ def datasource_users(tasks_api: FdiTaskApi, datasource_id: str) -> list[dict[str
     users = []
     for role in ROLES:
         for listed in tasks_api.iter_listed(**{'%s_datasource_id' % role: datasource_id}):
-            users.append({'task_id': listed.task_id, 'task_name': listed.task.get('task_name'), 'status': listed.task.get('status'),
-                          'role': role, '_listed': listed})
+            users.append(
+                {'task_id': listed.task_id, 'task_name': listed.task.get('task_name'), 'status': listed.task.get('status'), 'role': role, '_listed': listed}
+            )
     return users
 
 

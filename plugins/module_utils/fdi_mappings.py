@@ -30,9 +30,14 @@ MAPPING_PAGE_SIZE = 1000  # the largest page the mapping list API returns
 NAME_MAX_LENGTH = 256  # tables, columns and types: the official definitions allow 1-256 (older prose said 64)
 COLUMN_DETAILS = ('source_type', 'source_length', 'target_type', 'target_length')
 # column option -> MappingInfo field of the API
-_COLUMN_API_FIELDS = (('source', 'source_column'), ('target', 'target_column'), ('source_type', 'source_column_type'),
-                      ('source_length', 'source_column_length'), ('target_type', 'target_column_type'),
-                      ('target_length', 'target_column_length'))
+_COLUMN_API_FIELDS = (
+    ('source', 'source_column'),
+    ('target', 'target_column'),
+    ('source_type', 'source_column_type'),
+    ('source_length', 'source_column_length'),
+    ('target_type', 'target_column_type'),
+    ('target_length', 'target_column_length'),
+)
 
 
 def mapping_key(mapping: Mapping[str, Any]) -> tuple[str, str]:
@@ -82,8 +87,7 @@ def normalize_wanted_mappings(options: Iterable[Any] | None, option_name: str = 
         if isinstance(source_table, str) and isinstance(target_table, str):
             key = mapping_key(mapping)
             if key in seen:
-                problems.append('%s: the pair %s is already listed as %s[%d]; list each pair once'
-                                % (where, describe_key(key), option_name, seen[key]))
+                problems.append('%s: the pair %s is already listed as %s[%d]; list each pair once' % (where, describe_key(key), option_name, seen[key]))
             seen[key] = index
         columns = item.get('columns')
         if columns is not None:
@@ -119,8 +123,9 @@ def _normalize_columns(problems: list[str], where: str, columns: Iterable[Any]) 
             entry[detail] = value
         if isinstance(target, str):
             if target in targets:
-                problems.append('%s: target column %r is already mapped by %s.columns[%d]; each target column takes one source'
-                                % (here, target, where, targets[target]))
+                problems.append(
+                    '%s: target column %r is already mapped by %s.columns[%d]; each target column takes one source' % (here, target, where, targets[target])
+                )
             targets[target] = position
         normalized.append(entry)
     return normalized
@@ -188,8 +193,8 @@ def mapping_body(mapping: Mapping[str, Any], source_datasource_id: str, target_d
     body['target_table'] = mapping['target_table']
     if mapping.get('columns'):
         body['mapping_columns'] = [
-            dict((field, column[option]) for option, field in _COLUMN_API_FIELDS if column.get(option) is not None)
-            for column in mapping['columns']]
+            dict((field, column[option]) for option, field in _COLUMN_API_FIELDS if column.get(option) is not None) for column in mapping['columns']
+        ]
     return body
 
 
@@ -199,9 +204,15 @@ def mapping_view(mapping: Mapping[str, Any]) -> dict[str, Any]:
     ``columns`` is [] for a new mapping of same-named columns (ROMA Connect chooses them); ``status`` and ``mapping_percent``
     are what ROMA Connect reports (never compared), null right after the module wrote the mapping.
     """
-    view = {'mapping_id': mapping.get('mapping_id'), 'source_table': mapping['source_table'], 'target_table': mapping['target_table'],
-            'columns': [dict((key, value) for key, value in column.items() if value is not None)
-                        for column in sorted(mapping.get('columns') or [], key=lambda column: column['target'])]}
+    view = {
+        'mapping_id': mapping.get('mapping_id'),
+        'source_table': mapping['source_table'],
+        'target_table': mapping['target_table'],
+        'columns': [
+            dict((key, value) for key, value in column.items() if value is not None)
+            for column in sorted(mapping.get('columns') or [], key=lambda column: column['target'])
+        ],
+    }
     for key in ('status', 'mapping_percent'):
         view[key] = mapping.get(key)
     return view
@@ -210,8 +221,9 @@ def mapping_view(mapping: Mapping[str, Any]) -> dict[str, Any]:
 class MappingList:
     """A task's mappings as read from the list API, with the task-level fields that the list repeats."""
 
-    def __init__(self, mappings: list[dict[str, Any]], source_datasource_id: str | None = None, target_datasource_id: str | None = None,
-                 server_id: str | None = None) -> None:
+    def __init__(
+        self, mappings: list[dict[str, Any]], source_datasource_id: str | None = None, target_datasource_id: str | None = None, server_id: str | None = None
+    ) -> None:
         self.mappings = mappings
         self.source_datasource_id = source_datasource_id
         self.target_datasource_id = target_datasource_id
@@ -241,8 +253,7 @@ class FdiMappingApi:
             query.update(offset=offset, limit=MAPPING_PAGE_SIZE)
             page = self.client.call('GET', path, query)
             if not isinstance(page, dict) or not isinstance(page.get('mappings', []), list):
-                raise RomaResponseError('ROMA Connect answered GET %s without a "mappings" list: %s'
-                                        % (path, safe_snippet(json.dumps(page))))
+                raise RomaResponseError('ROMA Connect answered GET %s without a "mappings" list: %s' % (path, safe_snippet(json.dumps(page))))
             header = header or page
             elements = [element for element in page.get('mappings') or [] if isinstance(element, dict)]
             mappings.extend(normalize_mapping(element) for element in elements)
@@ -251,8 +262,12 @@ class FdiMappingApi:
             if not elements or not isinstance(total, int) or offset >= total:
                 break
         ext_info = header.get('ext_info') if isinstance(header.get('ext_info'), dict) else {}
-        return MappingList(mappings, header.get('source_datasource_id') or None, header.get('target_datasource_id') or None,
-                           None if ext_info.get('server_id') in (None, '') else str(ext_info['server_id']))
+        return MappingList(
+            mappings,
+            header.get('source_datasource_id') or None,
+            header.get('target_datasource_id') or None,
+            None if ext_info.get('server_id') in (None, '') else str(ext_info['server_id']),
+        )
 
     def add_mappings(self, tasks: Iterable[dict[str, Any]]) -> None:
         """Add ``mappings`` (and the data sources the mapping list reports) to each task dict; a task gone meanwhile gets []."""
@@ -266,7 +281,7 @@ class FdiMappingApi:
     def find_mapping(self, task_id: str, source_table: str, target_table: str) -> dict[str, Any] | None:
         """The mapping of this pair, or None: how an ambiguous create is recovered without a duplicate."""
         found = self.list_mappings(task_id, source_table=source_table, target_table=target_table)
-        for mapping in (found.mappings if found else []):
+        for mapping in found.mappings if found else []:
             if mapping_key(mapping) == (source_table, target_table):
                 return mapping
         return None
@@ -291,8 +306,10 @@ class FdiMappingApi:
             return str(mapping_id)
         existing = self.find_mapping(task_id, body['source_table'], body['target_table'])
         if existing is None:
-            raise RomaResponseError('ROMA Connect accepted the mapping %s but returned no mapping_id and it cannot be found.'
-                                    % describe_key((body['source_table'], body['target_table'])))
+            raise RomaResponseError(
+                'ROMA Connect accepted the mapping %s but returned no mapping_id and it cannot be found.'
+                % describe_key((body['source_table'], body['target_table']))
+            )
         return existing['mapping_id']
 
     def update_mapping(self, task_id: str, mapping_id: str, body: Mapping[str, Any]) -> None:

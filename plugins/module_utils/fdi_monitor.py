@@ -39,8 +39,7 @@ PENDING_EXECUTE_STATUSES = ('UNSTARTED', 'WAITING')  # accepted, not executing y
 FAILED_EXECUTE_STATUSES = ('ERROR', 'CANCELLED')
 ERROR_POSITION_STATUSES = ('RUNTIME_ERR', 'INTERNAL_ERR')
 INITIALISING_POSITION = 'ADAPTER'  # the job is still connecting to its data sources
-MONITOR_FIELDS = ('execute_status', 'position', 'position_status', 'last_execute_time',
-                  'data_count', 'dirty_data_count', 'spend_time', 'remarks')
+MONITOR_FIELDS = ('execute_status', 'position', 'position_status', 'last_execute_time', 'data_count', 'dirty_data_count', 'spend_time', 'remarks')
 WANTS = ('running', 'stopped')
 FIRST_POLL_DELAY = 1.0
 MAX_POLL_DELAY = 10.0
@@ -80,6 +79,7 @@ def now_ms(clock: Callable[[], float] = time.time) -> int:
 
 
 # -- normalising what the monitor APIs report -----------------------------------------------------
+
 
 def _upper(value: object) -> str | None:
     return None if value is None or value == '' else str(value).strip().upper()
@@ -189,6 +189,7 @@ def is_stale(timestamp_ms: object, started_at_ms: int | None) -> bool:
 
 # -- the API --------------------------------------------------------------------------------------
 
+
 class FdiMonitorApi:
     """The monitor APIs of one ROMA Connect instance (reference: task monitoring)."""
 
@@ -203,8 +204,9 @@ class FdiMonitorApi:
         page = self.client.call('GET', path, query)
         entities = page.get('entities') if isinstance(page, dict) else None
         if not isinstance(entities, list):
-            raise RomaResponseError('ROMA Connect returned a list response without "entities" (GET %s): %s'
-                                    % (self.client.base_path() + path, safe_snippet(repr(page))))
+            raise RomaResponseError(
+                'ROMA Connect returned a list response without "entities" (GET %s): %s' % (self.client.base_path() + path, safe_snippet(repr(page)))
+            )
         total = page.get('total')
         return [entity for entity in entities if isinstance(entity, dict)], (total if isinstance(total, int) and not isinstance(total, bool) else None)
 
@@ -262,9 +264,10 @@ class FdiMonitorApi:
                 if not entities and pages == 1 and not by_pages:
                     by_pages = True  # a record offset was past the end: the server counts pages, so ask for page 2
                     continue
-                raise RomaResponseError('ROMA Connect returned no new monitor records for offset %s (GET %s) although it reports %s '
-                                        'in all and %d were read: paging stopped.'
-                                        % (query.get('offset'), self.client.base_path() + path, total, len(seen)))
+                raise RomaResponseError(
+                    'ROMA Connect returned no new monitor records for offset %s (GET %s) although it reports %s '
+                    'in all and %d were read: paging stopped.' % (query.get('offset'), self.client.base_path() + path, total, len(seen))
+                )
             pages += 1
 
     @absent_when(is_not_found)
@@ -311,14 +314,21 @@ class FdiMonitorApi:
         task_name = names.pop() if len(tasks) == 1 and len(names) == 1 else None
         return self.monitor_records([task['task_id'] for task in tasks], task_name=task_name)
 
-    def wait_for_many(self, tasks: Iterable[Mapping[str, Any]], want: str | dict[str, str], timeout: float | Deadline,
-                      started_at_ms: int | dict[str, int | None] | None = None, clock: Callable[[], float] = time.monotonic,
-                      sleep: Callable[[float], object] = time.sleep) -> list[WaitResult]:
+    def wait_for_many(
+        self,
+        tasks: Iterable[Mapping[str, Any]],
+        want: str | dict[str, str],
+        timeout: float | Deadline,
+        started_at_ms: int | dict[str, int | None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> list[WaitResult]:
         """Wait for several tasks at once; see :func:`wait_for_many`."""
         return wait_for_many(tasks, want, timeout, self.read_records_for, self.latest_log, started_at_ms, clock, sleep)
 
 
 # -- the poll loop --------------------------------------------------------------------------------
+
 
 class WaitResult:
     """How the wait for one task ended: ``monitor`` always, ``error`` (a RomaWaitError) unless it reached the state."""
@@ -353,9 +363,11 @@ def describe_status(record: Mapping[str, Any] | None, started_at_ms: int | None 
     if status:
         text += ', status %s' % status
     if is_stale(record.get('last_execute_time'), started_at_ms):
-        text += (', from an execution before the start request (last executed %s, the start was requested at %s by this machine\'s '
-                 'clock: an earlier execution, unless this machine\'s clock is ahead of ROMA Connect\'s)'
-                 % (format_ms(record.get('last_execute_time')), format_ms(started_at_ms)))
+        text += (
+            ", from an execution before the start request (last executed %s, the start was requested at %s by this machine's "
+            "clock: an earlier execution, unless this machine's clock is ahead of ROMA Connect's)"
+            % (format_ms(record.get('last_execute_time')), format_ms(started_at_ms))
+        )
     return text
 
 
@@ -364,14 +376,14 @@ def _is_realtime(task: Mapping[str, Any], record: Mapping[str, Any] | None) -> b
     return task_type != 'TIMING'  # composite tasks are real-time unless told otherwise
 
 
-def _failure_message(task: Mapping[str, Any], record: Mapping[str, Any] | None, log: Mapping[str, Any] | None, waited: int,
-                     verdict: str) -> tuple[str, dict[str, str | None] | None]:
+def _failure_message(
+    task: Mapping[str, Any], record: Mapping[str, Any] | None, log: Mapping[str, Any] | None, waited: int, verdict: str
+) -> tuple[str, dict[str, str | None] | None]:
     step = failing_step(log)
     execute_status = _upper((record or {}).get('execute_status'))
     position_status = _upper((log or {}).get('position_status'))
     if verdict == 'ended':
-        head = ('%s stopped running: ROMA Connect reports execute_status SUCCESS, but a real-time task should keep running'
-                % _describe_task(task))
+        head = '%s stopped running: ROMA Connect reports execute_status SUCCESS, but a real-time task should keep running' % _describe_task(task)
     elif verdict == 'cancelled':
         head = '%s was cancelled (execute_status CANCELLED) instead of running' % _describe_task(task)
     else:
@@ -426,10 +438,16 @@ def _fresh_log(read_log: Callable[[str], dict[str, Any] | None], task_id: str, s
     return log
 
 
-def wait_for_many(tasks: Iterable[Mapping[str, Any]], want: str | dict[str, str], timeout: float | Deadline,
-                  read_records: Callable[[list[Mapping[str, Any]]], Mapping[str, dict[str, Any]]], read_log: Callable[[str], dict[str, Any] | None],
-                  started_at_ms: int | dict[str, int | None] | None = None, clock: Callable[[], float] = time.monotonic,
-                  sleep: Callable[[float], object] = time.sleep) -> list[WaitResult]:
+def wait_for_many(
+    tasks: Iterable[Mapping[str, Any]],
+    want: str | dict[str, str],
+    timeout: float | Deadline,
+    read_records: Callable[[list[Mapping[str, Any]]], Mapping[str, dict[str, Any]]],
+    read_log: Callable[[str], dict[str, Any] | None],
+    started_at_ms: int | dict[str, int | None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], object] = time.sleep,
+) -> list[WaitResult]:
     """Poll the monitor records of ``tasks`` until each is in the state it should be in, fails, or the time runs out.
 
     ``tasks``: task dicts with ``task_id`` (and ideally ``task_name`` and ``task_type``).
@@ -492,9 +510,13 @@ def wait_for_many(tasks: Iterable[Mapping[str, Any]], want: str | dict[str, str]
                 since = started.get(task_id) if wants[task_id] == 'running' else None
                 log = _fresh_log(read_log, task_id, since)
                 monitor = normalize_monitor(record, log)
-                message = ('Timed out after waiting %d s for %s to %s (wait_timeout %s): last status seen: %s.'
-                           % (waited, _describe_task(task), 'run' if wants[task_id] == 'running' else 'stop', deadline.seconds,
-                              describe_status(record, since)))
+                message = 'Timed out after waiting %d s for %s to %s (wait_timeout %s): last status seen: %s.' % (
+                    waited,
+                    _describe_task(task),
+                    'run' if wants[task_id] == 'running' else 'stop',
+                    deadline.seconds,
+                    describe_status(record, since),
+                )
                 error = RomaWaitTimeoutError(message, task, monitor, waited, last_status=_upper((record or {}).get('execute_status')))
                 results[task_id] = WaitResult(task, monitor, error)
             break
@@ -503,10 +525,16 @@ def wait_for_many(tasks: Iterable[Mapping[str, Any]], want: str | dict[str, str]
     return [results[str(task['task_id'])] for task in tasks]
 
 
-def wait_for_state(task: Mapping[str, Any], want: str, timeout: float | Deadline,
-                   read_records: Callable[[list[Mapping[str, Any]]], Mapping[str, dict[str, Any]]], read_log: Callable[[str], dict[str, Any] | None],
-                   started_at_ms: int | dict[str, int | None] | None = None, clock: Callable[[], float] = time.monotonic,
-                   sleep: Callable[[float], object] = time.sleep) -> dict[str, Any]:
+def wait_for_state(
+    task: Mapping[str, Any],
+    want: str,
+    timeout: float | Deadline,
+    read_records: Callable[[list[Mapping[str, Any]]], Mapping[str, dict[str, Any]]],
+    read_log: Callable[[str], dict[str, Any] | None],
+    started_at_ms: int | dict[str, int | None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], object] = time.sleep,
+) -> dict[str, Any]:
     """Wait for one task (the many-task wait with one item): return its ``monitor`` dict, or raise its RomaWaitError."""
     result = wait_for_many([task], want, timeout, read_records, read_log, started_at_ms, clock, sleep)[0]
     if result.error is not None:

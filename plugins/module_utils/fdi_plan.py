@@ -58,11 +58,19 @@ class PlanError(RomaError):
 
 # -- what the playbook wants ------------------------------------------------------------------------------
 
+
 class Desired:
     """One composite task as the playbook wants it.  Every field None means "don't care"."""
 
-    def __init__(self, options: Mapping[str, Any], status: str | None = None, absent: bool = False, purge_mappings: bool = False,
-                 recreate: bool = False, instance_id: str | None = None) -> None:
+    def __init__(
+        self,
+        options: Mapping[str, Any],
+        status: str | None = None,
+        absent: bool = False,
+        purge_mappings: bool = False,
+        recreate: bool = False,
+        instance_id: str | None = None,
+    ) -> None:
         self.instance_id = instance_id
         self.task_id = options.get('task_id')
         self.name = options.get('name')
@@ -142,18 +150,23 @@ def validate_desired(options: Mapping[str, Any], option_prefix: str = '') -> Non
     for option in DATASOURCE_OPTIONS:
         value = options.get(option)
         if value is not None and not (isinstance(value, str) and DATASOURCE_ID_RE.fullmatch(value)):
-            problems.append('%s%s must be 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit; got %r'
-                            % (option_prefix, option, value))
+            problems.append(
+                '%s%s must be 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit; got %r' % (option_prefix, option, value)
+            )
     server_id = options.get('server_id')
     if server_id is not None and not (isinstance(server_id, str) and SERVER_ID_RE.fullmatch(server_id)):
         problems.append('%sserver_id must be 1-20 characters: letters, digits, ".", "_" and "-"; got %r' % (option_prefix, server_id))
     if options.get('auto_mapping') and not all(options.get(option) for option in DATASOURCE_OPTIONS):
         missing = [option for option in DATASOURCE_OPTIONS if not options.get(option)]
-        problems.append('%s%s %s required with auto_mapping (it maps the tables of the two data sources)'
-                        % (option_prefix, ' and '.join(missing), 'are' if len(missing) > 1 else 'is'))
+        problems.append(
+            '%s%s %s required with auto_mapping (it maps the tables of the two data sources)'
+            % (option_prefix, ' and '.join(missing), 'are' if len(missing) > 1 else 'is')
+        )
     if options.get('auto_mapping') and options.get('purge_mappings'):
-        problems.append('%sauto_mapping and purge_mappings cannot both be true: the purge would delete the mappings that auto_mapping '
-                        'makes (list them in mappings instead)' % option_prefix)
+        problems.append(
+            '%sauto_mapping and purge_mappings cannot both be true: the purge would delete the mappings that auto_mapping '
+            'makes (list them in mappings instead)' % option_prefix
+        )
     try:
         _wanted_mappings(options.get('mappings'), option_prefix + 'mappings')
     except RomaInputError as error:
@@ -163,6 +176,7 @@ def validate_desired(options: Mapping[str, Any], option_prefix: str = '') -> Non
 
 # -- the plan -----------------------------------------------------------------------------------------------
 
+
 class Action:
     """One write request of a plan, and what it does to the task.
 
@@ -171,8 +185,17 @@ class Action:
     action writes.
     """
 
-    def __init__(self, kind: str, method: str, path: str, body: dict[str, Any] | None = None, key: tuple[str, str] | None = None,
-                 mapping_id: str | None = None, changes: dict[str, Any] | None = None, mapping: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        key: tuple[str, str] | None = None,
+        mapping_id: str | None = None,
+        changes: dict[str, Any] | None = None,
+        mapping: dict[str, Any] | None = None,
+    ) -> None:
         self.kind = kind
         self.method = method
         self.path = path
@@ -189,8 +212,7 @@ class Action:
             body['task_id'] = task_id
         if isinstance(body, dict) and isinstance(body.get('list'), list):
             body['list'] = [{'task_id': task_id}]
-        request = {'method': self.method,
-                   'path': '/v2/%s/fdi/instances/%s/%s' % (project_id, instance_id, self.path.replace('{task_id}', task_id))}
+        request = {'method': self.method, 'path': '/v2/%s/fdi/instances/%s/%s' % (project_id, instance_id, self.path.replace('{task_id}', task_id))}
         if body is not None:
             request['body'] = body
         return request
@@ -256,8 +278,15 @@ def _key(mapping: Mapping[str, Any]) -> tuple[str, str]:
 class TaskPlan:
     """The result of :func:`plan_task`: the writes in order, and the task before and after them."""
 
-    def __init__(self, desired: Desired, before: dict[str, Any] | None, actions: list[Action], task_id: str | None, mappings_read: bool,
-                 created: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        desired: Desired,
+        before: dict[str, Any] | None,
+        actions: list[Action],
+        task_id: str | None,
+        mappings_read: bool,
+        created: dict[str, Any] | None = None,
+    ) -> None:
         self.desired = desired
         self.before = before
         self.actions = actions
@@ -311,8 +340,7 @@ class TaskPlan:
         """
         kinds = [action.kind for action in done]
         exists = 'delete' not in kinds or 'create' in kinds
-        return (self.was_running and 'stop' in kinds and self.desired.status != 'stopped' and exists
-                and 'start' not in kinds[kinds.index('stop'):])
+        return self.was_running and 'stop' in kinds and self.desired.status != 'stopped' and exists and 'start' not in kinds[kinds.index('stop') :]
 
 
 def outcomes_of(plan: TaskPlan, actions: Iterable[Action]) -> list[str]:
@@ -338,8 +366,7 @@ def outcomes_of(plan: TaskPlan, actions: Iterable[Action]) -> list[str]:
 
 
 def create_body(desired: Desired, task_id: str) -> dict[str, Any]:
-    body = {'task_name': desired.fields['task_name'], 'task_id': task_id,
-            'task_type': desired.fields['task_type'] or DEFAULT_TASK_TYPE}
+    body = {'task_name': desired.fields['task_name'], 'task_id': task_id, 'task_type': desired.fields['task_type'] or DEFAULT_TASK_TYPE}
     for field in ('description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id'):
         if desired.fields[field] not in (None, ''):  # the API's minimum length is 1: an empty description is no description
             body[field] = desired.fields[field]
@@ -347,8 +374,12 @@ def create_body(desired: Desired, task_id: str) -> dict[str, Any]:
 
 
 def init_body(desired: Desired, task_id: str) -> dict[str, Any]:
-    body = {'task_id': task_id, 'source_datasource_id': desired.source_datasource_id,
-            'target_datasource_id': desired.target_datasource_id, 'auto_mapping': desired.auto_mapping}
+    body = {
+        'task_id': task_id,
+        'source_datasource_id': desired.source_datasource_id,
+        'target_datasource_id': desired.target_datasource_id,
+        'auto_mapping': desired.auto_mapping,
+    }
     if desired.server_id:
         body['ext_info'] = {'server_id': desired.server_id}
     return body
@@ -363,8 +394,9 @@ def update_body(current: Mapping[str, Any], desired: Desired) -> dict[str, Any]:
             body[field] = value
     body['operation_types'] = desired.fields['operation_types'] or current.get('operation_types')
     if not body['operation_types']:
-        raise PlanError('ROMA Connect did not report the operation types of task %r and the update must send them: '
-                        'set operation_types.' % current.get('task_name'))
+        raise PlanError(
+            'ROMA Connect did not report the operation types of task %r and the update must send them: set operation_types.' % current.get('task_name')
+        )
     body['repulling_snapshot'] = desired.repulling_snapshot
     return body
 
@@ -416,15 +448,26 @@ def _mapping_actions(desired: Desired, current_mappings: Iterable[Mapping[str, A
         body = mapping_body(mapping, source_id, target_id, server_id)
         current = existing.get(key)
         if current is None:
-            actions.append(Action('create_mapping', 'POST', 'multi-tasks/{task_id}/mappings', body, key=key,
-                                  mapping=dict(mapping, mapping_id=None, status=None)))
+            actions.append(
+                Action('create_mapping', 'POST', 'multi-tasks/{task_id}/mappings', body, key=key, mapping=dict(mapping, mapping_id=None, status=None))
+            )
         elif mapping['columns'] is not None and columns_differ(mapping['columns'], current['columns']):
-            actions.append(Action('update_mapping', 'PUT', 'multi-tasks/{task_id}/mappings/%s' % current['mapping_id'], body, key=key,
-                                  mapping_id=current['mapping_id'],
-                                  mapping=dict(current, columns=merged_columns(mapping['columns'], current['columns']))))
-    deletes = [Action('delete_mapping', 'DELETE', 'multi-tasks/{task_id}/mappings/%s' % current['mapping_id'], key=key,
-                      mapping_id=current['mapping_id'])
-               for key, current in existing.items() if purge and key not in wanted_keys]
+            actions.append(
+                Action(
+                    'update_mapping',
+                    'PUT',
+                    'multi-tasks/{task_id}/mappings/%s' % current['mapping_id'],
+                    body,
+                    key=key,
+                    mapping_id=current['mapping_id'],
+                    mapping=dict(current, columns=merged_columns(mapping['columns'], current['columns'])),
+                )
+            )
+    deletes = [
+        Action('delete_mapping', 'DELETE', 'multi-tasks/{task_id}/mappings/%s' % current['mapping_id'], key=key, mapping_id=current['mapping_id'])
+        for key, current in existing.items()
+        if purge and key not in wanted_keys
+    ]
     return deletes + actions
 
 
@@ -433,13 +476,19 @@ def _sources_of(desired: Desired, current: Mapping[str, Any] | None) -> tuple[An
     sources = tuple(getattr(desired, field) or (current or {}).get(field) for field in FIXED_SOURCE_FIELDS)
     missing = [option for option, value in zip(DATASOURCE_OPTIONS, sources[:2]) if not value]
     if missing:
-        raise PlanError('Task %s has no %s, and mappings need both data sources: set %s.'
-                        % (desired.identity, ' and '.join(missing), ' and '.join(missing)), task=current)
+        raise PlanError(
+            'Task %s has no %s, and mappings need both data sources: set %s.' % (desired.identity, ' and '.join(missing), ' and '.join(missing)), task=current
+        )
     return sources
 
 
-def plan_task(desired: Desired, current: dict[str, Any] | None, current_mappings: MappingList | None = None,
-              generate_task_id: Callable[[], str] | None = None, detailed: bool = True) -> TaskPlan:
+def plan_task(
+    desired: Desired,
+    current: dict[str, Any] | None,
+    current_mappings: MappingList | None = None,
+    generate_task_id: Callable[[], str] | None = None,
+    detailed: bool = True,
+) -> TaskPlan:
     """Plan the writes that make ``current`` (a task dict or None) what ``desired`` says.
 
     ``current_mappings`` is the task's mapping list, or None when it was not read;
@@ -447,13 +496,15 @@ def plan_task(desired: Desired, current: dict[str, Any] | None, current_mappings
     Pure: no request is sent.  Raises PlanError for what cannot be done.
     """
     mappings_read = current_mappings is not None or (current is None and desired.mappings is not None)
-    if (desired.absent or desired.recreate) and current is not None and desired.task_id and desired.name \
-            and current.get('task_name') != desired.name:
+    if (desired.absent or desired.recreate) and current is not None and desired.task_id and desired.name and current.get('task_name') != desired.name:
         # task_id and name both say which task is meant; when they disagree, deleting either could delete the wrong one
         # (recreate included: a mistyped name must never delete a task)
-        raise PlanError('Task %s is named %r, not %r: with task_id and name both set, they must name the same task. '
-                        'Nothing was deleted.' % (current['task_id'], current.get('task_name'), desired.name), task=current,
-                        conflicts={'task_name': {'current': current.get('task_name'), 'wanted': desired.name}})
+        raise PlanError(
+            'Task %s is named %r, not %r: with task_id and name both set, they must name the same task. '
+            'Nothing was deleted.' % (current['task_id'], current.get('task_name'), desired.name),
+            task=current,
+            conflicts={'task_name': {'current': current.get('task_name'), 'wanted': desired.name}},
+        )
     if desired.absent:
         if current is None:
             return TaskPlan(desired, None, [], desired.task_id, False)
@@ -475,22 +526,30 @@ def plan_task(desired: Desired, current: dict[str, Any] | None, current_mappings
     running = current.get('status') == 'running'
     if conflicts:
         if not desired.recreate:
-            raise PlanError(describe_conflicts(current, conflicts),
-                            task=current, conflicts=dict((field, {'current': old, 'wanted': new})
-                                                         for field, (old, new) in conflicts.items()))
+            raise PlanError(
+                describe_conflicts(current, conflicts),
+                task=current,
+                conflicts=dict((field, {'current': old, 'wanted': new}) for field, (old, new) in conflicts.items()),
+            )
         return _recreate_plan(desired, current, running, mappings_read, generate_task_id)
     unknown = unreadable_fields(desired.fields, current) if detailed else []
     if unknown:
         raise PlanError(describe_unreadable(current, unknown), task=current)
     changes = compare_task(desired.fields, current)[0]
     if 'description' in changes and not desired.fields['description']:
-        raise PlanError('description cannot be emptied: ROMA Connect accepts only 1-1024 characters and keeps the current '
-                        'description %r when none is sent. Leave description unset to keep it, or set a new text. '
-                        'Nothing was changed.' % current.get('description'), task=current)
+        raise PlanError(
+            'description cannot be emptied: ROMA Connect accepts only 1-1024 characters and keeps the current '
+            'description %r when none is sent. Leave description unset to keep it, or set a new text. '
+            'Nothing was changed.' % current.get('description'),
+            task=current,
+        )
     actions = []
     if changes:
-        actions.append(Action('update', 'PUT', 'multi-tasks/{task_id}', update_body(current, desired),
-                              changes=dict((field, new) for field, (_old, new) in changes.items())))
+        actions.append(
+            Action(
+                'update', 'PUT', 'multi-tasks/{task_id}', update_body(current, desired), changes=dict((field, new) for field, (_old, new) in changes.items())
+            )
+        )
     if desired.mappings is not None and current_mappings is not None:
         sources = _sources_of(desired, current)
         actions.extend(_mapping_actions(desired, current_mappings.mappings, desired.purge_mappings, sources))
@@ -525,8 +584,7 @@ def missing_for_create(desired: Desired) -> list[str]:
     return [option for option, field in (('name', 'task_name'), ('operation_types', 'operation_types')) if not desired.fields[field]]
 
 
-def _recreate_plan(desired: Desired, current: dict[str, Any], running: bool, mappings_read: bool,
-                   generate_task_id: Callable[[], str] | None) -> TaskPlan:
+def _recreate_plan(desired: Desired, current: dict[str, Any], running: bool, mappings_read: bool, generate_task_id: Callable[[], str] | None) -> TaskPlan:
     """Delete the task and create it as ``desired`` says.
 
     The new task is made from the options alone (nothing is taken over from the old
@@ -535,14 +593,18 @@ def _recreate_plan(desired: Desired, current: dict[str, Any], running: bool, map
     """
     had_mappings = bool(current.get('mappings'))
     if had_mappings and desired.mappings is None and not desired.auto_mapping:
-        raise PlanError('Task %r (task_id %s) has table mappings: recreating it without mappings or auto_mapping would leave a task '
-                        'that replicates nothing. Set mappings (or auto_mapping) to recreate it.'
-                        % (current.get('task_name'), current.get('task_id')), task=current)
+        raise PlanError(
+            'Task %r (task_id %s) has table mappings: recreating it without mappings or auto_mapping would leave a task '
+            'that replicates nothing. Set mappings (or auto_mapping) to recreate it.' % (current.get('task_name'), current.get('task_id')),
+            task=current,
+        )
     missing = missing_for_create(desired)
     if missing:
-        raise PlanError('Task %s would be deleted and created again (recreate), and a create needs %s: set %s, so that a run '
-                        'after a failed create can create it again. Nothing was changed.'
-                        % (desired.identity, ' and '.join(missing), ' and '.join(missing)), task=current)
+        raise PlanError(
+            'Task %s would be deleted and created again (recreate), and a create needs %s: set %s, so that a run '
+            'after a failed create can create it again. Nothing was changed.' % (desired.identity, ' and '.join(missing), ' and '.join(missing)),
+            task=current,
+        )
     wanted = copy.copy(desired)
     if wanted.status is None and running:
         wanted.status = 'running'  # the new task runs when the old one did

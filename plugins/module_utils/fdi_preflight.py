@@ -101,14 +101,17 @@ def _datasource_problems(desired: Desired, task: Mapping[str, Any], sources: Map
             problems.append('%s%s_datasource_id %r is not a data source of instance %s' % (prefix, side, datasource_id, catalog.api.instance_id))
             continue
         if side == 'source' and (datasource.get('datasource_type') or '').upper() == 'MYSQL' and not task.get('server_id'):
-            problems.append('%sserver_id is required: the source %s is MySQL, and change data capture from MySQL needs the server ID '
-                            '(the MySQL server_id of that database)' % (prefix, _describe(datasource, datasource_id)))
+            problems.append(
+                '%sserver_id is required: the source %s is MySQL, and change data capture from MySQL needs the server ID '
+                '(the MySQL server_id of that database)' % (prefix, _describe(datasource, datasource_id))
+            )
         wanted_app = desired.fields[app_option]
         if wanted_app and datasource.get('app_id') and wanted_app != datasource['app_id']:
-            problems.append('%s%s %r contradicts the %s %s, which belongs to application %r: a task\'s applications are those of its '
-                            'data sources, so leave %s unset or set it to %r'
-                            % (prefix, app_option, wanted_app, side, _describe(datasource, datasource_id), datasource['app_id'],
-                               app_option, datasource['app_id']))
+            problems.append(
+                "%s%s %r contradicts the %s %s, which belongs to application %r: a task's applications are those of its "
+                'data sources, so leave %s unset or set it to %r'
+                % (prefix, app_option, wanted_app, side, _describe(datasource, datasource_id), datasource['app_id'], app_option, datasource['app_id'])
+            )
     return problems
 
 
@@ -123,9 +126,10 @@ def _mapping_problems(desired: Desired, action: Action, sources: Mapping[str, An
             break  # a modified mapping's tables are the ones it already maps
         names = catalog.tables(sources[side], position)
         if names is not None and tables[side] not in names:
-            problems.append('%s: %s table %r does not exist in the %s %s%s'
-                            % (where, side, tables[side], side, _describe(catalog.datasource(sources[side]), sources[side]),
-                               _close(tables[side], names)))
+            problems.append(
+                '%s: %s table %r does not exist in the %s %s%s'
+                % (where, side, tables[side], side, _describe(catalog.datasource(sources[side]), sources[side]), _close(tables[side], names))
+            )
     if problems:
         return problems
     listed = (action.mapping or {}).get('columns') or []

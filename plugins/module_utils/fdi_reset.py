@@ -36,11 +36,14 @@ if TYPE_CHECKING:
 
     from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
 
-_ISO = re.compile(r'^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?'
-                  r'(?P<zone>Z|z|[+-]\d{2}(?::?\d{2})?)?)?$', re.ASCII)
+_ISO = re.compile(
+    r'^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?'
+    r'(?P<zone>Z|z|[+-]\d{2}(?::?\d{2})?)?)?$',
+    re.ASCII,
+)
 _DIGITS = re.compile(r'[0-9]+')  # not str.isdigit(), which takes '²' (and int() does not)
 MAX_DATE_FROM = 9999999999999999999  # the API's upper bound of date_from
-SECONDS_NOT_MILLISECONDS = 10 ** 11  # epoch ms below this is before 1973: a number of seconds, almost certainly
+SECONDS_NOT_MILLISECONDS = 10**11  # epoch ms below this is before 1973: a number of seconds, almost certainly
 WAIT_TIMEOUT_RANGE = (1, 3600)
 
 
@@ -68,34 +71,45 @@ def parse_position_time(value: object, now_ms: int | None = None, option: str = 
     if isinstance(value, int) or _DIGITS.fullmatch(text):
         epoch_ms = int(text)
         if 1 <= epoch_ms < SECONDS_NOT_MILLISECONDS:
-            return None, ('%s %s is before 1973 as epoch milliseconds, so it looks like seconds: give milliseconds (%s), or an ISO 8601 '
-                          'date-time with a zone' % (option, text, epoch_ms * 1000))
+            return None, (
+                '%s %s is before 1973 as epoch milliseconds, so it looks like seconds: give milliseconds (%s), or an ISO 8601 '
+                'date-time with a zone' % (option, text, epoch_ms * 1000)
+            )
     else:
         found = _ISO.fullmatch(text)
         if not found:
-            return None, ('%s must be an ISO 8601 date-time with a zone, such as 2026-11-30T02:00:00+08:00 or 2026-11-29T18:00:00Z, or epoch '
-                          'milliseconds; got %r' % (option, value))
+            return None, (
+                '%s must be an ISO 8601 date-time with a zone, such as 2026-11-30T02:00:00+08:00 or 2026-11-29T18:00:00Z, or epoch '
+                'milliseconds; got %r' % (option, value)
+            )
         if not found.group('hour') or not found.group('zone'):
-            return None, ('%s %r has no time zone: it would mean a different instant on each controller. Add one, for example %s or %s'
-                          % (option, text, _example(found, '+08:00'), _example(found, 'Z')))
+            return None, (
+                '%s %r has no time zone: it would mean a different instant on each controller. Add one, for example %s or %s'
+                % (option, text, _example(found, '+08:00'), _example(found, 'Z'))
+            )
         try:
-            moment = datetime(*[int(part) for part in found.group('date').split('-')], hour=int(found.group('hour')),
-                              minute=int(found.group('minute')), second=int(found.group('second') or 0),
-                              microsecond=int((found.group('fraction') or '0').ljust(6, '0')[:6]), tzinfo=_zone(found.group('zone')))
+            moment = datetime(
+                *[int(part) for part in found.group('date').split('-')],
+                hour=int(found.group('hour')),
+                minute=int(found.group('minute')),
+                second=int(found.group('second') or 0),
+                microsecond=int((found.group('fraction') or '0').ljust(6, '0')[:6]),
+                tzinfo=_zone(found.group('zone')),
+            )
         except ValueError:
             return None, '%s %r is not a date and time that exists' % (option, text)
         epoch_ms = (moment - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(milliseconds=1)
     if not 1 <= epoch_ms <= MAX_DATE_FROM:
         return None, '%s must be after 1970-01-01T00:00:00Z; got %r' % (option, value)
     if epoch_ms > now_ms:
-        return None, ('%s %s is in the future (now is %s): a task can only replay what its source has already written'
-                      % (option, iso_ms(epoch_ms), iso_ms(now_ms)))
+        return None, (
+            '%s %s is in the future (now is %s): a task can only replay what its source has already written' % (option, iso_ms(epoch_ms), iso_ms(now_ms))
+        )
     return epoch_ms, None
 
 
 def _example(found: re.Match[str], zone: str) -> str:
-    return '%sT%s:%s:%s%s' % (found.group('date'), found.group('hour') or '00', found.group('minute') or '00', found.group('second') or '00',
-                              zone)
+    return '%sT%s:%s:%s%s' % (found.group('date'), found.group('hour') or '00', found.group('minute') or '00', found.group('second') or '00', zone)
 
 
 def iso_ms(epoch_ms: int) -> str:
@@ -120,16 +134,25 @@ def reset_task(module: RomaModule) -> dict[str, Any]:
         raise RomaError('Composite task %s does not exist in instance %s: nothing was reset.' % (identity, params['instance_id']))
     task = listed.task
     if params['task_id'] and params['name'] and task.get('task_name') != params['name']:
-        raise RomaError('Task %s is named %r, not %r: with task_id and name both set, they must name the same task. Nothing was reset.'
-                        % (task['task_id'], task.get('task_name'), params['name']))
+        raise RomaError(
+            'Task %s is named %r, not %r: with task_id and name both set, they must name the same task. Nothing was reset.'
+            % (task['task_id'], task.get('task_name'), params['name'])
+        )
     running = task.get('status') == 'running'
     if running and not params['restart']:
-        raise RomaError('Composite task %r (task_id %s) is running, and ROMA Connect resets only a stopped task: set restart: true to stop '
-                        'it, reset it and start it again (it runs again even if the reset fails), or stop it first. Nothing was reset.'
-                        % (task.get('task_name'), task['task_id']), task=task_result(task))
+        raise RomaError(
+            'Composite task %r (task_id %s) is running, and ROMA Connect resets only a stopped task: set restart: true to stop '
+            'it, reset it and start it again (it runs again even if the reset fails), or stop it first. Nothing was reset.'
+            % (task.get('task_name'), task['task_id']),
+            task=task_result(task),
+        )
     plan = restart_plan(task, [reset_action(epoch_ms)])
-    result = {'changed': True, 'reset_to': {'epoch_ms': epoch_ms, 'iso': iso_ms(epoch_ms)}, 'restarted': False,
-              'commands': [action.request(params['instance_id'], module.client.project_id, task['task_id']) for action in plan.actions]}
+    result = {
+        'changed': True,
+        'reset_to': {'epoch_ms': epoch_ms, 'iso': iso_ms(epoch_ms)},
+        'restarted': False,
+        'commands': [action.request(params['instance_id'], module.client.project_id, task['task_id']) for action in plan.actions],
+    }
     if module.check_mode:
         result.update(task=task_result(plan.after), restarted=running)
         return result
@@ -158,6 +181,7 @@ def reset_task(module: RomaModule) -> dict[str, Any]:
         waited = monitor.wait_for_many([outcome.after], 'running', deadline, started_at_ms=started_at_ms)[0]
         result['task']['monitor'] = waited.monitor
         if waited.error is not None:
-            raise RomaError('The task was reset to %s and started again, but %s' % (result['reset_to']['iso'], waited.error.message),
-                            **dict(waited.error.details, **result))
+            raise RomaError(
+                'The task was reset to %s and started again, but %s' % (result['reset_to']['iso'], waited.error.message), **dict(waited.error.details, **result)
+            )
     return result

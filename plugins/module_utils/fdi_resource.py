@@ -66,18 +66,23 @@ class ResourceRun(TaskRun):
             problems.append('parallelism must be between 1 and %d; got %d' % (MAX_PARALLELISM, self.parallelism))
         validate_wait_timeout(params['wait_timeout'], problems)
         if self.scope_tag is not None and self.scope_tag != ALL_TASKS and check_option('tag', self.scope_tag):
-            problems.append('scope_tag must be %r (every composite task) or a tag: %s'
-                            % (ALL_TASKS, check_option('tag', self.scope_tag).split(' must be ', 1)[1]))
+            problems.append(
+                'scope_tag must be %r (every composite task) or a tag: %s' % (ALL_TASKS, check_option('tag', self.scope_tag).split(' must be ', 1)[1])
+            )
         if self.state in STATES_NEEDING_CONFIG and not self.items_config:
             problems.append('config must list at least one task with state %s' % self.state)
         if self.state == 'gathered' and self.items_config:
             problems.append('config is not used with state gathered (it returns the tasks in scope_tag); remove it')
         if self.state == 'overridden' and self.scope_tag is None:
-            problems.append('scope_tag is required with state overridden: it says which tasks the list replaces '
-                            '(a tag, or %r for every composite task of the instance)' % ALL_TASKS)
+            problems.append(
+                'scope_tag is required with state overridden: it says which tasks the list replaces '
+                '(a tag, or %r for every composite task of the instance)' % ALL_TASKS
+            )
         if self.state == 'deleted' and not self.items_config and self.scope_tag is None:
-            problems.append('scope_tag is required with state deleted and an empty config (a list that renders empty must '
-                            'never delete an instance\'s tasks): set a tag, or %r for every composite task' % ALL_TASKS)
+            problems.append(
+                'scope_tag is required with state deleted and an empty config (a list that renders empty must '
+                "never delete an instance's tasks): set a tag, or %r for every composite task" % ALL_TASKS
+            )
         raise_for_problems(problems)
         items = []
         for index, options in enumerate(self.items_config):
@@ -95,18 +100,20 @@ class ResourceRun(TaskRun):
         if self.state == 'deleted':
             extra = sorted(option for option in ITEM_OPTIONS if option not in IDENTITY_OPTIONS and options.get(option) is not None)
             if extra:
-                return ['%s: with state deleted an item may carry only task_id and name (it deletes the whole task); remove %s'
-                        % (where, ', '.join(extra))]
+                return ['%s: with state deleted an item may carry only task_id and name (it deletes the whole task); remove %s' % (where, ', '.join(extra))]
         problems = []
         if self.state == 'overridden' and self.scope_tag != ALL_TASKS:
             if options.get('tag') is None:
                 options['tag'] = self.scope_tag
             elif options['tag'] != self.scope_tag:
-                problems.append('%s: tag %r is outside scope_tag %r; with state overridden every listed task carries the scope '
-                                'tag' % (where, options['tag'], self.scope_tag))
+                problems.append(
+                    '%s: tag %r is outside scope_tag %r; with state overridden every listed task carries the scope '
+                    'tag' % (where, options['tag'], self.scope_tag)
+                )
         if self.state in PURGING_STATES and options.get('auto_mapping') and options.get('mappings') is not None:
-            problems.append('%s: auto_mapping cannot be used with mappings under state %s: the mappings are purged to the list, '
-                            'which would undo it' % (where, self.state))
+            problems.append(
+                '%s: auto_mapping cannot be used with mappings under state %s: the mappings are purged to the list, which would undo it' % (where, self.state)
+            )
         try:
             validate_desired(options)
         except RomaInputError as error:
@@ -114,8 +121,14 @@ class ResourceRun(TaskRun):
         return problems
 
     def _desired(self, options: Mapping[str, Any]) -> Desired:
-        return Desired(options, status=options.get('status'), absent=self.state == 'deleted',
-                       purge_mappings=self.state in PURGING_STATES, recreate=self.module.params['recreate'], instance_id=self.instance_id)
+        return Desired(
+            options,
+            status=options.get('status'),
+            absent=self.state == 'deleted',
+            purge_mappings=self.state in PURGING_STATES,
+            recreate=self.module.params['recreate'],
+            instance_id=self.instance_id,
+        )
 
     @staticmethod
     def _duplicates(items: Iterable[Item]) -> list[str]:
@@ -126,8 +139,10 @@ class ResourceRun(TaskRun):
                 if value is None:
                     continue
                 if (option, value) in seen:
-                    problems.append('config[%d]: %s %r is already listed as config[%d]; list each task once'
-                                    % (item.index, 'task_id' if option == 'task_id' else 'the task name', value, seen[(option, value)]))
+                    problems.append(
+                        'config[%d]: %s %r is already listed as config[%d]; list each task once'
+                        % (item.index, 'task_id' if option == 'task_id' else 'the task name', value, seen[(option, value)])
+                    )
                     item.desired = None  # nothing is planned for it: the problem is all there is to say
                 else:
                     seen[(option, value)] = item.index
@@ -147,8 +162,9 @@ class ResourceRun(TaskRun):
         self.items = items
         problems = self.converge(items, problems)
         if problems:
-            raise RomaInputError('Nothing was changed: %s' % ' '.join(problem if problem.endswith('.') else problem + '.'
-                                                                      for problem in problems), invalid_items=problems)
+            raise RomaInputError(
+                'Nothing was changed: %s' % ' '.join(problem if problem.endswith('.') else problem + '.' for problem in problems), invalid_items=problems
+            )
         return self.report(items)
 
     def establish_kinds(self, listed: Iterable[ListedTask]) -> None:
@@ -170,12 +186,14 @@ class ResourceRun(TaskRun):
         for item in items:
             if item.desired is None:
                 continue
-            found_for[item.index] = [by_id[item.desired.task_id]] if item.desired.task_id in by_id else (
-                [] if item.desired.task_id else by_name.get(item.desired.name) or [])
+            found_for[item.index] = (
+                [by_id[item.desired.task_id]] if item.desired.task_id in by_id else ([] if item.desired.task_id else by_name.get(item.desired.name) or [])
+            )
         removing = self.state == 'overridden' or (self.state == 'deleted' and not items)
-        self.establish_kinds([entry for entries in found_for.values() for entry in entries]
-                             + ([entry for entry in listed if entry.task.get('task_tag') == self.scope_tag or self.scope_tag == ALL_TASKS]
-                                if removing else []))
+        self.establish_kinds(
+            [entry for entries in found_for.values() for entry in entries]
+            + ([entry for entry in listed if entry.task.get('task_tag') == self.scope_tag or self.scope_tag == ALL_TASKS] if removing else [])
+        )
         claimed = {}
         for item in items:
             if item.desired is None:
@@ -186,13 +204,15 @@ class ResourceRun(TaskRun):
             if ordinary and not matches:
                 problem = '%s: %s' % (item.label, refuse_ordinary(ordinary[0], self.instance_id))
             elif len(matches) > 1:
-                problem = ('%s: more than one task is named %r (task ids %s): set task_id to say which one'
-                           % (item.label, item.desired.name, ', '.join(str(entry.task_id) for entry in matches)))
+                problem = '%s: more than one task is named %r (task ids %s): set task_id to say which one' % (
+                    item.label,
+                    item.desired.name,
+                    ', '.join(str(entry.task_id) for entry in matches),
+                )
             elif matches:
                 found = matches[0]
                 if self.scope_tag is not None and self.state in ('overridden', 'deleted') and not in_scope(found, self.scope_tag):
-                    problem = ('%s: task %s carries tag %r, outside scope_tag %r'
-                               % (item.label, found.task_id, found.task.get('task_tag'), self.scope_tag))
+                    problem = '%s: task %s carries tag %r, outside scope_tag %r' % (item.label, found.task_id, found.task.get('task_tag'), self.scope_tag)
                 elif found.task_id in claimed:
                     problem = '%s: names the same task (%s) as config[%d]; list each task once' % (item.label, found.task_id, claimed[found.task_id])
                 else:
@@ -204,9 +224,11 @@ class ResourceRun(TaskRun):
         if removing:
             for entry in listed:
                 if in_scope(entry, self.scope_tag) and entry.task_id not in claimed:
-                    extra = Item(None, {'task_id': entry.task_id},
-                                 Desired({'task_id': entry.task_id, 'name': entry.task.get('task_name')}, absent=True,
-                                         instance_id=self.instance_id))
+                    extra = Item(
+                        None,
+                        {'task_id': entry.task_id},
+                        Desired({'task_id': entry.task_id, 'name': entry.task.get('task_name')}, absent=True, instance_id=self.instance_id),
+                    )
                     extra.current = Current(entry)
                     items.append(extra)
         return problems
@@ -221,8 +243,11 @@ class ResourceRun(TaskRun):
             known = item.current.full()
             if known is not None:
                 before.append(config_item(known, item.current.mappings is not None))
-            entry = {'name': item.name, 'task_id': (item.after or known or {}).get('task_id') or (plan.task_id if plan else None)
-                     or item.desired.task_id, 'actions': item.actions}
+            entry = {
+                'name': item.name,
+                'task_id': (item.after or known or {}).get('task_id') or (plan.task_id if plan else None) or item.desired.task_id,
+                'actions': item.actions,
+            }
             if item.index is not None:
                 entry['index'] = item.index
             if plan is not None and plan.changed:
@@ -248,8 +273,7 @@ class ResourceRun(TaskRun):
             self.module.warn('wait is ignored with state %s.' % self.state)
         if failed:
             outcome['failed_items'] = failed
-            message = '%d of %d items failed: %s' % (len(failed), len(items), '; '.join(
-                '%s: %s' % (_label_of(entry), entry['msg']) for entry in failed))
+            message = '%d of %d items failed: %s' % (len(failed), len(items), '; '.join('%s: %s' % (_label_of(entry), entry['msg']) for entry in failed))
             if self.interruption is not None:
                 message = '%s %s' % (interrupted_message(self, items), message)
             raise RomaError(message, **outcome)
@@ -278,12 +302,15 @@ class ResourceRun(TaskRun):
         if self.batches is not None:
             batches = self.batches
         else:
-            batches = [('stop', stops[first:first + BATCH_SIZE]) for first in range(0, len(stops), BATCH_SIZE)]
-            batches += [('start', starts[first:first + BATCH_SIZE]) for first in range(0, len(starts), BATCH_SIZE)]
+            batches = [('stop', stops[first : first + BATCH_SIZE]) for first in range(0, len(stops), BATCH_SIZE)]
+            batches += [('start', starts[first : first + BATCH_SIZE]) for first in range(0, len(starts), BATCH_SIZE)]
         path = '/v2/%s/fdi/instances/%s/batch-operation/tasks' % (project_id, self.instance_id)
         requests = [{'method': 'POST', 'path': path, 'body': batch_body(action, ids)} for action, ids in batches]
-        return [request for request in requests if request['body']['action_id'] == 'stop'] + middles + [
-            request for request in requests if request['body']['action_id'] == 'start']
+        return (
+            [request for request in requests if request['body']['action_id'] == 'stop']
+            + middles
+            + [request for request in requests if request['body']['action_id'] == 'start']
+        )
 
     # -- gathered and rendered --------------------------------------------------------------------------
 
@@ -294,8 +321,11 @@ class ResourceRun(TaskRun):
         errors = [current for current in scope if current.error is not None]
         if errors:
             first = errors[0].error
-            raise RomaError('Could not read %d of the %d tasks in scope: %s' % (len(errors), len(scope), '; '.join(
-                '%s: %s' % (current.listed.task.get('task_name'), current.error.message) for current in errors)), **first.details)
+            raise RomaError(
+                'Could not read %d of the %d tasks in scope: %s'
+                % (len(errors), len(scope), '; '.join('%s: %s' % (current.listed.task.get('task_name'), current.error.message) for current in errors)),
+                **first.details,
+            )
         return dict(changed=False, gathered=[config_item(current.full()) for current in scope if current.task is not None])
 
     def render(self, items: Iterable[Item], problems: list[str]) -> dict[str, Any]:

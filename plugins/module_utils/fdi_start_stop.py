@@ -43,15 +43,18 @@ def _describe(task: Mapping[str, Any]) -> str:
 
 def switch_failure(action: str, task: Mapping[str, Any], code: str | None, message: str | None) -> RomaError:
     """The error for a task that the batch start/stop API reports as failed."""
-    return RomaError('ROMA Connect could not %s %s: %s%s'
-                     % (action, _describe(task), '%s ' % code if code else '', message or 'no reason given'),
-                     error_code=code, error_msg=message)
+    return RomaError(
+        'ROMA Connect could not %s %s: %s%s' % (action, _describe(task), '%s ' % code if code else '', message or 'no reason given'),
+        error_code=code,
+        error_msg=message,
+    )
 
 
 def gone_failure(task: Mapping[str, Any]) -> RomaError:
     """A start of a task that does not exist (any more) is a failure; a stop of one is done (it runs nowhere)."""
-    return RomaError('ROMA Connect could not start %s: the task does not exist (deleted meanwhile?). Run again to create it.'
-                     % _describe(task), error_code='FDI.3021')
+    return RomaError(
+        'ROMA Connect could not start %s: the task does not exist (deleted meanwhile?). Run again to create it.' % _describe(task), error_code='FDI.3021'
+    )
 
 
 def failures_in(answer: object, path: str) -> dict[str | None, tuple[Any, Any]]:
@@ -142,9 +145,11 @@ class FdiStartStopApi:
             if current is None or current.get('status') == 'stopped':
                 return current
             if deadline.expired():
-                raise RomaError('Composite task %r (task_id %s) still reports status %s %d seconds after the request to stop it, so '
-                                'it was neither changed nor deleted. Check the task in the ROMA Connect console, then run again.'
-                                % (task.get('task_name'), task['task_id'], current.get('status'), round(deadline.elapsed())),
-                                task=current)
+                raise RomaError(
+                    'Composite task %r (task_id %s) still reports status %s %d seconds after the request to stop it, so '
+                    'it was neither changed nor deleted. Check the task in the ROMA Connect console, then run again.'
+                    % (task.get('task_name'), task['task_id'], current.get('status'), round(deadline.elapsed())),
+                    task=current,
+                )
             deadline.sleep(delay)
             delay = min(delay * 2, STOP_POLL_MAX_DELAY)

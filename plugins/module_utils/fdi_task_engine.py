@@ -98,8 +98,7 @@ class Item:
 
     @property
     def name(self) -> str | None:
-        return ((self.after or {}).get('task_name') or (self.current.task or {}).get('task_name') or self.desired.name
-                or self.desired.task_id)
+        return (self.after or {}).get('task_name') or (self.current.task or {}).get('task_name') or self.desired.name or self.desired.task_id
 
 
 def server_id_as_text(options: dict[str, Any], module: RomaModule, where: str = '') -> None:
@@ -107,8 +106,10 @@ def server_id_as_text(options: dict[str, Any], module: RomaModule, where: str = 
     value = options.get('server_id')
     if isinstance(value, int) and not isinstance(value, bool):
         options['server_id'] = str(value)
-        module.warn('%sserver_id was given as the number %d, and is sent as %r. YAML reads a number with a leading zero as octal '
-                    '(0123 is 83): quote server_id (for example "0123") to be sure it is the ID you meant.' % (where, value, str(value)))
+        module.warn(
+            '%sserver_id was given as the number %d, and is sent as %r. YAML reads a number with a leading zero as octal '
+            '(0123 is 83): quote server_id (for example "0123") to be sure it is the ID you meant.' % (where, value, str(value))
+        )
 
 
 def validate_wait_timeout(value: object, problems: list[str] | list[str | None], option: str = 'wait_timeout') -> None:
@@ -120,8 +121,9 @@ def validate_wait_timeout(value: object, problems: list[str] | list[str | None],
 class TaskRun:
     """One module run over its items; ``single`` for fdi_composite_task (one item, its errors raised as they are)."""
 
-    def __init__(self, module: RomaModule, items: list[Item], single: bool = False, parallelism: int = 1, wait: bool = False,
-                 wait_timeout: int | None = None) -> None:
+    def __init__(
+        self, module: RomaModule, items: list[Item], single: bool = False, parallelism: int = 1, wait: bool = False, wait_timeout: int | None = None
+    ) -> None:
         self.module = module
         self.items = items
         self.single = single
@@ -185,12 +187,15 @@ class TaskRun:
                 continue
             reason = replicates_nothing(item.plan)
             if reason:
-                self.module.warn('%s is started but %s, so it replicates nothing: ROMA Connect will report its sync job as failed. '
-                                 'Set its data sources and mappings (or auto_mapping) first.' % (_describe(item), reason))
+                self.module.warn(
+                    '%s is started but %s, so it replicates nothing: ROMA Connect will report its sync job as failed. '
+                    'Set its data sources and mappings (or auto_mapping) first.' % (_describe(item), reason)
+                )
             if 'recreated' in item.plan.outcomes:
-                self.module.warn('%s is %s: it is deleted and created again, so its sync position is lost and its data is '
-                                 'synchronised again from the start.'
-                                 % (_describe(item), 'to be recreated' if self.check_mode else 'recreated'))
+                self.module.warn(
+                    '%s is %s: it is deleted and created again, so its sync position is lost and its data is '
+                    'synchronised again from the start.' % (_describe(item), 'to be recreated' if self.check_mode else 'recreated')
+                )
 
     # -- apply and wait -----------------------------------------------------------------------------
 
@@ -215,8 +220,13 @@ class TaskRun:
             for item in planned:
                 if any(action.kind == 'start' for action in item.plan.actions) or item.plan.stops_first:
                     item.started_at_ms = started_at_ms
-        results = apply_plans(self.apis, [item.plan for item in planned], parallelism=self.parallelism, deadline=deadline,
-                              on_batch=lambda action, ids: self.batches.append((action, ids)))
+        results = apply_plans(
+            self.apis,
+            [item.plan for item in planned],
+            parallelism=self.parallelism,
+            deadline=deadline,
+            on_batch=lambda action, ids: self.batches.append((action, ids)),
+        )
         for item, result in zip(planned, results):
             item.result = result
             if result.error is not None:
@@ -225,8 +235,7 @@ class TaskRun:
 
     def wait(self, items: Iterable[Item], deadline: Deadline | None) -> None:
         """Wait for every item that asks for a status, at once, within the run's one deadline."""
-        waiting = [item for item in items if item.error is None and item.desired is not None and item.desired.status is not None
-                   and item.after is not None]
+        waiting = [item for item in items if item.error is None and item.desired is not None and item.desired.status is not None and item.after is not None]
         if not waiting:
             return
         from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import FdiMonitorApi
@@ -234,8 +243,11 @@ class TaskRun:
         tasks = [item.after for item in waiting]
         try:
             outcomes = FdiMonitorApi(self.module.client, self.instance_id).wait_for_many(
-                tasks, dict((task['task_id'], item.desired.status) for item, task in zip(waiting, tasks)), deadline,
-                started_at_ms=dict((task['task_id'], item.started_at_ms) for item, task in zip(waiting, tasks)))
+                tasks,
+                dict((task['task_id'], item.desired.status) for item, task in zip(waiting, tasks)),
+                deadline,
+                started_at_ms=dict((task['task_id'], item.started_at_ms) for item, task in zip(waiting, tasks)),
+            )
         except RomaError as error:
             for item in waiting:
                 item.error = error
@@ -266,6 +278,7 @@ def _describe(item: Item) -> str:
 
 # -- fdi_composite_task: one task ---------------------------------------------------------------------------
 
+
 def ensure_task(module: RomaModule) -> dict[str, Any]:
     """fdi_composite_task: every option is checked before the client is built, so invalid input sends nothing (not even a login)."""
     params = module.params
@@ -279,8 +292,14 @@ def ensure_task(module: RomaModule) -> dict[str, Any]:
         validate_wait_timeout(params['wait_timeout'], problems)
     raise_for_problems(problems)
     state = params['state']
-    desired = Desired(params, status=STATUS_FOR_STATE.get(state), absent=state == 'absent', purge_mappings=params['purge_mappings'],
-                      recreate=params['recreate'], instance_id=params['instance_id'])
+    desired = Desired(
+        params,
+        status=STATUS_FOR_STATE.get(state),
+        absent=state == 'absent',
+        purge_mappings=params['purge_mappings'],
+        recreate=params['recreate'],
+        instance_id=params['instance_id'],
+    )
     wait = params['wait'] and desired.status is not None
     if params['wait'] and not wait:
         module.warn('wait is ignored with state %s: it waits for started or stopped.' % state)
@@ -293,8 +312,7 @@ def ensure_task(module: RomaModule) -> dict[str, Any]:
 
 def single_result(run: TaskRun, item: Item) -> dict[str, Any]:
     plan = item.plan
-    result = {'changed': bool(item.result.done) if item.result is not None else plan.changed,
-              'task': task_result(item.after), 'actions': item.actions}
+    result = {'changed': bool(item.result.done) if item.result is not None else plan.changed, 'task': task_result(item.after), 'actions': item.actions}
     if run.module._diff:
         diff = diff_of(item)
         result['diff'] = diff[0] if len(diff) == 1 else diff

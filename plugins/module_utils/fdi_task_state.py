@@ -130,15 +130,13 @@ def confirm_composite(apis: TaskApis, current: Current) -> None:
         return
     listed = apis.tasks.find_listed(task_id=current.task['task_id'])  # raises for an ordinary task
     if listed is None:
-        raise RomaError('Task %s was shown but is not listed by ROMA Connect (deleted meanwhile?): nothing was changed; run again.'
-                        % current.task['task_id'])
+        raise RomaError('Task %s was shown but is not listed by ROMA Connect (deleted meanwhile?): nothing was changed; run again.' % current.task['task_id'])
     current.kind_known = True
 
 
 def in_scope(listed: ListedTask, scope_tag: str | None) -> bool:
     """Whether a listed composite task is one ``scope_tag`` covers (never one without an ID)."""
-    return (listed.composite is True and bool(listed.task_id)
-            and (scope_tag == ALL_TASKS or listed.task.get('task_tag') == scope_tag))
+    return listed.composite is True and bool(listed.task_id) and (scope_tag == ALL_TASKS or listed.task.get('task_tag') == scope_tag)
 
 
 def refuse_ordinary(listed: ListedTask, instance_id: str) -> str:
@@ -149,10 +147,19 @@ def refuse_ordinary(listed: ListedTask, instance_id: str) -> str:
 # -- views ------------------------------------------------------------------------------------------------
 
 # option name -> task field, in the order a config item lists them
-CONFIG_FIELDS = (('name', 'task_name'), ('task_id', 'task_id'), ('task_type', 'task_type'), ('description', 'description'),
-                 ('tag', 'task_tag'), ('operation_types', 'operation_types'), ('source_app_id', 'source_app_id'),
-                 ('target_app_id', 'target_app_id'), ('source_datasource_id', 'source_datasource_id'),
-                 ('target_datasource_id', 'target_datasource_id'), ('server_id', 'server_id'))
+CONFIG_FIELDS = (
+    ('name', 'task_name'),
+    ('task_id', 'task_id'),
+    ('task_type', 'task_type'),
+    ('description', 'description'),
+    ('tag', 'task_tag'),
+    ('operation_types', 'operation_types'),
+    ('source_app_id', 'source_app_id'),
+    ('target_app_id', 'target_app_id'),
+    ('source_datasource_id', 'source_datasource_id'),
+    ('target_datasource_id', 'target_datasource_id'),
+    ('server_id', 'server_id'),
+)
 
 
 def config_item(task: Mapping[str, Any] | None, with_mappings: bool = True, for_diff: bool = False) -> dict[str, Any]:
@@ -183,8 +190,10 @@ def _pair(mapping: Mapping[str, Any]) -> tuple[str, str]:
 
 def mapping_item(mapping: Mapping[str, Any], for_diff: bool = False) -> dict[str, Any]:
     item = {'source_table': mapping['source_table'], 'target_table': mapping['target_table']}
-    columns = [dict((key, value) for key, value in column.items() if value is not None)
-               for column in sorted(mapping.get('columns') or [], key=lambda column: (column.get('target') or '', column.get('source') or ''))]
+    columns = [
+        dict((key, value) for key, value in column.items() if value is not None)
+        for column in sorted(mapping.get('columns') or [], key=lambda column: (column.get('target') or '', column.get('source') or ''))
+    ]
     if columns:
         item['columns'] = [_column_line(mapping, column) for column in columns] if for_diff else columns
     return item
@@ -221,10 +230,19 @@ def task_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
     return {'before': before_view, 'after': after_view, 'before_header': header, 'after_header': header}
 
 
-def recreate_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, name: str | None,
-                  with_mappings: bool = True) -> list[dict[str, Any]]:
+def recreate_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, name: str | None, with_mappings: bool = True) -> list[dict[str, Any]]:
     header = 'composite task %s' % name
-    return [{'before': config_item(before, with_mappings, for_diff=True), 'after': {},
-             'before_header': header + ' (deleted: recreate)', 'after_header': header + ' (deleted: recreate)'},
-            {'before': {}, 'after': config_item(after, with_mappings, for_diff=True),
-             'before_header': header + ' (created: recreate)', 'after_header': header + ' (created: recreate)'}]
+    return [
+        {
+            'before': config_item(before, with_mappings, for_diff=True),
+            'after': {},
+            'before_header': header + ' (deleted: recreate)',
+            'after_header': header + ' (deleted: recreate)',
+        },
+        {
+            'before': {},
+            'after': config_item(after, with_mappings, for_diff=True),
+            'before_header': header + ' (created: recreate)',
+            'after_header': header + ' (created: recreate)',
+        },
+    ]

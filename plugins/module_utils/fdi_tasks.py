@@ -82,8 +82,7 @@ def check_option(option: str, value: object) -> str | None:
 
 def validate_task_options(params: Mapping[str, Any]) -> None:
     """Check the composite-task options before any request; raise RomaInputError listing every problem."""
-    problems = [check_option(option, params.get(option)) for option in
-                ('instance_id', 'task_id', 'name', 'tag', 'source_app_id', 'target_app_id')]
+    problems = [check_option(option, params.get(option)) for option in ('instance_id', 'task_id', 'name', 'tag', 'source_app_id', 'target_app_id')]
     description = params.get('description')
     if description is not None and len(description) > DESCRIPTION_MAX_LENGTH:
         problems.append('description must be at most %d characters; got %d' % (DESCRIPTION_MAX_LENGTH, len(description)))
@@ -250,12 +249,19 @@ def unreadable_fields(wanted: Mapping[str, Any], current: Mapping[str, Any]) -> 
 
 
 def describe_unreadable(task: Mapping[str, Any], fields: Sequence[str]) -> str:
-    return ('ROMA Connect did not report the %s of composite task %r (task_id %s), so the module cannot tell whether %s: '
-            'nothing was changed. Its show response (GET .../tasks/{task_id}) carries operation_types inside "task_detail"; '
-            'run again, or leave %s unset to not compare %s.'
-            % (' and '.join(fields), task.get('task_name'), task.get('task_id'),
-               'it differs' if len(fields) == 1 else 'they differ', ' and '.join(_option_name(field) for field in fields),
-               'it' if len(fields) == 1 else 'them'))
+    return (
+        'ROMA Connect did not report the %s of composite task %r (task_id %s), so the module cannot tell whether %s: '
+        'nothing was changed. Its show response (GET .../tasks/{task_id}) carries operation_types inside "task_detail"; '
+        'run again, or leave %s unset to not compare %s.'
+        % (
+            ' and '.join(fields),
+            task.get('task_name'),
+            task.get('task_id'),
+            'it differs' if len(fields) == 1 else 'they differ',
+            ' and '.join(_option_name(field) for field in fields),
+            'it' if len(fields) == 1 else 'them',
+        )
+    )
 
 
 def _option_name(field: str) -> str:
@@ -264,12 +270,12 @@ def _option_name(field: str) -> str:
 
 def describe_conflicts(task: Mapping[str, Any], conflicts: Mapping[str, tuple[Any, Any]]) -> str:
     """One sentence per immutable field the user tried to change, with current and wanted values."""
-    parts = ['%s is %s but %s was requested' % (field, show_value(current), show_value(wanted))
-             for field, (current, wanted) in sorted(conflicts.items())]
-    return ('Cannot change composite task %r (task_id %s): %s. These fields can only be set when the task is created; '
-            'set recreate: true to delete the task and create it as asked (its sync position is lost and its data '
-            'synchronised again). Nothing was changed.'
-            % (task.get('task_name'), task.get('task_id'), '; '.join(parts)))
+    parts = ['%s is %s but %s was requested' % (field, show_value(current), show_value(wanted)) for field, (current, wanted) in sorted(conflicts.items())]
+    return (
+        'Cannot change composite task %r (task_id %s): %s. These fields can only be set when the task is created; '
+        'set recreate: true to delete the task and create it as asked (its sync position is lost and its data '
+        'synchronised again). Nothing was changed.' % (task.get('task_name'), task.get('task_id'), '; '.join(parts))
+    )
 
 
 class ListedTask:
@@ -289,8 +295,10 @@ class ListedTask:
 
 
 def not_composite_error(task: Mapping[str, Any], instance_id: str) -> RomaError:
-    return RomaError('Task %r (task_id %s) in instance %s is not a composite task (it is an ordinary FDI task), so this module does '
-                     'not change, reset or delete it.' % (task.get('task_name'), task.get('task_id'), instance_id))
+    return RomaError(
+        'Task %r (task_id %s) in instance %s is not a composite task (it is an ordinary FDI task), so this module does '
+        'not change, reset or delete it.' % (task.get('task_name'), task.get('task_id'), instance_id)
+    )
 
 
 class FdiTaskApi:
@@ -345,11 +353,14 @@ class FdiTaskApi:
         if listed and not matches:
             raise not_composite_error(listed[0].task, self.instance_id)
         if len(matches) > 1:
-            raise RomaError('More than one task in instance %s is named %r (task ids %s): set task_id to say which one.'
-                            % (self.instance_id, name, ', '.join(str(item.task_id) for item in matches)))
+            raise RomaError(
+                'More than one task in instance %s is named %r (task ids %s): set task_id to say which one.'
+                % (self.instance_id, name, ', '.join(str(item.task_id) for item in matches))
+            )
         if matches and not matches[0].task_id:
-            raise RomaResponseError('ROMA Connect listed the task named %r in instance %s without a task_id, so it cannot be '
-                                    'read or changed.' % (name, self.instance_id))
+            raise RomaResponseError(
+                'ROMA Connect listed the task named %r in instance %s without a task_id, so it cannot be read or changed.' % (name, self.instance_id)
+            )
         return matches[0] if matches else None
 
     def find_task_by_name(self, name: str) -> dict[str, Any] | None:
@@ -362,8 +373,7 @@ class FdiTaskApi:
         """The full task (show API: includes description and operation_types), or None when it does not exist."""
         shown = self.client.call('GET', self.path('tasks', task_id))
         if not isinstance(shown, dict) or not isinstance(shown.get('task'), dict):
-            raise RomaResponseError('ROMA Connect answered GET %s without a "task" object: %s'
-                                    % (self.path('tasks', task_id), safe_snippet(json.dumps(shown))))
+            raise RomaResponseError('ROMA Connect answered GET %s without a "task" object: %s' % (self.path('tasks', task_id), safe_snippet(json.dumps(shown))))
         task = normalize_task(shown=shown)
         task['task_id'] = task['task_id'] or task_id
         return task
@@ -422,16 +432,16 @@ class FdiTaskApi:
             returned = response.get('task_id') if isinstance(response, dict) else None
             if returned:
                 return str(returned)
-            return self._created(task_id, body, 'ROMA Connect accepted the create request for %r but returned no task_id'
-                                 % body['task_name'])
+            return self._created(task_id, body, 'ROMA Connect accepted the create request for %r but returned no task_id' % body['task_name'])
 
     def _created(self, task_id: str, body: Mapping[str, Any], what_happened: str) -> str:
         """After a 2xx to a create whose answer names no task: the task is the one with the ID that was sent."""
         if self.get_task(task_id) is not None:
             return task_id
-        raise RomaResponseError('%s, and no task with the task_id it was sent (%s) exists. The create was not sent again, so that '
-                                'no second task %r can be created; check the instance, then run again.'
-                                % (what_happened.rstrip('.'), task_id, body['task_name']))
+        raise RomaResponseError(
+            '%s, and no task with the task_id it was sent (%s) exists. The create was not sent again, so that '
+            'no second task %r can be created; check the instance, then run again.' % (what_happened.rstrip('.'), task_id, body['task_name'])
+        )
 
     @absent_when(is_not_found, result=False)
     def update_task(self, task_id: str, body: Mapping[str, Any]) -> bool:
@@ -462,10 +472,17 @@ _TAKEN_ON_CREATE = {'Invalid parameter [task_name]': 'task_name', 'Invalid param
 
 def _explain_refused_create(error: RomaError, body: Mapping[str, Any]) -> RomaError:
     """A refused create, with what to do when the refusal says the name or ID was taken meanwhile."""
-    field = next((field for text, field in _TAKEN_ON_CREATE.items()
-                  if isinstance(error, RomaApiError) and error.error_code == 'FDI.3033' and text in (error.error_msg or '')), None)
+    field = next(
+        (
+            field
+            for text, field in _TAKEN_ON_CREATE.items()
+            if isinstance(error, RomaApiError) and error.error_code == 'FDI.3033' and text in (error.error_msg or '')
+        ),
+        None,
+    )
     if field is None:
         return error
-    return error.with_hint('A task with this %s (%r) was created by another run or by someone else after this run looked for it and '
-                           'before its create: nothing was created twice. Run the module again and it adopts that task.'
-                           % (field, body.get(field)))
+    return error.with_hint(
+        'A task with this %s (%r) was created by another run or by someone else after this run looked for it and '
+        'before its create: nothing was created twice. Run the module again and it adopts that task.' % (field, body.get(field))
+    )

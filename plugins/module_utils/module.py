@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import PasswordAuth, select_auth
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
@@ -52,6 +53,7 @@ CREDENTIAL_ENVIRONMENT = dict(
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
     """The options in the ``hwcloud.roma.connection`` doc fragment; the credentials' environment variables are read later."""
+
     def env(*names: str) -> tuple[Callable[..., Any], list[str]]:
         return (env_fallback, list(names))
 
@@ -111,8 +113,7 @@ def _valid_port(port: str | None) -> bool:
 
 def _check_url(option: str, value: str) -> str:
     """Return the base URL without a trailing slash; RomaInputError unless it is a plain http(s)://host[:port][/path]."""
-    rule = ('%s must be an http:// or https:// base URL such as https://roma.cn-north-4.myhuaweicloud.com '
-            '(host and optional port and path, no query)' % option)
+    rule = '%s must be an http:// or https:// base URL such as https://roma.cn-north-4.myhuaweicloud.com (host and optional port and path, no query)' % option
     if not value.isascii() or re.search(r'[\s\x00-\x1f\x7f?#]', value):
         raise RomaInputError('%s; got %r' % (rule, value))
     try:
@@ -142,8 +143,7 @@ def resolve_endpoints(params: Mapping[str, Any], needs_roma: bool = True, needs_
         endpoint = _check_url('endpoint', endpoint)
     elif needs_roma:
         if not region:
-            raise RomaInputError('Set region (or HUAWEICLOUD_REGION) or endpoint (or HUAWEICLOUD_ROMA_ENDPOINT) to say '
-                                 'which ROMA Connect to use.')
+            raise RomaInputError('Set region (or HUAWEICLOUD_REGION) or endpoint (or HUAWEICLOUD_ROMA_ENDPOINT) to say which ROMA Connect to use.')
         endpoint = 'https://roma.%s.myhuaweicloud.com' % region
     if iam_endpoint:
         iam_endpoint = _check_url('iam_endpoint', iam_endpoint)
@@ -158,8 +158,7 @@ def check_region(region: object) -> bool:
     return isinstance(region, str) and bool(REGION_RE.fullmatch(region)) and len(region) <= 64
 
 
-def build_client(params: Mapping[str, Any], needs_roma: bool = True, from_environment: Iterable[str] = (),
-                 pool_size: int | None = None) -> RomaClient:
+def build_client(params: Mapping[str, Any], needs_roma: bool = True, from_environment: Iterable[str] = (), pool_size: int | None = None) -> RomaClient:
     """Validate the connection options and build the client; nothing is sent yet.
 
     ``from_environment`` names the credential options whose value came from an environment variable;
@@ -181,8 +180,9 @@ def build_client(params: Mapping[str, Any], needs_roma: bool = True, from_enviro
         raise RomaInputError('Invalid options: %s.' % '; '.join(problems))
     auth = select_auth(params, from_environment)
     if not isinstance(auth, PasswordAuth) and not params.get('project_id'):
-        raise RomaInputError('project_id (or HUAWEICLOUD_SDK_PROJECT_ID) is required with %s; only a password login can '
-                             'find it from the token.' % auth.description)
+        raise RomaInputError(
+            'project_id (or HUAWEICLOUD_SDK_PROJECT_ID) is required with %s; only a password login can find it from the token.' % auth.description
+        )
     endpoint, iam_endpoint = resolve_endpoints(params, needs_roma=needs_roma, needs_iam=isinstance(auth, PasswordAuth))
     return RomaClient(
         endpoint,
@@ -216,8 +216,7 @@ class RomaModule(AnsibleModule):
     def client(self) -> RomaClient:
         """The client, built and authenticated on first use (a password login is the run's one IAM call)."""
         if self._client is None:
-            client = build_client(self.params, from_environment=self.credentials_from_environment,
-                                  pool_size=self.params.get('parallelism'))
+            client = build_client(self.params, from_environment=self.credentials_from_environment, pool_size=self.params.get('parallelism'))
             client.authenticate()
             self._client = client
         return self._client

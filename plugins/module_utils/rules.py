@@ -33,7 +33,7 @@ def show_value(value: object, limit: int = 60) -> str:
     text = repr(value)
     if len(text) <= limit:
         return text
-    return text[:limit - 4] + '...' + text[-1] + (' (%d characters)' % len(value) if isinstance(value, str) else '')
+    return text[: limit - 4] + '...' + text[-1] + (' (%d characters)' % len(value) if isinstance(value, str) else '')
 
 
 def check_rule(option: str, value: object, rule: tuple[re.Pattern[str], str]) -> str | None:

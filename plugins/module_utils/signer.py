@@ -74,20 +74,21 @@ def signed_header_names(headers: Iterable[str]) -> list[str]:
     return sorted(name.lower() for name in headers if '_' not in name)
 
 
-def canonical_request(method: str, path: str, query: Mapping[str, Any] | None, headers: Mapping[str, object],
-                      body: bytes | None) -> tuple[str, list[str]]:
+def canonical_request(method: str, path: str, query: Mapping[str, Any] | None, headers: Mapping[str, object], body: bytes | None) -> tuple[str, list[str]]:
     """Build the canonical request text and return it with the signed-headers list."""
     lowered = {name.lower(): str(value).strip() for name, value in headers.items()}
     names = signed_header_names(headers)
     canonical_headers = ''.join('%s:%s\n' % (name, lowered[name]) for name in names)
-    text = '\n'.join((
-        method.upper(),
-        canonical_uri(path),
-        canonical_query_string(query),
-        canonical_headers,
-        ';'.join(names),
-        payload_sha256(body),
-    ))
+    text = '\n'.join(
+        (
+            method.upper(),
+            canonical_uri(path),
+            canonical_query_string(query),
+            canonical_headers,
+            ';'.join(names),
+            payload_sha256(body),
+        )
+    )
     return text, names
 
 
@@ -101,8 +102,16 @@ def signature(secret_key: str, text_to_sign: str) -> str:
     return hmac.new(secret_key.encode('utf-8'), text_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
 
 
-def sign_request(method: str, path: str, query: Mapping[str, Any] | None, headers: Mapping[str, str], body: bytes | None, access_key: str,
-                 secret_key: str, sdk_date: str | None = None) -> dict[str, str]:
+def sign_request(
+    method: str,
+    path: str,
+    query: Mapping[str, Any] | None,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    access_key: str,
+    secret_key: str,
+    sdk_date: str | None = None,
+) -> dict[str, str]:
     """Return the headers to add to a request so that the gateway accepts it.
 
     ``headers`` must already hold every header that should be signed, including
@@ -115,5 +124,9 @@ def sign_request(method: str, path: str, query: Mapping[str, Any] | None, header
     date = next(value for name, value in headers.items() if name.lower() == 'x-sdk-date')
     text, names = canonical_request(method, path, query, headers, body)
     headers['Authorization'] = '%s Access=%s, SignedHeaders=%s, Signature=%s' % (
-        ALGORITHM, access_key, ';'.join(names), signature(secret_key, string_to_sign(date, text)))
+        ALGORITHM,
+        access_key,
+        ';'.join(names),
+        signature(secret_key, string_to_sign(date, text)),
+    )
     return headers

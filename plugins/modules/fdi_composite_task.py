@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: fdi_composite_task
 short_description: Manage ROMA Connect FDI composite (multi-table, real-time) tasks
 version_added: 0.1.0
@@ -264,9 +264,9 @@ notes:
 seealso:
   - module: hwcloud.roma.fdi_composite_task_info
   - module: hwcloud.roma.iam_token
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 # The connection options can be set once per play for every hwcloud.roma module (action group roma);
 # the tasks below then name only what they are about. Credentials may also come from environment
 # variables (for example HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK); those set here always win.
@@ -389,9 +389,9 @@ EXAMPLES = r'''
         server_id: "1"
         auto_mapping: true
         recreate: true
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 task:
   description:
     - The task after the module ran (as it would be, in check mode). V({}) when it is absent.
@@ -630,7 +630,7 @@ conflicts:
   returned: when a field that is fixed at creation differs
   type: dict
   sample: {"source_app_id": {"current": "app-orders", "wanted": "app-billing"}}
-'''
+"""
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_engine import ensure_task
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_spec import single_task_argument_spec

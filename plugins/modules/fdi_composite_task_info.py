@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: fdi_composite_task_info
 short_description: Read ROMA Connect FDI composite tasks
 version_added: 0.1.0
@@ -83,9 +83,9 @@ notes:
   - The list API's name filter matches substrings; O(name) is matched exactly on the client side.
 seealso:
   - module: hwcloud.roma.fdi_composite_task
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Read one task by name
   hwcloud.roma.fdi_composite_task_info:
     region: cn-north-4
@@ -121,9 +121,9 @@ EXAMPLES = r'''
     that:
       - orders_health.tasks[0].monitor.execute_status == 'RUNNING'
       - orders_health.tasks[0].monitor.dirty_data_count | default(0, true) == 0
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 tasks:
   description: The matching tasks, in the order the API lists them. Empty when none match.
   returned: always
@@ -302,7 +302,7 @@ invalid_options:
   elements: str
   sample:
     - "tag must be 4-64 characters: letters, digits, \"-\" and \"_\"; got 'x'"
-'''
+"""
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi, validate_task_options
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule
@@ -316,23 +316,37 @@ def read_tasks(module):
     params = module.params
     validate_task_options(params)
     if params['name_contains'] is not None and not 1 <= len(params['name_contains']) <= 64:
-        raise_for_problems(['name_contains must be 1-64 characters (the list API\'s name filter); got %d' % len(params['name_contains'])])
+        raise_for_problems(["name_contains must be 1-64 characters (the list API's name filter); got %d" % len(params['name_contains'])])
     api = FdiTaskApi(module.client, params['instance_id'])
     exact = {
-        'task_id': params['task_id'], 'task_name': params['name'], 'status': params['status'],
-        'task_tag': params['tag'], 'source_app_id': params['source_app_id'], 'target_app_id': params['target_app_id'],
+        'task_id': params['task_id'],
+        'task_name': params['name'],
+        'status': params['status'],
+        'task_tag': params['tag'],
+        'source_app_id': params['source_app_id'],
+        'target_app_id': params['target_app_id'],
     }
     listed = api.iter_listed(
-        task_id=params['task_id'], name=params['name'] or params['name_contains'], status=STATUS_QUERY.get(params['status']),
-        task_tag=params['tag'], source_app_id=params['source_app_id'], target_app_id=params['target_app_id'])
+        task_id=params['task_id'],
+        name=params['name'] or params['name_contains'],
+        status=STATUS_QUERY.get(params['status']),
+        task_tag=params['tag'],
+        source_app_id=params['source_app_id'],
+        target_app_id=params['target_app_id'],
+    )
     # The API's filters are not all exact (its name match's case rules are undocumented), so every filter is applied here too.
-    matching = [api.establish_kind(entry) for entry in listed
-                if all(exact[field] is None or entry.task.get(field) == exact[field] for field in EXACT_FILTERS)
-                and (params['name_contains'] is None or params['name_contains'] in (entry.task.get('task_name') or ''))]
+    matching = [
+        api.establish_kind(entry)
+        for entry in listed
+        if all(exact[field] is None or entry.task.get(field) == exact[field] for field in EXACT_FILTERS)
+        and (params['name_contains'] is None or params['name_contains'] in (entry.task.get('task_name') or ''))
+    ]
     ordinary = [entry.task for entry in matching if not entry.composite]
     if ordinary and params['task_id']:
-        module.warn('Task %s (%r) is an ordinary FDI task, not a composite task: this module returns composite tasks only.'
-                    % (ordinary[0]['task_id'], ordinary[0].get('task_name')))
+        module.warn(
+            'Task %s (%r) is an ordinary FDI task, not a composite task: this module returns composite tasks only.'
+            % (ordinary[0]['task_id'], ordinary[0].get('task_name'))
+        )
     tasks = [entry.task for entry in matching if entry.composite]
     if params['details']:
         tasks = [task for task in (api.add_detail(brief) for brief in tasks) if task is not None]

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: fdi_composite_task_reset
 short_description: Replay a ROMA Connect composite task's source from a point in time
 version_added: 0.3.0
@@ -73,9 +73,9 @@ notes:
 seealso:
   - module: hwcloud.roma.fdi_composite_task
   - module: hwcloud.roma.fdi_composite_task_info
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Replay the orders source from 02:00 Beijing time after the warehouse was restored
   hwcloud.roma.fdi_composite_task_reset:
     region: cn-north-4
@@ -98,9 +98,9 @@ EXAMPLES = r'''
     task_id: "{{ roma_task_id }}"
     position_time: 1795975200000
     restart: false
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 task:
   description:
     - The task after the reset, as M(hwcloud.roma.fdi_composite_task) returns it (from the list API, so without description and
@@ -184,7 +184,7 @@ attempts:
   returned: on failure after retries
   type: int
   sample: 4
-'''
+"""
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_reset import reset_task
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule

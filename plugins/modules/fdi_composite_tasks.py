@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: fdi_composite_tasks
 short_description: Manage many ROMA Connect FDI composite tasks in one run (resource module)
 version_added: 0.2.0
@@ -233,9 +233,9 @@ seealso:
   - module: hwcloud.roma.fdi_composite_task
   - module: hwcloud.roma.fdi_composite_task_info
   - module: hwcloud.roma.fdi_datasource_info
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Ensure the sales tasks exist and run (unlisted tasks are untouched)
   hwcloud.roma.fdi_composite_tasks:
     region: cn-north-4
@@ -296,9 +296,9 @@ EXAMPLES = r'''
     config:
       - name: orders-to-warehouse
       - task_id: 9d2a8c8e5b0f4a7e9a0c6f3d1b2e4c5a
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 before:
   description:
     - The listed tasks that existed, and the tasks in O(scope_tag) that O(state=overridden) or O(state=deleted) acts on,
@@ -412,7 +412,7 @@ failed_items:
   returned: when some items failed
   type: list
   elements: dict
-'''
+"""
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_resource import manage_tasks
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_spec import resource_argument_spec

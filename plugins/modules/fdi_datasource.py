@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: fdi_datasource
 short_description: Manage ROMA Connect FDI data sources, their secrets, and password rotations that keep jobs running
 version_added: 0.3.0
@@ -502,9 +502,9 @@ notes:
 seealso:
   - module: hwcloud.roma.fdi_datasource_info
   - module: hwcloud.roma.fdi_composite_task
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: The two ends of a sync job, as code
   hosts: localhost
   gather_facts: false
@@ -588,9 +588,9 @@ EXAMPLES = r'''
         instance_id: "{{ roma_instance_id }}"
         name: mysql-orders-old
         state: absent
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 datasource:
   description:
     - The data source after the run (as it would be, in check mode), as M(hwcloud.roma.fdi_datasource_info) returns one,
@@ -720,7 +720,7 @@ attempts:
   returned: on failure after retries
   type: int
   sample: 4
-'''
+"""
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasource_engine import ensure_datasource
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasource_spec import datasource_argument_spec

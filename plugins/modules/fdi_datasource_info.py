@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: fdi_datasource_info
 short_description: Look up ROMA Connect FDI data sources
 version_added: 0.2.0
@@ -88,9 +88,9 @@ notes:
 seealso:
   - module: hwcloud.roma.fdi_composite_task
   - module: hwcloud.roma.fdi_composite_task_info
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Look up the source data source by name
   hwcloud.roma.fdi_datasource_info:
     region: cn-north-4
@@ -146,9 +146,9 @@ EXAMPLES = r'''
 - name: Show each data source's tables
   ansible.builtin.debug:
     msg: "{{ orders_datasources.datasources | items2dict(key_name='datasource_name', value_name='tables') }}"
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 datasources:
   description: The matching data sources, in the order the API lists them. Empty when none match.
   returned: always
@@ -250,7 +250,7 @@ invalid_options:
   elements: str
   sample:
     - "datasource_type must be 1-64 letters, digits and \"_\", such as MYSQL or DWS; got 'my sql'"
-'''
+"""
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import (
@@ -269,24 +269,31 @@ def read_datasources(module):
         found = api.get_datasource(params['datasource_id'])
         candidates = [found] if found else []
     else:
-        candidates = api.iter_datasources(name=params['name'] or params['name_contains'],
-                                          datasource_type=params['datasource_type'], app_id=params['app_id'])
-    matching = [datasource for datasource in candidates
-                if matches_filters(datasource, name=params['name'], name_contains=params['name_contains'],
-                                   datasource_type=params['datasource_type'], app_id=params['app_id'])]
+        candidates = api.iter_datasources(name=params['name'] or params['name_contains'], datasource_type=params['datasource_type'], app_id=params['app_id'])
+    matching = [
+        datasource
+        for datasource in candidates
+        if matches_filters(
+            datasource, name=params['name'], name_contains=params['name_contains'], datasource_type=params['datasource_type'], app_id=params['app_id']
+        )
+    ]
     if params['include_usage']:
         from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import datasource_users, public_users
         from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
 
         tasks = FdiTaskApi(module.client, params['instance_id'])
-        matching = [dict(datasource, used_by=public_users(datasource_users(tasks, datasource['datasource_id']))) for datasource in matching
-                    if datasource['datasource_id']]
+        matching = [
+            dict(datasource, used_by=public_users(datasource_users(tasks, datasource['datasource_id'])))
+            for datasource in matching
+            if datasource['datasource_id']
+        ]
     if params['include_tables']:
         with_tables = []
         for datasource in matching:
             if not datasource['datasource_id']:
-                raise RomaResponseError('ROMA Connect listed the data source named %r without a datasource_id, so its tables '
-                                        'cannot be read.' % datasource['datasource_name'])
+                raise RomaResponseError(
+                    'ROMA Connect listed the data source named %r without a datasource_id, so its tables cannot be read.' % datasource['datasource_name']
+                )
             tables = api.list_tables(datasource['datasource_id'], params['tables_position'])
             if tables is not None:  # None: deleted since it was listed
                 with_tables.append(dict(datasource, tables=tables))

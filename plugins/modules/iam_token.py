@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: iam_token
 short_description: Log in to Huawei Cloud IAM once and return a token for later tasks
 version_added: 0.1.0
@@ -30,9 +30,9 @@ notes:
   - The token is scoped to O(project_id) when it is set, otherwise to the project named after O(region).
 seealso:
   - module: hwcloud.roma.fdi_composite_task
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Manage composite tasks with one IAM login per play
   hosts: localhost
   gather_facts: false
@@ -63,9 +63,9 @@ EXAMPLES = r'''
           hwcloud.roma.fdi_composite_task_info:
             instance_id: "{{ roma_instance_id }}"
           register: roma_tasks
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 token:
   description:
     - The IAM token (value of the C(X-Subject-Token) response header). Treat it like a password.
@@ -116,7 +116,7 @@ attempts:
   returned: on failure after retries
   type: int
   sample: 4
-'''
+"""
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError
@@ -129,8 +129,9 @@ def password_client(params) -> RomaClient:
     """A client that logs in with the password even when a token or AK/SK is also configured."""
     missing = [option for option in PASSWORD_OPTIONS if not params.get(option)]
     if missing:
-        raise RomaInputError('iam_token logs in with user_name, password and domain_name; missing: %s '
-                             '(or set HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME).' % ', '.join(missing))
+        raise RomaInputError(
+            'iam_token logs in with user_name, password and domain_name; missing: %s (or set HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME).' % ', '.join(missing)
+        )
     password_only = dict(params, auth_token=None, access_key=None, secret_key=None, security_token=None)
     return build_client(password_only, needs_roma=False)
 

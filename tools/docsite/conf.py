@@ -31,8 +31,7 @@ html_copy_source = False
 # The generated plugin pages link to a few pages of the Ansible documentation.  The docsite is
 # built offline, so their inventory is a small local one that tools/build_docsite.py writes.
 intersphinx_mapping = {
-    'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/',
-                      os.environ.get('ROMA_DOCSITE_ANSIBLE_INVENTORY')),
+    'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', os.environ.get('ROMA_DOCSITE_ANSIBLE_INVENTORY')),
 }
 intersphinx_disabled_reftypes = []
 

@@ -27,16 +27,23 @@ IAM_PREFIX = 'Incorrect IAM authentication information: '
 AUTHORIZATION_RE = re.compile(r'SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)\s*')
 
 DEFAULT_ACCOUNTS = {
-    'domains': [{
-        'id': 'd0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0', 'name': 'demo-account',
-        'projects': [{'id': '0123456789abcdef0123456789abcdef', 'name': 'cn-north-4'},
-                     {'id': 'fedcba9876543210fedcba9876543210', 'name': 'cn-east-3'}],
-        'users': [{'id': 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1', 'name': 'demo-user', 'password': 'Demo-Passw0rd!',
-                   'projects': ['cn-north-4', 'cn-east-3']}],
-        'access_keys': [{'access': 'AKEXAMPLE0123456789', 'secret': 'SKEXAMPLEsecret0123456789', 'user': 'demo-user'},
-                        {'access': 'AKTEMPEXAMPLE0000001', 'secret': 'SKTEMPEXAMPLEsecret0000001', 'user': 'demo-user',
-                         'security_token': 'STSEXAMPLEsecuritytoken0123456789'}],
-    }],
+    'domains': [
+        {
+            'id': 'd0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0',
+            'name': 'demo-account',
+            'projects': [{'id': '0123456789abcdef0123456789abcdef', 'name': 'cn-north-4'}, {'id': 'fedcba9876543210fedcba9876543210', 'name': 'cn-east-3'}],
+            'users': [{'id': 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1', 'name': 'demo-user', 'password': 'Demo-Passw0rd!', 'projects': ['cn-north-4', 'cn-east-3']}],
+            'access_keys': [
+                {'access': 'AKEXAMPLE0123456789', 'secret': 'SKEXAMPLEsecret0123456789', 'user': 'demo-user'},
+                {
+                    'access': 'AKTEMPEXAMPLE0000001',
+                    'secret': 'SKTEMPEXAMPLEsecret0000001',
+                    'user': 'demo-user',
+                    'security_token': 'STSEXAMPLEsecuritytoken0123456789',
+                },
+            ],
+        }
+    ],
 }
 
 
@@ -175,8 +182,7 @@ def canonical_request(method, raw_path, query_string, headers, signed_headers, b
         payload_hash = EMPTY_BODY_HASH
     else:
         payload_hash = _header_value(headers, 'x-sdk-content-sha256') or hashlib.sha256(body).hexdigest()
-    return '\n'.join([method.upper(), canonical_uri(raw_path), canonical_query(query_string), canonical_headers,
-                      ';'.join(signed_headers), payload_hash])
+    return '\n'.join([method.upper(), canonical_uri(raw_path), canonical_query(query_string), canonical_headers, ';'.join(signed_headers), payload_hash])
 
 
 def signature(secret, sdk_date, canonical):
@@ -206,8 +212,10 @@ def verify_signature(accounts, method, raw_path, query_string, headers, body, no
     except ValueError:
         raise AuthError('X-Sdk-Date %r is not in the format YYYYMMDDTHHMMSSZ' % sdk_date)
     if abs(now - signed_at) > SIGNATURE_WINDOW_SECONDS:
-        raise AuthError('the request time (X-Sdk-Date %s) is more than 15 minutes away from the server time (%s)'
-                        % (sdk_date, time.strftime(SDK_DATE_FORMAT, time.gmtime(now))))
+        raise AuthError(
+            'the request time (X-Sdk-Date %s) is more than 15 minutes away from the server time (%s)'
+            % (sdk_date, time.strftime(SDK_DATE_FORMAT, time.gmtime(now)))
+        )
     expected = signature(key['secret'], sdk_date, canonical_request(method, raw_path, query_string, headers, signed_headers, body))
     if not hmac.compare_digest(expected, received_signature.lower()):
         raise AuthError('verify aksk signature fail')

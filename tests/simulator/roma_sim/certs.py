@@ -20,8 +20,20 @@ VALIDITY = datetime.timedelta(days=30)
 
 
 def _key_usage(**enabled):
-    flags = dict.fromkeys(('digital_signature', 'content_commitment', 'key_encipherment', 'data_encipherment', 'key_agreement',
-                           'key_cert_sign', 'crl_sign', 'encipher_only', 'decipher_only'), False)
+    flags = dict.fromkeys(
+        (
+            'digital_signature',
+            'content_commitment',
+            'key_encipherment',
+            'data_encipherment',
+            'key_agreement',
+            'key_cert_sign',
+            'crl_sign',
+            'encipher_only',
+            'decipher_only',
+        ),
+        False,
+    )
     flags.update(enabled)
     return x509.KeyUsage(**flags)
 
@@ -48,24 +60,36 @@ def generate_certificates(cert_dir, hosts=('127.0.0.1', 'localhost', '::1')):
     now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'ROMA simulator throwaway CA')])
-    ca_cert = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-               .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + VALIDITY)
-               .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-               .add_extension(_key_usage(digital_signature=True, key_cert_sign=True, crl_sign=True), critical=True)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-               .sign(ca_key, hashes.SHA256()))
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(digital_signature=True, key_cert_sign=True, crl_sign=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     server_key = ec.generate_private_key(ec.SECP256R1())
-    server_cert = (x509.CertificateBuilder()
-                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])])).issuer_name(ca_name)
-                   .public_key(server_key.public_key()).serial_number(x509.random_serial_number())
-                   .not_valid_before(now).not_valid_after(now + VALIDITY)
-                   .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                   .add_extension(_key_usage(digital_signature=True), critical=True)
-                   .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-                   .add_extension(_san(hosts), critical=False)
-                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(server_key.public_key()), critical=False)
-                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-                   .sign(ca_key, hashes.SHA256()))
+    server_cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]))
+        .issuer_name(ca_name)
+        .public_key(server_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(digital_signature=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(_san(hosts), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(server_key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     paths = tuple(os.path.join(cert_dir, name) for name in ('ca.pem', 'server.pem', 'server-key.pem'))
     _write(paths[0], ca_cert.public_bytes(serialization.Encoding.PEM))
     _write(paths[1], server_cert.public_bytes(serialization.Encoding.PEM))

@@ -20,8 +20,18 @@ WAITING_FAULTS = ('timeout', 'delay')  # actions whose point is the wait: their 
 FAULT_KEYS = ('count', 'match', 'status', 'headers', 'body', 'content_type', 'delay', 'action', 'declare_full_length', 'echo_request')
 MATCH_KEYS = ('method', 'route', 'path_contains', 'body_contains')
 OUTCOME_KEYS = ('result', 'fail_after', 'position', 'stage', 'remarks', 'detail', 'data_count', 'dirty_data_count')
-CONFIG_KEYS = ('token_lifetime', 'clock_offset_seconds', 'known_instances', 'max_limit', 'not_found', 'start_delay_seconds', 'latency_ms',
-               'datasource_secrets', 'composite_ext_type', 'show_stopped_status')
+CONFIG_KEYS = (
+    'token_lifetime',
+    'clock_offset_seconds',
+    'known_instances',
+    'max_limit',
+    'not_found',
+    'start_delay_seconds',
+    'latency_ms',
+    'datasource_secrets',
+    'composite_ext_type',
+    'show_stopped_status',
+)
 NOT_FOUND_FORMS = ('FDI.3021', 'FDI.3081')
 EXT_TYPES = ('CDC', 'MULTI', '', None)  # what a composite task's ext_type can be made to say
 STOPPED_STATUSES = ('stop', 'stopped')
@@ -44,10 +54,17 @@ def normalize_fault(raw):
     unknown = sorted(set(raw) - set(FAULT_KEYS))
     if unknown:
         raise ControlError('unknown fault field(s): %s' % ', '.join(unknown))
-    fault = {'action': raw.get('action', 'respond'), 'count': raw.get('count', 1), 'match': raw.get('match') or {},
-             'status': raw.get('status', 500), 'headers': raw.get('headers') or {}, 'body': raw.get('body'),
-             'content_type': raw.get('content_type'), 'declare_full_length': bool(raw.get('declare_full_length')),
-             'echo_request': bool(raw.get('echo_request'))}
+    fault = {
+        'action': raw.get('action', 'respond'),
+        'count': raw.get('count', 1),
+        'match': raw.get('match') or {},
+        'status': raw.get('status', 500),
+        'headers': raw.get('headers') or {},
+        'body': raw.get('body'),
+        'content_type': raw.get('content_type'),
+        'declare_full_length': bool(raw.get('declare_full_length')),
+        'echo_request': bool(raw.get('echo_request')),
+    }
     fault['delay'] = raw.get('delay', DEFAULT_TIMEOUT_DELAY if fault['action'] in WAITING_FAULTS else 0)
     if fault['action'] not in FAULT_ACTIONS:
         raise ControlError('action must be one of %s' % ', '.join(FAULT_ACTIONS))
@@ -74,8 +91,12 @@ def fault_body(fault, request_id, request=None):
     body = fault['body']
     if fault['echo_request'] and request is not None:
         echoed = {'headers': dict(request['headers'].items()), 'body': request['body'].decode('utf-8', 'replace')}
-        body = {'error_code': 'SIM.ECHO', 'error_msg': 'Request echoed by the ROMA simulator: %s' % json.dumps(echoed),
-                'request_id': request_id, 'request': echoed}
+        body = {
+            'error_code': 'SIM.ECHO',
+            'error_msg': 'Request echoed by the ROMA simulator: %s' % json.dumps(echoed),
+            'request_id': request_id,
+            'request': echoed,
+        }
     if body is None:
         if fault['status'] < 400:
             return b'', fault['content_type']
@@ -114,8 +135,12 @@ class FaultQueue:
         with self._lock:
             for fault in self._faults:
                 match = fault['match']
-                if (match.get('method', method).upper() == method.upper() and match.get('route', route) == route
-                        and match.get('path_contains', '') in path and match.get('body_contains', '') in text):
+                if (
+                    match.get('method', method).upper() == method.upper()
+                    and match.get('route', route) == route
+                    and match.get('path_contains', '') in path
+                    and match.get('body_contains', '') in text
+                ):
                     fault['count'] -= 1
                     if fault['count'] == 0:
                         self._faults.remove(fault)
@@ -137,7 +162,7 @@ class RequestLog:
             entry.update(seq=self._seq, time=time.time())
             self._entries.append(entry)
             if len(self._entries) > LOG_LIMIT:
-                del self._entries[:len(self._entries) - LOG_LIMIT]
+                del self._entries[: len(self._entries) - LOG_LIMIT]
         return entry
 
     def update(self, entry, **fields):
@@ -191,10 +216,17 @@ def _seed(sim, body):
     if not isinstance(count, int) or not 1 <= count <= 1000000:
         raise ControlError('count must be an integer from 1 to 1000000')
     try:
-        task_ids = sim.store.seed(body.get('project_id') or sim.default_project_id, body['instance_id'], count,
-                                  body.get('name_prefix', 'seeded-task-'), body.get('operation_types') or ['INSERT'],
-                                  1 if body.get('status') in (1, 'running') else 0, sim.now_ms(), start=int(body.get('start', 0)),
-                                  kind=body.get('kind', 'composite'))
+        task_ids = sim.store.seed(
+            body.get('project_id') or sim.default_project_id,
+            body['instance_id'],
+            count,
+            body.get('name_prefix', 'seeded-task-'),
+            body.get('operation_types') or ['INSERT'],
+            1 if body.get('status') in (1, 'running') else 0,
+            sim.now_ms(),
+            start=int(body.get('start', 0)),
+            kind=body.get('kind', 'composite'),
+        )
     except ValueError as error:
         raise ControlError(str(error))
     return {'created': len(task_ids), 'task_ids': task_ids}
@@ -225,8 +257,7 @@ def _declare_databases(sim, body):
     else:
         raws = body if isinstance(body, list) else [body]
     if not isinstance(raws, list) or not raws:
-        raise ControlError('give a database server {"host", "port", "database_name", "users", "tables"}, a non-empty list of them, '
-                           'or {"demo": true}')
+        raise ControlError('give a database server {"host", "port", "database_name", "users", "tables"}, a non-empty list of them, or {"demo": true}')
     try:
         servers = sim.store.declare_databases(raws)
     except ValueError as error:
@@ -246,8 +277,7 @@ def _set_outcome(sim, body):
         raise ControlError('unknown outcome field(s): %s' % ', '.join(unknown))
     fields = dict((key, value) for key, value in body.items() if key in OUTCOME_KEYS)
     try:
-        checked = sim.store.set_outcome(body.get('project_id') or sim.default_project_id, body['instance_id'], keys[0], body[keys[0]], fields,
-                                        sim.now_ms())
+        checked = sim.store.set_outcome(body.get('project_id') or sim.default_project_id, body['instance_id'], keys[0], body[keys[0]], fields, sim.now_ms())
     except ValueError as error:
         raise ControlError(str(error))
     return dict(checked, instance_id=body['instance_id'], **{keys[0]: body[keys[0]]})
@@ -255,8 +285,9 @@ def _set_outcome(sim, body):
 
 def _mint_token(sim, body):
     body = body if isinstance(body, dict) else {}
-    project = next((project for project in sim.accounts.projects.values()
-                    if project['id'] == body.get('project_id') or project['name'] == body.get('project_name')), None)
+    project = next(
+        (project for project in sim.accounts.projects.values() if project['id'] == body.get('project_id') or project['name'] == body.get('project_name')), None
+    )
     if project is None and not body.get('project_id') and not body.get('project_name'):
         project = sim.accounts.projects.get(sim.default_project_id)
     user = project and sim.accounts.first_user_of(project['id'])

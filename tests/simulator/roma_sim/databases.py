@@ -59,18 +59,21 @@ def normalize(raw):
     tables = raw.get('tables') or {}
     if not isinstance(tables, dict) or not all(isinstance(columns, list) for columns in tables.values()):
         raise ValueError('tables must be an object: table name -> list of columns')
-    return {'host': host, 'port': port, 'database_name': list(dict.fromkeys(names)), 'users': dict(users),
-            'tables': dict((str(table), column_list(table, columns)) for table, columns in tables.items())}
+    return {
+        'host': host,
+        'port': port,
+        'database_name': list(dict.fromkeys(names)),
+        'users': dict(users),
+        'tables': dict((str(table), column_list(table, columns)) for table, columns in tables.items()),
+    }
 
 
 def demo_databases():
     """The two servers behind the demo data sources, with the demo tables and the demo users."""
     mysql_tables, dws_tables = demo_tables()
     return [
-        {'host': DEMO_MYSQL[0], 'port': DEMO_MYSQL[1], 'database_name': 'shop', 'users': {'fdi_reader': 'Demo-MySQL-Passw0rd!'},
-         'tables': mysql_tables},
-        {'host': DEMO_DWS[0], 'port': DEMO_DWS[1], 'database_name': 'warehouse', 'users': {'fdi_writer': 'Demo-DWS-Passw0rd!'},
-         'tables': dws_tables},
+        {'host': DEMO_MYSQL[0], 'port': DEMO_MYSQL[1], 'database_name': 'shop', 'users': {'fdi_reader': 'Demo-MySQL-Passw0rd!'}, 'tables': mysql_tables},
+        {'host': DEMO_DWS[0], 'port': DEMO_DWS[1], 'database_name': 'warehouse', 'users': {'fdi_writer': 'Demo-DWS-Passw0rd!'}, 'tables': dws_tables},
     ]
 
 

@@ -16,9 +16,43 @@ import secrets
 from .errors import invalid, invalid_parameters
 
 # DataSourceRsp.datasource_type values listed by the official SDK
-DATASOURCE_TYPES = ('DWS', 'MYSQL', 'KAFKA', 'API', 'OBS', 'SAP', 'MRSHBASE', 'MRSHDFS', 'MRSHIVE', 'WEBSOCKET', 'SQLSERVER', 'ORACLE',
-                    'POSTGRESQL', 'REDIS', 'MONGODB', 'DIS', 'HL7', 'RABBITMQ', 'SNMP', 'IBMMQ', 'CUSTOMIZED', 'ACTIVEMQ', 'ARTEMISMQ', 'FTP',
-                    'HIVE', 'HANA', 'FIKAFKA', 'MRSKAFKA', 'FIHDFS', 'FIHIVE', 'GAUSS200', 'GAUSS100', 'LDAP', 'DB2', 'TAURUS')
+DATASOURCE_TYPES = (
+    'DWS',
+    'MYSQL',
+    'KAFKA',
+    'API',
+    'OBS',
+    'SAP',
+    'MRSHBASE',
+    'MRSHDFS',
+    'MRSHIVE',
+    'WEBSOCKET',
+    'SQLSERVER',
+    'ORACLE',
+    'POSTGRESQL',
+    'REDIS',
+    'MONGODB',
+    'DIS',
+    'HL7',
+    'RABBITMQ',
+    'SNMP',
+    'IBMMQ',
+    'CUSTOMIZED',
+    'ACTIVEMQ',
+    'ARTEMISMQ',
+    'FTP',
+    'HIVE',
+    'HANA',
+    'FIKAFKA',
+    'MRSKAFKA',
+    'FIHDFS',
+    'FIHIVE',
+    'GAUSS200',
+    'GAUSS100',
+    'LDAP',
+    'DB2',
+    'TAURUS',
+)
 POSITIONS = ('SOURCE', 'TARGET')
 COLUMN_TEXT_FIELDS = ('null_able', 'primary', 'unique', 'decimal_digits')
 
@@ -35,8 +69,16 @@ def _column(table, raw):
     if not isinstance(raw.get('field_type'), str) or not raw['field_type']:
         raise ValueError('column %s.%s needs a field_type' % (table, raw['field_name']))
     length = raw.get('field_length', '')
-    column = {'field_name': raw['field_name'], 'field_type': raw['field_type'], 'field_length': '' if length is None else str(length),
-              'null_able': '1', 'is_partition': False, 'primary': '0', 'unique': '0', 'decimal_digits': None}
+    column = {
+        'field_name': raw['field_name'],
+        'field_type': raw['field_type'],
+        'field_length': '' if length is None else str(length),
+        'null_able': '1',
+        'is_partition': False,
+        'primary': '0',
+        'unique': '0',
+        'decimal_digits': None,
+    }
     for field in COLUMN_TEXT_FIELDS:
         if raw.get(field) is not None:
             column[field] = str(raw[field])
@@ -67,12 +109,20 @@ def normalize(raw, project_id, instance_id, now_ms):
         if raw.get(field) is not None and not isinstance(raw[field], str):
             raise ValueError('%s must be a string' % field)
     return {
-        'datasource_id': datasource_id, 'datasource_name': name, 'datasource_type': kind,
-        'app_id': raw.get('app_id') or '', 'app_name': raw.get('app_name') or '', 'description': raw.get('description') or '',
-        'vpc_id': raw.get('vpc_id') or '', 'custom_plugin_id': raw.get('custom_plugin_id') or '',
+        'datasource_id': datasource_id,
+        'datasource_name': name,
+        'datasource_type': kind,
+        'app_id': raw.get('app_id') or '',
+        'app_name': raw.get('app_name') or '',
+        'description': raw.get('description') or '',
+        'vpc_id': raw.get('vpc_id') or '',
+        'custom_plugin_id': raw.get('custom_plugin_id') or '',
         'app_permission': list(raw.get('app_permission') or ['read', 'access', 'delete', 'modify']),
-        'content': dict(content), 'project_id': project_id, 'instance_id': instance_id,
-        'create_time': int(raw.get('create_time') or now_ms), 'update_time': int(raw.get('update_time') or raw.get('create_time') or now_ms),
+        'content': dict(content),
+        'project_id': project_id,
+        'instance_id': instance_id,
+        'create_time': int(raw.get('create_time') or now_ms),
+        'update_time': int(raw.get('update_time') or raw.get('create_time') or now_ms),
         'tables': dict((str(table), column_list(table, columns)) for table, columns in tables.items()),
         'origin': 'api' if raw.get('origin') == 'api' else 'seed',
     }
@@ -81,8 +131,19 @@ def normalize(raw, project_id, instance_id, now_ms):
 SECRET_MODES = ('omit', 'mask', 'clear')
 MASK = '******'
 # connection settings that are secrets (passwords, keys, key stores, credentials inside objects)
-SECRET_FIELDS = ('password', 'sk', 'ssl_password', 'trust_store_password', 'key_store_password', 'key_store_key_password', 'snmp_community',
-                 'config_file_content', 'key_store', 'trust_store', 'connector_params')
+SECRET_FIELDS = (
+    'password',
+    'sk',
+    'ssl_password',
+    'trust_store_password',
+    'key_store_password',
+    'key_store_key_password',
+    'snmp_community',
+    'config_file_content',
+    'key_store',
+    'trust_store',
+    'connector_params',
+)
 API_AUTH_SECRET_FIELDS = ('password', 'app_secret', 'secret', 'client_secret', 'authorization')
 
 
@@ -133,26 +194,100 @@ CONTENT_BOOLS = ('https', 'ssl', 'ssl_enable', 'mongodb_cluster_enable', 'hl7_wh
 CONTENT_INTS = ('mysql_timeout', 'snmp_version')
 CONTENT_OBJECTS = ('api_auth_detail', 'connector_params')
 CONTENT_STRINGS = (
-    'gauss100_version', 'host', 'port', 'database_name', 'redis_database', 'user_name', 'password', 'mode', 'cdc_mode', 'oracle_service_name',
-    'ftp_connect_mode', 'ftp_protocol', 'address', 'ak', 'sk', 'bucket_name', 'url', 'api_method', 'auth_method', 'broker', 'ssl_username',
-    'ssl_password', 'mongodb_auth_source', 'mongodb_replica_set', 'encoding', 'trust_store_password', 'trust_store', 'trust_store_file_type',
-    'ssl_auth_method', 'key_store', 'key_store_file_type', 'key_store_password', 'key_store_key_password', 'dis_tunnel_name', 'dis_data_type',
-    'dis_setting_type', 'dis_endpoint', 'dis_region', 'dis_source_project_id', 'hl7_position', 'hl7_whitelist', 'ldap_security_auth_type',
-    'rabbitmq_virtual_host', 'rabbitmq_ssl_protocol', 'sap_client', 'sap_sysnr', 'snmp_network_protocol', 'snmp_community', 'ibmmq_ccs_id',
-    'ibmmq_queue_manager', 'ibmmq_channel', 'ibmmq_cipher_suite', 'hdfs_path', 'principal_name', 'config_file_name', 'config_file_content',
-    'connection_instance_id')
-API_AUTH_FIELDS = ('auth_method', 'app_auth_type', 'user_name', 'password', 'app_key', 'app_secret', 'secret', 'alt_ip', 'access_token_url',
-                   'client_id', 'client_secret', 'scope', 'authorization', 'grant_type')
+    'gauss100_version',
+    'host',
+    'port',
+    'database_name',
+    'redis_database',
+    'user_name',
+    'password',
+    'mode',
+    'cdc_mode',
+    'oracle_service_name',
+    'ftp_connect_mode',
+    'ftp_protocol',
+    'address',
+    'ak',
+    'sk',
+    'bucket_name',
+    'url',
+    'api_method',
+    'auth_method',
+    'broker',
+    'ssl_username',
+    'ssl_password',
+    'mongodb_auth_source',
+    'mongodb_replica_set',
+    'encoding',
+    'trust_store_password',
+    'trust_store',
+    'trust_store_file_type',
+    'ssl_auth_method',
+    'key_store',
+    'key_store_file_type',
+    'key_store_password',
+    'key_store_key_password',
+    'dis_tunnel_name',
+    'dis_data_type',
+    'dis_setting_type',
+    'dis_endpoint',
+    'dis_region',
+    'dis_source_project_id',
+    'hl7_position',
+    'hl7_whitelist',
+    'ldap_security_auth_type',
+    'rabbitmq_virtual_host',
+    'rabbitmq_ssl_protocol',
+    'sap_client',
+    'sap_sysnr',
+    'snmp_network_protocol',
+    'snmp_community',
+    'ibmmq_ccs_id',
+    'ibmmq_queue_manager',
+    'ibmmq_channel',
+    'ibmmq_cipher_suite',
+    'hdfs_path',
+    'principal_name',
+    'config_file_name',
+    'config_file_content',
+    'connection_instance_id',
+)
+API_AUTH_FIELDS = (
+    'auth_method',
+    'app_auth_type',
+    'user_name',
+    'password',
+    'app_key',
+    'app_secret',
+    'secret',
+    'alt_ip',
+    'access_token_url',
+    'client_id',
+    'client_secret',
+    'scope',
+    'authorization',
+    'grant_type',
+)
 MODES = ('default', 'professional', 'multiAddress')
 # relational types whose connection the SDK describes by mode: the modes each allows (the first is the default)
 DATABASE_MODES = {
-    'MYSQL': ('default', 'professional'), 'SQLSERVER': ('default', 'professional'), 'DB2': ('default', 'professional'),
-    'GAUSS200': ('default', 'professional'), 'GAUSS100': ('default', 'professional'), 'TAURUS': ('default', 'professional'),
-    'POSTGRESQL': ('default', 'professional'), 'ORACLE': ('default', 'professional', 'multiAddress'), 'DWS': ('default',), 'HANA': ('default',),
+    'MYSQL': ('default', 'professional'),
+    'SQLSERVER': ('default', 'professional'),
+    'DB2': ('default', 'professional'),
+    'GAUSS200': ('default', 'professional'),
+    'GAUSS100': ('default', 'professional'),
+    'TAURUS': ('default', 'professional'),
+    'POSTGRESQL': ('default', 'professional'),
+    'ORACLE': ('default', 'professional', 'multiAddress'),
+    'DWS': ('default',),
+    'HANA': ('default',),
 }
 # what each mode needs in content, checked in this order
-MODE_NEEDS = {'default': ('host', 'port', 'database_name', 'user_name', 'password'), 'professional': ('url',),
-              'multiAddress': ('multi_oracle_address', 'user_name', 'password')}
+MODE_NEEDS = {
+    'default': ('host', 'port', 'database_name', 'user_name', 'password'),
+    'professional': ('url',),
+    'multiAddress': ('multi_oracle_address', 'user_name', 'password'),
+}
 
 
 def _port(value, field):
@@ -290,23 +425,53 @@ def demo_tables():
     ``orders_history`` has the orders columns plus ``archived_at``, so one source table can be
     mapped to two target tables.
     """
-    mysql_orders = _columns([('id', 'bigint', '20', KEY), ('customer_id', 'bigint', '20', NOT_NULL), ('status', 'varchar', '16', NOT_NULL),
-                             ('total_amount', 'decimal', '12', MONEY), ('created_at', 'datetime', '0', NOT_NULL)])
-    dws_orders = _columns([('id', 'int8', '19', KEY), ('customer_id', 'int8', '19', NOT_NULL), ('status', 'varchar', '16', NOT_NULL),
-                           ('total_amount', 'numeric', '12', MONEY), ('created_at', 'timestamp', '6', NOT_NULL)])
+    mysql_orders = _columns(
+        [
+            ('id', 'bigint', '20', KEY),
+            ('customer_id', 'bigint', '20', NOT_NULL),
+            ('status', 'varchar', '16', NOT_NULL),
+            ('total_amount', 'decimal', '12', MONEY),
+            ('created_at', 'datetime', '0', NOT_NULL),
+        ]
+    )
+    dws_orders = _columns(
+        [
+            ('id', 'int8', '19', KEY),
+            ('customer_id', 'int8', '19', NOT_NULL),
+            ('status', 'varchar', '16', NOT_NULL),
+            ('total_amount', 'numeric', '12', MONEY),
+            ('created_at', 'timestamp', '6', NOT_NULL),
+        ]
+    )
     mysql = {
         'orders': mysql_orders,
-        'order_items': _columns([('id', 'bigint', '20', KEY), ('order_id', 'bigint', '20', NOT_NULL), ('product_sku', 'varchar', '64', NOT_NULL),
-                                 ('quantity', 'int', '11', NOT_NULL), ('unit_price', 'decimal', '12', MONEY)]),
-        'customers': _columns([('id', 'bigint', '20', KEY), ('name', 'varchar', '128', NOT_NULL), ('email', 'varchar', '256', {}),
-                               ('created_at', 'datetime', '0', NOT_NULL)]),
+        'order_items': _columns(
+            [
+                ('id', 'bigint', '20', KEY),
+                ('order_id', 'bigint', '20', NOT_NULL),
+                ('product_sku', 'varchar', '64', NOT_NULL),
+                ('quantity', 'int', '11', NOT_NULL),
+                ('unit_price', 'decimal', '12', MONEY),
+            ]
+        ),
+        'customers': _columns(
+            [('id', 'bigint', '20', KEY), ('name', 'varchar', '128', NOT_NULL), ('email', 'varchar', '256', {}), ('created_at', 'datetime', '0', NOT_NULL)]
+        ),
     }
     dws = {
         'orders': dws_orders,
-        'order_items': _columns([('id', 'int8', '19', KEY), ('order_id', 'int8', '19', NOT_NULL), ('product_sku', 'varchar', '64', NOT_NULL),
-                                 ('quantity', 'int4', '10', NOT_NULL), ('unit_price', 'numeric', '12', MONEY)]),
-        'customers': _columns([('id', 'int8', '19', KEY), ('name', 'varchar', '128', NOT_NULL), ('email', 'varchar', '256', {}),
-                               ('created_at', 'timestamp', '6', NOT_NULL)]),
+        'order_items': _columns(
+            [
+                ('id', 'int8', '19', KEY),
+                ('order_id', 'int8', '19', NOT_NULL),
+                ('product_sku', 'varchar', '64', NOT_NULL),
+                ('quantity', 'int4', '10', NOT_NULL),
+                ('unit_price', 'numeric', '12', MONEY),
+            ]
+        ),
+        'customers': _columns(
+            [('id', 'int8', '19', KEY), ('name', 'varchar', '128', NOT_NULL), ('email', 'varchar', '256', {}), ('created_at', 'timestamp', '6', NOT_NULL)]
+        ),
         'orders_history': dws_orders + _columns([('archived_at', 'timestamp', '6', {})]),
     }
     return mysql, dws
@@ -316,14 +481,39 @@ def demo_datasources():
     """The demo pair: a MySQL shop database (source) and a DWS warehouse (target), with the tables of :func:`demo_tables`."""
     mysql_tables, dws_tables = demo_tables()
     return [
-        {'datasource_id': DEMO_MYSQL_ID, 'datasource_name': 'mysql-orders', 'datasource_type': 'MYSQL',
-         'app_id': 'c7a3d2f4e5b6a7c8d9e0f1a2b3c4d5e6', 'app_name': 'orders-app', 'description': 'Shop orders database (MySQL), the demo source',
-         'content': {'host': '192.168.0.10', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader',
-                     'password': 'Demo-MySQL-Passw0rd!', 'mode': 'default', 'encoding': 'utf8'},
-         'tables': mysql_tables},
-        {'datasource_id': DEMO_DWS_ID, 'datasource_name': 'dws-warehouse', 'datasource_type': 'DWS',
-         'app_id': 'd8b4e3a5f6c7b8d9e0f1a2b3c4d5e6f7', 'app_name': 'warehouse-app', 'description': 'Analytics warehouse (DWS), the demo target',
-         'content': {'host': '192.168.0.20', 'port': '8000', 'database_name': 'warehouse', 'user_name': 'fdi_writer',
-                     'password': 'Demo-DWS-Passw0rd!', 'mode': 'default'},
-         'tables': dws_tables},
+        {
+            'datasource_id': DEMO_MYSQL_ID,
+            'datasource_name': 'mysql-orders',
+            'datasource_type': 'MYSQL',
+            'app_id': 'c7a3d2f4e5b6a7c8d9e0f1a2b3c4d5e6',
+            'app_name': 'orders-app',
+            'description': 'Shop orders database (MySQL), the demo source',
+            'content': {
+                'host': '192.168.0.10',
+                'port': '3306',
+                'database_name': 'shop',
+                'user_name': 'fdi_reader',
+                'password': 'Demo-MySQL-Passw0rd!',
+                'mode': 'default',
+                'encoding': 'utf8',
+            },
+            'tables': mysql_tables,
+        },
+        {
+            'datasource_id': DEMO_DWS_ID,
+            'datasource_name': 'dws-warehouse',
+            'datasource_type': 'DWS',
+            'app_id': 'd8b4e3a5f6c7b8d9e0f1a2b3c4d5e6f7',
+            'app_name': 'warehouse-app',
+            'description': 'Analytics warehouse (DWS), the demo target',
+            'content': {
+                'host': '192.168.0.20',
+                'port': '8000',
+                'database_name': 'warehouse',
+                'user_name': 'fdi_writer',
+                'password': 'Demo-DWS-Passw0rd!',
+                'mode': 'default',
+            },
+            'tables': dws_tables,
+        },
     ]

@@ -138,8 +138,10 @@ def build(mapping_id, fields, source_columns, target_columns, status, now_ms):
     are filled in from the data sources, so a reader sees complete MappingInfo entries.
     Raises KeyError naming a column that is not in its table.
     """
-    by_name = {'source': dict((column['field_name'], column) for column in source_columns),
-               'target': dict((column['field_name'], column) for column in target_columns)}
+    by_name = {
+        'source': dict((column['field_name'], column) for column in source_columns),
+        'target': dict((column['field_name'], column) for column in target_columns),
+    }
     wanted = fields['mapping_columns']
     if wanted is None:
         wanted = [{'source_column': name, 'target_column': name} for name in by_name['source'] if name in by_name['target']]
@@ -154,9 +156,14 @@ def build(mapping_id, fields, source_columns, target_columns, status, now_ms):
         mapping.append(complete)
     shown_targets = fields['target_columns'] or _brief_columns(target_columns)
     return {
-        'id': mapping_id, 'source_table': fields['source_table'], 'target_table': fields['target_table'], 'status': status,
-        'source_columns': fields['source_columns'] or _brief_columns(source_columns), 'target_columns': shown_targets,
-        'mapping': mapping, 'updated_time': now_ms,
+        'id': mapping_id,
+        'source_table': fields['source_table'],
+        'target_table': fields['target_table'],
+        'status': status,
+        'source_columns': fields['source_columns'] or _brief_columns(source_columns),
+        'target_columns': shown_targets,
+        'mapping': mapping,
+        'updated_time': now_ms,
         'mapping_percent': 100 * len(mapping) // len(shown_targets) if shown_targets else 0,
     }
 
@@ -167,11 +174,16 @@ def element(owner, datasources, mappings, total):
     for side in ('source', 'target'):
         datasource_id = owner.get('%s_datasource_id' % side) or ''
         datasource = datasources.get(datasource_id) or {}
-        document.update({
-            '%s_datasource_id' % side: datasource_id, '%s_ds_id' % side: datasource_id,
-            '%s_instance_id' % side: datasource.get('instance_id', ''), '%s_app_id' % side: datasource.get('app_id', ''),
-            '%s_datasource_name' % side: datasource.get('datasource_name', ''), '%s_datasource_type' % side: datasource.get('datasource_type', ''),
-        })
+        document.update(
+            {
+                '%s_datasource_id' % side: datasource_id,
+                '%s_ds_id' % side: datasource_id,
+                '%s_instance_id' % side: datasource.get('instance_id', ''),
+                '%s_app_id' % side: datasource.get('app_id', ''),
+                '%s_datasource_name' % side: datasource.get('datasource_name', ''),
+                '%s_datasource_type' % side: datasource.get('datasource_type', ''),
+            }
+        )
     document['mappings'] = [shown(mapping) for mapping in mappings]
     document['mappings_total_count'] = total
     return document
@@ -180,9 +192,13 @@ def element(owner, datasources, mappings, total):
 def shown(mapping):
     """A copy of a stored mapping for an answer (the stored one keeps changing)."""
     return {
-        'id': mapping['id'], 'source_table': mapping['source_table'], 'target_table': mapping['target_table'], 'status': mapping['status'],
+        'id': mapping['id'],
+        'source_table': mapping['source_table'],
+        'target_table': mapping['target_table'],
+        'status': mapping['status'],
         'source_columns': [dict(column) for column in mapping['source_columns']],
         'target_columns': [dict(column) for column in mapping['target_columns']],
-        'mapping': [dict(entry) for entry in mapping['mapping']], 'updated_time': mapping['updated_time'],
+        'mapping': [dict(entry) for entry in mapping['mapping']],
+        'updated_time': mapping['updated_time'],
         'mapping_percent': mapping['mapping_percent'],
     }

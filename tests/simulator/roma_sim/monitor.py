@@ -54,8 +54,15 @@ def outcome(raw):
 
 def new_execution(now_ms, delay_ms, task_outcome, reader_stage, writer_stage):
     """One start of a task; ``task_outcome`` None means "keeps running, no rows"."""
-    return {'id': secrets.token_hex(16), 'start_time': now_ms, 'delay_ms': int(delay_ms), 'cancelled_time': None,
-            'outcome': dict(task_outcome or outcome({})), 'reader_stage': reader_stage, 'writer_stage': writer_stage}
+    return {
+        'id': secrets.token_hex(16),
+        'start_time': now_ms,
+        'delay_ms': int(delay_ms),
+        'cancelled_time': None,
+        'outcome': dict(task_outcome or outcome({})),
+        'reader_stage': reader_stage,
+        'writer_stage': writer_stage,
+    }
 
 
 def _end(execution):
@@ -105,11 +112,18 @@ def state(execution, now_ms):
         remarks, position_status, code = 'The task is waiting to be scheduled.', 'NORMAL', 99
     else:
         remarks, position_status, code = 'The task is running.', 'NORMAL', 502
-    counts = ({'data_count': spec['data_count'], 'dirty_data_count': spec['dirty_data_count']} if reached_running
-              else {'data_count': 0, 'dirty_data_count': 0})
-    return {'execute_status': phase, 'position': position, 'position_status': position_status, 'status': code, 'end_time': end,
-            'remarks': remarks, 'counts': counts, 'running_from': running_from,
-            'steps': _steps(execution, phase, position, position_status, code, remarks, end, now_ms, reached_running, counts)}
+    counts = {'data_count': spec['data_count'], 'dirty_data_count': spec['dirty_data_count']} if reached_running else {'data_count': 0, 'dirty_data_count': 0}
+    return {
+        'execute_status': phase,
+        'position': position,
+        'position_status': position_status,
+        'status': code,
+        'end_time': end,
+        'remarks': remarks,
+        'counts': counts,
+        'running_from': running_from,
+        'steps': _steps(execution, phase, position, position_status, code, remarks, end, now_ms, reached_running, counts),
+    }
 
 
 def _steps(execution, phase, position, position_status, code, remarks, end, now_ms, reached_running, counts):
@@ -118,28 +132,43 @@ def _steps(execution, phase, position, position_status, code, remarks, end, now_
     stages = {'ADAPTER': 'adapter', 'READER': execution['reader_stage'], 'WRITER': execution['writer_stage']}
     order = ['ADAPTER', 'READER', 'WRITER'] if reached_running else ['ADAPTER']
     if phase == 'ERROR':
-        order = order[:order.index(position) + 1] if position in order else order + [position]
+        order = order[: order.index(position) + 1] if position in order else order + [position]
     steps = []
     for index, step_position in enumerate(order):
         last = index == len(order) - 1
         begin = start if step_position == 'ADAPTER' else running_from
-        step = {'id': execution['id'][:24] + '%08x' % index, 'position': step_position, 'stage': stages[step_position],
-                'step_begin_time': begin, 'dirty_data_count': 0, 'data_count': 0, 'data_size': 0.0, 'data_size_unit': 'KB'}
+        step = {
+            'id': execution['id'][:24] + '%08x' % index,
+            'position': step_position,
+            'stage': stages[step_position],
+            'step_begin_time': begin,
+            'dirty_data_count': 0,
+            'data_count': 0,
+            'data_size': 0.0,
+            'data_size_unit': 'KB',
+        }
         if step_position == 'ADAPTER' and reached_running and not (phase == 'ERROR' and last):
             step.update(position_status='NODE_END', status=99, remarks='The task was initialised.', step_end_time=running_from)
         elif phase == 'ERROR' and last:
-            step.update(position_status='RUNTIME_ERR', status=code, stage=spec['stage'] or stages[step_position],
-                        remarks=spec['detail'] or remarks, step_end_time=end)
+            step.update(
+                position_status='RUNTIME_ERR', status=code, stage=spec['stage'] or stages[step_position], remarks=spec['detail'] or remarks, step_end_time=end
+            )
         elif phase == 'CANCELLED':
             step.update(position_status='RUNTIME_CANCEL', status=16, remarks=remarks, step_end_time=end)
         elif phase == 'SUCCESS':
-            step.update(position_status='TASK_END' if last else 'NODE_END', status={'READER': 101, 'WRITER': 501}[step_position],
-                        remarks='Reading finished.' if step_position == 'READER' else remarks, step_end_time=end)
+            step.update(
+                position_status='TASK_END' if last else 'NODE_END',
+                status={'READER': 101, 'WRITER': 501}[step_position],
+                remarks='Reading finished.' if step_position == 'READER' else remarks,
+                step_end_time=end,
+            )
         else:
-            step.update(position_status=position_status if step_position != 'ADAPTER' else 'NORMAL',
-                        status={'ADAPTER': 99, 'READER': 102, 'WRITER': 502}[step_position],
-                        remarks={'ADAPTER': 'Initialising the task.', 'READER': 'Reading data.', 'WRITER': 'Writing data.'}[step_position],
-                        step_end_time=None)
+            step.update(
+                position_status=position_status if step_position != 'ADAPTER' else 'NORMAL',
+                status={'ADAPTER': 99, 'READER': 102, 'WRITER': 502}[step_position],
+                remarks={'ADAPTER': 'Initialising the task.', 'READER': 'Reading data.', 'WRITER': 'Writing data.'}[step_position],
+                step_end_time=None,
+            )
         if step_position != 'ADAPTER':
             step['data_count'] = counts['data_count']
             step['dirty_data_count'] = counts['dirty_data_count'] if step_position == 'WRITER' else 0
@@ -154,10 +183,20 @@ def log(execution, now_ms):
     current = state(execution, now_ms)
     finished = current['end_time'] if current['end_time'] is not None else now_ms
     return {
-        'id': execution['id'], 'start_time': execution['start_time'], 'dispatch_time': execution['start_time'], 'end_time': current['end_time'],
-        'execute_status': current['execute_status'], 'position': current['position'], 'position_status': current['position_status'],
-        'status': current['status'], 'data_count': current['counts']['data_count'], 'dirty_data_count': current['counts']['dirty_data_count'],
-        'data_size': round(current['counts']['data_count'] * DATA_SIZE_KB_PER_ROW, 2), 'data_size_unit': 'KB',
-        'spend_time': max(finished - execution['start_time'], 0), 'write_spend_time': max(finished - current['running_from'], 0),
-        'remarks': current['remarks'], 'detail_logs': current['steps'],
+        'id': execution['id'],
+        'start_time': execution['start_time'],
+        'dispatch_time': execution['start_time'],
+        'end_time': current['end_time'],
+        'execute_status': current['execute_status'],
+        'position': current['position'],
+        'position_status': current['position_status'],
+        'status': current['status'],
+        'data_count': current['counts']['data_count'],
+        'dirty_data_count': current['counts']['dirty_data_count'],
+        'data_size': round(current['counts']['data_count'] * DATA_SIZE_KB_PER_ROW, 2),
+        'data_size_unit': 'KB',
+        'spend_time': max(finished - execution['start_time'], 0),
+        'write_spend_time': max(finished - current['running_from'], 0),
+        'remarks': current['remarks'],
+        'detail_logs': current['steps'],
     }

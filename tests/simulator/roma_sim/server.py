@@ -35,33 +35,36 @@ _INSTANCE = r'/v2/(?P<project_id>[^/]+)/fdi/instances/(?P<instance_id>[^/]+)'
 _TASK = r'(?P<task_id>[^/]+)'
 _DATASOURCE = r'/datasources/(?P<datasource_id>[^/]+)'
 _MAPPINGS = r'/multi-tasks/' + _TASK + r'/mappings'
-ROUTES = [(method, re.compile(pattern), name) for method, pattern, name in (
-    ('POST', r'/v3/auth/tokens', 'iam_token'),
-    ('POST', _INSTANCE + r'/multi-tasks', 'create_multi_task'),
-    ('POST', _INSTANCE + r'/multi-tasks/init', 'init_multi_task'),
-    ('POST', _INSTANCE + r'/multi-tasks/' + _TASK + r'/reset', 'reset_multi_task'),
-    ('POST', _INSTANCE + _MAPPINGS, 'create_mapping'),
-    ('GET', _INSTANCE + _MAPPINGS, 'list_mappings'),
-    ('PUT', _INSTANCE + _MAPPINGS + r'/(?P<mapping_id>[^/]+)', 'update_mapping'),
-    ('DELETE', _INSTANCE + _MAPPINGS + r'/(?P<mapping_id>[^/]+)', 'delete_mapping'),
-    ('PUT', _INSTANCE + r'/multi-tasks/' + _TASK, 'update_multi_task'),
-    ('GET', _INSTANCE + r'/tasks', 'list_tasks'),
-    ('GET', _INSTANCE + r'/tasks/' + _TASK, 'show_task'),
-    ('DELETE', _INSTANCE + r'/tasks/' + _TASK, 'delete_task'),
-    ('POST', _INSTANCE + r'/batch-operation/tasks', 'batch_tasks'),
-    ('POST', _INSTANCE + r'/tasks/' + _TASK + r'/run', 'run_task'),
-    ('POST', _INSTANCE + r'/tasks/' + _TASK + r'/terminate', 'stop_task'),
-    ('GET', _INSTANCE + r'/task-monitors', 'list_task_monitors'),
-    ('GET', _INSTANCE + r'/tasks/' + _TASK + r'/monitor-logs', 'list_monitor_logs'),
-    ('GET', _INSTANCE + r'/datasources', 'list_datasources'),
-    ('POST', _INSTANCE + r'/datasources', 'create_datasource'),
-    ('GET', _INSTANCE + _DATASOURCE, 'show_datasource'),
-    ('PUT', _INSTANCE + _DATASOURCE, 'update_datasource'),
-    ('DELETE', _INSTANCE + _DATASOURCE, 'delete_datasource'),
-    ('POST', _INSTANCE + _DATASOURCE + r'/test-connect', 'test_datasource'),
-    ('GET', _INSTANCE + _DATASOURCE + r'/tables', 'list_datasource_tables'),
-    ('GET', _INSTANCE + _DATASOURCE + r'/columns', 'list_datasource_columns'),
-)]
+ROUTES = [
+    (method, re.compile(pattern), name)
+    for method, pattern, name in (
+        ('POST', r'/v3/auth/tokens', 'iam_token'),
+        ('POST', _INSTANCE + r'/multi-tasks', 'create_multi_task'),
+        ('POST', _INSTANCE + r'/multi-tasks/init', 'init_multi_task'),
+        ('POST', _INSTANCE + r'/multi-tasks/' + _TASK + r'/reset', 'reset_multi_task'),
+        ('POST', _INSTANCE + _MAPPINGS, 'create_mapping'),
+        ('GET', _INSTANCE + _MAPPINGS, 'list_mappings'),
+        ('PUT', _INSTANCE + _MAPPINGS + r'/(?P<mapping_id>[^/]+)', 'update_mapping'),
+        ('DELETE', _INSTANCE + _MAPPINGS + r'/(?P<mapping_id>[^/]+)', 'delete_mapping'),
+        ('PUT', _INSTANCE + r'/multi-tasks/' + _TASK, 'update_multi_task'),
+        ('GET', _INSTANCE + r'/tasks', 'list_tasks'),
+        ('GET', _INSTANCE + r'/tasks/' + _TASK, 'show_task'),
+        ('DELETE', _INSTANCE + r'/tasks/' + _TASK, 'delete_task'),
+        ('POST', _INSTANCE + r'/batch-operation/tasks', 'batch_tasks'),
+        ('POST', _INSTANCE + r'/tasks/' + _TASK + r'/run', 'run_task'),
+        ('POST', _INSTANCE + r'/tasks/' + _TASK + r'/terminate', 'stop_task'),
+        ('GET', _INSTANCE + r'/task-monitors', 'list_task_monitors'),
+        ('GET', _INSTANCE + r'/tasks/' + _TASK + r'/monitor-logs', 'list_monitor_logs'),
+        ('GET', _INSTANCE + r'/datasources', 'list_datasources'),
+        ('POST', _INSTANCE + r'/datasources', 'create_datasource'),
+        ('GET', _INSTANCE + _DATASOURCE, 'show_datasource'),
+        ('PUT', _INSTANCE + _DATASOURCE, 'update_datasource'),
+        ('DELETE', _INSTANCE + _DATASOURCE, 'delete_datasource'),
+        ('POST', _INSTANCE + _DATASOURCE + r'/test-connect', 'test_datasource'),
+        ('GET', _INSTANCE + _DATASOURCE + r'/tables', 'list_datasource_tables'),
+        ('GET', _INSTANCE + _DATASOURCE + r'/columns', 'list_datasource_columns'),
+    )
+]
 
 
 def match_route(method, path):
@@ -118,14 +121,34 @@ def optional_json_body(body):
 class Simulator:
     """All simulator state (accounts, tokens, tasks, request log, faults, config) and the API semantics."""
 
-    def __init__(self, accounts, token_lifetime=86400, state_file=None, not_found='FDI.3021', demo_instances=(), start_delay=1.0,
-                 latency_ms=0, demo_databases=False, datasource_secrets='omit', composite_ext_type='CDC', show_stopped_status='stop'):
+    def __init__(
+        self,
+        accounts,
+        token_lifetime=86400,
+        state_file=None,
+        not_found='FDI.3021',
+        demo_instances=(),
+        start_delay=1.0,
+        latency_ms=0,
+        demo_databases=False,
+        datasource_secrets='omit',
+        composite_ext_type='CDC',
+        show_stopped_status='stop',
+    ):
         self.accounts = accounts
         self.default_project_id = next(iter(accounts.projects))
-        self.startup_config = {'token_lifetime': token_lifetime, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
-                               'not_found': not_found, 'start_delay_seconds': start_delay, 'latency_ms': latency_ms,
-                               'datasource_secrets': datasource_secrets, 'composite_ext_type': composite_ext_type,
-                               'show_stopped_status': show_stopped_status}
+        self.startup_config = {
+            'token_lifetime': token_lifetime,
+            'clock_offset_seconds': 0,
+            'known_instances': None,
+            'max_limit': 999,
+            'not_found': not_found,
+            'start_delay_seconds': start_delay,
+            'latency_ms': latency_ms,
+            'datasource_secrets': datasource_secrets,
+            'composite_ext_type': composite_ext_type,
+            'show_stopped_status': show_stopped_status,
+        }
         self.config = dict(self.startup_config)  # the store keeps this very dict: reset changes it in place
         self.store = TaskStore(state_file, self.default_project_id, self.config)
         self.store.load()
@@ -178,8 +201,14 @@ class Simulator:
             return Reply(400, {'error_code': 'FDI.3039', 'error_msg': 'The project ID is empty or does not match the project ID in the URL.'})
         known = self.config['known_instances']
         if not INSTANCE_ID_RE.fullmatch(instance_id) or (known is not None and instance_id not in known):
-            return Reply(500, {'error_code': 'ROMA.00110002', 'request_id': request_id,
-                               'error_msg': 'The instance does not exist. project_id: %s, instance_id: %s' % (project_id, instance_id)})
+            return Reply(
+                500,
+                {
+                    'error_code': 'ROMA.00110002',
+                    'request_id': request_id,
+                    'error_msg': 'The instance does not exist. project_id: %s, instance_id: %s' % (project_id, instance_id),
+                },
+            )
         try:
             return getattr(self, 'api_' + route)(params, request)
         except FdiError as error:
@@ -229,14 +258,16 @@ class Simulator:
                 return keystone_error(401, 'The request you have made requires authentication: no such project for this user.', 'Unauthorized')
         elif isinstance(scope.get('domain'), dict):
             if scope['domain'].get('id') != user['domain']['id'] and scope['domain'].get('name') != user['domain']['name']:
-                return keystone_error(401, 'The request you have made requires authentication: the domain in the scope is not the user\'s.',
-                                      'Unauthorized')
+                return keystone_error(401, "The request you have made requires authentication: the domain in the scope is not the user's.", 'Unauthorized')
         else:
             return keystone_error(400, 'The request body is invalid: scope must name a project or a domain.', 'Bad Request')
         now = self.now()
         token, record = self.tokens.issue(user, project, self.config['token_lifetime'], now)
         document = {
-            'expires_at': iam_time(record['expires_at']), 'issued_at': iam_time(now), 'methods': ['password'], 'catalog': [],
+            'expires_at': iam_time(record['expires_at']),
+            'issued_at': iam_time(now),
+            'methods': ['password'],
+            'catalog': [],
             'roles': [{'id': '0', 'name': 'op_service'}, {'id': '1', 'name': 'te_admin'}],
             'user': {'id': user['id'], 'name': user['name'], 'password_expires_at': '', 'domain': user['domain']},
         }
@@ -260,8 +291,7 @@ class Simulator:
         return int(self.config['start_delay_seconds'] * 1000)
 
     def api_list_tasks(self, params, request):
-        return Reply(200, self.store.list_page(params['project_id'], params['instance_id'], request['query'], self.config['max_limit'],
-                                               self.now_ms()))
+        return Reply(200, self.store.list_page(params['project_id'], params['instance_id'], request['query'], self.config['max_limit'], self.now_ms()))
 
     def api_show_task(self, params, request):
         return Reply(200, self.store.show_task(params['project_id'], params['instance_id'], params['task_id']))
@@ -289,30 +319,35 @@ class Simulator:
         return Reply(200, self.store.init(params['project_id'], params['instance_id'], optional_json_body(request['body']), self.now_ms()))
 
     def api_reset_multi_task(self, params, request):
-        return Reply(200, self.store.reset_offset(params['project_id'], params['instance_id'], params['task_id'],
-                                                  optional_json_body(request['body']), self.now_ms()))
+        return Reply(
+            200, self.store.reset_offset(params['project_id'], params['instance_id'], params['task_id'], optional_json_body(request['body']), self.now_ms())
+        )
 
     def api_create_mapping(self, params, request):
-        return Reply(200, self.store.create_mapping(params['project_id'], params['instance_id'], params['task_id'], json_body(request['body']),
-                                                    self.now_ms()))
+        return Reply(200, self.store.create_mapping(params['project_id'], params['instance_id'], params['task_id'], json_body(request['body']), self.now_ms()))
 
     def api_list_mappings(self, params, request):
         return Reply(200, self.store.list_mappings(params['project_id'], params['instance_id'], params['task_id'], request['query']))
 
     def api_update_mapping(self, params, request):
-        return Reply(200, self.store.update_mapping(params['project_id'], params['instance_id'], params['task_id'], params['mapping_id'],
-                                                    json_body(request['body']), self.now_ms()))
+        return Reply(
+            200,
+            self.store.update_mapping(
+                params['project_id'], params['instance_id'], params['task_id'], params['mapping_id'], json_body(request['body']), self.now_ms()
+            ),
+        )
 
     def api_delete_mapping(self, params, request):
         return Reply(200, self.store.delete_mapping(params['project_id'], params['instance_id'], params['task_id'], params['mapping_id']))
 
     def api_list_task_monitors(self, params, request):
-        return Reply(200, self.store.monitor_infos(params['project_id'], params['instance_id'], request['query'], self.config['max_limit'],
-                                                   self.now_ms()))
+        return Reply(200, self.store.monitor_infos(params['project_id'], params['instance_id'], request['query'], self.config['max_limit'], self.now_ms()))
 
     def api_list_monitor_logs(self, params, request):
-        return Reply(200, self.store.monitor_logs(params['project_id'], params['instance_id'], params['task_id'], request['query'],
-                                                  self.config['max_limit'], self.now_ms()))
+        return Reply(
+            200,
+            self.store.monitor_logs(params['project_id'], params['instance_id'], params['task_id'], request['query'], self.config['max_limit'], self.now_ms()),
+        )
 
     def api_list_datasources(self, params, request):
         return Reply(200, self.store.list_datasources(params['project_id'], params['instance_id'], request['query'], self.config['max_limit']))
@@ -324,16 +359,16 @@ class Simulator:
         return Reply(201, self.store.create_datasource(params['project_id'], params['instance_id'], json_body(request['body']), self.now_ms()))
 
     def api_update_datasource(self, params, request):
-        return Reply(200, self.store.update_datasource(params['project_id'], params['instance_id'], params['datasource_id'],
-                                                       json_body(request['body']), self.now_ms()))
+        return Reply(
+            200, self.store.update_datasource(params['project_id'], params['instance_id'], params['datasource_id'], json_body(request['body']), self.now_ms())
+        )
 
     def api_delete_datasource(self, params, request):
         self.store.delete_datasource(params['project_id'], params['instance_id'], params['datasource_id'])
         return Reply(204)
 
     def api_test_datasource(self, params, request):
-        return Reply(200, self.store.test_datasource(params['project_id'], params['instance_id'], params['datasource_id'],
-                                                     json_body(request['body'])))
+        return Reply(200, self.store.test_datasource(params['project_id'], params['instance_id'], params['datasource_id'], json_body(request['body'])))
 
     def api_list_datasource_tables(self, params, request):
         return Reply(200, self.store.datasource_tables(params['project_id'], params['instance_id'], params['datasource_id'], request['query']))
@@ -437,13 +472,28 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     def _handle_api(self, url, body, request_id):
         sim = self.server.simulator
         query_lists = parse_qs(url.query, keep_blank_values=True)
-        request = {'method': self.command, 'path': url.path, 'query_string': url.query, 'headers': self.headers, 'body': body,
-                   'query': dict((key, values[0]) for key, values in query_lists.items())}
+        request = {
+            'method': self.command,
+            'path': url.path,
+            'query_string': url.query,
+            'headers': self.headers,
+            'body': body,
+            'query': dict((key, values[0]) for key, values in query_lists.items()),
+        }
         route, params = match_route(self.command, url.path)
-        entry = sim.log.record({'method': self.command, 'path': url.path, 'query': query_lists, 'body': _loggable(body), 'status': None,
-                                'headers': dict((name.lower(), value) for name, value in self.headers.items()),
-                                'auth': _auth_kind(route, self.headers), 'route': route or 'unknown',
-                                'client': '%s:%s' % self.client_address[:2]})
+        entry = sim.log.record(
+            {
+                'method': self.command,
+                'path': url.path,
+                'query': query_lists,
+                'body': _loggable(body),
+                'status': None,
+                'headers': dict((name.lower(), value) for name, value in self.headers.items()),
+                'auth': _auth_kind(route, self.headers),
+                'route': route or 'unknown',
+                'client': '%s:%s' % self.client_address[:2],
+            }
+        )
         if sim.config['latency_ms']:  # a region's round trip; each connection's thread waits on its own
             sim.stopping.wait(sim.config['latency_ms'] / 1000.0)
         fault = sim.faults.take(self.command, route or 'unknown', url.path, body)
@@ -484,7 +534,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         payload = reply.payload()
         body, length = payload, len(payload)
         if truncate:
-            body = payload[:len(payload) // 2]
+            body = payload[: len(payload) // 2]
             length = len(payload) if declare_full_length else len(body)
             self.close_connection = self.close_connection or declare_full_length
         self.send_response(reply.status)

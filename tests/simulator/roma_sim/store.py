@@ -21,8 +21,18 @@ from . import databases as dbs
 from . import datasources as ds
 from . import mappings as mp
 from . import monitor
-from .errors import (FdiError, choice_query, int_query, invalid, invalid_parameters, mapping_mismatch, monitor_page_bounds, page_bounds,
-                     task_missing, task_running)
+from .errors import (
+    FdiError,
+    choice_query,
+    int_query,
+    invalid,
+    invalid_parameters,
+    mapping_mismatch,
+    monitor_page_bounds,
+    page_bounds,
+    task_missing,
+    task_running,
+)
 
 TASK_NAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]{2,99}')
 TASK_ID_RE = re.compile(r'[A-Za-z0-9_-]{3,50}')
@@ -71,8 +81,12 @@ def _description(value):
 
 
 def _operation_types(value):
-    if (not isinstance(value, list) or len(value) > 3 or not all(isinstance(item, str) and item in OPERATION_TYPES for item in value)
-            or len(set(value)) != len(value)):
+    if (
+        not isinstance(value, list)
+        or len(value) > 3
+        or not all(isinstance(item, str) and item in OPERATION_TYPES for item in value)
+        or len(set(value)) != len(value)
+    ):
         raise invalid('operation_types')
     return list(value)
 
@@ -87,23 +101,39 @@ def execute_status(task, now_ms):
 def brief(task, now_ms=None):
     """BriefTaskRespBean (list API) of a task's view (TaskStore.view): upper-case task_type, integer status, no description or operation types."""
     return {
-        'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'],
-        'status': task['status'], 'created_date': iso_time(task['created_date']), 'version': task['version'],
-        'last_modified_time': task['last_modified_time'], 'execute_status': execute_status(task, now_ms),
-        'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
-        'source_instance_id': task['source_instance_id'], 'target_instance_id': task['target_instance_id'],
-        'ext_type': task['ext_type'], 'enterprise_project_id': task['enterprise_project_id'], 'task_tag': task['task_tag'],
+        'task_id': task['task_id'],
+        'task_name': task['task_name'],
+        'task_type': task['task_type'],
+        'status': task['status'],
+        'created_date': iso_time(task['created_date']),
+        'version': task['version'],
+        'last_modified_time': task['last_modified_time'],
+        'execute_status': execute_status(task, now_ms),
+        'source_app_id': task['source_app_id'],
+        'target_app_id': task['target_app_id'],
+        'source_instance_id': task['source_instance_id'],
+        'target_instance_id': task['target_instance_id'],
+        'ext_type': task['ext_type'],
+        'enterprise_project_id': task['enterprise_project_id'],
+        'task_tag': task['task_tag'],
     }
 
 
 def detail(task):
     """The show API's ``task_detail`` document of a task's view (serialised to a string by :func:`show`)."""
     return {
-        'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'], 'ext_type': task['ext_type'],
-        'description': task['description'], 'task_tag': task['task_tag'], 'operation_types': list(task['operation_types']),
-        'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
+        'task_id': task['task_id'],
+        'task_name': task['task_name'],
+        'task_type': task['task_type'],
+        'ext_type': task['ext_type'],
+        'description': task['description'],
+        'task_tag': task['task_tag'],
+        'operation_types': list(task['operation_types']),
+        'source_app_id': task['source_app_id'],
+        'target_app_id': task['target_app_id'],
         'repulling_snapshot': bool(task['repulling_snapshot']),
-        'source_datasource_id': task.get('source_datasource_id', ''), 'target_datasource_id': task.get('target_datasource_id', ''),
+        'source_datasource_id': task.get('source_datasource_id', ''),
+        'target_datasource_id': task.get('target_datasource_id', ''),
         'ext_info': dict(task.get('ext_info') or {}),
     }
 
@@ -115,10 +145,15 @@ def show(task, datasources=None, stopped_status='stop'):
     ``stopped_status`` is what a stopped task's ``status`` says (``stop``, or ``stopped`` as the English docs write it).
     """
     shown = {
-        'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'].lower(),
-        'status': 'running' if task['status'] else stopped_status, 'project_id': task['project_id'],
-        'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
-        'created_date': task['created_date'], 'last_modified_date': task['last_modified_time'],
+        'task_id': task['task_id'],
+        'task_name': task['task_name'],
+        'task_type': task['task_type'].lower(),
+        'status': 'running' if task['status'] else stopped_status,
+        'project_id': task['project_id'],
+        'source_app_id': task['source_app_id'],
+        'target_app_id': task['target_app_id'],
+        'created_date': task['created_date'],
+        'last_modified_date': task['last_modified_time'],
     }
     for field in ('description', 'task_tag'):
         if task[field]:
@@ -177,8 +212,14 @@ class TaskStore:
         if not self.state_file:
             return
         with self._lock:
-            document = {'format': STATE_FORMAT, 'tasks': self.all_tasks(resolved=False), 'datasources': self.all_datasources(),
-                        'pending_tasks': self.all_pending(), 'mappings': self.all_mappings(), 'databases': self.all_databases()}
+            document = {
+                'format': STATE_FORMAT,
+                'tasks': self.all_tasks(resolved=False),
+                'datasources': self.all_datasources(),
+                'pending_tasks': self.all_pending(),
+                'mappings': self.all_mappings(),
+                'databases': self.all_databases(),
+            }
             directory = os.path.dirname(os.path.abspath(self.state_file))
             os.makedirs(directory, exist_ok=True)
             handle, temp_path = tempfile.mkstemp(prefix='.roma-sim-state-', dir=directory)
@@ -210,16 +251,34 @@ class TaskStore:
     def _new_task(self, project_id, instance_id, fields, now_ms):
         self._seq += 1
         task = {
-            'task_id': fields.get('task_id') or self._fresh_id(project_id, instance_id), 'task_name': fields['task_name'],
-            'task_type': 'REALTIME', 'description': fields.get('description', ''), 'task_tag': fields.get('task_tag', ''),
+            'task_id': fields.get('task_id') or self._fresh_id(project_id, instance_id),
+            'task_name': fields['task_name'],
+            'task_type': 'REALTIME',
+            'description': fields.get('description', ''),
+            'task_tag': fields.get('task_tag', ''),
             'operation_types': fields['operation_types'],
-            'source_app_id': fields.get('source_app_id', ''), 'target_app_id': fields.get('target_app_id', ''),
-            'source_instance_id': '', 'target_instance_id': '', 'kind': fields.get('kind', 'composite'), 'enterprise_project_id': '0',
-            'project_id': project_id, 'instance_id': instance_id, 'status': fields.get('status', 0),
+            'source_app_id': fields.get('source_app_id', ''),
+            'target_app_id': fields.get('target_app_id', ''),
+            'source_instance_id': '',
+            'target_instance_id': '',
+            'kind': fields.get('kind', 'composite'),
+            'enterprise_project_id': '0',
+            'project_id': project_id,
+            'instance_id': instance_id,
+            'status': fields.get('status', 0),
             'execute_status': 'RUNNING' if fields.get('status') else 'UNSTARTED',
-            'created_date': now_ms, 'last_modified_time': now_ms, 'version': '1', 'repulling_snapshot': None, 'seq': self._seq,
-            'source_datasource_id': fields.get('source_datasource_id', ''), 'target_datasource_id': fields.get('target_datasource_id', ''),
-            'ext_info': dict(fields.get('ext_info') or {}), 'reset_date_from': None, 'reset_time': None, 'resets': [], 'executions': [],
+            'created_date': now_ms,
+            'last_modified_time': now_ms,
+            'version': '1',
+            'repulling_snapshot': None,
+            'seq': self._seq,
+            'source_datasource_id': fields.get('source_datasource_id', ''),
+            'target_datasource_id': fields.get('target_datasource_id', ''),
+            'ext_info': dict(fields.get('ext_info') or {}),
+            'reset_date_from': None,
+            'reset_time': None,
+            'resets': [],
+            'executions': [],
         }
         self._insert(task)
         return task
@@ -265,11 +324,19 @@ class TaskStore:
         ``resolved``: as answers show them (ext_type, app IDs of the data sources, ``kind``); else as stored.
         """
         with self._lock:
-            tasks = [dict(self.view(task) if resolved else task, kind=task.get('kind', 'composite'), operation_types=list(task['operation_types']),
-                          execute_status=execute_status(task, now_ms), resets=[dict(reset) for reset in task.get('resets') or []],
-                          executions=[dict(execution) for execution in task.get('executions', [])])
-                     for (project, instance), scope in self._scopes.items()
-                     if project_id in (None, project) and instance_id in (None, instance) for task in scope.values()]
+            tasks = [
+                dict(
+                    self.view(task) if resolved else task,
+                    kind=task.get('kind', 'composite'),
+                    operation_types=list(task['operation_types']),
+                    execute_status=execute_status(task, now_ms),
+                    resets=[dict(reset) for reset in task.get('resets') or []],
+                    executions=[dict(execution) for execution in task.get('executions', [])],
+                )
+                for (project, instance), scope in self._scopes.items()
+                if project_id in (None, project) and instance_id in (None, instance)
+                for task in scope.values()
+            ]
         return sorted(tasks, key=lambda task: task['seq'])
 
     # -- the API ------------------------------------------------------------------------------------
@@ -330,8 +397,11 @@ class TaskStore:
     def show_task(self, project_id, instance_id, task_id):
         """GET .../tasks/{task_id}: ShowTaskResponse, with the names of the task's data sources."""
         with self._lock:
-            return show(self.view(self._find(project_id, instance_id, task_id)), self._datasources.get((project_id, instance_id), {}),
-                        self.config.get('show_stopped_status', 'stop'))
+            return show(
+                self.view(self._find(project_id, instance_id, task_id)),
+                self._datasources.get((project_id, instance_id), {}),
+                self.config.get('show_stopped_status', 'stop'),
+            )
 
     def delete(self, project_id, instance_id, task_id):
         with self._lock:
@@ -360,7 +430,7 @@ class TaskStore:
                     else:  # the job fails at once in the adapter, whatever outcome the tests set
                         outcome = monitor.outcome({'result': 'error', 'position': 'ADAPTER', 'remarks': failure})
                     executions.append(monitor.new_execution(now_ms, delay_ms, outcome, *self._stages(task)))
-                    del executions[:-monitor.MAX_EXECUTIONS]
+                    del executions[: -monitor.MAX_EXECUTIONS]
                 elif executions:
                     monitor.cancel(executions[-1], now_ms)
                 task['status'] = 1 if running else 0
@@ -466,7 +536,7 @@ class TaskStore:
                 matches.reverse()
             if sort_field == 'STATUS':  # stable: creation order (reversed for DESC) within each status
                 matches.sort(key=lambda task: task['status'], reverse=sort_type == 'DESC')
-            entities = [brief(self.view(task), now_ms) for task in matches[offset:offset + limit]]
+            entities = [brief(self.view(task), now_ms) for task in matches[offset : offset + limit]]
         return {'total': len(matches), 'size': len(entities), 'entities': entities}
 
     def seed(self, project_id, instance_id, count, name_prefix, operation_types, status, now_ms, start=0, kind='composite'):
@@ -483,8 +553,12 @@ class TaskStore:
             clash = next((name for name in names if name in taken), None)
             if clash is not None:
                 raise ValueError('task name %s already exists in instance %s' % (clash, instance_id))
-            created = [self._new_task(project_id, instance_id, {'task_name': name, 'operation_types': list(operation_types), 'status': status,
-                                                                'kind': kind}, now_ms + index)['task_id'] for index, name in enumerate(names)]
+            created = [
+                self._new_task(
+                    project_id, instance_id, {'task_name': name, 'operation_types': list(operation_types), 'status': status, 'kind': kind}, now_ms + index
+                )['task_id']
+                for index, name in enumerate(names)
+            ]
             self.save()
         return created
 
@@ -505,9 +579,12 @@ class TaskStore:
     def all_datasources(self, project_id=None, instance_id=None):
         """Full internal records, tables included (``/_sim/datasources``, the state file)."""
         with self._lock:
-            return [json.loads(json.dumps(dict(datasource, tables=self.tables(datasource))))
-                    for (project, instance), scope in self._datasources.items()
-                    if project_id in (None, project) and instance_id in (None, instance) for datasource in scope.values()]
+            return [
+                json.loads(json.dumps(dict(datasource, tables=self.tables(datasource))))
+                for (project, instance), scope in self._datasources.items()
+                if project_id in (None, project) and instance_id in (None, instance)
+                for datasource in scope.values()
+            ]
 
     def tables(self, datasource):
         """name -> columns: a seeded data source's own tables; one created through the API has those of the declared database it points at."""
@@ -536,13 +613,15 @@ class TaskStore:
         if kind is not None:
             exact['datasource_type'] = kind
         with self._lock:
-            matches = [datasource for datasource in self._datasources.get((project_id, instance_id), {}).values()
-                       if (name is None or name in datasource['datasource_name'])
-                       and all(datasource[field] == value for field, value in exact.items())]
+            matches = [
+                datasource
+                for datasource in self._datasources.get((project_id, instance_id), {}).values()
+                if (name is None or name in datasource['datasource_name']) and all(datasource[field] == value for field, value in exact.items())
+            ]
             matches.sort(key=lambda datasource: datasource['create_time'])  # stable: seeding order within one time
             if descending:
                 matches.reverse()
-            entities = [ds.response(datasource, self._secrets_mode()) for datasource in matches[offset:offset + limit]]
+            entities = [ds.response(datasource, self._secrets_mode()) for datasource in matches[offset : offset + limit]]
         return {'total': len(matches), 'size': len(entities), 'entities': entities}
 
     def show_datasource(self, project_id, instance_id, datasource_id):
@@ -550,8 +629,10 @@ class TaskStore:
             return ds.response(self._datasource(project_id, instance_id, datasource_id), self._secrets_mode())
 
     def _name_taken(self, project_id, instance_id, name, other_than=None):
-        return any(datasource['datasource_name'] == name and datasource['datasource_id'] != other_than
-                   for datasource in self._datasources.get((project_id, instance_id), {}).values())
+        return any(
+            datasource['datasource_name'] == name and datasource['datasource_id'] != other_than
+            for datasource in self._datasources.get((project_id, instance_id), {}).values()
+        )
 
     def create_datasource(self, project_id, instance_id, body, now_ms):
         """POST .../datasources (DatasourceInfo): the new DataSourceRsp; a name taken in the instance is FDI.3033 [datasource_name]."""
@@ -564,8 +645,9 @@ class TaskStore:
             datasource_id = secrets.token_hex(16)
             while datasource_id in scope:
                 datasource_id = secrets.token_hex(16)
-            datasource = ds.normalize(dict(fields, datasource_id=datasource_id, app_name=app_name, origin='api', create_time=now_ms),
-                                      project_id, instance_id, now_ms)
+            datasource = ds.normalize(
+                dict(fields, datasource_id=datasource_id, app_name=app_name, origin='api', create_time=now_ms), project_id, instance_id, now_ms
+            )
             self._put_datasource(datasource)
             self.save()
             return ds.response(datasource, self._secrets_mode())
@@ -580,8 +662,12 @@ class TaskStore:
                     raise invalid(field)
             if self._name_taken(project_id, instance_id, fields['datasource_name'], other_than=datasource_id):
                 raise invalid('datasource_name')
-            datasource.update(datasource_name=fields['datasource_name'], content=fields['content'], description=fields['description'],
-                              update_time=max(now_ms, datasource['update_time'] + 1))
+            datasource.update(
+                datasource_name=fields['datasource_name'],
+                content=fields['content'],
+                description=fields['description'],
+                update_time=max(now_ms, datasource['update_time'] + 1),
+            )
             self.save()
             return ds.response(datasource, self._secrets_mode())
 
@@ -662,16 +748,22 @@ class TaskStore:
     def all_pending(self, project_id=None, instance_id=None):
         """Initialised task IDs not created yet (``/_sim/inits``, the state file)."""
         with self._lock:
-            return [dict(pending, ext_info=dict(pending['ext_info'])) for (project, instance), scope in self._pending.items()
-                    if project_id in (None, project) and instance_id in (None, instance) for pending in scope.values()]
+            return [
+                dict(pending, ext_info=dict(pending['ext_info']))
+                for (project, instance), scope in self._pending.items()
+                if project_id in (None, project) and instance_id in (None, instance)
+                for pending in scope.values()
+            ]
 
     def all_mappings(self, project_id=None, instance_id=None, task_id=None):
         """Every mapping, flat, each with its project_id, instance_id and task_id (``/_sim/mappings``, the state file)."""
         with self._lock:
-            return [dict(mp.shown(mapping), project_id=project, instance_id=instance, task_id=task)
-                    for (project, instance, task), scope in self._mappings.items()
-                    if project_id in (None, project) and instance_id in (None, instance) and task_id in (None, task)
-                    for mapping in scope.values()]
+            return [
+                dict(mp.shown(mapping), project_id=project, instance_id=instance, task_id=task)
+                for (project, instance, task), scope in self._mappings.items()
+                if project_id in (None, project) and instance_id in (None, instance) and task_id in (None, task)
+                for mapping in scope.values()
+            ]
 
     def _owner(self, project_id, instance_id, task_id):
         """The task, or the initialised (not yet created) task, that mappings belong to; not found otherwise."""
@@ -706,8 +798,11 @@ class TaskStore:
             scope = (project_id, instance_id)
             if task_id in self._scopes.get(scope, {}):
                 raise invalid('task_id')
-            found = dict((side, self._datasource(project_id, instance_id, fields['%s_datasource_id' % side], '%s_datasource_id' % side))
-                         for side in ('source', 'target') if fields['%s_datasource_id' % side])
+            found = dict(
+                (side, self._datasource(project_id, instance_id, fields['%s_datasource_id' % side], '%s_datasource_id' % side))
+                for side in ('source', 'target')
+                if fields['%s_datasource_id' % side]
+            )
             if 'source' in found and found['source']['datasource_type'] == 'MYSQL' and not fields['ext_info']:
                 raise invalid('ext_info.server_id')  # change data capture from MySQL needs the server ID
             task_id = task_id or self._fresh_id(project_id, instance_id)
@@ -718,8 +813,7 @@ class TaskStore:
                 source_tables, target_tables = self.tables(found['source']), self.tables(found['target'])
                 for table, columns in source_tables.items():
                     if table in target_tables:
-                        mapping_fields = {'source_table': table, 'target_table': table, 'source_columns': None, 'target_columns': None,
-                                          'mapping_columns': None}
+                        mapping_fields = {'source_table': table, 'target_table': table, 'source_columns': None, 'target_columns': None, 'mapping_columns': None}
                         mapping = mp.build(self._fresh_mapping_id(), mapping_fields, columns, target_tables[table], 'AUTO', now_ms)
                         mappings[mapping['id']] = mapping
             self.save()
@@ -762,8 +856,14 @@ class TaskStore:
             if any((other['source_table'], other['target_table']) == pair for other in mappings.values() if other['id'] != mapping_id):
                 raise mapping_mismatch()  # the pair is a mapping's identity in its task
             try:
-                mapping = mp.build(mapping_id or self._fresh_mapping_id(), fields, self.tables(source)[fields['source_table']],
-                                   self.tables(target)[fields['target_table']], 'MANUAL' if mapping_id is None else 'UPDATE', now_ms)
+                mapping = mp.build(
+                    mapping_id or self._fresh_mapping_id(),
+                    fields,
+                    self.tables(source)[fields['source_table']],
+                    self.tables(target)[fields['target_table']],
+                    'MANUAL' if mapping_id is None else 'UPDATE',
+                    now_ms,
+                )
             except KeyError:  # a mapped column that is not in its table
                 raise mapping_mismatch()
             mappings[mapping['id']] = mapping
@@ -810,9 +910,13 @@ class TaskStore:
             for field in ('source_datasource_id', 'target_datasource_id'):
                 if query.get(field) and query[field] != owner.get(field):
                     mappings = []  # every mapping of a task has the task's data sources
-            matches = [mapping for mapping in mappings if all(mapping[field] == value for field, value in exact_tables.items())
-                       and (table_name in mapping['source_table'] or table_name in mapping['target_table'])]
-            return self._element(owner, matches[offset:offset + limit], len(matches))
+            matches = [
+                mapping
+                for mapping in mappings
+                if all(mapping[field] == value for field, value in exact_tables.items())
+                and (table_name in mapping['source_table'] or table_name in mapping['target_table'])
+            ]
+            return self._element(owner, matches[offset : offset + limit], len(matches))
 
     def reset_offset(self, project_id, instance_id, task_id, body, now_ms):
         """POST .../multi-tasks/{task_id}/reset {date_from?}: ``{"message": "Reset Success"}``; recorded on the task.
@@ -865,8 +969,11 @@ class TaskStore:
 
     def all_outcomes(self):
         with self._lock:
-            return [dict(outcome, project_id=project, instance_id=instance, **{key: value})
-                    for (project, instance), outcomes in self._outcomes.items() for (key, value), outcome in outcomes.items()]
+            return [
+                dict(outcome, project_id=project, instance_id=instance, **{key: value})
+                for (project, instance), outcomes in self._outcomes.items()
+                for (key, value), outcome in outcomes.items()
+            ]
 
     def clear_outcomes(self):
         with self._lock:
@@ -887,11 +994,22 @@ class TaskStore:
         found = self._datasources.get((task['project_id'], task['instance_id']), {})
         app_names = [found.get(task.get('%s_datasource_id' % side) or '', {}).get('app_name', '') for side in ('source', 'target')]
         return {
-            'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'], 'status': task['status'],
-            'last_execute_time': started, 'position': position, 'execute_status': status,
-            'source_app_id': shown['source_app_id'], 'source_app_name': app_names[0], 'source_instance_id': task['source_instance_id'],
-            'target_app_id': shown['target_app_id'], 'target_app_name': app_names[1], 'target_instance_id': task['target_instance_id'],
-            'ext_type': shown['ext_type'], 'enterprise_project_id': task['enterprise_project_id'], 'task_tag': task['task_tag'],
+            'task_id': task['task_id'],
+            'task_name': task['task_name'],
+            'task_type': task['task_type'],
+            'status': task['status'],
+            'last_execute_time': started,
+            'position': position,
+            'execute_status': status,
+            'source_app_id': shown['source_app_id'],
+            'source_app_name': app_names[0],
+            'source_instance_id': task['source_instance_id'],
+            'target_app_id': shown['target_app_id'],
+            'target_app_name': app_names[1],
+            'target_instance_id': task['target_instance_id'],
+            'ext_type': shown['ext_type'],
+            'enterprise_project_id': task['enterprise_project_id'],
+            'task_tag': task['task_tag'],
         }
 
     def monitor_infos(self, project_id, instance_id, query, max_limit, now_ms):
@@ -903,7 +1021,7 @@ class TaskStore:
             matches = [task for task in self._scopes.get((project_id, instance_id), {}).values() if name in task['task_name']]
             if wanted_status is not None:
                 matches = [task for task in matches if execute_status(task, now_ms) == wanted_status]
-            entities = [self._monitor_info(task, now_ms) for task in matches[offset:offset + limit]]
+            entities = [self._monitor_info(task, now_ms) for task in matches[offset : offset + limit]]
         return {'total': len(matches), 'size': len(entities), 'entities': entities}
 
     def monitor_logs(self, project_id, instance_id, task_id, query, max_limit, now_ms):
@@ -912,7 +1030,10 @@ class TaskStore:
         begin, end = int_query(query, 'begin_time', None), int_query(query, 'end_time', None)
         with self._lock:
             executions = list(self._find(project_id, instance_id, task_id).get('executions') or [])
-            executions = [execution for execution in reversed(executions)
-                          if (begin is None or execution['start_time'] >= begin) and (end is None or execution['start_time'] <= end)]
-            entities = [monitor.log(execution, now_ms) for execution in executions[offset:offset + limit]]
+            executions = [
+                execution
+                for execution in reversed(executions)
+                if (begin is None or execution['start_time'] >= begin) and (end is None or execution['start_time'] <= end)
+            ]
+            entities = [monitor.log(execution, now_ms) for execution in executions[offset : offset + limit]]
         return {'total': len(executions), 'size': len(entities), 'entities': entities}

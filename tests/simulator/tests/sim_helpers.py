@@ -29,8 +29,13 @@ DOMAIN, USER, PASSWORD = 'demo-account', 'demo-user', 'Demo-Passw0rd!'
 AK, SK = 'AKEXAMPLE0123456789', 'SKEXAMPLEsecret0123456789'
 TEMP_AK, TEMP_SK, SECURITY_TOKEN = 'AKTEMPEXAMPLE0000001', 'SKTEMPEXAMPLEsecret0000001', 'STSEXAMPLEsecuritytoken0123456789'
 MYSQL_ID, DWS_ID = 'a5e1b0d2c3f4e5a6b7c8d9e0f1a2b3c4', 'b6f2c1e3d4a5f6b7c8d9e0f1a2b3c4d5'  # the demo data sources
-ORDERS_MAPPING = {'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'source_table': 'orders', 'target_table': 'orders',
-                  'ext_info': {'server_id': '1'}}
+ORDERS_MAPPING = {
+    'source_datasource_id': MYSQL_ID,
+    'target_datasource_id': DWS_ID,
+    'source_table': 'orders',
+    'target_table': 'orders',
+    'ext_info': {'server_id': '1'},
+}
 
 
 def api_path(*parts, **kwargs):
@@ -39,8 +44,12 @@ def api_path(*parts, **kwargs):
 
 
 def password_body(user=USER, password=PASSWORD, domain=DOMAIN, scope=None):
-    return {'auth': {'identity': {'methods': ['password'], 'password': {'user': {'name': user, 'password': password, 'domain': {'name': domain}}}},
-                     'scope': scope if scope is not None else {'project': {'name': PROJECT_NAME}}}}
+    return {
+        'auth': {
+            'identity': {'methods': ['password'], 'password': {'user': {'name': user, 'password': password, 'domain': {'name': domain}}}},
+            'scope': scope if scope is not None else {'project': {'name': PROJECT_NAME}},
+        }
+    }
 
 
 class Response:
@@ -112,6 +121,7 @@ class SimClient:
 
 # -- SDK-HMAC-SHA256, straight from the published signing steps ------------------------------------------------
 
+
 def reference_canonical_request(method, path, query_pairs, headers, body):
     """Steps 3-8: payload hash, signed headers (no ``_``), canonical headers, URI with ``/``, sorted encoded query."""
     payload_hash = hashlib.sha256(body).hexdigest()
@@ -134,8 +144,12 @@ def reference_sign(method, path, query_pairs, headers, body, ak=AK, sk=SK):
 def signed_request(client, method, path, query_pairs=(), body=None, ak=AK, sk=SK, extra_headers=None, sdk_date=None, host=None):
     """Send a request signed like the SDK (Content-Type, Host, X-Project-Id, X-Sdk-Date + extra headers)."""
     raw = b'' if body is None else json.dumps(body).encode('utf-8')
-    headers = {'Content-Type': 'application/json;charset=UTF-8' if raw else 'application/json', 'Host': host or '%s:%d' % (client.host, client.port),
-               'X-Project-Id': PROJECT_ID, 'X-Sdk-Date': sdk_date or time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}
+    headers = {
+        'Content-Type': 'application/json;charset=UTF-8' if raw else 'application/json',
+        'Host': host or '%s:%d' % (client.host, client.port),
+        'X-Project-Id': PROJECT_ID,
+        'X-Sdk-Date': sdk_date or time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()),
+    }
     headers.update(extra_headers or {})
     _signature, authorization, _canonical = reference_sign(method, path, list(query_pairs), headers, raw, ak, sk)
     headers['Authorization'] = authorization
@@ -191,6 +205,7 @@ def model_problems(document, model, where='$'):
     see something else than the simulator sends.  ``None`` is allowed for any field.
     """
     from huaweicloudsdkroma.v2 import model as models  # pylint: disable=import-outside-toplevel
+
     if document is None:
         return []
     if model.startswith('list['):
@@ -227,6 +242,7 @@ def assert_model(document, model, required=()):
 def model_fields_seen(document, model, fields=None):
     """``{"Model.field": carried}``: for every SDK model field met in ``document``, whether some instance carries it."""
     from huaweicloudsdkroma.v2 import model as models  # pylint: disable=import-outside-toplevel
+
     fields = {} if fields is None else fields
     if model.startswith('list['):
         for item in document or []:

@@ -15,7 +15,6 @@ import threading
 import time
 
 import pytest
-
 from sim_helpers import INSTANCE_ID, PROJECT_ID, SIMULATOR_DIR, SimClient, SimulatorProcess, api_path, password_body
 
 VALID = {'task_name': 'orders-sync', 'operation_types': ['INSERT']}
@@ -31,6 +30,7 @@ def add_fault(client, **fault):
 
 # -- request log -----------------------------------------------------------------------------------------
 
+
 def test_request_log_records_every_api_request_in_order(client):
     client.request('POST', '/v3/auth/tokens', password_body(), query='nocatalog=true')
     client.request('POST', api_path('multi-tasks'), VALID)
@@ -39,8 +39,12 @@ def test_request_log_records_every_api_request_in_order(client):
     client.request('GET', '/nowhere', auth=False)
     log = client.requests_log()
     assert [(e['method'], e['route'], e['status'], e['auth']) for e in log] == [
-        ('POST', 'iam_token', 201, 'password'), ('POST', 'create_multi_task', 200, 'token'), ('GET', 'list_tasks', 200, 'token'),
-        ('PUT', 'update_multi_task', 400, 'token'), ('GET', 'unknown', 404, 'none')]
+        ('POST', 'iam_token', 201, 'password'),
+        ('POST', 'create_multi_task', 200, 'token'),
+        ('GET', 'list_tasks', 200, 'token'),
+        ('PUT', 'update_multi_task', 400, 'token'),
+        ('GET', 'unknown', 404, 'none'),
+    ]
     assert [e['seq'] for e in log] == sorted(e['seq'] for e in log) and all(isinstance(e['time'], float) for e in log)
     create = log[1]
     assert create['path'] == api_path('multi-tasks') and create['query'] == {} and create['body'] == VALID
@@ -55,9 +59,16 @@ def test_request_log_records_every_api_request_in_order(client):
 
 # -- faults ------------------------------------------------------------------------------------------------
 
+
 def test_respond_fault_with_headers_count_and_match(client):
-    faults = add_fault(client, count=2, match={'method': 'get', 'route': 'list_tasks'}, status=503, headers={'Retry-After': '2'},
-                       body={'error_code': 'APIG.0203', 'error_msg': 'busy'})
+    faults = add_fault(
+        client,
+        count=2,
+        match={'method': 'get', 'route': 'list_tasks'},
+        status=503,
+        headers={'Retry-After': '2'},
+        body={'error_code': 'APIG.0203', 'error_msg': 'busy'},
+    )
     assert faults[0]['count'] == 2 and faults[0]['action'] == 'respond'
     assert client.request('POST', api_path('multi-tasks'), VALID).status == 200  # not matched
     for attempt in (1, 2):
@@ -68,7 +79,11 @@ def test_respond_fault_with_headers_count_and_match(client):
     assert client.control('GET', 'faults') == {'faults': []}
     log = client.requests_log()
     assert [(e['route'], e['status'], e.get('fault')) for e in log] == [
-        ('create_multi_task', 200, None), ('list_tasks', 503, 'respond'), ('list_tasks', 503, 'respond'), ('list_tasks', 200, None)]
+        ('create_multi_task', 200, None),
+        ('list_tasks', 503, 'respond'),
+        ('list_tasks', 503, 'respond'),
+        ('list_tasks', 200, None),
+    ]
 
 
 def test_respond_fault_text_body_default_body_and_path_match(client):
@@ -83,13 +98,16 @@ def test_respond_fault_text_body_default_body_and_path_match(client):
 
 def test_body_match_faults_one_batch_action_and_not_the_other(client):
     created = client.control('POST', 'seed', {'project_id': PROJECT_ID, 'instance_id': INSTANCE_ID, 'count': 1})['task_ids']
-    add_fault(client, match={'route': 'batch_tasks', 'body_contains': '"action_id":"stop"'}, status=400,
-              body={'error_code': 'FDI.3150', 'error_msg': 'refused'})
+    add_fault(
+        client, match={'route': 'batch_tasks', 'body_contains': '"action_id":"stop"'}, status=400, body={'error_code': 'FDI.3150', 'error_msg': 'refused'}
+    )
     start = {'action_id': 'start', 'list': [{'task_id': created[0]}]}
     assert client.request('POST', api_path('batch-operation', 'tasks'), start).status == 200  # compact JSON, another action
     stop = json.dumps({'action_id': 'stop', 'list': [{'task_id': created[0]}]}, separators=(',', ':'))
-    assert client.request('POST', api_path('batch-operation', 'tasks'), raw=stop.encode(),
-                          headers={'Content-Type': 'application/json;charset=UTF-8'}).status == 400
+    assert (
+        client.request('POST', api_path('batch-operation', 'tasks'), raw=stop.encode(), headers={'Content-Type': 'application/json;charset=UTF-8'}).status
+        == 400
+    )
     assert client.control('GET', 'faults') == {'faults': []}
     for bad in ({'body_contains': 1}, {'body': 'x'}):
         assert client.request('POST', '/_sim/faults', {'match': bad}).status == 400
@@ -182,7 +200,7 @@ def test_truncate_fault_keeps_a_consistent_length(client):
     add_fault(client, action='truncate', match={'route': 'list_tasks'})
     response = client.request('GET', api_path('tasks'))
     full = client.request('GET', api_path('tasks')).body  # same connection: still in sync
-    assert response.status == 200 and response.body == full[:len(full) // 2] and response.headers['Content-Length'] == str(len(full) // 2)
+    assert response.status == 200 and response.body == full[: len(full) // 2] and response.headers['Content-Length'] == str(len(full) // 2)
     with pytest.raises(ValueError):
         response.json()
 
@@ -230,10 +248,14 @@ def test_fault_validation_and_clearing(client):
 
 # -- seeding, reset, config --------------------------------------------------------------------------------
 
+
 def test_seed_10000_tasks_and_list_them_fast(client):
     started = time.monotonic()
-    seeded = client.control('POST', 'seed', {'project_id': PROJECT_ID, 'instance_id': INSTANCE_ID, 'count': 10000, 'name_prefix': 'bulk-',
-                                             'operation_types': ['INSERT', 'UPDATE'], 'status': 0})
+    seeded = client.control(
+        'POST',
+        'seed',
+        {'project_id': PROJECT_ID, 'instance_id': INSTANCE_ID, 'count': 10000, 'name_prefix': 'bulk-', 'operation_types': ['INSERT', 'UPDATE'], 'status': 0},
+    )
     assert seeded['created'] == 10000 and len(set(seeded['task_ids'])) == 10000
     assert time.monotonic() - started < 5
 
@@ -270,15 +292,33 @@ def test_reset_restores_start_up_state(client):
     client.control('POST', 'config', {'max_limit': 5, 'clock_offset_seconds': 99, 'known_instances': ['x']})
     assert client.control('POST', 'reset') == {'reset': True}
     assert client.control('GET', 'tasks') == {'tasks': []} and client.control('GET', 'faults') == {'faults': []}
-    assert client.control('GET', 'config') == {'token_lifetime': 86400, 'clock_offset_seconds': 0, 'known_instances': None, 'max_limit': 999,
-                                               'not_found': 'FDI.3021', 'start_delay_seconds': 1.0, 'latency_ms': 0, 'datasource_secrets': 'omit',
-                                               'composite_ext_type': 'CDC', 'show_stopped_status': 'stop'}
+    assert client.control('GET', 'config') == {
+        'token_lifetime': 86400,
+        'clock_offset_seconds': 0,
+        'known_instances': None,
+        'max_limit': 999,
+        'not_found': 'FDI.3021',
+        'start_delay_seconds': 1.0,
+        'latency_ms': 0,
+        'datasource_secrets': 'omit',
+        'composite_ext_type': 'CDC',
+        'show_stopped_status': 'stop',
+    }
     assert client.requests_log() == []
 
 
 def test_config_validation_and_unknown_control_route(client):
-    for body in ({'token_lifetime': 0}, {'max_limit': 0}, {'known_instances': 'inst-1'}, {'speed': 'fast'}, {'not_found': 'FDI.9999'},
-                 {'start_delay_seconds': -1}, {'start_delay_seconds': 'soon'}, {'latency_ms': -1}, {'latency_ms': 60001}):
+    for body in (
+        {'token_lifetime': 0},
+        {'max_limit': 0},
+        {'known_instances': 'inst-1'},
+        {'speed': 'fast'},
+        {'not_found': 'FDI.9999'},
+        {'start_delay_seconds': -1},
+        {'start_delay_seconds': 'soon'},
+        {'latency_ms': -1},
+        {'latency_ms': 60001},
+    ):
         assert client.request('POST', '/_sim/config', body).status == 400
     assert client.request('GET', '/_sim/nothing').status == 404
     assert client.request('POST', '/_sim/tokens', {'project_id': 'f' * 32}).status == 400
@@ -287,14 +327,20 @@ def test_config_validation_and_unknown_control_route(client):
 
 # -- connections -------------------------------------------------------------------------------------------
 
+
 def test_keep_alive_one_connection_for_many_requests(server, sim):
     token = SimClient(server.url).control('POST', 'tokens', {})['token']
     connection = http.client.HTTPConnection('127.0.0.1', server.server_address[1], timeout=5)
     headers = {'X-Auth-Token': token, 'Content-Type': 'application/json;charset=UTF-8'}
     statuses, sockets = [], set()
-    for method, path, body in (('POST', api_path('multi-tasks'), json.dumps(VALID)), ('GET', api_path('tasks'), None),
-                               ('GET', api_path('tasks', 'missing'), None), ('GET', '/nowhere', None), ('POST', '/v3/auth/tokens', 'x'),
-                               ('DELETE', api_path('tasks', 'missing'), None)):
+    for method, path, body in (
+        ('POST', api_path('multi-tasks'), json.dumps(VALID)),
+        ('GET', api_path('tasks'), None),
+        ('GET', api_path('tasks', 'missing'), None),
+        ('GET', '/nowhere', None),
+        ('POST', '/v3/auth/tokens', 'x'),
+        ('DELETE', api_path('tasks', 'missing'), None),
+    ):
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
@@ -314,6 +360,7 @@ def test_keep_alive_one_connection_for_many_requests(server, sim):
 
 
 # -- latency and concurrency ----------------------------------------------------------------------------------
+
 
 def test_latency_delays_api_requests_but_not_controls(client):
     client.control('POST', 'config', {'latency_ms': 400})
@@ -367,14 +414,24 @@ def test_fifty_concurrent_requests_are_served_in_parallel_and_logged_exactly(ser
 
 # -- the command line ----------------------------------------------------------------------------------------
 
+
 def test_command_line_url_file_accounts_and_token_lifetime(tmp_path):
-    accounts = {'domains': [{'id': 'dom-1', 'name': 'acme', 'projects': [{'id': 'p' * 32, 'name': 'eu-west-0'}],
-                             'users': [{'id': 'u-1', 'name': 'robot', 'password': 'pa55-word'}],
-                             'access_keys': [{'access': 'AKACME', 'secret': 'SKACME', 'user': 'robot'}]}]}
+    accounts = {
+        'domains': [
+            {
+                'id': 'dom-1',
+                'name': 'acme',
+                'projects': [{'id': 'p' * 32, 'name': 'eu-west-0'}],
+                'users': [{'id': 'u-1', 'name': 'robot', 'password': 'pa55-word'}],
+                'access_keys': [{'access': 'AKACME', 'secret': 'SKACME', 'user': 'robot'}],
+            }
+        ]
+    }
     accounts_file = tmp_path / 'accounts.json'
     accounts_file.write_text(json.dumps(accounts), encoding='utf-8')
-    simulator = SimulatorProcess('--accounts', str(accounts_file), '--token-lifetime', '600', '--not-found', 'FDI.3081', '--latency-ms', '20',
-                                 '--start-delay', '0.25').start()
+    simulator = SimulatorProcess(
+        '--accounts', str(accounts_file), '--token-lifetime', '600', '--not-found', 'FDI.3081', '--latency-ms', '20', '--start-delay', '0.25'
+    ).start()
     try:
         assert simulator.first_line == 'ROMA simulator listening on %s' % simulator.url and simulator.url.startswith('http://127.0.0.1:')
         client = SimClient(simulator.url)
@@ -450,8 +507,13 @@ def test_https_with_generated_ca(tmp_path):
 def test_chunked_and_oversized_bodies(server, client):
     connection = http.client.HTTPConnection('127.0.0.1', server.server_address[1], timeout=5)
     chunks = iter([b'{"task_name": "chunked-task", ', b'"operation_types": ["INSERT"]}'])
-    connection.request('POST', api_path('multi-tasks'), body=chunks, encode_chunked=True,
-                       headers={'X-Auth-Token': client.token, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'})
+    connection.request(
+        'POST',
+        api_path('multi-tasks'),
+        body=chunks,
+        encode_chunked=True,
+        headers={'X-Auth-Token': client.token, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'},
+    )
     assert connection.getresponse().read() and task_names(client) == ['chunked-task']
     connection.request('GET', api_path('tasks'), headers={'X-Auth-Token': client.token})  # still in sync after the chunked body
     assert json.loads(connection.getresponse().read())['total'] == 1
@@ -463,6 +525,11 @@ def test_chunked_and_oversized_bodies(server, client):
 def test_unreadable_state_file_stops_start_up(tmp_path):
     state_file = tmp_path / 'state.json'
     state_file.write_text('{not json', encoding='utf-8')
-    result = subprocess.run([sys.executable, os.path.join(SIMULATOR_DIR, 'run_simulator.py'), '--port', '0', '--state-file', str(state_file)],
-                            capture_output=True, text=True, timeout=20, check=False)
+    result = subprocess.run(
+        [sys.executable, os.path.join(SIMULATOR_DIR, 'run_simulator.py'), '--port', '0', '--state-file', str(state_file)],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
     assert result.returncode == 2 and result.stdout == '' and 'cannot start' in result.stderr

@@ -6,16 +6,22 @@ import json
 import re
 
 import pytest
-
 from sim_helpers import DWS_ID, INSTANCE_ID, MYSQL_ID, ORDERS_MAPPING, SimClient, SimulatorProcess, api_path, assert_model
 
 HEX32 = re.compile(r'[0-9a-f]{32}')
 INVALID = {'error_code': 'FDI.3002', 'error_msg': 'Invalid parameters.'}
 IN_USE = {'error_code': 'FDI.3208', 'error_msg': 'The data source is used by one or more tasks.'}
 APP_ID = 'e9c5f4b6a7d8e9f0a1b2c3d4e5f6a7b8'
-SHOP = {'host': '10.1.0.5', 'port': '3306', 'database_name': 'shop', 'users': {'fdi_reader': 'S3cret-one'},
-        'tables': {'orders': [{'field_name': 'id', 'field_type': 'bigint', 'field_length': 20}, {'field_name': 'note', 'field_type': 'varchar'}],
-                   'refunds': [{'field_name': 'id', 'field_type': 'bigint', 'field_length': '20'}]}}
+SHOP = {
+    'host': '10.1.0.5',
+    'port': '3306',
+    'database_name': 'shop',
+    'users': {'fdi_reader': 'S3cret-one'},
+    'tables': {
+        'orders': [{'field_name': 'id', 'field_type': 'bigint', 'field_length': 20}, {'field_name': 'note', 'field_type': 'varchar'}],
+        'refunds': [{'field_name': 'id', 'field_type': 'bigint', 'field_length': '20'}],
+    },
+}
 CONTENT = {'host': '10.1.0.5', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'S3cret-one', 'mode': 'default'}
 
 
@@ -28,8 +34,7 @@ def connectivity(reason):
 
 
 def info(name='shop-mysql', kind='MYSQL', content=None, **fields):
-    return dict({'datasource_name': name, 'datasource_type': kind, 'app_id': APP_ID, 'content': dict(CONTENT) if content is None else content},
-                **fields)
+    return dict({'datasource_name': name, 'datasource_type': kind, 'app_id': APP_ID, 'content': dict(CONTENT) if content is None else content}, **fields)
 
 
 def call(client, method, *parts, **kwargs):
@@ -52,14 +57,23 @@ def shop(client):
 
 # -- create -------------------------------------------------------------------------------------------------------
 
+
 def test_create_answers_201_with_the_stored_data_source_and_its_tables_come_from_the_database(shop):
     answer = create(shop, info(description='The shop database'))
     assert_model(answer, 'CreateDatasourceInfoResponse')
     assert HEX32.fullmatch(answer['datasource_id']) and answer['create_time'] == answer['update_time'] > 1600000000000
     assert {key: value for key, value in answer.items() if key not in ('datasource_id', 'create_time', 'update_time')} == {
-        'datasource_name': 'shop-mysql', 'datasource_type': 'MYSQL', 'app_id': APP_ID, 'app_name': '', 'instance_id': INSTANCE_ID,
-        'vpc_id': '', 'custom_plugin_id': '', 'description': 'The shop database', 'app_permission': ['read', 'access', 'delete', 'modify'],
-        'content': {'host': '10.1.0.5', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'mode': 'default'}}
+        'datasource_name': 'shop-mysql',
+        'datasource_type': 'MYSQL',
+        'app_id': APP_ID,
+        'app_name': '',
+        'instance_id': INSTANCE_ID,
+        'vpc_id': '',
+        'custom_plugin_id': '',
+        'description': 'The shop database',
+        'app_permission': ['read', 'access', 'delete', 'modify'],
+        'content': {'host': '10.1.0.5', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'mode': 'default'},
+    }
     datasource_id = answer['datasource_id']
     assert call(shop, 'GET', 'datasources', datasource_id) == (200, answer)
     assert call(shop, 'GET', 'datasources', datasource_id, 'tables') == (200, {'tables': ['orders', 'refunds']})
@@ -82,8 +96,16 @@ def test_tables_follow_the_declared_database(client):
 
 def test_a_port_given_as_an_integer_is_kept_as_a_string_and_unknown_content_fields_are_dropped(shop):
     answer = create(shop, info(content=dict(CONTENT, port=3306, colour='red', encoding='utf8mb4', mysql_timeout=30, ssl_enable=False)))
-    assert answer['content'] == {'host': '10.1.0.5', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'mode': 'default',
-                                 'encoding': 'utf8mb4', 'mysql_timeout': 30, 'ssl_enable': False}
+    assert answer['content'] == {
+        'host': '10.1.0.5',
+        'port': '3306',
+        'database_name': 'shop',
+        'user_name': 'fdi_reader',
+        'mode': 'default',
+        'encoding': 'utf8mb4',
+        'mysql_timeout': 30,
+        'ssl_enable': False,
+    }
 
 
 def test_the_app_name_is_that_of_another_data_source_of_the_same_application(shop):
@@ -92,50 +114,82 @@ def test_the_app_name_is_that_of_another_data_source_of_the_same_application(sho
     assert answer['app_name'] == 'orders-app'
 
 
-@pytest.mark.parametrize('body,error', [
-    ([], INVALID), ('text', INVALID),
-    ({'datasource_type': 'MYSQL', 'app_id': APP_ID, 'content': CONTENT}, INVALID),
-    (info(datasource_name=''), INVALID), (info(datasource_type=None), INVALID), (info(app_id=''), INVALID), (info(content={}), INVALID),
-    (dict(info(), content=None), INVALID),
-    (info('orders (copy)'), invalid_parameter('datasource_name')), (info('a&b'), invalid_parameter('datasource_name')),
-    (info('say "hi"'), invalid_parameter('datasource_name')), (info('x' * 256), invalid_parameter('datasource_name')),
-    (info(datasource_name=5), invalid_parameter('datasource_name')),
-    (info(kind='mysql'), invalid_parameter('datasource_type')), (info(kind='CLICKHOUSE'), invalid_parameter('datasource_type')),
-    (info(app_id=7), invalid_parameter('app_id')), (info(app_id='a' * 256), invalid_parameter('app_id')),
-    (info(content='host=1'), invalid_parameter('content')),
-    (info(description='abc'), invalid_parameter('description')), (info(description='d' * 1025), invalid_parameter('description')),
-    (info(content=dict(CONTENT, port='65536')), invalid_parameter('content.port')),
-    (info(content=dict(CONTENT, port='33o6')), invalid_parameter('content.port')),
-    (info(content=dict(CONTENT, port=True)), invalid_parameter('content.port')),
-    (info(content=dict(CONTENT, host=10)), invalid_parameter('content.host')),
-    (info(content=dict(CONTENT, ssl_enable='yes')), invalid_parameter('content.ssl_enable')),
-    (info(content=dict(CONTENT, mysql_timeout='30')), invalid_parameter('content.mysql_timeout')),
-    (info(content=dict(CONTENT, mode='fast')), invalid_parameter('content.mode')),
-    (info(content=dict(CONTENT, mode='multiAddress')), invalid_parameter('content.mode')),  # ORACLE only
-    (info(kind='DWS', content=dict(CONTENT, mode='professional')), invalid_parameter('content.mode')),
-    (info(content=dict(CONTENT, host='')), invalid_parameter('content.host')),
-    (info(content={key: value for key, value in CONTENT.items() if key != 'port'}), invalid_parameter('content.port')),
-    (info(content={key: value for key, value in CONTENT.items() if key != 'database_name'}), invalid_parameter('content.database_name')),
-    (info(content={key: value for key, value in CONTENT.items() if key != 'password'}), invalid_parameter('content.password')),
-    (info(content={'mode': 'professional', 'user_name': 'u'}), invalid_parameter('content.url')),
-    (info(kind='ORACLE', content={'mode': 'multiAddress', 'multi_oracle_address': [], 'user_name': 'u', 'password': 'p'}),
-     invalid_parameter('content.multi_oracle_address')),
-    (info(kind='API', content={'url': 'https://api.example.com', 'api_auth_detail': 'basic'}), invalid_parameter('content.api_auth_detail')),
-    (info(kind='CUSTOMIZED', content={'connector_params': [1]}), invalid_parameter('content.connector_params')),
-])
+@pytest.mark.parametrize(
+    'body,error',
+    [
+        ([], INVALID),
+        ('text', INVALID),
+        ({'datasource_type': 'MYSQL', 'app_id': APP_ID, 'content': CONTENT}, INVALID),
+        (info(datasource_name=''), INVALID),
+        (info(datasource_type=None), INVALID),
+        (info(app_id=''), INVALID),
+        (info(content={}), INVALID),
+        (dict(info(), content=None), INVALID),
+        (info('orders (copy)'), invalid_parameter('datasource_name')),
+        (info('a&b'), invalid_parameter('datasource_name')),
+        (info('say "hi"'), invalid_parameter('datasource_name')),
+        (info('x' * 256), invalid_parameter('datasource_name')),
+        (info(datasource_name=5), invalid_parameter('datasource_name')),
+        (info(kind='mysql'), invalid_parameter('datasource_type')),
+        (info(kind='CLICKHOUSE'), invalid_parameter('datasource_type')),
+        (info(app_id=7), invalid_parameter('app_id')),
+        (info(app_id='a' * 256), invalid_parameter('app_id')),
+        (info(content='host=1'), invalid_parameter('content')),
+        (info(description='abc'), invalid_parameter('description')),
+        (info(description='d' * 1025), invalid_parameter('description')),
+        (info(content=dict(CONTENT, port='65536')), invalid_parameter('content.port')),
+        (info(content=dict(CONTENT, port='33o6')), invalid_parameter('content.port')),
+        (info(content=dict(CONTENT, port=True)), invalid_parameter('content.port')),
+        (info(content=dict(CONTENT, host=10)), invalid_parameter('content.host')),
+        (info(content=dict(CONTENT, ssl_enable='yes')), invalid_parameter('content.ssl_enable')),
+        (info(content=dict(CONTENT, mysql_timeout='30')), invalid_parameter('content.mysql_timeout')),
+        (info(content=dict(CONTENT, mode='fast')), invalid_parameter('content.mode')),
+        (info(content=dict(CONTENT, mode='multiAddress')), invalid_parameter('content.mode')),  # ORACLE only
+        (info(kind='DWS', content=dict(CONTENT, mode='professional')), invalid_parameter('content.mode')),
+        (info(content=dict(CONTENT, host='')), invalid_parameter('content.host')),
+        (info(content={key: value for key, value in CONTENT.items() if key != 'port'}), invalid_parameter('content.port')),
+        (info(content={key: value for key, value in CONTENT.items() if key != 'database_name'}), invalid_parameter('content.database_name')),
+        (info(content={key: value for key, value in CONTENT.items() if key != 'password'}), invalid_parameter('content.password')),
+        (info(content={'mode': 'professional', 'user_name': 'u'}), invalid_parameter('content.url')),
+        (
+            info(kind='ORACLE', content={'mode': 'multiAddress', 'multi_oracle_address': [], 'user_name': 'u', 'password': 'p'}),
+            invalid_parameter('content.multi_oracle_address'),
+        ),
+        (info(kind='API', content={'url': 'https://api.example.com', 'api_auth_detail': 'basic'}), invalid_parameter('content.api_auth_detail')),
+        (info(kind='CUSTOMIZED', content={'connector_params': [1]}), invalid_parameter('content.connector_params')),
+    ],
+)
 def test_create_validation(client, body, error):
     assert call(client, 'POST', 'datasources', body=body) == (400, error)
     assert client.control('GET', 'datasources')['datasources'] == []
 
 
 def test_other_types_and_modes_need_what_their_mode_needs(client):
-    assert create(client, info('by-url', content={'mode': 'professional', 'url': 'jdbc:mysql://10.1.0.5:3306/shop', 'user_name': 'fdi_reader',
-                                                  'password': 'S3cret-one'}))['content']['url'] == 'jdbc:mysql://10.1.0.5:3306/shop'
-    oracle = create(client, info('oracle-rac', 'ORACLE', {'mode': 'multiAddress', 'oracle_service_name': 'orcl', 'user_name': 'u', 'password': 'p',
-                                                          'multi_oracle_address': [{'oracle_address': '10.1.0.7', 'oracle_port': 1521}]}))
+    assert (
+        create(
+            client,
+            info('by-url', content={'mode': 'professional', 'url': 'jdbc:mysql://10.1.0.5:3306/shop', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
+        )['content']['url']
+        == 'jdbc:mysql://10.1.0.5:3306/shop'
+    )
+    oracle = create(
+        client,
+        info(
+            'oracle-rac',
+            'ORACLE',
+            {
+                'mode': 'multiAddress',
+                'oracle_service_name': 'orcl',
+                'user_name': 'u',
+                'password': 'p',
+                'multi_oracle_address': [{'oracle_address': '10.1.0.7', 'oracle_port': 1521}],
+            },
+        ),
+    )
     assert oracle['content']['multi_oracle_address'] == [{'oracle_address': '10.1.0.7', 'oracle_port': '1521'}]
-    kafka = create(client, info('events', 'KAFKA', {'broker': '10.1.0.9:9092,10.1.0.10:9092', 'ssl_enable': True, 'ssl_username': 'app-key',
-                                                    'ssl_password': 'app-secret'}))
+    kafka = create(
+        client, info('events', 'KAFKA', {'broker': '10.1.0.9:9092,10.1.0.10:9092', 'ssl_enable': True, 'ssl_username': 'app-key', 'ssl_password': 'app-secret'})
+    )
     assert kafka['content'] == {'broker': '10.1.0.9:9092,10.1.0.10:9092', 'ssl_enable': True, 'ssl_username': 'app-key'}
     assert_model(kafka, 'CreateDatasourceInfoResponse')
 
@@ -150,15 +204,48 @@ def test_a_name_is_unique_in_its_instance(shop):
 
 # -- secrets in answers ------------------------------------------------------------------------------------------
 
-SECRET_CONTENT = {'url': 'https://api.example.com/orders', 'api_method': 'GET', 'password': 'p-1', 'sk': 'sk-1', 'ssl_password': 'sp-1',
-                  'trust_store_password': 'tsp-1', 'key_store_password': 'ksp-1', 'key_store_key_password': 'kskp-1', 'snmp_community': 'public',
-                  'config_file_content': 'UEsDBA==', 'key_store': 'KS', 'trust_store': 'TS', 'connector_params': {'token': 't-1'},
-                  'api_auth_detail': {'auth_method': 'oauth2.0', 'user_name': 'api-user', 'password': 'ap-1', 'app_key': 'key-1',
-                                      'app_secret': 'as-1', 'secret': 's-1', 'client_id': 'client-1', 'client_secret': 'cs-1',
-                                      'authorization': 'Bearer x', 'grant_type': 'client_credentials'},
-                  'user_name': 'u-1', 'ak': 'ak-1'}
-SECRETS = ('password', 'sk', 'ssl_password', 'trust_store_password', 'key_store_password', 'key_store_key_password', 'snmp_community',
-           'config_file_content', 'key_store', 'trust_store', 'connector_params')
+SECRET_CONTENT = {
+    'url': 'https://api.example.com/orders',
+    'api_method': 'GET',
+    'password': 'p-1',
+    'sk': 'sk-1',
+    'ssl_password': 'sp-1',
+    'trust_store_password': 'tsp-1',
+    'key_store_password': 'ksp-1',
+    'key_store_key_password': 'kskp-1',
+    'snmp_community': 'public',
+    'config_file_content': 'UEsDBA==',
+    'key_store': 'KS',
+    'trust_store': 'TS',
+    'connector_params': {'token': 't-1'},
+    'api_auth_detail': {
+        'auth_method': 'oauth2.0',
+        'user_name': 'api-user',
+        'password': 'ap-1',
+        'app_key': 'key-1',
+        'app_secret': 'as-1',
+        'secret': 's-1',
+        'client_id': 'client-1',
+        'client_secret': 'cs-1',
+        'authorization': 'Bearer x',
+        'grant_type': 'client_credentials',
+    },
+    'user_name': 'u-1',
+    'ak': 'ak-1',
+}
+SECRETS = (
+    'password',
+    'sk',
+    'ssl_password',
+    'trust_store_password',
+    'key_store_password',
+    'key_store_key_password',
+    'snmp_community',
+    'config_file_content',
+    'key_store',
+    'trust_store',
+    'connector_params',
+)
 API_SECRETS = ('password', 'app_secret', 'secret', 'client_secret', 'authorization')
 
 
@@ -179,8 +266,9 @@ def test_secrets_are_omitted_masked_or_shown_as_configured(client):
         if mode == 'omit':
             assert content == dict(plain, api_auth_detail=plain_auth)
         elif mode == 'mask':
-            assert content == dict(plain, api_auth_detail=dict(plain_auth, **dict((field, '******') for field in API_SECRETS)),
-                                   **dict((field, '******') for field in SECRETS))
+            assert content == dict(
+                plain, api_auth_detail=dict(plain_auth, **dict((field, '******') for field in API_SECRETS)), **dict((field, '******') for field in SECRETS)
+            )
         else:
             assert content == SECRET_CONTENT
     assert client.control('GET', 'datasources')['datasources'][0]['content'] == SECRET_CONTENT  # the control API shows what is stored
@@ -192,16 +280,20 @@ def test_secrets_are_omitted_masked_or_shown_as_configured(client):
 
 # -- update ------------------------------------------------------------------------------------------------------
 
+
 def test_update_replaces_name_content_and_description_and_bumps_update_time(shop):
     created = create(shop, info(description='First version', content=dict(CONTENT, encoding='utf8')))
     datasource_id = created['datasource_id']
-    body = info('shop-primary', content={'host': '10.1.0.5', 'port': 3306, 'database_name': 'shop', 'user_name': 'fdi_reader',
-                                         'password': 'New-Passw0rd'})
+    body = info('shop-primary', content={'host': '10.1.0.5', 'port': 3306, 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'New-Passw0rd'})
     status, updated = call(shop, 'PUT', 'datasources', datasource_id, body=body)
     assert status == 200
     assert_model(updated, 'UpdateDatasourceInfoResponse')
     assert (updated['datasource_id'], updated['datasource_name'], updated['description'], updated['create_time']) == (
-        datasource_id, 'shop-primary', '', created['create_time'])
+        datasource_id,
+        'shop-primary',
+        '',
+        created['create_time'],
+    )
     assert updated['update_time'] > created['update_time']
     assert updated['content'] == {'host': '10.1.0.5', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader'}  # encoding gone
     assert call(shop, 'GET', 'datasources', datasource_id) == (200, updated)
@@ -242,6 +334,7 @@ def test_a_seeded_data_source_keeps_its_tables_when_updated(client):
 
 # -- delete ------------------------------------------------------------------------------------------------------
 
+
 def test_delete(shop):
     datasource_id = create(shop, info())['datasource_id']
     response = shop.request('DELETE', api_path('datasources', datasource_id))
@@ -273,6 +366,7 @@ def test_a_data_source_in_use_cannot_be_deleted(client, form):
 
 # -- test-connect and the declared databases ---------------------------------------------------------------------
 
+
 def try_connect(client, body, datasource_id):
     return call(client, 'POST', 'datasources', datasource_id, 'test-connect', body=body)
 
@@ -300,30 +394,35 @@ def test_test_connect_tests_the_settings_in_the_body(shop):
     assert stored['content']['password'] == 'S3cret-one'  # testing changes nothing
 
 
-@pytest.mark.parametrize('kind,content', [
-    ('MYSQL', {'mode': 'professional', 'url': 'jdbc:mysql://10.1.0.5:3306/shop?useSSL=false', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
-    ('POSTGRESQL', {'mode': 'professional', 'url': 'jdbc:postgresql://10.1.0.5:3306/shop', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
-    ('ORACLE', {'mode': 'professional', 'url': 'jdbc:oracle:thin:@10.1.0.5:3306:shop', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
-    ('ORACLE', {'mode': 'professional', 'url': 'jdbc:oracle:thin:fdi_reader/S3cret-one@10.1.0.5:3306:shop'}),
-    ('SQLSERVER', {'mode': 'professional', 'url': 'jdbc:sqlserver://10.1.0.5:3306;databaseName=shop', 'user_name': 'fdi_reader',
-                   'password': 'S3cret-one'}),
-    ('KAFKA', {'broker': '10.1.0.5:3306,10.1.0.6:3306', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
-    ('MONGODB', {'address': '10.1.0.5:3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
-])
+@pytest.mark.parametrize(
+    'kind,content',
+    [
+        ('MYSQL', {'mode': 'professional', 'url': 'jdbc:mysql://10.1.0.5:3306/shop?useSSL=false', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
+        ('POSTGRESQL', {'mode': 'professional', 'url': 'jdbc:postgresql://10.1.0.5:3306/shop', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
+        ('ORACLE', {'mode': 'professional', 'url': 'jdbc:oracle:thin:@10.1.0.5:3306:shop', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
+        ('ORACLE', {'mode': 'professional', 'url': 'jdbc:oracle:thin:fdi_reader/S3cret-one@10.1.0.5:3306:shop'}),
+        ('SQLSERVER', {'mode': 'professional', 'url': 'jdbc:sqlserver://10.1.0.5:3306;databaseName=shop', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
+        ('KAFKA', {'broker': '10.1.0.5:3306,10.1.0.6:3306', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
+        ('MONGODB', {'address': '10.1.0.5:3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'S3cret-one'}),
+    ],
+)
 def test_test_connect_reads_the_address_from_a_url_or_an_address_list(shop, kind, content):
     datasource_id = create(shop, info())['datasource_id']
     assert try_connect(shop, info(kind=kind, content=content), datasource_id) == (200, {'result': True})
     if 'url' in content:
-        wrong = dict(content, url=content['url'].replace('S3cret-one', 'nope').replace('/shop', '/crm').replace(':shop', ':crm').replace(
-            '=shop', '=crm'))
+        wrong = dict(content, url=content['url'].replace('S3cret-one', 'nope').replace('/shop', '/crm').replace(':shop', ':crm').replace('=shop', '=crm'))
         status, answer = try_connect(shop, info(kind=kind, content=wrong), datasource_id)
         assert status == 400 and answer['error_code'] == 'FDI.3016'
 
 
 def test_test_connect_validation_and_unknown_data_source(shop):
     datasource_id = create(shop, info())['datasource_id']
-    for body in ({'datasource_type': 'MYSQL', 'app_id': APP_ID, 'content': CONTENT}, {'datasource_name': 'x', 'app_id': APP_ID},
-                 {'datasource_name': 'x', 'datasource_type': 'MYSQL'}, []):
+    for body in (
+        {'datasource_type': 'MYSQL', 'app_id': APP_ID, 'content': CONTENT},
+        {'datasource_name': 'x', 'app_id': APP_ID},
+        {'datasource_name': 'x', 'datasource_type': 'MYSQL'},
+        [],
+    ):
         assert try_connect(shop, body, datasource_id) == (400, INVALID), body
     assert try_connect(shop, info(content=dict(CONTENT, port='x')), datasource_id) == (400, invalid_parameter('content.port'))
     no_content = {'datasource_name': 'x', 'datasource_type': 'KAFKA', 'app_id': APP_ID}
@@ -352,27 +451,60 @@ def test_databases_control_route(client):
     assert client.control('DELETE', 'databases')['forgotten'] == 2 and client.control('GET', 'databases') == {'databases': []}
     demo = client.control('POST', 'databases', {'demo': True})['databases']
     assert [(server['host'], server['port'], server['database_name'], list(server['users'])) for server in demo] == [
-        ('192.168.0.10', '3306', ['shop'], ['fdi_reader']), ('192.168.0.20', '8000', ['warehouse'], ['fdi_writer'])]
-    for body in ({}, [], {'host': 'h'}, {'host': 'h', 'port': 'x', 'database_name': 'd'}, {'host': 'h', 'port': 1, 'database_name': []},
-                 {'host': 'h', 'port': 1, 'database_name': 'd', 'users': ['u']}, {'host': 'h', 'port': 1, 'database_name': 'd', 'tables': {'t': 'x'}},
-                 {'host': 'h', 'port': 1, 'database_name': 'd', 'tables': {'t': [{'field_name': 'a'}]}},
-                 {'host': 'h', 'port': 1, 'database_name': 'd', 'colour': 'red'}, {'databases': 'x'}):
+        ('192.168.0.10', '3306', ['shop'], ['fdi_reader']),
+        ('192.168.0.20', '8000', ['warehouse'], ['fdi_writer']),
+    ]
+    for body in (
+        {},
+        [],
+        {'host': 'h'},
+        {'host': 'h', 'port': 'x', 'database_name': 'd'},
+        {'host': 'h', 'port': 1, 'database_name': []},
+        {'host': 'h', 'port': 1, 'database_name': 'd', 'users': ['u']},
+        {'host': 'h', 'port': 1, 'database_name': 'd', 'tables': {'t': 'x'}},
+        {'host': 'h', 'port': 1, 'database_name': 'd', 'tables': {'t': [{'field_name': 'a'}]}},
+        {'host': 'h', 'port': 1, 'database_name': 'd', 'colour': 'red'},
+        {'databases': 'x'},
+    ):
         response = client.request('POST', '/_sim/databases', body)
         assert response.status == 400 and response.json()['error'], body
 
 
 def test_demo_databases_let_a_playbook_create_the_demo_data_sources_itself(client):
     client.control('POST', 'databases', {'demo': True})
-    source = create(client, {'datasource_name': 'orders-db', 'datasource_type': 'MYSQL', 'app_id': 'app-orders',
-                             'content': {'host': '192.168.0.10', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader',
-                                         'password': 'Demo-MySQL-Passw0rd!', 'mode': 'default'}})
-    target = create(client, {'datasource_name': 'warehouse-db', 'datasource_type': 'DWS', 'app_id': 'app-warehouse',
-                             'content': {'host': '192.168.0.20', 'port': '8000', 'database_name': 'warehouse', 'user_name': 'fdi_writer',
-                                         'password': 'Demo-DWS-Passw0rd!'}})
-    assert call(client, 'GET', 'datasources', target['datasource_id'], 'tables')[1] == {'tables': ['orders', 'order_items', 'customers',
-                                                                                                   'orders_history']}
-    body = {'task_id': 'api-made', 'source_datasource_id': source['datasource_id'], 'target_datasource_id': target['datasource_id'],
-            'ext_info': {'server_id': '1'}, 'auto_mapping': True}
+    source = create(
+        client,
+        {
+            'datasource_name': 'orders-db',
+            'datasource_type': 'MYSQL',
+            'app_id': 'app-orders',
+            'content': {
+                'host': '192.168.0.10',
+                'port': '3306',
+                'database_name': 'shop',
+                'user_name': 'fdi_reader',
+                'password': 'Demo-MySQL-Passw0rd!',
+                'mode': 'default',
+            },
+        },
+    )
+    target = create(
+        client,
+        {
+            'datasource_name': 'warehouse-db',
+            'datasource_type': 'DWS',
+            'app_id': 'app-warehouse',
+            'content': {'host': '192.168.0.20', 'port': '8000', 'database_name': 'warehouse', 'user_name': 'fdi_writer', 'password': 'Demo-DWS-Passw0rd!'},
+        },
+    )
+    assert call(client, 'GET', 'datasources', target['datasource_id'], 'tables')[1] == {'tables': ['orders', 'order_items', 'customers', 'orders_history']}
+    body = {
+        'task_id': 'api-made',
+        'source_datasource_id': source['datasource_id'],
+        'target_datasource_id': target['datasource_id'],
+        'ext_info': {'server_id': '1'},
+        'auto_mapping': True,
+    }
     status, answer = call(client, 'POST', 'multi-tasks', 'init', body=body)
     assert status == 200 and answer[0]['mappings_total_count'] == 3
     settings = {'host': '192.168.0.20', 'port': '8000', 'database_name': 'warehouse', 'user_name': 'fdi_writer', 'password': 'Demo-DWS-Passw0rd!'}

@@ -6,7 +6,6 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-
 from sim_helpers import DOMAIN, OTHER_PROJECT_ID, PROJECT_ID, PROJECT_NAME, USER, api_path, password_body
 
 IAM_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ'
@@ -21,8 +20,7 @@ def login(client, body, query='nocatalog=true'):
 def apig_401(message, response):
     assert response.status == 401
     document = response.json()
-    assert document == {'error_code': 'APIG.0301', 'error_msg': 'Incorrect IAM authentication information: ' + message,
-                        'request_id': response.request_id}
+    assert document == {'error_code': 'APIG.0301', 'error_msg': 'Incorrect IAM authentication information: ' + message, 'request_id': response.request_id}
     assert re.fullmatch(r'[0-9a-f]{32}', document['request_id'])
 
 
@@ -71,9 +69,16 @@ def test_unknown_project_scope_is_401(anonymous):
     assert response.status == 401 and response.json()['error']['code'] == 401
 
 
-@pytest.mark.parametrize('raw', [b'not json', b'{}', b'{"auth": {"identity": {"methods": ["password"]}}}',
-                                 b'{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "demo-user", '
-                                 b'"password": "Demo-Passw0rd!", "domain": {"name": "demo-account"}}}}}}'])
+@pytest.mark.parametrize(
+    'raw',
+    [
+        b'not json',
+        b'{}',
+        b'{"auth": {"identity": {"methods": ["password"]}}}',
+        b'{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "demo-user", '
+        b'"password": "Demo-Passw0rd!", "domain": {"name": "demo-account"}}}}}}',
+    ],
+)
 def test_malformed_login_body_is_400(anonymous, raw):
     response = anonymous.request('POST', '/v3/auth/tokens', raw=raw, headers={'Content-Type': 'application/json;charset=utf8'})
     assert response.status == 400
@@ -92,8 +97,7 @@ def test_token_expiry_with_short_lifetime(anonymous):
 def test_minted_expired_token(anonymous):
     minted = anonymous.control('POST', 'tokens', {'project_name': PROJECT_NAME, 'lifetime': -1})
     assert minted['project_id'] == PROJECT_ID
-    apig_401('token expires, expires_at: %s' % minted['expires_at'],
-             anonymous.request('GET', api_path('tasks'), headers={'X-Auth-Token': minted['token']}))
+    apig_401('token expires, expires_at: %s' % minted['expires_at'], anonymous.request('GET', api_path('tasks'), headers={'X-Auth-Token': minted['token']}))
 
 
 def test_missing_and_unknown_tokens(anonymous):

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from sim_helpers import INSTANCE_ID, api_path, assert_model
 
 HEX32 = re.compile(r'[0-9a-f]{32}')
@@ -17,9 +16,26 @@ RUNNING = {'error_code': 'FDI.3023', 'error_msg': 'One or more tasks are running
 INVALID = {'error_code': 'FDI.3002', 'error_msg': 'Invalid parameters.'}
 MISMATCH = {'error_code': 'FDI.3037', 'error_msg': 'The parameter in mapping information is invalid or does not match the task.'}
 SERVER = {'server_id': '1001'}
-ELEMENT_KEYS = {'ext_info', 'task_id', 'source_datasource_id', 'target_datasource_id', 'source_group', 'target_group', 'source_ds_id', 'target_ds_id',
-                'source_instance_id', 'target_instance_id', 'source_app_id', 'target_app_id', 'source_datasource_name', 'target_datasource_name',
-                'source_datasource_type', 'target_datasource_type', 'mappings', 'mappings_total_count'}
+ELEMENT_KEYS = {
+    'ext_info',
+    'task_id',
+    'source_datasource_id',
+    'target_datasource_id',
+    'source_group',
+    'target_group',
+    'source_ds_id',
+    'target_ds_id',
+    'source_instance_id',
+    'target_instance_id',
+    'source_app_id',
+    'target_app_id',
+    'source_datasource_name',
+    'target_datasource_name',
+    'source_datasource_type',
+    'target_datasource_type',
+    'mappings',
+    'mappings_total_count',
+}
 MAPPING_KEYS = ('id', 'source_table', 'target_table', 'status', 'source_columns', 'target_columns', 'mapping', 'updated_time', 'mapping_percent')
 
 
@@ -37,8 +53,10 @@ def init(client, **body):
 
 
 def mapping_body(source_table='orders', target_table='orders', **fields):
-    return dict({'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': SERVER,
-                 'source_table': source_table, 'target_table': target_table}, **fields)
+    return dict(
+        {'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': SERVER, 'source_table': source_table, 'target_table': target_table},
+        **fields,
+    )
 
 
 def mappings_of(client, task_id, **query):
@@ -65,24 +83,56 @@ def task_id(demo):
 
 # -- init -------------------------------------------------------------------------------------------------------
 
+
 def test_init_with_auto_mapping_maps_same_named_tables_and_columns(demo):
     status, answer = init(demo, source_datasource_id=MYSQL_ID, target_datasource_id=DWS_ID, ext_info=SERVER, auto_mapping=True)
     assert status == 200 and isinstance(answer, list) and len(answer) == 1
     assert_model(answer, 'list[MultiTaskInitElement]')
     element = answer[0]
     assert set(element) == ELEMENT_KEYS and HEX32.fullmatch(element['task_id'])
-    assert {key: element[key] for key in ('ext_info', 'source_datasource_id', 'target_datasource_id', 'source_datasource_name',
-                                          'target_datasource_name', 'source_datasource_type', 'target_datasource_type', 'source_app_id',
-                                          'source_ds_id', 'source_instance_id', 'mappings_total_count')} == {
-        'ext_info': SERVER, 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'source_datasource_name': 'mysql-orders',
-        'target_datasource_name': 'dws-warehouse', 'source_datasource_type': 'MYSQL', 'target_datasource_type': 'DWS',
-        'source_app_id': 'c7a3d2f4e5b6a7c8d9e0f1a2b3c4d5e6', 'source_ds_id': MYSQL_ID, 'source_instance_id': INSTANCE_ID, 'mappings_total_count': 3}
+    assert {
+        key: element[key]
+        for key in (
+            'ext_info',
+            'source_datasource_id',
+            'target_datasource_id',
+            'source_datasource_name',
+            'target_datasource_name',
+            'source_datasource_type',
+            'target_datasource_type',
+            'source_app_id',
+            'source_ds_id',
+            'source_instance_id',
+            'mappings_total_count',
+        )
+    } == {
+        'ext_info': SERVER,
+        'source_datasource_id': MYSQL_ID,
+        'target_datasource_id': DWS_ID,
+        'source_datasource_name': 'mysql-orders',
+        'target_datasource_name': 'dws-warehouse',
+        'source_datasource_type': 'MYSQL',
+        'target_datasource_type': 'DWS',
+        'source_app_id': 'c7a3d2f4e5b6a7c8d9e0f1a2b3c4d5e6',
+        'source_ds_id': MYSQL_ID,
+        'source_instance_id': INSTANCE_ID,
+        'mappings_total_count': 3,
+    }
     assert [(m['source_table'], m['target_table'], m['status']) for m in element['mappings']] == [
-        ('orders', 'orders', 'AUTO'), ('order_items', 'order_items', 'AUTO'), ('customers', 'customers', 'AUTO')]
+        ('orders', 'orders', 'AUTO'),
+        ('order_items', 'order_items', 'AUTO'),
+        ('customers', 'customers', 'AUTO'),
+    ]
     orders = element['mappings'][0]
     assert set(orders) == set(MAPPING_KEYS) and HEX32.fullmatch(orders['id']) and orders['mapping_percent'] == 100
-    assert orders['mapping'][0] == {'source_column': 'id', 'source_column_type': 'bigint', 'source_column_length': '20',
-                                    'target_column': 'id', 'target_column_type': 'int8', 'target_column_length': '19'}
+    assert orders['mapping'][0] == {
+        'source_column': 'id',
+        'source_column_type': 'bigint',
+        'source_column_length': '20',
+        'target_column': 'id',
+        'target_column_type': 'int8',
+        'target_column_length': '19',
+    }
     assert [column['field_name'] for column in orders['source_columns']] == ['id', 'customer_id', 'status', 'total_amount', 'created_at']
     assert orders['source_columns'][0] == {'field_name': 'id', 'field_type': 'bigint', 'field_length': '20'}
     assert demo.control('GET', 'inits')['inits'][0]['task_id'] == element['task_id']
@@ -98,8 +148,7 @@ def test_init_without_auto_mapping_or_body(demo):
 
 def test_init_again_replaces_and_init_of_an_existing_task_is_refused(demo):
     init(demo, task_id='retried', source_datasource_id=MYSQL_ID, target_datasource_id=DWS_ID, ext_info=SERVER, auto_mapping=True)
-    status, answer = init(demo, task_id='retried', source_datasource_id=MYSQL_ID, target_datasource_id=DWS_ID, ext_info={'server_id': '7'},
-                          auto_mapping=True)
+    status, answer = init(demo, task_id='retried', source_datasource_id=MYSQL_ID, target_datasource_id=DWS_ID, ext_info={'server_id': '7'}, auto_mapping=True)
     assert status == 200 and answer[0]['mappings_total_count'] == 3 and answer[0]['ext_info'] == {'server_id': '7'}
     assert len(demo.control('GET', 'mappings?task_id=retried')['mappings']) == 3  # replaced, not doubled
     assert [pending['task_id'] for pending in demo.control('GET', 'inits')['inits']] == ['retried']
@@ -108,18 +157,21 @@ def test_init_again_replaces_and_init_of_an_existing_task_is_refused(demo):
     assert demo.control('GET', 'inits')['inits'] == []
 
 
-@pytest.mark.parametrize('body,error', [
-    ({'task_id': 'ab'}, invalid_parameter('task_id')),
-    ({'task_id': 'a' * 51}, invalid_parameter('task_id')),
-    ({'source_datasource_id': 'no-such-ds'}, invalid_parameter('source_datasource_id')),
-    ({'source_datasource_id': DWS_ID, 'target_datasource_id': 'x' * 65}, invalid_parameter('target_datasource_id')),
-    ({'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID}, invalid_parameter('ext_info.server_id')),
-    ({'source_datasource_id': MYSQL_ID, 'ext_info': {'server_id': 'x' * 21}}, invalid_parameter('ext_info.server_id')),
-    ({'ext_info': 'server-1'}, invalid_parameter('ext_info')),
-    ({'auto_mapping': True, 'source_datasource_id': MYSQL_ID, 'ext_info': SERVER}, INVALID),
-    ({'auto_mapping': 'yes'}, invalid_parameter('auto_mapping')),
-    ([], INVALID),
-])
+@pytest.mark.parametrize(
+    'body,error',
+    [
+        ({'task_id': 'ab'}, invalid_parameter('task_id')),
+        ({'task_id': 'a' * 51}, invalid_parameter('task_id')),
+        ({'source_datasource_id': 'no-such-ds'}, invalid_parameter('source_datasource_id')),
+        ({'source_datasource_id': DWS_ID, 'target_datasource_id': 'x' * 65}, invalid_parameter('target_datasource_id')),
+        ({'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID}, invalid_parameter('ext_info.server_id')),
+        ({'source_datasource_id': MYSQL_ID, 'ext_info': {'server_id': 'x' * 21}}, invalid_parameter('ext_info.server_id')),
+        ({'ext_info': 'server-1'}, invalid_parameter('ext_info')),
+        ({'auto_mapping': True, 'source_datasource_id': MYSQL_ID, 'ext_info': SERVER}, INVALID),
+        ({'auto_mapping': 'yes'}, invalid_parameter('auto_mapping')),
+        ([], INVALID),
+    ],
+)
 def test_init_validation(demo, body, error):
     status, answer = call(demo, 'POST', 'multi-tasks', 'init', body=body)
     assert (status, answer) == (400, error)
@@ -132,10 +184,12 @@ def test_create_adopts_the_initialised_task(demo):
     assert demo.control('GET', 'inits')['inits'] == []
     shown = demo.request('GET', api_path('tasks', 'adopted')).json()
     assert_model(shown, 'ShowTaskResponse')
-    assert {key: shown['task'][key] for key in ('source_datasource_id', 'target_datasource_id', 'source_datasource_name',
-                                                'target_datasource_name')} == {
-        'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'source_datasource_name': 'mysql-orders',
-        'target_datasource_name': 'dws-warehouse'}
+    assert {key: shown['task'][key] for key in ('source_datasource_id', 'target_datasource_id', 'source_datasource_name', 'target_datasource_name')} == {
+        'source_datasource_id': MYSQL_ID,
+        'target_datasource_id': DWS_ID,
+        'source_datasource_name': 'mysql-orders',
+        'target_datasource_name': 'dws-warehouse',
+    }
     detail = json.loads(shown['task_detail'])
     assert (detail['source_datasource_id'], detail['target_datasource_id'], detail['ext_info']) == (MYSQL_ID, DWS_ID, SERVER)
     document = mappings_of(demo, 'adopted')
@@ -154,10 +208,19 @@ def test_mappings_made_on_an_initialised_task_move_with_it(demo):
 
 # -- mappings ---------------------------------------------------------------------------------------------------
 
+
 def test_create_with_columns_and_list(task_id, demo):
-    columns = [{'source_column': 'id', 'target_column': 'id'},
-               {'source_column': 'total_amount', 'source_column_type': 'decimal', 'source_column_length': 14, 'target_column': 'total_amount',
-                'target_column_type': 'numeric', 'target_column_length': '14'}]
+    columns = [
+        {'source_column': 'id', 'target_column': 'id'},
+        {
+            'source_column': 'total_amount',
+            'source_column_type': 'decimal',
+            'source_column_length': 14,
+            'target_column': 'total_amount',
+            'target_column_type': 'numeric',
+            'target_column_length': '14',
+        },
+    ]
     status, created = call(demo, 'POST', 'multi-tasks', task_id, 'mappings', body=mapping_body(mapping_columns=columns))
     assert status == 200 and set(created) == {'mapping_id'}
     assert_model(created, 'CreateMultiTaskMappingsResponse', required=('mapping_id',))
@@ -166,10 +229,23 @@ def test_create_with_columns_and_list(task_id, demo):
     mapping = document['mappings'][0]
     assert (mapping['id'], mapping['status'], mapping['mapping_percent']) == (created['mapping_id'], 'MANUAL', 40)
     assert mapping['mapping'] == [
-        {'source_column': 'id', 'source_column_type': 'bigint', 'source_column_length': '20', 'target_column': 'id',
-         'target_column_type': 'int8', 'target_column_length': '19'},
-        {'source_column': 'total_amount', 'source_column_type': 'decimal', 'source_column_length': '14', 'target_column': 'total_amount',
-         'target_column_type': 'numeric', 'target_column_length': '14'}]
+        {
+            'source_column': 'id',
+            'source_column_type': 'bigint',
+            'source_column_length': '20',
+            'target_column': 'id',
+            'target_column_type': 'int8',
+            'target_column_length': '19',
+        },
+        {
+            'source_column': 'total_amount',
+            'source_column_type': 'decimal',
+            'source_column_length': '14',
+            'target_column': 'total_amount',
+            'target_column_type': 'numeric',
+            'target_column_length': '14',
+        },
+    ]
     assert mapping['updated_time'] > 1600000000000
 
 
@@ -179,46 +255,58 @@ def test_one_source_table_to_two_targets_but_never_the_same_pair_twice(task_id, 
     assert status == 200
     history = mappings_of(demo, task_id, target_table='orders_history')['mappings'][0]
     assert history['id'] == created['mapping_id'] and [entry['target_column'] for entry in history['mapping']] == [
-        'id', 'customer_id', 'status', 'total_amount', 'created_at']  # same-named columns; archived_at has no source
+        'id',
+        'customer_id',
+        'status',
+        'total_amount',
+        'created_at',
+    ]  # same-named columns; archived_at has no source
     assert history['mapping_percent'] == 83
     assert call(demo, 'POST', 'multi-tasks', task_id, 'mappings', body=mapping_body()) == (400, MISMATCH)
     assert mappings_of(demo, task_id)['mappings_total_count'] == 2
 
 
-@pytest.mark.parametrize('body,error', [
-    (mapping_body(source_table='no_such_table'), MISMATCH),
-    (mapping_body(target_table='customers', mapping_columns=[{'source_column': 'status', 'target_column': 'status'}]), MISMATCH),
-    (mapping_body(mapping_columns=[{'source_column': 'nope', 'target_column': 'id'}]), MISMATCH),
-    (mapping_body(source_datasource_id=DWS_ID, target_datasource_id=MYSQL_ID), MISMATCH),
-    (mapping_body(ext_info={'server_id': '2'}), MISMATCH),
-    (dict(mapping_body(), source_datasource_id=None), INVALID),
-    (dict(mapping_body(), target_datasource_id=''), INVALID),
-    (dict(mapping_body(), source_table=None), INVALID),
-    ({'target_datasource_id': DWS_ID}, INVALID),
-    (['not', 'an', 'object'], INVALID),
-    (mapping_body(source_datasource_id='x' * 65), invalid_parameter('source_datasource_id')),
-    (mapping_body(source_table='t' * 257), invalid_parameter('source_table')),
-    (mapping_body(target_table=7), invalid_parameter('target_table')),
-    (mapping_body(mapping_columns=[]), invalid_parameter('mapping_columns')),
-    (mapping_body(mapping_columns=[{'source_column': 'id'}]), invalid_parameter('mapping_columns')),
-    (mapping_body(mapping_columns=[{'source_column': 'id', 'target_column': 'c' * 257}]), invalid_parameter('mapping_columns')),
-    (mapping_body(mapping_columns=[{'source_column': 'id', 'target_column': 'id'}, {'source_column': 'status', 'target_column': 'id'}]),
-     invalid_parameter('mapping_columns')),
-    (mapping_body(mapping_columns=['id']), invalid_parameter('mapping_columns')),
-    (mapping_body(source_columns=[{'field_type': 'int'}]), invalid_parameter('source_columns')),
-    (mapping_body(target_columns=[]), invalid_parameter('target_columns')),
-    (mapping_body(source_columns=[{'field_name': 'id', 'field_length': ['20']}]), invalid_parameter('source_columns')),
-    (mapping_body(ext_info={'server_id': 's' * 21}), invalid_parameter('ext_info.server_id')),
-])
+@pytest.mark.parametrize(
+    'body,error',
+    [
+        (mapping_body(source_table='no_such_table'), MISMATCH),
+        (mapping_body(target_table='customers', mapping_columns=[{'source_column': 'status', 'target_column': 'status'}]), MISMATCH),
+        (mapping_body(mapping_columns=[{'source_column': 'nope', 'target_column': 'id'}]), MISMATCH),
+        (mapping_body(source_datasource_id=DWS_ID, target_datasource_id=MYSQL_ID), MISMATCH),
+        (mapping_body(ext_info={'server_id': '2'}), MISMATCH),
+        (dict(mapping_body(), source_datasource_id=None), INVALID),
+        (dict(mapping_body(), target_datasource_id=''), INVALID),
+        (dict(mapping_body(), source_table=None), INVALID),
+        ({'target_datasource_id': DWS_ID}, INVALID),
+        (['not', 'an', 'object'], INVALID),
+        (mapping_body(source_datasource_id='x' * 65), invalid_parameter('source_datasource_id')),
+        (mapping_body(source_table='t' * 257), invalid_parameter('source_table')),
+        (mapping_body(target_table=7), invalid_parameter('target_table')),
+        (mapping_body(mapping_columns=[]), invalid_parameter('mapping_columns')),
+        (mapping_body(mapping_columns=[{'source_column': 'id'}]), invalid_parameter('mapping_columns')),
+        (mapping_body(mapping_columns=[{'source_column': 'id', 'target_column': 'c' * 257}]), invalid_parameter('mapping_columns')),
+        (
+            mapping_body(mapping_columns=[{'source_column': 'id', 'target_column': 'id'}, {'source_column': 'status', 'target_column': 'id'}]),
+            invalid_parameter('mapping_columns'),
+        ),
+        (mapping_body(mapping_columns=['id']), invalid_parameter('mapping_columns')),
+        (mapping_body(source_columns=[{'field_type': 'int'}]), invalid_parameter('source_columns')),
+        (mapping_body(target_columns=[]), invalid_parameter('target_columns')),
+        (mapping_body(source_columns=[{'field_name': 'id', 'field_length': ['20']}]), invalid_parameter('source_columns')),
+        (mapping_body(ext_info={'server_id': 's' * 21}), invalid_parameter('ext_info.server_id')),
+    ],
+)
 def test_mapping_validation(task_id, demo, body, error):
     assert call(demo, 'POST', 'multi-tasks', task_id, 'mappings', body=body) == (400, error)
     assert mappings_of(demo, task_id)['mappings_total_count'] == 0
 
 
 def test_given_column_lists_are_kept(task_id, demo):
-    body = mapping_body(source_columns=[{'field_name': 'id', 'field_type': 'bigint', 'field_length': 20}],
-                        target_columns=[{'field_name': 'id', 'field_type': 'int8', 'field_length': '19'}],
-                        mapping_columns=[{'source_column': 'id', 'target_column': 'id'}])
+    body = mapping_body(
+        source_columns=[{'field_name': 'id', 'field_type': 'bigint', 'field_length': 20}],
+        target_columns=[{'field_name': 'id', 'field_type': 'int8', 'field_length': '19'}],
+        mapping_columns=[{'source_column': 'id', 'target_column': 'id'}],
+    )
     assert call(demo, 'POST', 'multi-tasks', task_id, 'mappings', body=body)[0] == 200
     mapping = mappings_of(demo, task_id)['mappings'][0]
     assert mapping['source_columns'] == [{'field_name': 'id', 'field_type': 'bigint', 'field_length': '20'}] and mapping['mapping_percent'] == 100
@@ -227,9 +315,13 @@ def test_given_column_lists_are_kept(task_id, demo):
 def test_a_task_made_without_init_takes_the_data_sources_of_its_first_mapping(demo):
     plain = demo.create('plain-task')
     assert call(demo, 'POST', 'multi-tasks', plain, 'mappings', body=dict(mapping_body(), ext_info=None)) == (
-        400, invalid_parameter('ext_info.server_id'))  # the MySQL source needs the server ID somewhere
+        400,
+        invalid_parameter('ext_info.server_id'),
+    )  # the MySQL source needs the server ID somewhere
     assert call(demo, 'POST', 'multi-tasks', plain, 'mappings', body=mapping_body(source_datasource_id='no-such-ds')) == (
-        400, invalid_parameter('source_datasource_id'))
+        400,
+        invalid_parameter('source_datasource_id'),
+    )
     assert call(demo, 'POST', 'multi-tasks', plain, 'mappings', body=mapping_body())[0] == 200
     task = demo.request('GET', api_path('tasks', plain)).json()['task']
     assert (task['source_datasource_id'], task['target_datasource_name']) == (MYSQL_ID, 'dws-warehouse')
@@ -241,8 +333,9 @@ def test_a_task_made_without_init_takes_the_data_sources_of_its_first_mapping(de
 def test_modify_and_delete(task_id, demo):
     first = call(demo, 'POST', 'multi-tasks', task_id, 'mappings', body=mapping_body())[1]['mapping_id']
     second = call(demo, 'POST', 'multi-tasks', task_id, 'mappings', body=mapping_body('customers', 'customers'))[1]['mapping_id']
-    status, answer = call(demo, 'PUT', 'multi-tasks', task_id, 'mappings', first,
-                          body=mapping_body(mapping_columns=[{'source_column': 'status', 'target_column': 'status'}]))
+    status, answer = call(
+        demo, 'PUT', 'multi-tasks', task_id, 'mappings', first, body=mapping_body(mapping_columns=[{'source_column': 'status', 'target_column': 'status'}])
+    )
     assert (status, answer) == (200, {'mapping_id': first})
     mapping = mappings_of(demo, task_id, source_table='orders')['mappings'][0]
     assert (mapping['status'], [entry['target_column'] for entry in mapping['mapping']]) == ('UPDATE', ['status'])
@@ -296,21 +389,25 @@ def test_deleting_a_task_deletes_its_mappings(task_id, demo):
 
 
 @pytest.mark.parametrize('form,status,error', [('FDI.3021', 400, NOT_FOUND), ('FDI.3081', 404, NOT_FOUND_3081)])
-@pytest.mark.parametrize('method,parts,body', [
-    ('POST', ('multi-tasks', 'no-such-task', 'mappings'), mapping_body()),
-    ('GET', ('multi-tasks', 'no-such-task', 'mappings'), None),
-    ('PUT', ('multi-tasks', 'no-such-task', 'mappings', 'm-1'), mapping_body()),
-    ('DELETE', ('multi-tasks', 'no-such-task', 'mappings', 'm-1'), None),
-    ('PUT', ('multi-tasks', 'orders-to-dws', 'mappings', 'no-such-mapping'), mapping_body()),
-    ('DELETE', ('multi-tasks', 'orders-to-dws', 'mappings', 'no-such-mapping'), None),
-    ('POST', ('multi-tasks', 'no-such-task', 'reset'), {'date_from': 1630052714000}),
-])
+@pytest.mark.parametrize(
+    'method,parts,body',
+    [
+        ('POST', ('multi-tasks', 'no-such-task', 'mappings'), mapping_body()),
+        ('GET', ('multi-tasks', 'no-such-task', 'mappings'), None),
+        ('PUT', ('multi-tasks', 'no-such-task', 'mappings', 'm-1'), mapping_body()),
+        ('DELETE', ('multi-tasks', 'no-such-task', 'mappings', 'm-1'), None),
+        ('PUT', ('multi-tasks', 'orders-to-dws', 'mappings', 'no-such-mapping'), mapping_body()),
+        ('DELETE', ('multi-tasks', 'orders-to-dws', 'mappings', 'no-such-mapping'), None),
+        ('POST', ('multi-tasks', 'no-such-task', 'reset'), {'date_from': 1630052714000}),
+    ],
+)
 def test_unknown_task_or_mapping_in_either_not_found_form(task_id, demo, form, status, error, method, parts, body):
     demo.control('POST', 'config', {'not_found': form})
     assert call(demo, method, *parts, body=body) == (status, error)
 
 
 # -- reset ------------------------------------------------------------------------------------------------------
+
 
 def stored_task(client, task_id):
     return next(task for task in client.control('GET', 'tasks')['tasks'] if task['task_id'] == task_id)
@@ -333,7 +430,7 @@ def test_reset_offset_records_each_reset(task_id, demo):
 
 
 def test_reset_offset_validation_and_a_running_task(task_id, demo):
-    for bad in (0, -5, 'yesterday', 1.5, True, 10 ** 19):
+    for bad in (0, -5, 'yesterday', 1.5, True, 10**19):
         assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body={'date_from': bad}) == (400, invalid_parameter('date_from'))
     assert call(demo, 'POST', 'multi-tasks', task_id, 'reset', body=[1]) == (400, INVALID)
     assert call(demo, 'POST', 'batch-operation', 'tasks', body={'action_id': 'start', 'list': [{'task_id': task_id}]})[0] == 200
@@ -356,11 +453,13 @@ def test_reset_offset_of_what_is_not_a_composite_task(demo, form, status, error)
 def test_initialised_tasks_and_mappings_survive_a_restart(tmp_path):
     from roma_sim.auth import Accounts  # pylint: disable=import-outside-toplevel
     from roma_sim.server import Simulator  # pylint: disable=import-outside-toplevel
+
     state_file = str(tmp_path / 'state.json')
     first = Simulator(Accounts.default(), state_file=state_file, demo_instances=[INSTANCE_ID])
     project = first.default_project_id
-    first.store.init(project, INSTANCE_ID, {'task_id': 'kept', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID,
-                                            'ext_info': SERVER, 'auto_mapping': True}, 1)
+    first.store.init(
+        project, INSTANCE_ID, {'task_id': 'kept', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': SERVER, 'auto_mapping': True}, 1
+    )
     first.store.init(project, INSTANCE_ID, {'task_id': 'pending'}, 2)
     first.store.create(project, INSTANCE_ID, {'task_name': 'kept-task', 'task_id': 'kept', 'operation_types': ['INSERT']}, 3)
     second = Simulator(Accounts.default(), state_file=state_file)

@@ -3,16 +3,60 @@
 from __future__ import annotations
 
 import pytest
-
 from sim_helpers import INSTANCE_ID, api_path, assert_model
 
 MYSQL_ID, DWS_ID = 'a5e1b0d2c3f4e5a6b7c8d9e0f1a2b3c4', 'b6f2c1e3d4a5f6b7c8d9e0f1a2b3c4d5'
-INFO_KEYS = ('task_id', 'task_name', 'task_type', 'status', 'last_execute_time', 'position', 'execute_status', 'source_app_id', 'source_app_name',
-             'source_instance_id', 'target_app_id', 'target_app_name', 'target_instance_id', 'ext_type', 'enterprise_project_id', 'task_tag')
-LOG_KEYS = ('id', 'start_time', 'dispatch_time', 'end_time', 'execute_status', 'position', 'position_status', 'status', 'dirty_data_count',
-            'data_count', 'data_size', 'data_size_unit', 'spend_time', 'write_spend_time', 'remarks', 'detail_logs')
-STEP_KEYS = ('id', 'status', 'position', 'position_status', 'stage', 'dirty_data_count', 'data_count', 'data_size', 'data_size_unit', 'spend_time',
-             'remarks', 'step_begin_time', 'step_end_time')
+INFO_KEYS = (
+    'task_id',
+    'task_name',
+    'task_type',
+    'status',
+    'last_execute_time',
+    'position',
+    'execute_status',
+    'source_app_id',
+    'source_app_name',
+    'source_instance_id',
+    'target_app_id',
+    'target_app_name',
+    'target_instance_id',
+    'ext_type',
+    'enterprise_project_id',
+    'task_tag',
+)
+LOG_KEYS = (
+    'id',
+    'start_time',
+    'dispatch_time',
+    'end_time',
+    'execute_status',
+    'position',
+    'position_status',
+    'status',
+    'dirty_data_count',
+    'data_count',
+    'data_size',
+    'data_size_unit',
+    'spend_time',
+    'write_spend_time',
+    'remarks',
+    'detail_logs',
+)
+STEP_KEYS = (
+    'id',
+    'status',
+    'position',
+    'position_status',
+    'stage',
+    'dirty_data_count',
+    'data_count',
+    'data_size',
+    'data_size_unit',
+    'spend_time',
+    'remarks',
+    'step_begin_time',
+    'step_end_time',
+)
 REASON = "Failed to read from the source: Access denied for user 'fdi_reader'@'%' (using password: YES)"
 
 
@@ -63,8 +107,7 @@ def stop(client, task_id):
 def task_id(client):
     """A task with the demo data sources (MySQL -> DWS) and their same-named tables mapped."""
     client.control('POST', 'datasources', {'instance_id': INSTANCE_ID, 'demo': True})
-    body = {'task_id': 'orders-to-dws', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'},
-            'auto_mapping': True}
+    body = {'task_id': 'orders-to-dws', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'}, 'auto_mapping': True}
     assert client.request('POST', api_path('multi-tasks', 'init'), body).status == 200
     return client.create('orders-to-dws', task_id='orders-to-dws', task_tag='sync-1')
 
@@ -90,10 +133,12 @@ def test_start_waits_then_runs_and_stop_cancels(client, task_id):
     running = record(client, task_id)
     assert (running['execute_status'], running['position'], running['last_execute_time']) == ('RUNNING', 'WRITER', started)
     log = logs(client, task_id)['entities'][0]
-    assert (log['execute_status'], log['position_status'], log['status'], log['data_count'], log['dirty_data_count']) == ('RUNNING', 'NORMAL', 502,
-                                                                                                                          120, 3)
+    assert (log['execute_status'], log['position_status'], log['status'], log['data_count'], log['dirty_data_count']) == ('RUNNING', 'NORMAL', 502, 120, 3)
     assert [(step['stage'], step['position'], step['position_status']) for step in log['detail_logs']] == [
-        ('adapter', 'ADAPTER', 'NODE_END'), ('mysqlreader', 'READER', 'NORMAL'), ('dwswriter', 'WRITER', 'NORMAL')]
+        ('adapter', 'ADAPTER', 'NODE_END'),
+        ('mysqlreader', 'READER', 'NORMAL'),
+        ('dwswriter', 'WRITER', 'NORMAL'),
+    ]
     assert log['data_size'] == 30.0 and log['data_size_unit'] == 'KB' and log['spend_time'] >= 1500
     listed = client.request('GET', api_path('tasks'), query={'execute_status': 'RUNNING'}).json()
     assert [entity['task_id'] for entity in listed['entities']] == [task_id]
@@ -114,9 +159,21 @@ def test_start_waits_then_runs_and_stop_cancels(client, task_id):
 
 def test_an_outcome_set_before_the_task_exists_makes_it_fail_with_the_reason(client):
     client.control('POST', 'config', {'start_delay_seconds': 0.5})
-    outcome = client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'doomed-task', 'result': 'error', 'fail_after': 3,
-                                                  'position': 'READER', 'remarks': REASON, 'stage': 'mysqlreader',
-                                                  'detail': 'java.sql.SQLException: Access denied', 'data_count': 7})
+    outcome = client.control(
+        'POST',
+        'outcomes',
+        {
+            'instance_id': INSTANCE_ID,
+            'task_name': 'doomed-task',
+            'result': 'error',
+            'fail_after': 3,
+            'position': 'READER',
+            'remarks': REASON,
+            'stage': 'mysqlreader',
+            'detail': 'java.sql.SQLException: Access denied',
+            'data_count': 7,
+        },
+    )
     assert outcome['result'] == 'error' and outcome['task_name'] == 'doomed-task'
     task_id = client.create_runnable('doomed-task')
     start(client, task_id)
@@ -131,7 +188,11 @@ def test_an_outcome_set_before_the_task_exists_makes_it_fail_with_the_reason(cli
     assert log['end_time'] == log['start_time'] + 3000 and log['spend_time'] == 3000
     failing = log['detail_logs'][-1]
     assert (failing['stage'], failing['position_status'], failing['remarks'], failing['status']) == (
-        'mysqlreader', 'RUNTIME_ERR', 'java.sql.SQLException: Access denied', 103)
+        'mysqlreader',
+        'RUNTIME_ERR',
+        'java.sql.SQLException: Access denied',
+        103,
+    )
     assert [step['stage'] for step in log['detail_logs']] == ['adapter', 'mysqlreader']
     assert client.request('GET', api_path('tasks'), query={'execute_status': 'ERROR'}).json()['total'] == 1
     assert monitors(client, execute_status='ERROR')['total'] == 1
@@ -208,12 +269,20 @@ def test_monitor_logs_of_an_unknown_task(client, form, status, code):
     assert (response.status, response.json()['error_code']) == (status, code)
 
 
-@pytest.mark.parametrize('body', [
-    {'task_id': 'x'}, {'instance_id': INSTANCE_ID}, {'instance_id': INSTANCE_ID, 'task_id': 'x', 'task_name': 'y'},
-    {'instance_id': INSTANCE_ID, 'task_id': 'x', 'result': 'crash'}, {'instance_id': INSTANCE_ID, 'task_id': 'x', 'fail_after': -1},
-    {'instance_id': INSTANCE_ID, 'task_id': 'x', 'position': 'MIDDLE'}, {'instance_id': INSTANCE_ID, 'task_id': 'x', 'data_count': -1},
-    {'instance_id': INSTANCE_ID, 'task_id': 'x', 'remarks': 5}, {'instance_id': INSTANCE_ID, 'task_id': 'x', 'colour': 'red'},
-])
+@pytest.mark.parametrize(
+    'body',
+    [
+        {'task_id': 'x'},
+        {'instance_id': INSTANCE_ID},
+        {'instance_id': INSTANCE_ID, 'task_id': 'x', 'task_name': 'y'},
+        {'instance_id': INSTANCE_ID, 'task_id': 'x', 'result': 'crash'},
+        {'instance_id': INSTANCE_ID, 'task_id': 'x', 'fail_after': -1},
+        {'instance_id': INSTANCE_ID, 'task_id': 'x', 'position': 'MIDDLE'},
+        {'instance_id': INSTANCE_ID, 'task_id': 'x', 'data_count': -1},
+        {'instance_id': INSTANCE_ID, 'task_id': 'x', 'remarks': 5},
+        {'instance_id': INSTANCE_ID, 'task_id': 'x', 'colour': 'red'},
+    ],
+)
 def test_outcome_validation(client, body):
     response = client.request('POST', '/_sim/outcomes', body)
     assert response.status == 400 and response.json()['error']
@@ -221,8 +290,7 @@ def test_outcome_validation(client, body):
 
 def test_a_success_outcome_ends_the_execution_on_its_own(client):
     client.control('POST', 'config', {'start_delay_seconds': 0})
-    client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'short-lived', 'result': 'success', 'fail_after': 2,
-                                        'data_count': 10})
+    client.control('POST', 'outcomes', {'instance_id': INSTANCE_ID, 'task_name': 'short-lived', 'result': 'success', 'fail_after': 2, 'data_count': 10})
     task_id = client.create_runnable('short-lived')
     start(client, task_id)
     assert record(client, task_id)['execute_status'] == 'RUNNING'
@@ -254,4 +322,9 @@ def test_monitor_log_offset_is_a_1_based_record_index(client, task_id):
         stop(client, task_id)
     starts = [entity['start_time'] for entity in logs(client, task_id)['entities']]
     assert [[entity['start_time'] for entity in logs(client, task_id, offset=offset, limit=1)['entities']] for offset in (0, 1, 2, 3, 4)] == [
-        starts[:1], starts[:1], starts[1:2], starts[2:], []]
+        starts[:1],
+        starts[:1],
+        starts[1:2],
+        starts[2:],
+        [],
+    ]

@@ -12,7 +12,6 @@ import pytest
 from huaweicloudsdkcore.auth import credentials as credentials_module
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkroma import v2 as roma
-
 from roma_sim.datasources import demo_datasources
 from sim_helpers import AK, INSTANCE_ID, PROJECT_ID, SK, api_path, assert_model, model_fields_seen
 
@@ -24,8 +23,15 @@ def sdk_client(url, secret=SK):
 
 def test_official_sdk_full_lifecycle(server, sim):
     client = sdk_client(server.url)
-    body = roma.MultiTaskRequestBody(task_name='sdk-task', task_type='REALTIME', description='made by the SDK', task_tag='sdk-tag',
-                                     operation_types=['INSERT', 'UPDATE'], source_app_id='app-src', target_app_id='app-dst')
+    body = roma.MultiTaskRequestBody(
+        task_name='sdk-task',
+        task_type='REALTIME',
+        description='made by the SDK',
+        task_tag='sdk-tag',
+        operation_types=['INSERT', 'UPDATE'],
+        source_app_id='app-src',
+        target_app_id='app-dst',
+    )
     created = client.create_multi_tasks(roma.CreateMultiTasksRequest(instance_id=INSTANCE_ID, body=body))
     task_id = created.task_id
     assert created.status_code == 200 and len(task_id) == 32
@@ -68,8 +74,19 @@ def test_official_sdk_full_lifecycle(server, sim):
     log = sim.log.since(0)
     assert {entry['auth'] for entry in log} == {'aksk'}
     assert all('x-sdk-date' in entry['headers'] and entry['headers']['x-project-id'] == PROJECT_ID for entry in log)
-    assert [entry['route'] for entry in log] == ['create_multi_task', 'list_tasks', 'show_task', 'update_multi_task', 'show_task', 'batch_tasks',
-                                                 'show_task', 'delete_task', 'batch_tasks', 'delete_task', 'show_task']
+    assert [entry['route'] for entry in log] == [
+        'create_multi_task',
+        'list_tasks',
+        'show_task',
+        'update_multi_task',
+        'show_task',
+        'batch_tasks',
+        'show_task',
+        'delete_task',
+        'batch_tasks',
+        'delete_task',
+        'show_task',
+    ]
 
 
 def test_official_sdk_with_a_wrong_secret_is_rejected(server, sim):
@@ -88,48 +105,67 @@ def test_official_sdk_data_sources_init_mappings_reset_and_monitoring(server, si
     sim.config['start_delay_seconds'] = 0
     client = sdk_client(server.url)
 
-    listed = client.list_datasources(roma.ListDatasourcesRequest(instance_id=INSTANCE_ID, name='orders', datasource_type='MYSQL', limit=999,
-                                                                 offset=0))
+    listed = client.list_datasources(roma.ListDatasourcesRequest(instance_id=INSTANCE_ID, name='orders', datasource_type='MYSQL', limit=999, offset=0))
     assert (listed.total, listed.size, listed.entities[0].datasource_id, listed.entities[0].content.port) == (1, 1, MYSQL_ID, '3306')
     shown = client.show_dataource_detail(roma.ShowDataourceDetailRequest(instance_id=INSTANCE_ID, datasource_id=DWS_ID))
     assert (shown.datasource_name, shown.datasource_type, shown.content.user_name, shown.content.password) == (
-        'dws-warehouse', 'DWS', 'fdi_writer', None)  # secrets are left out
-    tables = client.list_datasource_tables(roma.ListDatasourceTablesRequest(instance_id=INSTANCE_ID, datasource_id=DWS_ID, position='TARGET',
-                                                                            filter='order'))
+        'dws-warehouse',
+        'DWS',
+        'fdi_writer',
+        None,
+    )  # secrets are left out
+    tables = client.list_datasource_tables(roma.ListDatasourceTablesRequest(instance_id=INSTANCE_ID, datasource_id=DWS_ID, position='TARGET', filter='order'))
     assert tables.tables == ['orders', 'order_items', 'orders_history']
-    columns = client.list_datasource_columns(roma.ListDatasourceColumnsRequest(instance_id=INSTANCE_ID, datasource_id=MYSQL_ID, position='SOURCE',
-                                                                               table_name='customers'))
+    columns = client.list_datasource_columns(
+        roma.ListDatasourceColumnsRequest(instance_id=INSTANCE_ID, datasource_id=MYSQL_ID, position='SOURCE', table_name='customers')
+    )
     first_two = [(column.field_name, column.field_type, column.field_length) for column in columns.columns][:2]
     assert first_two == [('id', 'bigint', '20'), ('name', 'varchar', '128')]
 
-    body = roma.MultiTaskInitBody(ext_info=roma.MultiTaskInitBodyExtInfo(server_id='1001'), source_datasource_id=MYSQL_ID,
-                                  target_datasource_id=DWS_ID, task_id='sdk-composite', auto_mapping=True)
+    body = roma.MultiTaskInitBody(
+        ext_info=roma.MultiTaskInitBodyExtInfo(server_id='1001'),
+        source_datasource_id=MYSQL_ID,
+        target_datasource_id=DWS_ID,
+        task_id='sdk-composite',
+        auto_mapping=True,
+    )
     initialised = client.install_multi_tasks(roma.InstallMultiTasksRequest(instance_id=INSTANCE_ID, body=body))
     element = initialised.body[0]
     assert (element.task_id, element.mappings_total_count, element.source_datasource_name, element.ext_info.server_id) == (
-        'sdk-composite', 3, 'mysql-orders', '1001')
+        'sdk-composite',
+        3,
+        'mysql-orders',
+        '1001',
+    )
     assert element.mappings[0].mapping[0].target_column_type == 'int8' and element.mappings[0].status == 'AUTO'
-    created = client.create_multi_tasks(roma.CreateMultiTasksRequest(instance_id=INSTANCE_ID, body=roma.MultiTaskRequestBody(
-        task_name='sdk-composite-task', task_id='sdk-composite', operation_types=['INSERT', 'UPDATE'])))
+    created = client.create_multi_tasks(
+        roma.CreateMultiTasksRequest(
+            instance_id=INSTANCE_ID,
+            body=roma.MultiTaskRequestBody(task_name='sdk-composite-task', task_id='sdk-composite', operation_types=['INSERT', 'UPDATE']),
+        )
+    )
     assert created.task_id == 'sdk-composite'
     task = client.show_task(roma.ShowTaskRequest(instance_id=INSTANCE_ID, task_id='sdk-composite')).task
     assert (task.source_datasource_id, task.target_datasource_name) == (MYSQL_ID, 'dws-warehouse')
 
     mapping = roma.MultiTaskMappingCreateBody(
-        ext_info=roma.MultiTaskInitElementExtInfo(server_id='1001'), source_datasource_id=MYSQL_ID, target_datasource_id=DWS_ID,
-        source_table='orders', target_table='orders_history',
-        mapping_columns=[roma.MappingInfo(source_column='id', target_column='id'), roma.MappingInfo(source_column='status', target_column='status')])
+        ext_info=roma.MultiTaskInitElementExtInfo(server_id='1001'),
+        source_datasource_id=MYSQL_ID,
+        target_datasource_id=DWS_ID,
+        source_table='orders',
+        target_table='orders_history',
+        mapping_columns=[roma.MappingInfo(source_column='id', target_column='id'), roma.MappingInfo(source_column='status', target_column='status')],
+    )
     made = client.create_multi_task_mappings(roma.CreateMultiTaskMappingsRequest(instance_id=INSTANCE_ID, task_id='sdk-composite', body=mapping))
     assert len(made.mapping_id) == 32
-    deleted = client.delete_multi_task_mapping(roma.DeleteMultiTaskMappingRequest(instance_id=INSTANCE_ID, task_id='sdk-composite',
-                                                                                  mapping_id=made.mapping_id))
+    deleted = client.delete_multi_task_mapping(roma.DeleteMultiTaskMappingRequest(instance_id=INSTANCE_ID, task_id='sdk-composite', mapping_id=made.mapping_id))
     assert (deleted.status_code, deleted.mapping_id) == (200, made.mapping_id)
     with pytest.raises(exceptions.ClientRequestException) as missing:
-        client.delete_multi_task_mapping(roma.DeleteMultiTaskMappingRequest(instance_id=INSTANCE_ID, task_id='sdk-composite',
-                                                                            mapping_id=made.mapping_id))
+        client.delete_multi_task_mapping(roma.DeleteMultiTaskMappingRequest(instance_id=INSTANCE_ID, task_id='sdk-composite', mapping_id=made.mapping_id))
     assert (missing.value.status_code, missing.value.error_code) == (400, 'FDI.3021')
-    reset = client.reset_multi_task_offset(roma.ResetMultiTaskOffsetRequest(instance_id=INSTANCE_ID, task_id='sdk-composite',
-                                                                            body=roma.MultiTaskResetBody(date_from=1630052714000)))
+    reset = client.reset_multi_task_offset(
+        roma.ResetMultiTaskOffsetRequest(instance_id=INSTANCE_ID, task_id='sdk-composite', body=roma.MultiTaskResetBody(date_from=1630052714000))
+    )
     assert reset.message == 'Reset Success'
 
     client.run_task(roma.RunTaskRequest(instance_id=INSTANCE_ID, task_id='sdk-composite'))
@@ -139,15 +175,37 @@ def test_official_sdk_data_sources_init_mappings_reset_and_monitoring(server, si
     assert logs.total == 1 and logs.entities[0].execute_status == 'RUNNING'
     assert [step.stage for step in logs.entities[0].detail_logs] == ['adapter', 'mysqlreader', 'dwswriter']
     assert [entry['route'] for entry in sim.log.since(0)] == [
-        'list_datasources', 'show_datasource', 'list_datasource_tables', 'list_datasource_columns', 'init_multi_task', 'create_multi_task',
-        'show_task', 'create_mapping', 'delete_mapping', 'delete_mapping', 'reset_multi_task', 'run_task', 'list_task_monitors', 'list_monitor_logs']
+        'list_datasources',
+        'show_datasource',
+        'list_datasource_tables',
+        'list_datasource_columns',
+        'init_multi_task',
+        'create_multi_task',
+        'show_task',
+        'create_mapping',
+        'delete_mapping',
+        'delete_mapping',
+        'reset_multi_task',
+        'run_task',
+        'list_task_monitors',
+        'list_monitor_logs',
+    ]
     assert all(entry['auth'] == 'aksk' for entry in sim.log.since(0))
 
 
 def test_official_sdk_manages_data_sources_lists_by_data_source_pages_monitors_and_resets(server, sim):
     sim.config['start_delay_seconds'] = 0
-    sim.store.declare_databases([{'host': '10.1.0.5', 'port': '3306', 'database_name': 'shop', 'users': {'fdi_reader': 'S3cret-one'},
-                                  'tables': {'orders': [{'field_name': 'id', 'field_type': 'bigint', 'field_length': '20'}]}}])
+    sim.store.declare_databases(
+        [
+            {
+                'host': '10.1.0.5',
+                'port': '3306',
+                'database_name': 'shop',
+                'users': {'fdi_reader': 'S3cret-one'},
+                'tables': {'orders': [{'field_name': 'id', 'field_type': 'bigint', 'field_length': '20'}]},
+            }
+        ]
+    )
     sim.store.seed_datasources(PROJECT_ID, INSTANCE_ID, demo_datasources(), sim.now_ms())
     client = sdk_client(server.url)
 
@@ -161,30 +219,41 @@ def test_official_sdk_manages_data_sources_lists_by_data_source_pages_monitors_a
     datasource_id = created.datasource_id
     with pytest.raises(exceptions.ClientRequestException) as duplicate:
         client.create_datasource_info(roma.CreateDatasourceInfoRequest(instance_id=INSTANCE_ID, body=info('shop-db', 'x-1234')))
-    assert (duplicate.value.status_code, duplicate.value.error_code, duplicate.value.error_msg) == (
-        400, 'FDI.3033', 'Invalid parameter [datasource_name].')
+    assert (duplicate.value.status_code, duplicate.value.error_code, duplicate.value.error_msg) == (400, 'FDI.3033', 'Invalid parameter [datasource_name].')
 
     shown = client.show_dataource_detail(roma.ShowDataourceDetailRequest(instance_id=INSTANCE_ID, datasource_id=datasource_id))
     assert (shown.datasource_id, shown.content.user_name, shown.content.password) == (datasource_id, 'fdi_reader', None)
-    tested = client.start_test_datasource(roma.StartTestDatasourceRequest(instance_id=INSTANCE_ID, datasource_id=datasource_id,
-                                                                          body=info('shop-db', 'S3cret-one')))
+    tested = client.start_test_datasource(
+        roma.StartTestDatasourceRequest(instance_id=INSTANCE_ID, datasource_id=datasource_id, body=info('shop-db', 'S3cret-one'))
+    )
     assert tested.result is True
     with pytest.raises(exceptions.ClientRequestException) as refused:
-        client.start_test_datasource(roma.StartTestDatasourceRequest(instance_id=INSTANCE_ID, datasource_id=datasource_id,
-                                                                     body=info('shop-db', 'wrong')))
+        client.start_test_datasource(roma.StartTestDatasourceRequest(instance_id=INSTANCE_ID, datasource_id=datasource_id, body=info('shop-db', 'wrong')))
     assert (refused.value.status_code, refused.value.error_code, refused.value.error_msg) == (
-        400, 'FDI.3016', "Failed to test the connectivity. Access denied for user 'fdi_reader' (using password: YES)")
-    updated = client.update_datasource_info(roma.UpdateDatasourceInfoRequest(instance_id=INSTANCE_ID, datasource_id=datasource_id,
-                                                                             body=info('shop-primary', 'S3cret-one', port='3306')))
+        400,
+        'FDI.3016',
+        "Failed to test the connectivity. Access denied for user 'fdi_reader' (using password: YES)",
+    )
+    updated = client.update_datasource_info(
+        roma.UpdateDatasourceInfoRequest(instance_id=INSTANCE_ID, datasource_id=datasource_id, body=info('shop-primary', 'S3cret-one', port='3306'))
+    )
     assert (updated.datasource_name, updated.create_time) == ('shop-primary', created.create_time) and updated.update_time > created.update_time
     listed = client.list_datasources(roma.ListDatasourcesRequest(instance_id=INSTANCE_ID, app_id='app-shop', limit=10, offset=0))
     assert (listed.total, listed.entities[0].datasource_name, listed.entities[0].content.password) == (1, 'shop-primary', None)
 
     def composite(name, source, table):
-        task_id = client.create_multi_tasks(roma.CreateMultiTasksRequest(instance_id=INSTANCE_ID, body=roma.MultiTaskRequestBody(
-            task_name=name, operation_types=['INSERT'], source_app_id='sent-app'))).task_id
-        mapping = roma.MultiTaskMappingCreateBody(ext_info=roma.MultiTaskInitElementExtInfo(server_id='1'), source_datasource_id=source,
-                                                  target_datasource_id=DWS_ID, source_table=table, target_table=table)
+        task_id = client.create_multi_tasks(
+            roma.CreateMultiTasksRequest(
+                instance_id=INSTANCE_ID, body=roma.MultiTaskRequestBody(task_name=name, operation_types=['INSERT'], source_app_id='sent-app')
+            )
+        ).task_id
+        mapping = roma.MultiTaskMappingCreateBody(
+            ext_info=roma.MultiTaskInitElementExtInfo(server_id='1'),
+            source_datasource_id=source,
+            target_datasource_id=DWS_ID,
+            source_table=table,
+            target_table=table,
+        )
         client.create_multi_task_mappings(roma.CreateMultiTaskMappingsRequest(instance_id=INSTANCE_ID, task_id=task_id, body=mapping))
         return task_id
 
@@ -198,12 +267,16 @@ def test_official_sdk_manages_data_sources_lists_by_data_source_pages_monitors_a
         client.delete_datasource_info_by_id(roma.DeleteDatasourceInfoByIdRequest(instance_id=INSTANCE_ID, datasource_id=datasource_id))
     assert (in_use.value.status_code, in_use.value.error_code) == (400, 'FDI.3208')
 
-    reset = client.reset_multi_task_offset(roma.ResetMultiTaskOffsetRequest(instance_id=INSTANCE_ID, task_id=from_shop,
-                                                                            body=roma.MultiTaskResetBody(date_from=1630052714000)))
+    reset = client.reset_multi_task_offset(
+        roma.ResetMultiTaskOffsetRequest(instance_id=INSTANCE_ID, task_id=from_shop, body=roma.MultiTaskResetBody(date_from=1630052714000))
+    )
     assert reset.message == 'Reset Success'
     assert [entry['date_from'] for entry in sim.store.get(PROJECT_ID, INSTANCE_ID, from_shop)['resets']] == [1630052714000]
-    client.batch_start_or_stop_tasks(roma.BatchStartOrStopTasksRequest(instance_id=INSTANCE_ID, body=roma.OperateTasksBean(
-        action_id='start', list=[roma.TaskBean(from_shop), roma.TaskBean(from_demo)])))
+    client.batch_start_or_stop_tasks(
+        roma.BatchStartOrStopTasksRequest(
+            instance_id=INSTANCE_ID, body=roma.OperateTasksBean(action_id='start', list=[roma.TaskBean(from_shop), roma.TaskBean(from_demo)])
+        )
+    )
     with pytest.raises(exceptions.ClientRequestException) as running:
         client.reset_multi_task_offset(roma.ResetMultiTaskOffsetRequest(instance_id=INSTANCE_ID, task_id=from_shop))
     assert (running.value.status_code, running.value.error_code) == (400, 'FDI.3023')
@@ -214,8 +287,9 @@ def test_official_sdk_manages_data_sources_lists_by_data_source_pages_monitors_a
     logs = client.list_monitor_log(roma.ListMonitorLogRequest(instance_id=INSTANCE_ID, task_id=from_shop, offset=1, limit=10))
     assert logs.total == 1 and logs.entities[0].execute_status == 'RUNNING'
 
-    client.batch_start_or_stop_tasks(roma.BatchStartOrStopTasksRequest(instance_id=INSTANCE_ID, body=roma.OperateTasksBean(
-        action_id='stop', list=[roma.TaskBean(from_shop)])))
+    client.batch_start_or_stop_tasks(
+        roma.BatchStartOrStopTasksRequest(instance_id=INSTANCE_ID, body=roma.OperateTasksBean(action_id='stop', list=[roma.TaskBean(from_shop)]))
+    )
     client.delete_task(roma.DeleteTaskRequest(instance_id=INSTANCE_ID, task_id=from_shop))
     deleted = client.delete_datasource_info_by_id(roma.DeleteDatasourceInfoByIdRequest(instance_id=INSTANCE_ID, datasource_id=datasource_id))
     assert deleted.status_code == 204
@@ -224,13 +298,24 @@ def test_official_sdk_manages_data_sources_lists_by_data_source_pages_monitors_a
     assert (missing.value.status_code, missing.value.error_msg) == (400, 'Invalid parameter [datasource_id].')
     assert all(entry['auth'] == 'aksk' for entry in sim.log.since(0))
     assert [entry['route'] for entry in sim.log.since(0)][:7] == [
-        'create_datasource', 'create_datasource', 'show_datasource', 'test_datasource', 'test_datasource', 'update_datasource', 'list_datasources']
+        'create_datasource',
+        'create_datasource',
+        'show_datasource',
+        'test_datasource',
+        'test_datasource',
+        'update_datasource',
+        'list_datasources',
+    ]
 
 
 # Fields of the SDK's response models that the simulator never sends, each for a reason (docs/api.md).
 DELIBERATELY_LEFT_OUT = {
-    'TaskBasicRsp.source_app_name', 'TaskBasicRsp.target_app_name',  # app names are not modelled on tasks
-    'TaskMonitorInfo.use_quartz_cron', 'TaskMonitorInfo.cron', 'TaskMonitorInfo.period', 'TaskMonitorInfo.dispatch_interval',  # timed tasks only
+    'TaskBasicRsp.source_app_name',
+    'TaskBasicRsp.target_app_name',  # app names are not modelled on tasks
+    'TaskMonitorInfo.use_quartz_cron',
+    'TaskMonitorInfo.cron',
+    'TaskMonitorInfo.period',
+    'TaskMonitorInfo.dispatch_interval',  # timed tasks only
     'TaskMonitorLog.read_spend_time',  # timed tasks only
     'Content.*',  # connection settings: only what was seeded
 }
@@ -251,26 +336,56 @@ def test_every_response_matches_the_official_sdk_models(client, sim):
         checked.append((model, document))
         return document
 
-    init = check('POST', api_path('multi-tasks', 'init'), 'list[MultiTaskInitElement]',
-                 {'task_id': 'rich-task', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'},
-                  'auto_mapping': True})
+    init = check(
+        'POST',
+        api_path('multi-tasks', 'init'),
+        'list[MultiTaskInitElement]',
+        {'task_id': 'rich-task', 'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'ext_info': {'server_id': '1'}, 'auto_mapping': True},
+    )
     assert init[0]['task_id'] == 'rich-task'
-    check('POST', api_path('multi-tasks'), 'CreateMultiTasksResponse',
-          {'task_name': 'rich-task', 'task_id': 'rich-task', 'operation_types': ['INSERT'], 'description': 'd', 'task_tag': 'tag-1',
-           'source_app_id': 'app-1', 'target_app_id': 'app-2'})
+    check(
+        'POST',
+        api_path('multi-tasks'),
+        'CreateMultiTasksResponse',
+        {
+            'task_name': 'rich-task',
+            'task_id': 'rich-task',
+            'operation_types': ['INSERT'],
+            'description': 'd',
+            'task_tag': 'tag-1',
+            'source_app_id': 'app-1',
+            'target_app_id': 'app-2',
+        },
+    )
     check('PUT', api_path('multi-tasks', 'rich-task'), 'UpdateMultiTasksResponse', {'operation_types': ['INSERT', 'DELETE'], 'repulling_snapshot': True})
-    mapping_id = check('POST', api_path('multi-tasks', 'rich-task', 'mappings'), 'CreateMultiTaskMappingsResponse',
-                       {'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'source_table': 'orders', 'target_table': 'orders_history'}
-                       )['mapping_id']
-    check('PUT', api_path('multi-tasks', 'rich-task', 'mappings', mapping_id), 'CreateMultiTaskMappingsResponse',
-          {'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'source_table': 'orders', 'target_table': 'orders_history',
-           'mapping_columns': [{'source_column': 'id', 'target_column': 'id'}]})
+    mapping_id = check(
+        'POST',
+        api_path('multi-tasks', 'rich-task', 'mappings'),
+        'CreateMultiTaskMappingsResponse',
+        {'source_datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'source_table': 'orders', 'target_table': 'orders_history'},
+    )['mapping_id']
+    check(
+        'PUT',
+        api_path('multi-tasks', 'rich-task', 'mappings', mapping_id),
+        'CreateMultiTaskMappingsResponse',
+        {
+            'source_datasource_id': MYSQL_ID,
+            'target_datasource_id': DWS_ID,
+            'source_table': 'orders',
+            'target_table': 'orders_history',
+            'mapping_columns': [{'source_column': 'id', 'target_column': 'id'}],
+        },
+    )
     check('GET', api_path('multi-tasks', 'rich-task', 'mappings'), 'MultiTaskInitElement', query={'limit': 1000})
     check('DELETE', api_path('multi-tasks', 'rich-task', 'mappings', mapping_id), 'DeleteMultiTaskMappingResponse')
     check('POST', api_path('multi-tasks', 'rich-task', 'reset'), 'ResetMultiTaskOffsetResponse', {'date_from': 1})
     failing = client.create('failing-task')
-    check('POST', api_path('batch-operation', 'tasks'), 'BatchStartOrStopTasksResponse',
-          {'action_id': 'start', 'list': [{'task_id': 'rich-task'}, {'task_id': failing}, {'task_id': 'missing'}]})
+    check(
+        'POST',
+        api_path('batch-operation', 'tasks'),
+        'BatchStartOrStopTasksResponse',
+        {'action_id': 'start', 'list': [{'task_id': 'rich-task'}, {'task_id': failing}, {'task_id': 'missing'}]},
+    )
     check('GET', api_path('tasks'), 'ListTasksResponse', query={'limit': 999})
     check('GET', api_path('tasks'), 'ListTasksResponse', query={'datasource_id': MYSQL_ID, 'target_datasource_id': DWS_ID, 'limit': 0})
     check('GET', api_path('tasks', 'rich-task'), 'ShowTaskResponse')
@@ -283,8 +398,13 @@ def test_every_response_matches_the_official_sdk_models(client, sim):
     check('GET', api_path('datasources', MYSQL_ID), 'ShowDataourceDetailResponse')
     check('GET', api_path('datasources', MYSQL_ID, 'tables'), 'ListDatasourceTablesResponse')
     check('GET', api_path('datasources', MYSQL_ID, 'columns'), 'ListDatasourceColumnsResponse', query={'table_name': 'orders'})
-    info = {'datasource_name': 'shop-copy', 'datasource_type': 'MYSQL', 'app_id': 'app-shop', 'description': 'A copy',
-            'content': {'host': '192.168.0.10', 'port': 3306, 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'Demo-MySQL-Passw0rd!'}}
+    info = {
+        'datasource_name': 'shop-copy',
+        'datasource_type': 'MYSQL',
+        'app_id': 'app-shop',
+        'description': 'A copy',
+        'content': {'host': '192.168.0.10', 'port': 3306, 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'Demo-MySQL-Passw0rd!'},
+    }
     made = check('POST', api_path('datasources'), 'CreateDatasourceInfoResponse', info, status=201)
     check('PUT', api_path('datasources', made['datasource_id']), 'UpdateDatasourceInfoResponse', dict(info, datasource_name='shop-copy-2'))
     check('POST', api_path('datasources', made['datasource_id'], 'test-connect'), 'StartTestDatasourceResponse', info)

@@ -9,10 +9,20 @@ import http.client
 import time
 
 import pytest
-
 from roma_sim.auth import Accounts, AuthError, verify_signature
-from sim_helpers import (AK, OTHER_PROJECT_ID, PROJECT_ID, SECURITY_TOKEN, SK, TEMP_AK, TEMP_SK, api_path, reference_canonical_request,
-                         reference_sign, signed_request)
+from sim_helpers import (
+    AK,
+    OTHER_PROJECT_ID,
+    PROJECT_ID,
+    SECURITY_TOKEN,
+    SK,
+    TEMP_AK,
+    TEMP_SK,
+    api_path,
+    reference_canonical_request,
+    reference_sign,
+    signed_request,
+)
 
 VECTOR_HOST = 'roma.cn-north-4.myhuaweicloud.com'
 VECTOR_DATE = '20240101T000000Z'
@@ -35,8 +45,11 @@ def message(headers):
 
 def apig_401(response, message_text):
     assert response.status == 401, response.body
-    assert response.json() == {'error_code': 'APIG.0301', 'error_msg': 'Incorrect IAM authentication information: ' + message_text,
-                               'request_id': response.request_id}
+    assert response.json() == {
+        'error_code': 'APIG.0301',
+        'error_msg': 'Incorrect IAM authentication information: ' + message_text,
+        'request_id': response.request_id,
+    }
 
 
 def test_reference_post_vector_is_reproduced_independently():
@@ -60,9 +73,14 @@ def test_verifier_accepts_both_vectors_and_rejects_any_change():
     assert verify_signature(accounts, 'POST', POST_PATH, '', message(post), POST_BODY, VECTOR_EPOCH)['access'] == AK
     get = dict(GET_HEADERS, Authorization=reference_sign('GET', GET_PATH, GET_QUERY, GET_HEADERS, b'')[1])
     assert verify_signature(accounts, 'GET', GET_PATH, 'offset=0&limit=10&name=cdc%20test', message(get), b'', VECTOR_EPOCH + 60)
-    changes = [('PUT', POST_PATH, '', post, POST_BODY), ('POST', POST_PATH + 'x', '', post, POST_BODY), ('POST', POST_PATH, 'a=1', post, POST_BODY),
-               ('POST', POST_PATH, '', dict(post, Host='evil.example.com'), POST_BODY), ('POST', POST_PATH, '', post, POST_BODY + b' '),
-               ('GET', GET_PATH, 'offset=0&limit=11&name=cdc%20test', get, b'')]
+    changes = [
+        ('PUT', POST_PATH, '', post, POST_BODY),
+        ('POST', POST_PATH + 'x', '', post, POST_BODY),
+        ('POST', POST_PATH, 'a=1', post, POST_BODY),
+        ('POST', POST_PATH, '', dict(post, Host='evil.example.com'), POST_BODY),
+        ('POST', POST_PATH, '', post, POST_BODY + b' '),
+        ('GET', GET_PATH, 'offset=0&limit=11&name=cdc%20test', get, b''),
+    ]
     for method, path, query, headers, body in changes:
         with pytest.raises(AuthError, match='verify aksk signature fail'):
             verify_signature(accounts, method, path, query, message(headers), body, VECTOR_EPOCH)
@@ -81,8 +99,11 @@ def test_reference_vectors_over_http(client):
     listed = client.request('GET', GET_PATH, headers=get, query='name=cdc%20test&limit=10&offset=0', auth=False)
     assert listed.status == 200
     log = client.requests_log()
-    assert [(entry['route'], entry['auth'], entry['status']) for entry in log] == [('create_multi_task', 'aksk', 200), ('list_tasks', 'aksk', 200),
-                                                                                   ('list_tasks', 'aksk', 200)]
+    assert [(entry['route'], entry['auth'], entry['status']) for entry in log] == [
+        ('create_multi_task', 'aksk', 200),
+        ('list_tasks', 'aksk', 200),
+        ('list_tasks', 'aksk', 200),
+    ]
     assert log[0]['headers']['host'] == VECTOR_HOST and log[0]['body'] == {'task_name': 'cdctest1', 'operation_types': ['INSERT']}
 
 
@@ -131,8 +152,9 @@ def test_sdk_date_window_is_15_minutes(client, skew_minutes, accepted):
         assert response.status == 200
     else:
         assert response.status == 401 and response.json()['error_code'] == 'APIG.0301'
-        assert response.json()['error_msg'].startswith('Incorrect IAM authentication information: the request time (X-Sdk-Date %s) '
-                                                       'is more than 15 minutes away from the server time' % sdk_date)
+        assert response.json()['error_msg'].startswith(
+            'Incorrect IAM authentication information: the request time (X-Sdk-Date %s) is more than 15 minutes away from the server time' % sdk_date
+        )
 
 
 def test_clock_offset_moves_the_window(client):

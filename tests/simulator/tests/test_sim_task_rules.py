@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from sim_helpers import DWS_ID, INSTANCE_ID, MYSQL_ID, ORDERS_MAPPING, SimClient, SimulatorProcess, api_path, assert_model
 
 NOT_FOUND = {'error_code': 'FDI.3021', 'error_msg': 'One or more tasks do not exist.'}
@@ -49,12 +48,18 @@ def demo(client):
 
 # -- a task that replicates nothing cannot run ---------------------------------------------------------------------
 
+
 def test_a_task_without_data_sources_fails_at_once_in_the_adapter(demo):
     task_id = demo.create('bare-task')
     start(demo, task_id)
     log = latest_log(demo, task_id)
     assert (log['execute_status'], log['position'], log['position_status'], log['status'], log['remarks']) == (
-        'ERROR', 'ADAPTER', 'RUNTIME_ERR', 911, NO_DATASOURCES)
+        'ERROR',
+        'ADAPTER',
+        'RUNTIME_ERR',
+        911,
+        NO_DATASOURCES,
+    )
     assert log['end_time'] == log['start_time'] and [(step['stage'], step['remarks']) for step in log['detail_logs']] == [('adapter', NO_DATASOURCES)]
     task = stored(demo, task_id)
     assert (task['status'], task['execute_status']) == (1, 'ERROR')  # started, like every failed execution
@@ -85,6 +90,7 @@ def test_with_a_start_delay_the_failure_is_immediate_too(client):
 
 # -- a running sync job uses its data sources' stored settings -----------------------------------------------------
 
+
 def test_a_start_fails_when_a_declared_database_refuses_the_stored_settings(demo):
     task_id = demo.create_runnable('orders-sync')
     demo.control('POST', 'databases', {'host': '192.168.0.10', 'port': 3306, 'database_name': 'shop', 'users': {'fdi_reader': 'Rotated-2'}})
@@ -93,8 +99,12 @@ def test_a_start_fails_when_a_declared_database_refuses_the_stored_settings(demo
     reason = "Failed to connect to the source: Access denied for user 'fdi_reader' (using password: YES)"
     assert (log['execute_status'], log['position'], log['position_status'], log['remarks']) == ('ERROR', 'ADAPTER', 'RUNTIME_ERR', reason)
     stop(demo, task_id)
-    body = {'datasource_name': 'mysql-orders', 'datasource_type': 'MYSQL', 'app_id': DEMO_APPS[0],
-            'content': {'host': '192.168.0.10', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'Rotated-2'}}
+    body = {
+        'datasource_name': 'mysql-orders',
+        'datasource_type': 'MYSQL',
+        'app_id': DEMO_APPS[0],
+        'content': {'host': '192.168.0.10', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'Rotated-2'},
+    }
     assert call(demo, 'PUT', 'datasources', MYSQL_ID, body=body)[0] == 200
     start(demo, task_id)
     assert latest_log(demo, task_id)['execute_status'] == 'RUNNING'
@@ -110,8 +120,12 @@ def test_undeclared_hosts_are_not_checked_and_a_running_task_keeps_its_connectio
     start(demo, task_id)  # nothing declared at the demo addresses: not checked
     assert latest_log(demo, task_id)['execute_status'] == 'RUNNING'
     demo.control('POST', 'databases', {'demo': True})
-    body = {'datasource_name': 'mysql-orders', 'datasource_type': 'MYSQL', 'app_id': DEMO_APPS[0],
-            'content': {'host': '192.168.0.10', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'wrong'}}
+    body = {
+        'datasource_name': 'mysql-orders',
+        'datasource_type': 'MYSQL',
+        'app_id': DEMO_APPS[0],
+        'content': {'host': '192.168.0.10', 'port': '3306', 'database_name': 'shop', 'user_name': 'fdi_reader', 'password': 'wrong'},
+    }
     assert call(demo, 'PUT', 'datasources', MYSQL_ID, body=body)[0] == 200
     assert latest_log(demo, task_id)['execute_status'] == 'RUNNING'  # already connected
     assert stored(demo, task_id)['execute_status'] == 'RUNNING'
@@ -122,10 +136,24 @@ def test_undeclared_hosts_are_not_checked_and_a_running_task_keeps_its_connectio
 
 # -- list filters by data source -----------------------------------------------------------------------------------
 
+
 def test_list_filters_by_data_source(demo):
-    demo.control('POST', 'datasources', {'instance_id': INSTANCE_ID, 'datasources': [
-        {'datasource_id': 'pg-1', 'datasource_name': 'pg-orders', 'datasource_type': 'POSTGRESQL', 'app_id': 'app-pg',
-         'tables': {'orders': [{'field_name': 'id', 'field_type': 'int8'}]}}]})
+    demo.control(
+        'POST',
+        'datasources',
+        {
+            'instance_id': INSTANCE_ID,
+            'datasources': [
+                {
+                    'datasource_id': 'pg-1',
+                    'datasource_name': 'pg-orders',
+                    'datasource_type': 'POSTGRESQL',
+                    'app_id': 'app-pg',
+                    'tables': {'orders': [{'field_name': 'id', 'field_type': 'int8'}]},
+                }
+            ],
+        },
+    )
     forward = demo.create_runnable('mysql-to-dws')
     reverse = demo.create('dws-to-pg')
     body = {'source_datasource_id': DWS_ID, 'target_datasource_id': 'pg-1', 'source_table': 'orders', 'target_table': 'orders'}
@@ -149,6 +177,7 @@ def test_list_filters_by_data_source(demo):
 
 
 # -- app IDs follow the data sources -----------------------------------------------------------------------------
+
 
 def test_app_ids_are_those_of_the_data_sources_once_the_task_has_them(demo):
     task_id = demo.create('app-task', source_app_id='sent-source', target_app_id='sent-target')
@@ -176,13 +205,13 @@ def test_app_ids_are_those_of_the_data_sources_once_the_task_has_them(demo):
 
 # -- ordinary tasks and ext_type --------------------------------------------------------------------------------------
 
+
 def test_ordinary_tasks_are_tasks_but_not_composite_tasks(demo):
     seeded = demo.control('POST', 'seed', {'instance_id': INSTANCE_ID, 'count': 2, 'name_prefix': 'ordinary-', 'kind': 'ordinary'})
     ordinary = seeded['task_ids'][0]
     composite = demo.create_runnable('composite-task')
     listed = call(demo, 'GET', 'tasks')[1]['entities']
-    assert [(entity['task_name'], entity['ext_type']) for entity in listed] == [('ordinary-00000', None), ('ordinary-00001', None),
-                                                                                ('composite-task', 'CDC')]
+    assert [(entity['task_name'], entity['ext_type']) for entity in listed] == [('ordinary-00000', None), ('ordinary-00001', None), ('composite-task', 'CDC')]
     assert json.loads(call(demo, 'GET', 'tasks', ordinary)[1]['task_detail'])['ext_type'] is None
     assert stored(demo, ordinary)['kind'] == 'ordinary' and stored(demo, composite)['kind'] == 'composite'
     assert [entity['ext_type'] for entity in call(demo, 'GET', 'task-monitors')[1]['entities']] == [None, None, 'CDC']
@@ -233,6 +262,7 @@ def test_config_validation_of_the_new_switches(client):
 
 
 # -- show's status of a stopped task ----------------------------------------------------------------------------------
+
 
 def test_show_status_of_a_stopped_task_is_switchable(demo):
     task_id = demo.create_runnable('orders-sync')

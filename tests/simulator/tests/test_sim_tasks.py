@@ -6,15 +6,29 @@ import json
 import re
 
 import pytest
-
 from sim_helpers import INSTANCE_ID, PROJECT_ID, api_path
 
 HEX32 = re.compile(r'[0-9a-f]{32}')
 NOT_FOUND = {'error_code': 'FDI.3021', 'error_msg': 'One or more tasks do not exist.'}
 RUNNING = {'error_code': 'FDI.3023', 'error_msg': 'One or more tasks are running.'}
 INVALID = {'error_code': 'FDI.3002', 'error_msg': 'Invalid parameters.'}
-BRIEF_KEYS = {'task_id', 'task_name', 'task_type', 'status', 'created_date', 'version', 'last_modified_time', 'execute_status', 'source_app_id',
-              'target_app_id', 'source_instance_id', 'target_instance_id', 'ext_type', 'enterprise_project_id', 'task_tag'}
+BRIEF_KEYS = {
+    'task_id',
+    'task_name',
+    'task_type',
+    'status',
+    'created_date',
+    'version',
+    'last_modified_time',
+    'execute_status',
+    'source_app_id',
+    'target_app_id',
+    'source_instance_id',
+    'target_instance_id',
+    'ext_type',
+    'enterprise_project_id',
+    'task_tag',
+}
 VALID = {'task_name': 'orders-sync', 'operation_types': ['INSERT']}
 
 
@@ -38,17 +52,48 @@ def batch(client, action, *task_ids):
 
 # -- create --------------------------------------------------------------------------------------------
 
+
 def test_create_returns_generated_id_and_stores_a_stopped_task(client):
-    response = client.request('POST', api_path('multi-tasks'), dict(VALID, description='d', task_tag='tag-1', source_app_id='app-a',
-                                                                    target_app_id='app-b', task_type='REALTIME'))
+    response = client.request(
+        'POST', api_path('multi-tasks'), dict(VALID, description='d', task_tag='tag-1', source_app_id='app-a', target_app_id='app-b', task_type='REALTIME')
+    )
     assert response.status == 200 and list(response.json()) == ['task_id'] and HEX32.fullmatch(response.json()['task_id'])
     assert HEX32.fullmatch(response.request_id)
     task = stored(client, response.json()['task_id'])
-    assert {key: task[key] for key in ('task_name', 'task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id',
-                                       'status', 'execute_status', 'ext_type', 'version', 'source_instance_id', 'project_id', 'instance_id')} == {
-        'task_name': 'orders-sync', 'task_type': 'REALTIME', 'description': 'd', 'task_tag': 'tag-1', 'operation_types': ['INSERT'],
-        'source_app_id': 'app-a', 'target_app_id': 'app-b', 'status': 0, 'execute_status': 'UNSTARTED', 'ext_type': 'CDC', 'version': '1',
-        'source_instance_id': '', 'project_id': PROJECT_ID, 'instance_id': INSTANCE_ID}
+    assert {
+        key: task[key]
+        for key in (
+            'task_name',
+            'task_type',
+            'description',
+            'task_tag',
+            'operation_types',
+            'source_app_id',
+            'target_app_id',
+            'status',
+            'execute_status',
+            'ext_type',
+            'version',
+            'source_instance_id',
+            'project_id',
+            'instance_id',
+        )
+    } == {
+        'task_name': 'orders-sync',
+        'task_type': 'REALTIME',
+        'description': 'd',
+        'task_tag': 'tag-1',
+        'operation_types': ['INSERT'],
+        'source_app_id': 'app-a',
+        'target_app_id': 'app-b',
+        'status': 0,
+        'execute_status': 'UNSTARTED',
+        'ext_type': 'CDC',
+        'version': '1',
+        'source_instance_id': '',
+        'project_id': PROJECT_ID,
+        'instance_id': INSTANCE_ID,
+    }
     assert task['created_date'] == task['last_modified_time'] > 1600000000000 and task['repulling_snapshot'] is None
 
 
@@ -59,36 +104,39 @@ def test_create_with_given_task_id_and_plain_json_content_type(client):
     assert client.create('n' * 100, ('INSERT', 'UPDATE', 'DELETE'), description='x' * 1024, task_tag='t' * 64, source_app_id='s' * 64)
 
 
-@pytest.mark.parametrize('body,error', [
-    ({'operation_types': ['INSERT']}, INVALID),
-    ({'task_name': '', 'operation_types': ['INSERT']}, INVALID),
-    ({'task_name': 'abc'}, INVALID),
-    ({'task_name': 'abc', 'operation_types': []}, INVALID),
-    ({'task_name': 'abc', 'operation_types': None}, INVALID),
-    (dict(VALID, task_name='ab'), invalid_parameter('task_name')),
-    (dict(VALID, task_name='-abc'), invalid_parameter('task_name')),
-    (dict(VALID, task_name='a' * 101), invalid_parameter('task_name')),
-    (dict(VALID, task_name='abc def'), invalid_parameter('task_name')),
-    (dict(VALID, task_name='abc\n'), invalid_parameter('task_name')),
-    (dict(VALID, task_name=1234), invalid_parameter('task_name')),
-    (dict(VALID, task_id='ab'), invalid_parameter('task_id')),
-    (dict(VALID, task_id='a' * 51), invalid_parameter('task_id')),
-    (dict(VALID, task_id='a/b/c'), invalid_parameter('task_id')),
-    (dict(VALID, task_type='TIMING'), invalid_parameter('task_type')),
-    (dict(VALID, task_type='realtime'), invalid_parameter('task_type')),
-    (dict(VALID, description='x' * 1025), invalid_parameter('description')),
-    (dict(VALID, description=5), invalid_parameter('description')),
-    (dict(VALID, task_tag='abc'), invalid_parameter('task_tag')),
-    (dict(VALID, task_tag='ab cd'), invalid_parameter('task_tag')),
-    (dict(VALID, task_tag='t' * 65), invalid_parameter('task_tag')),
-    (dict(VALID, operation_types=['INSERT', 'INSERT']), invalid_parameter('operation_types')),
-    (dict(VALID, operation_types=['UPSERT']), invalid_parameter('operation_types')),
-    (dict(VALID, operation_types=['INSERT', 'UPDATE', 'DELETE', 'INSERT']), invalid_parameter('operation_types')),
-    (dict(VALID, operation_types='INSERT'), invalid_parameter('operation_types')),
-    (dict(VALID, operation_types=['insert']), invalid_parameter('operation_types')),
-    (dict(VALID, source_app_id='s' * 65), invalid_parameter('source_app_id')),
-    (dict(VALID, target_app_id=['x']), invalid_parameter('target_app_id')),
-])
+@pytest.mark.parametrize(
+    'body,error',
+    [
+        ({'operation_types': ['INSERT']}, INVALID),
+        ({'task_name': '', 'operation_types': ['INSERT']}, INVALID),
+        ({'task_name': 'abc'}, INVALID),
+        ({'task_name': 'abc', 'operation_types': []}, INVALID),
+        ({'task_name': 'abc', 'operation_types': None}, INVALID),
+        (dict(VALID, task_name='ab'), invalid_parameter('task_name')),
+        (dict(VALID, task_name='-abc'), invalid_parameter('task_name')),
+        (dict(VALID, task_name='a' * 101), invalid_parameter('task_name')),
+        (dict(VALID, task_name='abc def'), invalid_parameter('task_name')),
+        (dict(VALID, task_name='abc\n'), invalid_parameter('task_name')),
+        (dict(VALID, task_name=1234), invalid_parameter('task_name')),
+        (dict(VALID, task_id='ab'), invalid_parameter('task_id')),
+        (dict(VALID, task_id='a' * 51), invalid_parameter('task_id')),
+        (dict(VALID, task_id='a/b/c'), invalid_parameter('task_id')),
+        (dict(VALID, task_type='TIMING'), invalid_parameter('task_type')),
+        (dict(VALID, task_type='realtime'), invalid_parameter('task_type')),
+        (dict(VALID, description='x' * 1025), invalid_parameter('description')),
+        (dict(VALID, description=5), invalid_parameter('description')),
+        (dict(VALID, task_tag='abc'), invalid_parameter('task_tag')),
+        (dict(VALID, task_tag='ab cd'), invalid_parameter('task_tag')),
+        (dict(VALID, task_tag='t' * 65), invalid_parameter('task_tag')),
+        (dict(VALID, operation_types=['INSERT', 'INSERT']), invalid_parameter('operation_types')),
+        (dict(VALID, operation_types=['UPSERT']), invalid_parameter('operation_types')),
+        (dict(VALID, operation_types=['INSERT', 'UPDATE', 'DELETE', 'INSERT']), invalid_parameter('operation_types')),
+        (dict(VALID, operation_types='INSERT'), invalid_parameter('operation_types')),
+        (dict(VALID, operation_types=['insert']), invalid_parameter('operation_types')),
+        (dict(VALID, source_app_id='s' * 65), invalid_parameter('source_app_id')),
+        (dict(VALID, target_app_id=['x']), invalid_parameter('target_app_id')),
+    ],
+)
 def test_create_validation(client, body, error):
     response = client.request('POST', api_path('multi-tasks'), body)
     assert (response.status, response.json()) == (400, error)
@@ -113,11 +161,19 @@ def test_duplicate_name_and_id(client):
 
 # -- update --------------------------------------------------------------------------------------------
 
+
 def test_update_changes_mutable_fields_and_records_repulling_snapshot(client):
     task_id = client.create('orders-sync', description='old', task_tag='tag-old', source_app_id='app-a')
     before = stored(client, task_id)
-    body = {'description': 'new', 'task_tag': 'tag-new', 'operation_types': ['UPDATE', 'DELETE'], 'repulling_snapshot': True,
-            'task_name': 'renamed', 'task_type': 'TIMING', 'source_app_id': 'app-z'}  # the last three are not in the update model: ignored
+    body = {
+        'description': 'new',
+        'task_tag': 'tag-new',
+        'operation_types': ['UPDATE', 'DELETE'],
+        'repulling_snapshot': True,
+        'task_name': 'renamed',
+        'task_type': 'TIMING',
+        'source_app_id': 'app-z',
+    }  # the last three are not in the update model: ignored
     response = client.request('PUT', api_path('multi-tasks', task_id), body)
     assert (response.status, response.json()) == (200, {'task_id': task_id})
     after = stored(client, task_id)
@@ -139,15 +195,18 @@ def test_update_empty_description_clears_absent_keeps(client):
     assert stored(client, task_id)['repulling_snapshot'] is False
 
 
-@pytest.mark.parametrize('body,error', [
-    ({'repulling_snapshot': False}, INVALID),
-    ({'operation_types': [], 'repulling_snapshot': False}, INVALID),
-    ({'operation_types': ['INSERT']}, INVALID),
-    ({'operation_types': ['INSERT'], 'repulling_snapshot': 'yes'}, invalid_parameter('repulling_snapshot')),
-    ({'operation_types': ['NOPE'], 'repulling_snapshot': True}, invalid_parameter('operation_types')),
-    ({'operation_types': ['INSERT'], 'repulling_snapshot': True, 'task_tag': 'x'}, invalid_parameter('task_tag')),
-    ({'operation_types': ['INSERT'], 'repulling_snapshot': True, 'description': 'd' * 1025}, invalid_parameter('description')),
-])
+@pytest.mark.parametrize(
+    'body,error',
+    [
+        ({'repulling_snapshot': False}, INVALID),
+        ({'operation_types': [], 'repulling_snapshot': False}, INVALID),
+        ({'operation_types': ['INSERT']}, INVALID),
+        ({'operation_types': ['INSERT'], 'repulling_snapshot': 'yes'}, invalid_parameter('repulling_snapshot')),
+        ({'operation_types': ['NOPE'], 'repulling_snapshot': True}, invalid_parameter('operation_types')),
+        ({'operation_types': ['INSERT'], 'repulling_snapshot': True, 'task_tag': 'x'}, invalid_parameter('task_tag')),
+        ({'operation_types': ['INSERT'], 'repulling_snapshot': True, 'description': 'd' * 1025}, invalid_parameter('description')),
+    ],
+)
 def test_update_validation(client, body, error):
     task_id = client.create('orders-sync')
     response = client.request('PUT', api_path('multi-tasks', task_id), body)
@@ -166,6 +225,7 @@ def test_update_unknown_and_running(client):
 
 # -- show ----------------------------------------------------------------------------------------------
 
+
 def test_show_shape(client):
     task_id = client.create('orders-sync', ('UPDATE', 'INSERT'), description='desc', task_tag='tag-1', source_app_id='app-a', target_app_id='app-b')
     response = client.request('GET', api_path('tasks', task_id))
@@ -174,13 +234,34 @@ def test_show_shape(client):
     assert set(document) == {'task', 'task_detail'} and isinstance(document['task_detail'], str)
     task = document['task']
     created = stored(client, task_id)['created_date']
-    assert task == {'task_id': task_id, 'task_name': 'orders-sync', 'task_type': 'realtime', 'status': 'stop', 'project_id': PROJECT_ID,
-                    'source_app_id': 'app-a', 'target_app_id': 'app-b', 'created_date': created, 'last_modified_date': created,
-                    'description': 'desc', 'task_tag': 'tag-1'}
+    assert task == {
+        'task_id': task_id,
+        'task_name': 'orders-sync',
+        'task_type': 'realtime',
+        'status': 'stop',
+        'project_id': PROJECT_ID,
+        'source_app_id': 'app-a',
+        'target_app_id': 'app-b',
+        'created_date': created,
+        'last_modified_date': created,
+        'description': 'desc',
+        'task_tag': 'tag-1',
+    }
     assert json.loads(document['task_detail']) == {
-        'task_id': task_id, 'task_name': 'orders-sync', 'task_type': 'REALTIME', 'ext_type': 'CDC', 'description': 'desc', 'task_tag': 'tag-1',
-        'operation_types': ['UPDATE', 'INSERT'], 'source_app_id': 'app-a', 'target_app_id': 'app-b', 'repulling_snapshot': False,
-        'source_datasource_id': '', 'target_datasource_id': '', 'ext_info': {}}
+        'task_id': task_id,
+        'task_name': 'orders-sync',
+        'task_type': 'REALTIME',
+        'ext_type': 'CDC',
+        'description': 'desc',
+        'task_tag': 'tag-1',
+        'operation_types': ['UPDATE', 'INSERT'],
+        'source_app_id': 'app-a',
+        'target_app_id': 'app-b',
+        'repulling_snapshot': False,
+        'source_datasource_id': '',
+        'target_datasource_id': '',
+        'ext_info': {},
+    }
     bare = client.request('GET', api_path('tasks', client.create('bare-task'))).json()['task']
     assert 'description' not in bare and 'task_tag' not in bare
     batch(client, 'start', task_id)
@@ -195,6 +276,7 @@ def test_show_unknown(client):
 
 
 # -- list ----------------------------------------------------------------------------------------------
+
 
 def test_list_envelope_and_entity_shape(client):
     task_id = client.create('orders-sync', ('INSERT', 'DELETE'), description='not listed', task_tag='tag-1', source_app_id='app-a')
@@ -250,8 +332,13 @@ def test_filters(client):
     assert names(execute_status='ERROR') == ['orders-archive'] and names(execute_status='RUNNING') == []
     assert names(execute_status='UNSTARTED', name='s') == ['Orders-sync', 'customers']
     assert names(name='') == names() and first
-    for query, field in (({'status': 2}, 'status'), ({'task_type': 'REALTIME'}, 'task_type'), ({'execute_status': 'DONE'}, 'execute_status'),
-                         ({'sort_field': 'NAME'}, 'sort_field'), ({'sort_type': 'asc'}, 'sort_type')):
+    for query, field in (
+        ({'status': 2}, 'status'),
+        ({'task_type': 'REALTIME'}, 'task_type'),
+        ({'execute_status': 'DONE'}, 'execute_status'),
+        ({'sort_field': 'NAME'}, 'sort_field'),
+        ({'sort_type': 'asc'}, 'sort_type'),
+    ):
         response = client.request('GET', api_path('tasks'), query=query)
         assert (response.status, response.json()) == (400, invalid_parameter(field))
 
@@ -271,6 +358,7 @@ def test_sorting(client):
 
 
 # -- delete, batch, run, terminate ---------------------------------------------------------------------
+
 
 def test_delete(client):
     task_id = client.create('orders-sync')
@@ -295,27 +383,36 @@ def test_batch_start_and_stop(client):
     first, second = client.create_runnable('task-one'), client.create_runnable('task-two')
     response = batch(client, 'start', first, 'missing-id', second)
     assert response.status == 200
-    assert response.json() == {'success_count': 2, 'failure_count': 1,
-                               'success': [{'task_id': first, 'task_name': 'task-one'}, {'task_id': second, 'task_name': 'task-two'}],
-                               'failure': [{'task_id': 'missing-id', 'task_name': '', 'error_code': 'FDI.3021',
-                                            'error_msg': 'One or more tasks do not exist.'}]}
+    assert response.json() == {
+        'success_count': 2,
+        'failure_count': 1,
+        'success': [{'task_id': first, 'task_name': 'task-one'}, {'task_id': second, 'task_name': 'task-two'}],
+        'failure': [{'task_id': 'missing-id', 'task_name': '', 'error_code': 'FDI.3021', 'error_msg': 'One or more tasks do not exist.'}],
+    }
     assert (stored(client, first)['status'], stored(client, first)['execute_status']) == (1, 'WAITING')  # for start_delay_seconds (1)
     assert batch(client, 'start', first).json()['success_count'] == 1  # already running: success, no change
     assert batch(client, 'stop', first, second).json()['success_count'] == 2
     assert (stored(client, first)['status'], stored(client, first)['execute_status']) == (0, 'CANCELLED')
-    assert batch(client, 'stop', first).json() == {'success_count': 1, 'failure_count': 0, 'success': [{'task_id': first, 'task_name': 'task-one'}],
-                                                   'failure': []}
+    assert batch(client, 'stop', first).json() == {
+        'success_count': 1,
+        'failure_count': 0,
+        'success': [{'task_id': first, 'task_name': 'task-one'}],
+        'failure': [],
+    }
 
 
-@pytest.mark.parametrize('body,error', [
-    ({'action_id': 'pause', 'list': [{'task_id': 'abc'}]}, invalid_parameter('action_id')),
-    ({'list': [{'task_id': 'abc'}]}, invalid_parameter('action_id')),
-    ({'action_id': 'start', 'list': [{'task_id': 'id-%d' % n} for n in range(11)]}, invalid_parameter('list')),
-    ({'action_id': 'start', 'list': ['abc']}, invalid_parameter('list')),
-    ({'action_id': 'start', 'list': []}, {'error_code': 'FDI.3150', 'error_msg': 'The task list is empty.'}),
-    ({'action_id': 'start'}, {'error_code': 'FDI.3150', 'error_msg': 'The task list is empty.'}),
-    ({'action_id': 'start', 'list': [{'task_id': ''}]}, {'error_code': 'FDI.3022', 'error_msg': 'One or more tasks have empty task IDs.'}),
-])
+@pytest.mark.parametrize(
+    'body,error',
+    [
+        ({'action_id': 'pause', 'list': [{'task_id': 'abc'}]}, invalid_parameter('action_id')),
+        ({'list': [{'task_id': 'abc'}]}, invalid_parameter('action_id')),
+        ({'action_id': 'start', 'list': [{'task_id': 'id-%d' % n} for n in range(11)]}, invalid_parameter('list')),
+        ({'action_id': 'start', 'list': ['abc']}, invalid_parameter('list')),
+        ({'action_id': 'start', 'list': []}, {'error_code': 'FDI.3150', 'error_msg': 'The task list is empty.'}),
+        ({'action_id': 'start'}, {'error_code': 'FDI.3150', 'error_msg': 'The task list is empty.'}),
+        ({'action_id': 'start', 'list': [{'task_id': ''}]}, {'error_code': 'FDI.3022', 'error_msg': 'One or more tasks have empty task IDs.'}),
+    ],
+)
 def test_batch_validation(client, body, error):
     response = client.request('POST', api_path('batch-operation', 'tasks'), body)
     assert (response.status, response.json()) == (400, error)
@@ -372,17 +469,31 @@ def test_batch_failure_entries_follow_the_not_found_form(client):
 
 # -- gateway behaviour ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('method,path', [
-    ('GET', api_path('multi-tasks')), ('DELETE', api_path('multi-tasks', 'abc')), ('PATCH', api_path('tasks', 'abc')),
-    ('GET', api_path('multi-tasks', 'init')), ('GET', api_path('tasks') + '/'), ('GET', api_path('multi-tasks', 'abc', 'reset')),
-    ('PATCH', api_path('multi-tasks', 'abc', 'mappings', 'm1')), ('GET', '/'), ('GET', '/v3/auth/tokens'),
-    ('PUT', api_path('tasks', 'abc')), ('GET', '/v2/%s/fdi/instances' % PROJECT_ID),
-])
+
+@pytest.mark.parametrize(
+    'method,path',
+    [
+        ('GET', api_path('multi-tasks')),
+        ('DELETE', api_path('multi-tasks', 'abc')),
+        ('PATCH', api_path('tasks', 'abc')),
+        ('GET', api_path('multi-tasks', 'init')),
+        ('GET', api_path('tasks') + '/'),
+        ('GET', api_path('multi-tasks', 'abc', 'reset')),
+        ('PATCH', api_path('multi-tasks', 'abc', 'mappings', 'm1')),
+        ('GET', '/'),
+        ('GET', '/v3/auth/tokens'),
+        ('PUT', api_path('tasks', 'abc')),
+        ('GET', '/v2/%s/fdi/instances' % PROJECT_ID),
+    ],
+)
 def test_unknown_route_or_method_is_apig_0101(client, method, path):
     response = client.request(method, path, raw=b'{}')
     assert response.status == 404
-    assert response.json() == {'error_code': 'APIG.0101', 'error_msg': 'The API does not exist or has not been published in the environment.',
-                               'request_id': response.request_id}
+    assert response.json() == {
+        'error_code': 'APIG.0101',
+        'error_msg': 'The API does not exist or has not been published in the environment.',
+        'request_id': response.request_id,
+    }
 
 
 def test_unknown_instance(client):
@@ -390,8 +501,11 @@ def test_unknown_instance(client):
     assert listing(client)['total'] == 0
     response = client.request('GET', api_path('tasks', instance_id='inst-9'))
     assert response.status == 500  # as ROMA Connect answers it (a permanent condition despite the 5xx)
-    assert response.json() == {'error_code': 'ROMA.00110002', 'request_id': response.request_id,
-                               'error_msg': 'The instance does not exist. project_id: %s, instance_id: inst-9' % PROJECT_ID}
+    assert response.json() == {
+        'error_code': 'ROMA.00110002',
+        'request_id': response.request_id,
+        'error_msg': 'The instance does not exist. project_id: %s, instance_id: inst-9' % PROJECT_ID,
+    }
     client.control('POST', 'config', {'known_instances': None})
     assert client.request('GET', api_path('tasks', instance_id='inst-9')).status == 200
     assert client.request('GET', api_path('tasks', instance_id='bad.instance')).json()['error_code'] == 'ROMA.00110002'
@@ -399,7 +513,12 @@ def test_unknown_instance(client):
 
 
 def test_every_response_has_a_request_id(client):
-    responses = [client.request('GET', api_path('tasks')), client.request('GET', '/nowhere'), client.request('POST', '/_sim/reset'),
-                 client.request('DELETE', api_path('tasks', 'x'), auth=False), client.request('POST', '/v3/auth/tokens', raw=b'x')]
+    responses = [
+        client.request('GET', api_path('tasks')),
+        client.request('GET', '/nowhere'),
+        client.request('POST', '/_sim/reset'),
+        client.request('DELETE', api_path('tasks', 'x'), auth=False),
+        client.request('POST', '/v3/auth/tokens', raw=b'x'),
+    ]
     ids = [response.request_id for response in responses]
     assert all(HEX32.fullmatch(request_id) for request_id in ids) and len(set(ids)) == len(ids)

@@ -72,33 +72,41 @@ DATASOURCE_ID = string(1, 64)
 EXT_INFO = obj({'server_id': string(1, 20)})
 
 # CreateMultiTasks: MultiTaskRequestBody
-MULTI_TASK_REQUEST_BODY = obj({
-    'task_name': string(3, 100, pattern=r'[A-Za-z0-9][A-Za-z0-9._-]*'),
-    'task_id': string(3, 50),
-    'task_type': string(enum=('REALTIME', 'TIMING')),
-    'description': DESCRIPTION,
-    'task_tag': TASK_TAG,
-    'operation_types': OPERATION_TYPES,
-    'source_app_id': string(1, 64),
-    'target_app_id': string(1, 64),
-}, required=('task_name', 'operation_types'))
+MULTI_TASK_REQUEST_BODY = obj(
+    {
+        'task_name': string(3, 100, pattern=r'[A-Za-z0-9][A-Za-z0-9._-]*'),
+        'task_id': string(3, 50),
+        'task_type': string(enum=('REALTIME', 'TIMING')),
+        'description': DESCRIPTION,
+        'task_tag': TASK_TAG,
+        'operation_types': OPERATION_TYPES,
+        'source_app_id': string(1, 64),
+        'target_app_id': string(1, 64),
+    },
+    required=('task_name', 'operation_types'),
+)
 
 # UpdateMultiTasks: MultiTaskUpdateBody (task_name, task_type and the app IDs cannot be changed)
-MULTI_TASK_UPDATE_BODY = obj({
-    'description': DESCRIPTION,
-    'task_tag': TASK_TAG,
-    'operation_types': OPERATION_TYPES,
-    'repulling_snapshot': BOOLEAN,
-}, required=('operation_types', 'repulling_snapshot'))
+MULTI_TASK_UPDATE_BODY = obj(
+    {
+        'description': DESCRIPTION,
+        'task_tag': TASK_TAG,
+        'operation_types': OPERATION_TYPES,
+        'repulling_snapshot': BOOLEAN,
+    },
+    required=('operation_types', 'repulling_snapshot'),
+)
 
 # InstallMultiTasks: MultiTaskInitBody, every field optional
-MULTI_TASK_INIT_BODY = obj({
-    'ext_info': EXT_INFO,
-    'source_datasource_id': DATASOURCE_ID,
-    'target_datasource_id': DATASOURCE_ID,
-    'task_id': string(3, 50),
-    'auto_mapping': BOOLEAN,
-})
+MULTI_TASK_INIT_BODY = obj(
+    {
+        'ext_info': EXT_INFO,
+        'source_datasource_id': DATASOURCE_ID,
+        'target_datasource_id': DATASOURCE_ID,
+        'task_id': string(3, 50),
+        'auto_mapping': BOOLEAN,
+    }
+)
 
 # ResetMultiTaskOffset: a UTC timestamp in milliseconds (may be omitted)
 RESET_BODY = obj({'date_from': {'type': 'integer', 'minimum': 1, 'maximum': 9999999999999999999}})
@@ -106,71 +114,207 @@ RESET_BODY = obj({'date_from': {'type': 'integer', 'minimum': 1, 'maximum': 9999
 # CreateDatasourceInfo, UpdateDatasourceInfo and StartTestDatasource: DatasourceInfo.  Content is the SDK's model field by field
 # (67 fields, each of the model's type; port and the other numbers written as strings are strings), and no field outside it.
 _CONTENT_STRINGS = (
-    'gauss100_version', 'host', 'port', 'database_name', 'redis_database', 'user_name', 'password', 'mode', 'cdc_mode', 'oracle_service_name',
-    'ftp_connect_mode', 'ftp_protocol', 'address', 'ak', 'sk', 'bucket_name', 'url', 'api_method', 'auth_method', 'broker', 'ssl_username',
-    'ssl_password', 'mongodb_auth_source', 'mongodb_replica_set', 'encoding', 'trust_store_password', 'trust_store', 'trust_store_file_type',
-    'ssl_auth_method', 'key_store', 'key_store_file_type', 'key_store_password', 'key_store_key_password', 'dis_tunnel_name', 'dis_data_type',
-    'dis_setting_type', 'dis_endpoint', 'dis_region', 'dis_source_project_id', 'hl7_position', 'hl7_whitelist', 'ldap_security_auth_type',
-    'rabbitmq_virtual_host', 'rabbitmq_ssl_protocol', 'sap_client', 'sap_sysnr', 'snmp_network_protocol', 'snmp_community', 'ibmmq_ccs_id',
-    'ibmmq_queue_manager', 'ibmmq_channel', 'ibmmq_cipher_suite', 'hdfs_path', 'principal_name', 'config_file_name', 'config_file_content',
-    'connection_instance_id')
+    'gauss100_version',
+    'host',
+    'port',
+    'database_name',
+    'redis_database',
+    'user_name',
+    'password',
+    'mode',
+    'cdc_mode',
+    'oracle_service_name',
+    'ftp_connect_mode',
+    'ftp_protocol',
+    'address',
+    'ak',
+    'sk',
+    'bucket_name',
+    'url',
+    'api_method',
+    'auth_method',
+    'broker',
+    'ssl_username',
+    'ssl_password',
+    'mongodb_auth_source',
+    'mongodb_replica_set',
+    'encoding',
+    'trust_store_password',
+    'trust_store',
+    'trust_store_file_type',
+    'ssl_auth_method',
+    'key_store',
+    'key_store_file_type',
+    'key_store_password',
+    'key_store_key_password',
+    'dis_tunnel_name',
+    'dis_data_type',
+    'dis_setting_type',
+    'dis_endpoint',
+    'dis_region',
+    'dis_source_project_id',
+    'hl7_position',
+    'hl7_whitelist',
+    'ldap_security_auth_type',
+    'rabbitmq_virtual_host',
+    'rabbitmq_ssl_protocol',
+    'sap_client',
+    'sap_sysnr',
+    'snmp_network_protocol',
+    'snmp_community',
+    'ibmmq_ccs_id',
+    'ibmmq_queue_manager',
+    'ibmmq_channel',
+    'ibmmq_cipher_suite',
+    'hdfs_path',
+    'principal_name',
+    'config_file_name',
+    'config_file_content',
+    'connection_instance_id',
+)
 _CONTENT_BOOLEANS = ('https', 'ssl', 'ssl_enable', 'mongodb_cluster_enable', 'hl7_whitelist_enable')
 _CONTENT_INTEGERS = ('mysql_timeout', 'snmp_version')
-API_AUTH_DETAIL = obj(dict((field, string(0)) for field in (
-    'auth_method', 'app_auth_type', 'user_name', 'password', 'app_key', 'app_secret', 'secret', 'alt_ip', 'access_token_url', 'client_id',
-    'client_secret', 'scope', 'authorization', 'grant_type')))
-CONTENT = obj(dict(
-    [(field, string(0)) for field in _CONTENT_STRINGS] + [(field, BOOLEAN) for field in _CONTENT_BOOLEANS]
-    + [(field, {'type': 'integer'}) for field in _CONTENT_INTEGERS]
-    + [('multi_oracle_address', array(obj({'oracle_address': string(1), 'oracle_port': string(1)}), 1, 100)),
-       ('api_auth_detail', API_AUTH_DETAIL), ('connector_params', {'type': 'any'})]))
+API_AUTH_DETAIL = obj(
+    dict(
+        (field, string(0))
+        for field in (
+            'auth_method',
+            'app_auth_type',
+            'user_name',
+            'password',
+            'app_key',
+            'app_secret',
+            'secret',
+            'alt_ip',
+            'access_token_url',
+            'client_id',
+            'client_secret',
+            'scope',
+            'authorization',
+            'grant_type',
+        )
+    )
+)
+CONTENT = obj(
+    dict(
+        [(field, string(0)) for field in _CONTENT_STRINGS]
+        + [(field, BOOLEAN) for field in _CONTENT_BOOLEANS]
+        + [(field, {'type': 'integer'}) for field in _CONTENT_INTEGERS]
+        + [
+            ('multi_oracle_address', array(obj({'oracle_address': string(1), 'oracle_port': string(1)}), 1, 100)),
+            ('api_auth_detail', API_AUTH_DETAIL),
+            ('connector_params', {'type': 'any'}),
+        ]
+    )
+)
 assert len(CONTENT['properties']) == 67
-DATASOURCE_TYPES = ('DWS', 'MYSQL', 'KAFKA', 'API', 'OBS', 'SAP', 'MRSHBASE', 'MRSHDFS', 'MRSHIVE', 'WEBSOCKET', 'SQLSERVER', 'ORACLE',
-                    'POSTGRESQL', 'REDIS', 'MONGODB', 'DIS', 'HL7', 'RABBITMQ', 'SNMP', 'IBMMQ', 'CUSTOMIZED', 'ACTIVEMQ', 'ARTEMISMQ', 'FTP',
-                    'HIVE', 'HANA', 'FIKAFKA', 'MRSKAFKA', 'FIHDFS', 'FIHIVE', 'GAUSS200', 'GAUSS100', 'LDAP', 'DB2', 'TAURUS')
-DATASOURCE_INFO = obj({
-    'datasource_name': string(1, 255, pattern=r'[^&<>"\'()]+'),
-    'datasource_type': string(enum=DATASOURCE_TYPES),
-    'app_id': string(4, 255),
-    'content': CONTENT,
-    'description': string(4, 1024),
-}, required=('datasource_name', 'datasource_type', 'app_id', 'content'))
+DATASOURCE_TYPES = (
+    'DWS',
+    'MYSQL',
+    'KAFKA',
+    'API',
+    'OBS',
+    'SAP',
+    'MRSHBASE',
+    'MRSHDFS',
+    'MRSHIVE',
+    'WEBSOCKET',
+    'SQLSERVER',
+    'ORACLE',
+    'POSTGRESQL',
+    'REDIS',
+    'MONGODB',
+    'DIS',
+    'HL7',
+    'RABBITMQ',
+    'SNMP',
+    'IBMMQ',
+    'CUSTOMIZED',
+    'ACTIVEMQ',
+    'ARTEMISMQ',
+    'FTP',
+    'HIVE',
+    'HANA',
+    'FIKAFKA',
+    'MRSKAFKA',
+    'FIHDFS',
+    'FIHIVE',
+    'GAUSS200',
+    'GAUSS100',
+    'LDAP',
+    'DB2',
+    'TAURUS',
+)
+DATASOURCE_INFO = obj(
+    {
+        'datasource_name': string(1, 255, pattern=r'[^&<>"\'()]+'),
+        'datasource_type': string(enum=DATASOURCE_TYPES),
+        'app_id': string(4, 255),
+        'content': CONTENT,
+        'description': string(4, 1024),
+    },
+    required=('datasource_name', 'datasource_type', 'app_id', 'content'),
+)
 
 # CreateMultiTaskMappings and the mapping update: MultiTaskMappingCreateBody
 COLUMN_INFO = obj({'field_name': string(1, 256), 'field_type': string(1, 256), 'field_length': string(0, 256)})
-MAPPING_INFO = obj({
-    'source_column': string(1, 256), 'source_column_type': string(1, 256), 'source_column_length': string(0, 256),
-    'target_column': string(1, 256), 'target_column_type': string(1, 256), 'target_column_length': string(0, 256),
-})
-MAPPING_BODY = obj({
-    'source_datasource_id': DATASOURCE_ID,
-    'target_datasource_id': DATASOURCE_ID,
-    'ext_info': EXT_INFO,
-    'source_table': string(1, 256),
-    'target_table': string(1, 256),
-    'source_columns': array(COLUMN_INFO, 1, 9999),
-    'target_columns': array(COLUMN_INFO, 1, 9999),
-    'mapping_columns': array(MAPPING_INFO, 1, 9999),
-}, required=('source_datasource_id', 'target_datasource_id'))
+MAPPING_INFO = obj(
+    {
+        'source_column': string(1, 256),
+        'source_column_type': string(1, 256),
+        'source_column_length': string(0, 256),
+        'target_column': string(1, 256),
+        'target_column_type': string(1, 256),
+        'target_column_length': string(0, 256),
+    }
+)
+MAPPING_BODY = obj(
+    {
+        'source_datasource_id': DATASOURCE_ID,
+        'target_datasource_id': DATASOURCE_ID,
+        'ext_info': EXT_INFO,
+        'source_table': string(1, 256),
+        'target_table': string(1, 256),
+        'source_columns': array(COLUMN_INFO, 1, 9999),
+        'target_columns': array(COLUMN_INFO, 1, 9999),
+        'mapping_columns': array(MAPPING_INFO, 1, 9999),
+    },
+    required=('source_datasource_id', 'target_datasource_id'),
+)
 
 # BatchStartOrStopTasks: OperateTasksBean.  At most 10 tasks per request (the older limit, which the
 # newer 9999 also allows); a task entry without its task_id would start or stop nothing.
-BATCH_BODY = obj({
-    'action_id': string(enum=('start', 'stop')),
-    'list': array(obj({'task_id': string(1, 64)}, required=('task_id',)), 1, 10, unique=True),
-}, required=('action_id', 'list'))
+BATCH_BODY = obj(
+    {
+        'action_id': string(enum=('start', 'stop')),
+        'list': array(obj({'task_id': string(1, 64)}, required=('task_id',)), 1, 10, unique=True),
+    },
+    required=('action_id', 'list'),
+)
 
 # IAM KeystoneCreateUserTokenByPassword, scoped to one project (by id or by name)
 NAMED = obj({'name': string(1, 255)}, required=('name',))
-IAM_PASSWORD_BODY = obj({'auth': obj({
-    'identity': obj({
-        'methods': array(string(enum=('password', 'totp')), 1, 2, unique=True),
-        'password': obj({'user': obj({'name': string(1, 255), 'password': string(1), 'domain': NAMED},
-                                     required=('name', 'password', 'domain'))}, required=('user',)),
-    }, required=('methods', 'password')),
-    'scope': obj({'project': obj({'id': string(1, 64), 'name': string(1, 64)}, exactly_one_of=('id', 'name'))},
-                 required=('project',)),
-}, required=('identity', 'scope'))}, required=('auth',))
+IAM_PASSWORD_BODY = obj(
+    {
+        'auth': obj(
+            {
+                'identity': obj(
+                    {
+                        'methods': array(string(enum=('password', 'totp')), 1, 2, unique=True),
+                        'password': obj(
+                            {'user': obj({'name': string(1, 255), 'password': string(1), 'domain': NAMED}, required=('name', 'password', 'domain'))},
+                            required=('user',),
+                        ),
+                    },
+                    required=('methods', 'password'),
+                ),
+                'scope': obj({'project': obj({'id': string(1, 64), 'name': string(1, 64)}, exactly_one_of=('id', 'name'))}, required=('project',)),
+            },
+            required=('identity', 'scope'),
+        )
+    },
+    required=('auth',),
+)
 
 NO_BODY = None
 
@@ -229,11 +373,15 @@ def check_request(method, path, body):
     route = route_of(method, path)
     has_body = bool(body)
     if route is None:
-        return ['%s %s sends a body, but no operation with a body is known for that route: '
-                'add its schema to api_contract.ROUTES' % (method, path)] if has_body else []
+        return (
+            ['%s %s sends a body, but no operation with a body is known for that route: add its schema to api_contract.ROUTES' % (method, path)]
+            if has_body
+            else []
+        )
     name, schema, ids = route
-    problems = ['%s: path %s must be 1-64 characters without "/"; got %r' % (name, key, value)
-                for key, value in sorted(ids.items()) if not _PATH_ID.fullmatch(value)]
+    problems = [
+        '%s: path %s must be 1-64 characters without "/"; got %r' % (name, key, value) for key, value in sorted(ids.items()) if not _PATH_ID.fullmatch(value)
+    ]
     if schema is NO_BODY:
         if has_body:
             problems.append('%s takes no request body; got %s' % (name, _snippet(body)))

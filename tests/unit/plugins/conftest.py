@@ -11,14 +11,15 @@ import requests
 
 from ansible_collections.hwcloud.roma.plugins.module_utils import client as client_module
 from ansible_collections.hwcloud.roma.plugins.module_utils import errors as errors_module
-from ansible_collections.hwcloud.roma.plugins.module_utils.module import CREDENTIAL_ENVIRONMENT, connection_argument_spec
 from ansible_collections.hwcloud.roma.plugins.module_utils import fdi_plan
+from ansible_collections.hwcloud.roma.plugins.module_utils.module import CREDENTIAL_ENVIRONMENT, connection_argument_spec
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import FakeHttp
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import GENERATED_TASK_ID
 
-CONNECTION_ENV_VARS = sorted(set(name for option in connection_argument_spec().values()
-                                 for name in (option.get('fallback') or (None, []))[1])
-                             | set(name for names in CREDENTIAL_ENVIRONMENT.values() for name in names))
+CONNECTION_ENV_VARS = sorted(
+    set(name for option in connection_argument_spec().values() for name in (option.get('fallback') or (None, []))[1])
+    | set(name for names in CREDENTIAL_ENVIRONMENT.values() for name in names)
+)
 # requests reads these itself (TLS verification); tests must not depend on the machine's settings
 REQUESTS_ENV_VARS = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE']
 
@@ -34,6 +35,7 @@ def pytest_runtest_makereport(item, call):  # pylint: disable=unused-argument
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """A test that sends a request without scripting it through the ``http`` fixture fails instead of reaching the network."""
+
     def refuse(session, method, url, **kwargs):  # pylint: disable=unused-argument
         raise AssertionError('%s %s sent by a test that does not use the http fixture' % (method, url))
 

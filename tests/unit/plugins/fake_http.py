@@ -29,7 +29,7 @@ from requests.structures import CaseInsensitiveDict
 from ansible_collections.hwcloud.roma.tests.unit.plugins import api_contract
 
 NO_BODY = object()  # the request must have no body
-ANY = object()      # do not check this part of the request
+ANY = object()  # do not check this part of the request
 
 
 class Call:
@@ -113,6 +113,7 @@ def _stringify(query):
         if isinstance(value, bool):
             return 'true' if value else 'false'
         return str(value)
+
     return dict((key, text(value)) for key, value in query.items())
 
 
@@ -142,12 +143,13 @@ class FakeHttp:
         call = self.expected.pop(0)
         mismatches = self._mismatches(call, request)
         if mismatches:
-            self._fail('request #%d does not match the script.\n  expected: %s\n  received: %s\n  %s'
-                       % (index, call.describe(), request.describe(), '\n  '.join(mismatches)))
+            self._fail(
+                'request #%d does not match the script.\n  expected: %s\n  received: %s\n  %s'
+                % (index, call.describe(), request.describe(), '\n  '.join(mismatches))
+            )
         violations = api_contract.check_request(request.method, request.path, request.body)
         if violations:
-            self._fail('request #%d breaks the API contract (api_contract.py): %s\n  %s'
-                       % (index, request.describe(), '\n  '.join(violations)))
+            self._fail('request #%d breaks the API contract (api_contract.py): %s\n  %s' % (index, request.describe(), '\n  '.join(violations)))
         if call.exception is not None:
             raise call.exception
         response = requests.Response()

@@ -48,8 +48,12 @@ def real_network(monkeypatch):
 
 def control(server, method, path, body=None):
     """A request to the simulator's test controls (``/_sim/...``)."""
-    request = urllib.request.Request(server.url + '/_sim/' + path, method=method, headers={'Content-Type': 'application/json'},
-                                     data=None if body is None else json.dumps(body).encode('utf-8'))
+    request = urllib.request.Request(
+        server.url + '/_sim/' + path,
+        method=method,
+        headers={'Content-Type': 'application/json'},
+        data=None if body is None else json.dumps(body).encode('utf-8'),
+    )
     with urllib.request.urlopen(request) as answer:  # nosec - the local simulator
         content = answer.read()
     return json.loads(content) if content else None

@@ -51,10 +51,20 @@ def api_path(*parts):
 
 # -- a task on the server and its API representations -------------------------------------------
 
+
 def server_task(**overrides):
     """A composite task as the simulator would store it (module-level field names)."""
-    task = dict(task_id=TASK_ID, task_name=NAME, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync',
-                operation_types=['INSERT', 'UPDATE'], source_app_id='app-source', target_app_id='app-target', running=False)
+    task = dict(
+        task_id=TASK_ID,
+        task_name=NAME,
+        task_type='REALTIME',
+        description='Replicate orders',
+        task_tag='sales-sync',
+        operation_types=['INSERT', 'UPDATE'],
+        source_app_id='app-source',
+        target_app_id='app-target',
+        running=False,
+    )
     task.update(overrides)
     return task
 
@@ -62,22 +72,36 @@ def server_task(**overrides):
 def list_entity(task):
     """BriefTaskRespBean: upper-case task_type, integer status, no description or operation types."""
     return {
-        'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'],
-        'status': 1 if task['running'] else 0, 'execute_status': 'RUNNING' if task['running'] else 'UNSTARTED',
-        'created_date': '2024-01-01T00:00:00Z', 'version': '1', 'last_modified_time': 1704067200000,
-        'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
-        'source_instance_id': INSTANCE_ID, 'target_instance_id': INSTANCE_ID, 'ext_type': 'multi',
-        'enterprise_project_id': '0', 'task_tag': task['task_tag'],
+        'task_id': task['task_id'],
+        'task_name': task['task_name'],
+        'task_type': task['task_type'],
+        'status': 1 if task['running'] else 0,
+        'execute_status': 'RUNNING' if task['running'] else 'UNSTARTED',
+        'created_date': '2024-01-01T00:00:00Z',
+        'version': '1',
+        'last_modified_time': 1704067200000,
+        'source_app_id': task['source_app_id'],
+        'target_app_id': task['target_app_id'],
+        'source_instance_id': INSTANCE_ID,
+        'target_instance_id': INSTANCE_ID,
+        'ext_type': 'multi',
+        'enterprise_project_id': '0',
+        'task_tag': task['task_tag'],
     }
 
 
 def show_document(task):
     """ShowTaskResponse: lower-case task_type, "stop"/"running", empty description/tag omitted, task_detail a JSON string."""
     shown = {
-        'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'].lower(),
-        'status': 'running' if task['running'] else 'stop', 'project_id': PROJECT_ID,
-        'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
-        'created_date': 1704067200000, 'last_modified_date': 1704067200000,
+        'task_id': task['task_id'],
+        'task_name': task['task_name'],
+        'task_type': task['task_type'].lower(),
+        'status': 'running' if task['running'] else 'stop',
+        'project_id': PROJECT_ID,
+        'source_app_id': task['source_app_id'],
+        'target_app_id': task['target_app_id'],
+        'created_date': 1704067200000,
+        'last_modified_date': 1704067200000,
     }
     for field in ('description', 'task_tag', 'source_datasource_id', 'target_datasource_id'):
         if task.get(field):
@@ -91,10 +115,14 @@ def show_document(task):
 def module_view(task, listed=True):
     """The ``task`` dict the module returns for a task it read (``listed``: found through the list API)."""
     view = {
-        'task_id': task['task_id'], 'task_name': task['task_name'], 'task_type': task['task_type'],
-        'description': task['description'], 'task_tag': task['task_tag'],
+        'task_id': task['task_id'],
+        'task_name': task['task_name'],
+        'task_type': task['task_type'],
+        'description': task['description'],
+        'task_tag': task['task_tag'],
         'operation_types': [op for op in ('INSERT', 'UPDATE', 'DELETE') if op in task['operation_types']],
-        'source_app_id': task['source_app_id'], 'target_app_id': task['target_app_id'],
+        'source_app_id': task['source_app_id'],
+        'target_app_id': task['target_app_id'],
         'status': 'running' if task['running'] else 'stopped',
     }
     if listed:
@@ -114,6 +142,7 @@ def fdi_error(code, message):
 
 
 # -- expected requests ---------------------------------------------------------------------------
+
 
 def list_tasks(name, tasks=(), offset=0, total=None, headers=None, **filters):
     """GET .../tasks?name=..&offset=..&limit=999 answering one page of ``tasks`` (server tasks or raw entities)."""
@@ -153,8 +182,7 @@ def composite_evidence(task_id, form=None):
 def show_missing(task_id, headers=None, form='3021'):
     """GET .../tasks/{id} for a task that does not exist: 400 FDI.3021 (``form='3081'``: 404 FDI.3081)."""
     status, document = NOT_FOUND_FORMS[form]
-    return Call('GET', api_url('tasks', task_id), headers=headers or TOKEN_HEADERS).reply(
-        status, json=document, headers={'X-Request-Id': 'req-show'})
+    return Call('GET', api_url('tasks', task_id), headers=headers or TOKEN_HEADERS).reply(status, json=document, headers={'X-Request-Id': 'req-show'})
 
 
 def create(body, task_id=TASK_ID, headers=None):
@@ -173,23 +201,36 @@ def batch(action, task_id, failure=None, headers=None):
     """POST .../batch-operation/tasks for one task; ``failure`` = (error_code, error_msg) reports it in the body."""
     result = {'success_count': 1, 'failure_count': 0, 'success': [{'task_id': task_id, 'task_name': NAME}], 'failure': []}
     if failure:
-        result = {'success_count': 0, 'failure_count': 1, 'success': [],
-                  'failure': [{'task_id': task_id, 'task_name': NAME, 'error_code': failure[0], 'error_msg': failure[1]}]}
-    return Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': action, 'list': [{'task_id': task_id}]},
-                headers=headers or TOKEN_HEADERS).reply(200, json=result)
+        result = {
+            'success_count': 0,
+            'failure_count': 1,
+            'success': [],
+            'failure': [{'task_id': task_id, 'task_name': NAME, 'error_code': failure[0], 'error_msg': failure[1]}],
+        }
+    return Call(
+        'POST', api_url('batch-operation', 'tasks'), json={'action_id': action, 'list': [{'task_id': task_id}]}, headers=headers or TOKEN_HEADERS
+    ).reply(200, json=result)
 
 
 def iam_login(body, token='MIIE-fresh-iam-token', project_id=PROJECT_ID, status=201):
     """POST {iam}/v3/auth/tokens?nocatalog=true answering 201 with X-Subject-Token and the token body."""
-    document = {'token': {'expires_at': '2030-01-02T00:00:00.000000Z', 'methods': ['password'],
-                          'project': {'id': project_id, 'name': REGION, 'domain': {'id': 'dom-1', 'name': 'acme'}},
-                          'user': {'id': 'user-1', 'name': 'robot', 'domain': {'id': 'dom-1', 'name': 'acme'}}}}
+    document = {
+        'token': {
+            'expires_at': '2030-01-02T00:00:00.000000Z',
+            'methods': ['password'],
+            'project': {'id': project_id, 'name': REGION, 'domain': {'id': 'dom-1', 'name': 'acme'}},
+            'user': {'id': 'user-1', 'name': 'robot', 'domain': {'id': 'dom-1', 'name': 'acme'}},
+        }
+    }
     return Call('POST', IAM + '/v3/auth/tokens', query={'nocatalog': 'true'}, json=body, headers={'X-Auth-Token': None}).reply(
-        status, json=document, headers={'X-Subject-Token': token})
+        status, json=document, headers={'X-Subject-Token': token}
+    )
 
 
 def password_body(user='robot', password='pa55-word', domain='acme', scope=None):
-    return {'auth': {
-        'identity': {'methods': ['password'], 'password': {'user': {'name': user, 'password': password, 'domain': {'name': domain}}}},
-        'scope': {'project': scope or {'name': REGION}},
-    }}
+    return {
+        'auth': {
+            'identity': {'methods': ['password'], 'password': {'user': {'name': user, 'password': password, 'domain': {'name': domain}}}},
+            'scope': {'project': scope or {'name': REGION}},
+        }
+    }

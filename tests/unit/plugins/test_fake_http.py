@@ -31,16 +31,19 @@ def test_a_matching_request_gets_the_scripted_response():
     fake.verify_done()
 
 
-@pytest.mark.parametrize('fake, kwargs, complaint', [
-    (expecting(), dict(method='POST'), 'method POST != GET'),
-    (expecting(), dict(url='https://roma.example.com/v2/p/task?limit=999&offset=0'), 'url '),
-    (expecting(), dict(url=URL + '?limit=999&offset=1'), 'query '),
-    (expecting(), dict(url=URL + '?limit=999&offset=0&name=x'), 'query '),
-    (expecting(), dict(body=b'{}'), 'unexpected body'),
-    (expecting(json={'a': 1}), dict(body=b'{"a":2}'), 'body '),
-    (expecting(headers={'X-Auth-Token': 't'}), dict(), 'header X-Auth-Token'),
-    (expecting(headers={'Authorization': None}), dict(headers={'Authorization': 'x'}), 'header Authorization'),
-])
+@pytest.mark.parametrize(
+    'fake, kwargs, complaint',
+    [
+        (expecting(), dict(method='POST'), 'method POST != GET'),
+        (expecting(), dict(url='https://roma.example.com/v2/p/task?limit=999&offset=0'), 'url '),
+        (expecting(), dict(url=URL + '?limit=999&offset=1'), 'query '),
+        (expecting(), dict(url=URL + '?limit=999&offset=0&name=x'), 'query '),
+        (expecting(), dict(body=b'{}'), 'unexpected body'),
+        (expecting(json={'a': 1}), dict(body=b'{"a":2}'), 'body '),
+        (expecting(headers={'X-Auth-Token': 't'}), dict(), 'header X-Auth-Token'),
+        (expecting(headers={'Authorization': None}), dict(headers={'Authorization': 'x'}), 'header Authorization'),
+    ],
+)
 def test_a_mismatch_fails(fake, kwargs, complaint):
     with pytest.raises(AssertionError, match='does not match') as caught:
         send(fake, **kwargs)
@@ -71,6 +74,7 @@ def test_any_skips_the_check_and_exceptions_are_raised():
 def test_a_failing_check_is_a_mismatch():
     def check(request):
         assert request.timeout == 5, 'timeout %s' % request.timeout
+
     fake = expecting(check=check)
     with pytest.raises(AssertionError, match='check failed: timeout 30'):
         send(fake)

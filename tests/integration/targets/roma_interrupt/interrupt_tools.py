@@ -27,8 +27,7 @@ from urllib.request import Request, urlopen
 
 def _control(url, path, body=None, method=None):
     data = None if body is None else json.dumps(body).encode('utf-8')
-    request = Request(url + '/_sim/' + path, data=data, method=method or ('GET' if body is None else 'POST'),
-                      headers={'Content-Type': 'application/json'})
+    request = Request(url + '/_sim/' + path, data=data, method=method or ('GET' if body is None else 'POST'), headers={'Content-Type': 'application/json'})
     with urlopen(request, timeout=10) as response:  # nosec - the local simulator
         return json.loads(response.read().decode('utf-8'))
 
@@ -47,8 +46,7 @@ def hold(url, route, seconds):
 def wait_held(url, route, timeout):
     deadline = time.monotonic() + float(timeout)
     while time.monotonic() < deadline:
-        if any(entry['route'] == route and entry.get('fault') == 'delay' and 'processed_status' in entry
-               for entry in _control(url, 'requests')['requests']):
+        if any(entry['route'] == route and entry.get('fault') == 'delay' and 'processed_status' in entry for entry in _control(url, 'requests')['requests']):
             return 0
         time.sleep(0.05)
     print('no %s request was held by the simulator within %s s' % (route, timeout), file=sys.stderr)

@@ -22,17 +22,20 @@ def main(secrets_file, output_file, kept_as):
     leaks = 0
     for number, secret in enumerate(secrets, 1):
         width = min(len(secret), 12)
-        pieces = set(secret[start:start + width] for start in range(len(secret) - width + 1))
+        pieces = set(secret[start : start + width] for start in range(len(secret) - width + 1))
         found = [piece for piece in pieces if piece in text]
         if found:
             where = sorted(set(index + 1 for index, line in enumerate(lines) for piece in found if piece in line))[:5]
-            print('secret #%d (%d characters) appears in the output, lines %s (%s)' % (number, len(secret), ', '.join(map(str, where)), kept_as),
-                  file=sys.stderr)
+            print(
+                'secret #%d (%d characters) appears in the output, lines %s (%s)' % (number, len(secret), ', '.join(map(str, where)), kept_as), file=sys.stderr
+            )
             leaks += 1
     if leaks:
         return 1
-    print('No secret (nor 12 characters in a row of one) among %d values in %d lines of -vvv output of %d tasks.'
-          % (len(secrets), len(lines), sum(1 for line in lines if line.startswith('TASK ['))))
+    print(
+        'No secret (nor 12 characters in a row of one) among %d values in %d lines of -vvv output of %d tasks.'
+        % (len(secrets), len(lines), sum(1 for line in lines if line.startswith('TASK [')))
+    )
     return 0
 
 

@@ -19,8 +19,17 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPo
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaResponseError, RomaTransportError
 from ansible_collections.hwcloud.roma.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, Call
-from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (IAM, PROJECT_ID, ROMA, TOKEN, TOKEN_HEADERS, api_path, api_url, fdi_error,
-                                                                          password_body)
+from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
+    IAM,
+    PROJECT_ID,
+    ROMA,
+    TOKEN,
+    TOKEN_HEADERS,
+    api_path,
+    api_url,
+    fdi_error,
+    password_body,
+)
 
 TASKS_URL = api_url('tasks')
 TASKS_PATH = api_path('tasks')
@@ -33,8 +42,10 @@ def make_client(retries=3, endpoint=ROMA, **kwargs):
 
 
 # A write here is a real operation with a valid body: FakeHttp checks every request against api_contract.py.
-WRITES = {'POST': ('batch-operation/tasks', {'action_id': 'start', 'list': [{'task_id': 't1'}]}),
-          'PUT': ('multi-tasks/t1', {'operation_types': ['INSERT'], 'repulling_snapshot': False})}
+WRITES = {
+    'POST': ('batch-operation/tasks', {'action_id': 'start', 'list': [{'task_id': 't1'}]}),
+    'PUT': ('multi-tasks/t1', {'operation_types': ['INSERT'], 'repulling_snapshot': False}),
+}
 
 
 def request_call(method, url=None, **kwargs):
@@ -75,15 +86,19 @@ def certificate_error():
 
 
 TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
-TRANSIENT_EXCEPTIONS = [pytest.param(reset_by_peer, id='reset'), pytest.param(read_timeout, id='read-timeout'),
-                        pytest.param(connection_refused, id='refused')]
+TRANSIENT_EXCEPTIONS = [pytest.param(reset_by_peer, id='reset'), pytest.param(read_timeout, id='read-timeout'), pytest.param(connection_refused, id='refused')]
 
 
 class TestRequests:
-
     def test_get_sends_json_headers_token_timeout_and_no_redirects(self, http):
-        http.expect(Call('GET', TASKS_URL, query={'offset': 0, 'limit': 2}, headers={
-            'X-Auth-Token': TOKEN, 'Content-Type': 'application/json', 'Accept': 'application/json'}).reply(200, json={'ok': True}))
+        http.expect(
+            Call(
+                'GET',
+                TASKS_URL,
+                query={'offset': 0, 'limit': 2},
+                headers={'X-Auth-Token': TOKEN, 'Content-Type': 'application/json', 'Accept': 'application/json'},
+            ).reply(200, json={'ok': True})
+        )
         client = make_client(timeout=12.5)
         assert client.call('GET', TASKS_PATH, {'offset': 0, 'limit': 2}) == {'ok': True}
         sent = http.requests[0]
@@ -92,28 +107,41 @@ class TestRequests:
         assert sent.headers['User-Agent'].startswith('hwcloud.roma/%s ansible-core/' % COLLECTION_VERSION)
 
     def test_post_sends_compact_utf8_json(self, http):
-        http.expect(Call('POST', api_url('multi-tasks'), json={'task_name': 'cafe', 'description': 'caf\u00e9', 'operation_types': ['INSERT']},
-                         headers={'Content-Type': 'application/json;charset=UTF-8'}).reply(200, json={'task_id': 't1'}))
-        assert make_client().call('POST', api_path('multi-tasks'), body={'task_name': 'cafe', 'description': 'caf\u00e9',
-                                                                         'operation_types': ['INSERT']}) == {'task_id': 't1'}
+        http.expect(
+            Call(
+                'POST',
+                api_url('multi-tasks'),
+                json={'task_name': 'cafe', 'description': 'caf\u00e9', 'operation_types': ['INSERT']},
+                headers={'Content-Type': 'application/json;charset=UTF-8'},
+            ).reply(200, json={'task_id': 't1'})
+        )
+        assert make_client().call('POST', api_path('multi-tasks'), body={'task_name': 'cafe', 'description': 'caf\u00e9', 'operation_types': ['INSERT']}) == {
+            'task_id': 't1'
+        }
         assert http.requests[0].body == b'{"task_name":"cafe","description":"caf\\u00e9","operation_types":["INSERT"]}'
 
-    @pytest.mark.parametrize('validate_certs, ca_path, verify', [
-        (True, None, True),
-        (False, None, False),
-        (True, '/etc/pki/private-ca.pem', '/etc/pki/private-ca.pem'),
-        (False, '/etc/pki/private-ca.pem', False),
-    ])
+    @pytest.mark.parametrize(
+        'validate_certs, ca_path, verify',
+        [
+            (True, None, True),
+            (False, None, False),
+            (True, '/etc/pki/private-ca.pem', '/etc/pki/private-ca.pem'),
+            (False, '/etc/pki/private-ca.pem', False),
+        ],
+    )
     def test_tls_verification_settings(self, http, validate_certs, ca_path, verify):
         http.expect(request_call('GET').reply(200, json={}))
         make_client(validate_certs=validate_certs, ca_path=ca_path).call('GET', TASKS_PATH)
         assert http.requests[0].verify == verify
 
-    @pytest.mark.parametrize('validate_certs, ca_path, verify', [
-        (True, None, '/etc/ssl/from-environment.pem'),
-        (False, None, False),
-        (True, '/etc/pki/private-ca.pem', '/etc/pki/private-ca.pem'),
-    ])
+    @pytest.mark.parametrize(
+        'validate_certs, ca_path, verify',
+        [
+            (True, None, '/etc/ssl/from-environment.pem'),
+            (False, None, False),
+            (True, '/etc/pki/private-ca.pem', '/etc/pki/private-ca.pem'),
+        ],
+    )
     @pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
     def test_tls_options_beat_the_requests_environment_variables(self, http, monkeypatch, variable, validate_certs, ca_path, verify):
         """requests lets REQUESTS_CA_BUNDLE override a session's verify setting; validate_certs and ca_path must still win."""
@@ -124,8 +152,9 @@ class TestRequests:
 
     def test_endpoint_with_port_and_base_path(self, http):
         base = 'http://127.0.0.1:8080/gateway/roma'
-        http.expect(Call('GET', api_url('tasks', 't1', base=base), headers=TOKEN_HEADERS).reply(
-            400, json=fdi_error('FDI.3033', 'Invalid parameter [task_id].')))
+        http.expect(
+            Call('GET', api_url('tasks', 't1', base=base), headers=TOKEN_HEADERS).reply(400, json=fdi_error('FDI.3033', 'Invalid parameter [task_id].'))
+        )
         client = make_client(endpoint=base + '/')
         assert client.host_header() == '127.0.0.1:8080'
         with pytest.raises(RomaApiError) as caught:
@@ -134,12 +163,10 @@ class TestRequests:
 
 
 class TestRetries:
-
     @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
     @pytest.mark.parametrize('status', TRANSIENT_STATUSES)
     def test_idempotent_methods_are_retried_on_transient_statuses(self, http, sleeps, method, status):
-        http.expect(request_call(method).reply(status, json=fdi_error('APIG.0308', 'busy')),
-                    request_call(method).reply(200, json={'done': True}))
+        http.expect(request_call(method).reply(status, json=fdi_error('APIG.0308', 'busy')), request_call(method).reply(200, json={'done': True}))
         assert send(make_client(), method) == {'done': True}
         assert sleeps == BACKOFF[:1]
 
@@ -151,13 +178,13 @@ class TestRetries:
         assert sleeps == BACKOFF[:2]
 
     def test_backoff_grows_and_exhaustion_reports_every_attempt(self, http, sleeps):
-        http.expect([request_call('GET').reply(503, json=fdi_error('APIG.0201', 'Backend unavailable.'), headers={'X-Request-Id': 'r%d' % n})
-                     for n in range(6)])
+        http.expect(
+            [request_call('GET').reply(503, json=fdi_error('APIG.0201', 'Backend unavailable.'), headers={'X-Request-Id': 'r%d' % n}) for n in range(6)]
+        )
         with pytest.raises(RomaApiError) as caught:
             make_client(retries=5).call('GET', TASKS_PATH)
         assert sleeps == BACKOFF[:5]
-        assert caught.value.message == ('ROMA Connect API error 503 APIG.0201: Backend unavailable. (GET %s, request id r5, after 6 attempts)'
-                                        % TASKS_PATH)
+        assert caught.value.message == ('ROMA Connect API error 503 APIG.0201: Backend unavailable. (GET %s, request id r5, after 6 attempts)' % TASKS_PATH)
         assert caught.value.details['attempts'] == 6
 
     def test_transport_exhaustion_reports_every_attempt(self, http, sleeps):
@@ -168,24 +195,25 @@ class TestRetries:
         assert caught.value.details == {'method': 'GET', 'path': TASKS_PATH, 'attempts': 4}
         assert sleeps == BACKOFF[:3]
 
-    @pytest.mark.parametrize('retry_after, waited', [
-        ('2', 2.0),
-        ('0.5', 0.5),
-        ('3600', 30.0),                                              # bounded
-        ('Wed, 21 Oct 2099 07:28:00 GMT', 30.0),                     # a far future date is bounded too
-        ('Wed, 21 Oct 2015 07:28:00 GMT', 0.0),                      # a past date: retry now
-        ('soon', 0.375),                                             # unreadable: normal backoff
-    ])
+    @pytest.mark.parametrize(
+        'retry_after, waited',
+        [
+            ('2', 2.0),
+            ('0.5', 0.5),
+            ('3600', 30.0),  # bounded
+            ('Wed, 21 Oct 2099 07:28:00 GMT', 30.0),  # a far future date is bounded too
+            ('Wed, 21 Oct 2015 07:28:00 GMT', 0.0),  # a past date: retry now
+            ('soon', 0.375),  # unreadable: normal backoff
+        ],
+    )
     def test_429_honours_retry_after(self, http, sleeps, retry_after, waited):
         throttled = fdi_error('APIG.0308', 'The throttling threshold has been reached.')
-        http.expect(request_call('GET').reply(429, json=throttled, headers={'Retry-After': retry_after}),
-                    request_call('GET').reply(200, json={}))
+        http.expect(request_call('GET').reply(429, json=throttled, headers={'Retry-After': retry_after}), request_call('GET').reply(200, json={}))
         make_client().call('GET', TASKS_PATH)
         assert sleeps == [waited]
 
     def test_429_without_retry_after_uses_backoff(self, http, sleeps):
-        http.expect([request_call('GET').reply(429, json=fdi_error('APIG.0308', 'throttled')) for dummy in range(3)],
-                    request_call('GET').reply(200, json={}))
+        http.expect([request_call('GET').reply(429, json=fdi_error('APIG.0308', 'throttled')) for dummy in range(3)], request_call('GET').reply(200, json={}))
         make_client().call('GET', TASKS_PATH)
         assert sleeps == BACKOFF[:3]
 
@@ -206,8 +234,10 @@ class TestRetries:
         assert sleeps == []
 
     def test_post_is_resent_on_429_because_the_gateway_did_not_pass_it_on(self, http, sleeps):
-        http.expect(request_call('POST').reply(429, json=fdi_error('APIG.0308', 'throttled'), headers={'Retry-After': '1'}),
-                    request_call('POST').reply(200, json={'task_id': 't1'}))
+        http.expect(
+            request_call('POST').reply(429, json=fdi_error('APIG.0308', 'throttled'), headers={'Retry-After': '1'}),
+            request_call('POST').reply(200, json={'task_id': 't1'}),
+        )
         assert send(make_client(), 'POST') == {'task_id': 't1'}
         assert sleeps == [1.0]
 
@@ -239,7 +269,6 @@ class TestRetries:
 
 
 class TestTransportErrors:
-
     def test_tls_failure_is_not_retried_and_explains_the_certificate_options(self, http, sleeps):
         http.expect(request_call('GET').fail(certificate_error()))
         with pytest.raises(RomaTransportError) as caught:
@@ -255,9 +284,11 @@ class TestTransportErrors:
         http.expect(request_call('GET').fail(connection_refused()))
         with pytest.raises(RomaTransportError) as caught:
             make_client(retries=0).call('GET', TASKS_PATH)
-        assert caught.value.message == ('Connection to %s failed (GET %s): Connection refused. Nothing answered there: check endpoint '
-                                        '(its host name and port, port 443 (the https default)) and that the service is reachable from '
-                                        'this machine.' % (ROMA, TASKS_PATH))
+        assert caught.value.message == (
+            'Connection to %s failed (GET %s): Connection refused. Nothing answered there: check endpoint '
+            '(its host name and port, port 443 (the https default)) and that the service is reachable from '
+            'this machine.' % (ROMA, TASKS_PATH)
+        )
 
     def test_a_refused_iam_connection_names_iam_endpoint_and_its_port(self, http):
         iam = 'http://127.0.0.1:35357'
@@ -265,8 +296,9 @@ class TestTransportErrors:
         client = RomaClient(ROMA, TokenAuth(TOKEN), project_id=PROJECT_ID, iam_endpoint=iam, retry_policy=RetryPolicy(retries=0))
         with pytest.raises(RomaTransportError) as caught:
             client.iam_login(password_body(), 'password login')
-        assert caught.value.message.endswith('Nothing answered there: check iam_endpoint (its host name and port, port 35357) and that '
-                                             'the service is reachable from this machine.')
+        assert caught.value.message.endswith(
+            'Nothing answered there: check iam_endpoint (its host name and port, port 35357) and that the service is reachable from this machine.'
+        )
 
     @pytest.mark.parametrize('method', ['GET', 'DELETE'])
     def test_a_permanent_server_error_is_not_retried(self, http, sleeps, method):
@@ -282,8 +314,7 @@ class TestTransportErrors:
         http.expect(request_call('GET').reply(404, body=body))
         with pytest.raises(RomaApiError) as caught:
             make_client().call('GET', TASKS_PATH)
-        assert caught.value.message.endswith('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base '
-                                             'path) and region.')
+        assert caught.value.message.endswith('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base path) and region.')
 
     def test_a_404_with_a_service_code_gets_no_endpoint_advice(self, http):
         http.expect(request_call('GET').reply(404, json={'error_code': 'FDI.3081', 'error_msg': 'The task does not exist.'}))
@@ -306,15 +337,16 @@ class TestTransportErrors:
 
 
 class TestBodies:
-
     @pytest.mark.parametrize('body', [b'<html><body><h1>Maintenance</h1></body></html>', b'{"total": 3, "entit'])
     def test_a_2xx_that_is_not_json_is_a_clear_error_with_a_snippet(self, http, body):
         http.expect(request_call('GET').reply(200, body=body, headers={'X-Request-Id': 'r7'}))
         with pytest.raises(RomaResponseError) as caught:
             make_client().call('GET', TASKS_PATH)
         snippet = 'Maintenance' if body.startswith(b'<') else '{"total": 3, "entit'
-        assert caught.value.message == ("ROMA Connect answered GET %s with status 200 but the body is not valid JSON (truncated, or "
-                                        "not an API response): '%s', request id r7" % (TASKS_PATH, snippet))
+        assert caught.value.message == (
+            'ROMA Connect answered GET %s with status 200 but the body is not valid JSON (truncated, or '
+            "not an API response): '%s', request id r7" % (TASKS_PATH, snippet)
+        )
         assert caught.value.details == {'status': 200, 'request_id': 'r7', 'method': 'GET', 'path': TASKS_PATH}
 
     @pytest.mark.parametrize('status', [200, 201, 204])
@@ -322,8 +354,7 @@ class TestBodies:
         http.expect(request_call('GET').reply(status, body=b''))
         with pytest.raises(RomaResponseError) as caught:
             make_client().call('GET', TASKS_PATH)
-        assert caught.value.message == ('ROMA Connect answered GET %s with status %s and an empty body where JSON was expected'
-                                        % (TASKS_PATH, status))
+        assert caught.value.message == ('ROMA Connect answered GET %s with status %s and an empty body where JSON was expected' % (TASKS_PATH, status))
 
     @pytest.mark.parametrize('status, body', [(204, b''), (200, b''), (200, b'{"message": "success"}')])
     def test_delete_needs_no_body(self, http, status, body):
@@ -344,11 +375,12 @@ def list_page(offset, items, total='count', limit=999, **query):
 
 
 class TestPaging:
-
     def test_pages_are_read_with_offset_and_limit_999_until_total(self, http):
-        http.expect(list_page(0, entities(0, 999), total=2001, name='orders'),
-                    list_page(999, entities(999, 999), total=2001, name='orders'),
-                    list_page(1998, entities(1998, 3), total=2001, name='orders'))
+        http.expect(
+            list_page(0, entities(0, 999), total=2001, name='orders'),
+            list_page(999, entities(999, 999), total=2001, name='orders'),
+            list_page(1998, entities(1998, 3), total=2001, name='orders'),
+        )
         found = list(make_client().paginate(TASKS_PATH, {'name': 'orders'}))
         assert [item['task_id'] for item in found] == ['t%04d' % n for n in range(2001)]
 
@@ -389,15 +421,16 @@ class TestPaging:
             list(make_client().paginate(TASKS_PATH))
 
     def test_a_failing_page_is_retried_like_any_get(self, http, sleeps):
-        http.expect(list_page(0, entities(0, 999), total=1000),
-                    Call('GET', TASKS_URL, query={'offset': 999, 'limit': 999}).fail(reset_by_peer()),
-                    list_page(999, entities(999, 1), total=1000))
+        http.expect(
+            list_page(0, entities(0, 999), total=1000),
+            Call('GET', TASKS_URL, query={'offset': 999, 'limit': 999}).fail(reset_by_peer()),
+            list_page(999, entities(999, 1), total=1000),
+        )
         assert len(list(make_client().paginate(TASKS_PATH))) == 1000
         assert sleeps == BACKOFF[:1]
 
 
 class TestRetryPolicy:
-
     def test_delays_double_up_to_the_cap_with_jitter_on_the_upper_half(self):
         low = RetryPolicy(base_delay=1, max_delay=5, jitter=lambda: 0.0)
         high = RetryPolicy(base_delay=1, max_delay=5, jitter=lambda: 1.0)
@@ -415,15 +448,18 @@ class TestRetryPolicy:
         RetryPolicy(sleep=slept.append, jitter=lambda: 0.0).wait(2)
         assert slept == [0.5]
 
-    @pytest.mark.parametrize('value, expected', [
-        (None, None),
-        ('7', 7.0),
-        (' 1.5 ', 1.5),
-        ('-3', None),
-        ('tomorrow', None),
-        (email.utils.formatdate(1000060, usegmt=True), 60.0),
-        (email.utils.formatdate(999000, usegmt=True), 0.0),
-    ])
+    @pytest.mark.parametrize(
+        'value, expected',
+        [
+            (None, None),
+            ('7', 7.0),
+            (' 1.5 ', 1.5),
+            ('-3', None),
+            ('tomorrow', None),
+            (email.utils.formatdate(1000060, usegmt=True), 60.0),
+            (email.utils.formatdate(999000, usegmt=True), 0.0),
+        ],
+    )
     def test_parse_retry_after(self, value, expected):
         assert parse_retry_after(value, now=1000000) == expected
 
@@ -433,30 +469,46 @@ def test_a_redirect_names_its_target_instead_of_a_json_error(http, status):
     http.expect(Call('GET', TASKS_URL, headers=TOKEN_HEADERS).reply(status, body=b'', headers={'Location': 'https://console.example/login'}))
     with pytest.raises(RomaResponseError) as caught:
         make_client().call('GET', TASKS_PATH)
-    assert caught.value.message == ('ROMA Connect redirected GET %s (status %d) to https://console.example/login: set endpoint to the URL '
-                                    'of the API itself.' % (TASKS_PATH, status))
+    assert caught.value.message == (
+        'ROMA Connect redirected GET %s (status %d) to https://console.example/login: set endpoint to the URL of the API itself.' % (TASKS_PATH, status)
+    )
 
 
 # -- TLS: what to do, from OpenSSL's reason and the settings in use ---------------------------------------------------
+
 
 def ssl_failure(reason):
     cause = ssl.SSLError(1, reason)
     return requests.exceptions.SSLError(MaxRetryError(None, '/v2', reason=Urllib3SSLError(cause)))
 
 
-@pytest.mark.parametrize('reason, ca_path, advice', [
-    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)', None,
-     'The certificate is not signed by a CA this machine trusts (validate_certs is true by default). Set ca_path'),
-    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)', '/etc/ca.pem',
-     'The certificate is not signed by a CA in ca_path /etc/ca.pem: set ca_path to the CA bundle'),
-    ('[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found (_ssl.c:4154)', '/etc/ca.pem',
-     'ca_path /etc/ca.pem holds no usable PEM certificate'),
-    ('[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)', None, 'The server does not speak TLS on that port'),
-    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'x'. (_ssl.c:1006)",
-     None, 'The certificate is not issued for that host name'),
-    ('[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1006)', None,
-     "The server's certificate is outside its validity period"),
-])
+@pytest.mark.parametrize(
+    'reason, ca_path, advice',
+    [
+        (
+            '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)',
+            None,
+            'The certificate is not signed by a CA this machine trusts (validate_certs is true by default). Set ca_path',
+        ),
+        (
+            '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)',
+            '/etc/ca.pem',
+            'The certificate is not signed by a CA in ca_path /etc/ca.pem: set ca_path to the CA bundle',
+        ),
+        ('[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found (_ssl.c:4154)', '/etc/ca.pem', 'ca_path /etc/ca.pem holds no usable PEM certificate'),
+        ('[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)', None, 'The server does not speak TLS on that port'),
+        (
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'x'. (_ssl.c:1006)",
+            None,
+            'The certificate is not issued for that host name',
+        ),
+        (
+            '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1006)',
+            None,
+            "The server's certificate is outside its validity period",
+        ),
+    ],
+)
 def test_tls_failures_say_what_to_do(http, monkeypatch, tmp_path, reason, ca_path, advice):
     http.expect(request_call('GET').fail(ssl_failure(reason)))
     with pytest.raises(RomaTransportError) as caught:
@@ -470,15 +522,19 @@ def test_an_unusable_ca_bundle_from_the_environment_is_an_error_not_a_traceback(
     http.expect(request_call('GET').fail(OSError('Could not find a suitable TLS CA certificate bundle, invalid path: /nowhere')))
     with pytest.raises(RomaTransportError) as caught:
         make_client().call('GET', TASKS_PATH)
-    assert caught.value.message == ('Cannot send the request to %s (GET %s): Could not find a suitable TLS CA certificate bundle, invalid '
-                                    'path: /nowhere. Check ca_path and the REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE environment variables.'
-                                    % (ROMA, TASKS_PATH))
+    assert caught.value.message == (
+        'Cannot send the request to %s (GET %s): Could not find a suitable TLS CA certificate bundle, invalid '
+        'path: /nowhere. Check ca_path and the REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE environment variables.' % (ROMA, TASKS_PATH)
+    )
     assert not caught.value.retryable
 
 
 def test_a_403_that_is_not_about_time_gets_no_hint(http):
-    http.expect(request_call('GET').reply(403, json=fdi_error('APIG.1005', 'No permissions to request this method.'),
-                                          headers={'Date': email.utils.formatdate(usegmt=True)}))
+    http.expect(
+        request_call('GET').reply(
+            403, json=fdi_error('APIG.1005', 'No permissions to request this method.'), headers={'Date': email.utils.formatdate(usegmt=True)}
+        )
+    )
     with pytest.raises(RomaApiError) as caught:
         make_client().call('GET', TASKS_PATH)
     assert caught.value.message == 'ROMA Connect API error 403 APIG.1005: No permissions to request this method. (GET %s)' % TASKS_PATH

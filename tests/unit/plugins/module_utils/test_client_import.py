@@ -19,7 +19,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils import client
 # the directory that holds ansible_collections/, so that a fresh interpreter imports the same collection
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(client.__file__), *(['..'] * 5)))
 
-PROBE = r'''
+PROBE = r"""
 import json, sys, warnings
 warnings.simplefilter('error')  # requests' "no character detection" warning must not escape
 from ansible_collections.hwcloud.roma.plugins.module_utils import client
@@ -30,7 +30,7 @@ if not outcome['error']:
     outcome['session'] = type(client.requests.Session()).__name__
     outcome['fake'] = getattr(client.requests, 'FAKE', False)
 print(json.dumps(outcome))
-'''
+"""
 
 
 def probe(extra_path=None):
@@ -46,9 +46,7 @@ def test_requests_comes_without_the_modules_the_client_never_uses():
 
 
 def test_they_stay_importable_afterwards():
-    code = ('from ansible_collections.hwcloud.roma.plugins.module_utils import client\n'
-            'import charset_normalizer\n'
-            'print(charset_normalizer.__name__)')
+    code = 'from ansible_collections.hwcloud.roma.plugins.module_utils import client\nimport charset_normalizer\nprint(charset_normalizer.__name__)'
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([COLLECTIONS_ROOT] + sys.path))
     assert subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, check=True).stdout.strip() == 'charset_normalizer'
 
@@ -56,8 +54,9 @@ def test_they_stay_importable_afterwards():
 def test_a_requests_that_needs_a_detector_is_imported_as_it_is(tmp_path):
     package = tmp_path / 'requests'
     package.mkdir()
-    (package / '__init__.py').write_text('import charset_normalizer  # no fallback, unlike requests itself\n'
-                                         'from requests.sessions import Session\nFAKE = True\n')
+    (package / '__init__.py').write_text(
+        'import charset_normalizer  # no fallback, unlike requests itself\nfrom requests.sessions import Session\nFAKE = True\n'
+    )
     (package / 'sessions.py').write_text('class Session:\n    pass\n')
     outcome = probe(str(tmp_path))
     assert outcome == {'error': False, 'loaded': ['charset_normalizer'], 'blocked': [], 'session': 'Session', 'fake': True}

@@ -22,8 +22,10 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
 )
 
 PATH = '/v2/0123456789abcdef0123456789abcdef/fdi/instances/inst-1/multi-tasks'
-NGINX_502 = (b'<html>\r\n<head><title>502 Bad Gateway</title><style>body { color: red }</style></head>\r\n'
-             b'<body><script>alert("x")</script><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>')
+NGINX_502 = (
+    b'<html>\r\n<head><title>502 Bad Gateway</title><style>body { color: red }</style></head>\r\n'
+    b'<body><script>alert("x")</script><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>'
+)
 
 
 def parse(status, body, headers=None, method='POST', path=PATH, **kwargs):
@@ -37,33 +39,68 @@ def fields(error):
 
 
 def test_the_documented_one_line_message():
-    error = parse(400, {'error_code': 'FDI.3033', 'error_msg': 'Invalid parameter [task_name].'},
-                  {'X-Request-Id': '5f2c1e0d9a8b47c6b5a4d3c2e1f00123'})
-    assert error.message == str(error) == (
-        'ROMA Connect API error 400 FDI.3033: Invalid parameter [task_name]. '
-        '(POST /v2/0123456789abcdef0123456789abcdef/fdi/instances/inst-1/multi-tasks, request id 5f2c1e0d9a8b47c6b5a4d3c2e1f00123)')
-    assert error.details == {'status': 400, 'error_code': 'FDI.3033', 'error_msg': 'Invalid parameter [task_name].',
-                             'request_id': '5f2c1e0d9a8b47c6b5a4d3c2e1f00123', 'method': 'POST', 'path': PATH}
+    error = parse(400, {'error_code': 'FDI.3033', 'error_msg': 'Invalid parameter [task_name].'}, {'X-Request-Id': '5f2c1e0d9a8b47c6b5a4d3c2e1f00123'})
+    assert (
+        error.message
+        == str(error)
+        == (
+            'ROMA Connect API error 400 FDI.3033: Invalid parameter [task_name]. '
+            '(POST /v2/0123456789abcdef0123456789abcdef/fdi/instances/inst-1/multi-tasks, request id 5f2c1e0d9a8b47c6b5a4d3c2e1f00123)'
+        )
+    )
+    assert error.details == {
+        'status': 400,
+        'error_code': 'FDI.3033',
+        'error_msg': 'Invalid parameter [task_name].',
+        'request_id': '5f2c1e0d9a8b47c6b5a4d3c2e1f00123',
+        'method': 'POST',
+        'path': PATH,
+    }
 
 
-@pytest.mark.parametrize('status, body, headers, expected', [
-    pytest.param(400, {'error_code': 'FDI.3021', 'error_msg': 'One or more tasks do not exist.'}, {'x-request-id': 'r1'},
-                 (400, 'FDI.3021', 'One or more tasks do not exist.', 'r1'), id='fdi'),
-    pytest.param(401, {'error_code': 'APIG.0301', 'error_msg': 'Incorrect IAM authentication information: decrypt token fail',
-                       'request_id': 'body-id'}, {},
-                 (401, 'APIG.0301', 'Incorrect IAM authentication information: decrypt token fail', 'body-id'), id='apig-request-id-in-body'),
-    pytest.param(429, {'error_code': 'APIG.0308', 'error_msg': 'The throttling threshold has been reached.', 'request_id': 'body-id'},
-                 {'X-Request-Id': 'header-id'},
-                 (429, 'APIG.0308', 'The throttling threshold has been reached.', 'header-id'), id='header-id-wins'),
-    pytest.param(500, {'errorCode': 'ROMA.00110002', 'errorMsg': 'The instance does not exist.'}, {},
-                 (500, 'ROMA.00110002', 'The instance does not exist.', None), id='camel-case'),
-    pytest.param(404, {'code': 'APIC.7302', 'message': 'Instance not found'}, {},
-                 (404, 'APIC.7302', 'Instance not found', None), id='code-message'),
-    pytest.param(400, {'result': {'error': {'error_code': 'FDI.3002', 'error_msg': 'Invalid parameters.'}}}, {},
-                 (400, 'FDI.3002', 'Invalid parameters.', None), id='nested'),
-    pytest.param(400, {'error_code': 'FDI.3150'}, {}, (400, 'FDI.3150', None, None), id='code-only'),
-    pytest.param(400, {'error_msg': 'Something is wrong.'}, {}, (400, None, 'Something is wrong.', None), id='message-only'),
-])
+@pytest.mark.parametrize(
+    'status, body, headers, expected',
+    [
+        pytest.param(
+            400,
+            {'error_code': 'FDI.3021', 'error_msg': 'One or more tasks do not exist.'},
+            {'x-request-id': 'r1'},
+            (400, 'FDI.3021', 'One or more tasks do not exist.', 'r1'),
+            id='fdi',
+        ),
+        pytest.param(
+            401,
+            {'error_code': 'APIG.0301', 'error_msg': 'Incorrect IAM authentication information: decrypt token fail', 'request_id': 'body-id'},
+            {},
+            (401, 'APIG.0301', 'Incorrect IAM authentication information: decrypt token fail', 'body-id'),
+            id='apig-request-id-in-body',
+        ),
+        pytest.param(
+            429,
+            {'error_code': 'APIG.0308', 'error_msg': 'The throttling threshold has been reached.', 'request_id': 'body-id'},
+            {'X-Request-Id': 'header-id'},
+            (429, 'APIG.0308', 'The throttling threshold has been reached.', 'header-id'),
+            id='header-id-wins',
+        ),
+        pytest.param(
+            500,
+            {'errorCode': 'ROMA.00110002', 'errorMsg': 'The instance does not exist.'},
+            {},
+            (500, 'ROMA.00110002', 'The instance does not exist.', None),
+            id='camel-case',
+        ),
+        pytest.param(404, {'code': 'APIC.7302', 'message': 'Instance not found'}, {}, (404, 'APIC.7302', 'Instance not found', None), id='code-message'),
+        pytest.param(
+            400,
+            {'result': {'error': {'error_code': 'FDI.3002', 'error_msg': 'Invalid parameters.'}}},
+            {},
+            (400, 'FDI.3002', 'Invalid parameters.', None),
+            id='nested',
+        ),
+        pytest.param(400, {'error_code': 'FDI.3150'}, {}, (400, 'FDI.3150', None, None), id='code-only'),
+        pytest.param(400, {'error_msg': 'Something is wrong.'}, {}, (400, None, 'Something is wrong.', None), id='message-only'),
+    ],
+)
 def test_error_bodies(status, body, headers, expected):
     assert fields(parse(status, body, headers)) == expected
 
@@ -101,18 +138,20 @@ def test_empty_body(body):
     assert error.message == 'ROMA Connect API error 500: empty response body (DELETE /v2/p/tasks/t1, request id r9)'
 
 
-@pytest.mark.parametrize('body, snippet', [
-    pytest.param({'code': 404}, '{"code": 404}', id='code-is-just-the-status'),
-    pytest.param(['not', 'an', 'object'], '["not", "an", "object"]', id='json-array'),
-    pytest.param(b'{"error_code": "FDI.30', '{"error_code": "FDI.30', id='truncated-json'),
-])
+@pytest.mark.parametrize(
+    'body, snippet',
+    [
+        pytest.param({'code': 404}, '{"code": 404}', id='code-is-just-the-status'),
+        pytest.param(['not', 'an', 'object'], '["not", "an", "object"]', id='json-array'),
+        pytest.param(b'{"error_code": "FDI.30', '{"error_code": "FDI.30', id='truncated-json'),
+    ],
+)
 def test_bodies_without_a_usable_code_are_shown_as_a_snippet(body, snippet):
     error = parse(404, body, {'Content-Type': 'application/json'})
     assert fields(error) == (404, None, 'unexpected application/json response: ' + snippet, None)
 
 
 class TestRomaApiError:
-
     def test_minimal_message_and_details(self):
         error = RomaApiError(500)
         assert error.message == 'ROMA Connect API error 500'
@@ -120,8 +159,9 @@ class TestRomaApiError:
 
     def test_hint_and_attempts(self):
         error = RomaApiError(503, 'APIG.0201', 'Backend unavailable.', 'r1', 'GET', '/v2/p/tasks')
-        assert error.with_attempts(4).message == ('ROMA Connect API error 503 APIG.0201: Backend unavailable. '
-                                                  '(GET /v2/p/tasks, request id r1, after 4 attempts)')
+        assert error.with_attempts(4).message == (
+            'ROMA Connect API error 503 APIG.0201: Backend unavailable. (GET /v2/p/tasks, request id r1, after 4 attempts)'
+        )
         assert error.with_attempts(4).details['attempts'] == 4
         assert 'attempts' not in error.with_attempts(1).details
         hinted = error.with_hint('Try later.').with_attempts(2)
@@ -135,8 +175,10 @@ class TestRomaApiError:
     def test_a_permanent_server_error_was_not_processed_and_says_what_to_check(self):
         error = parse(500, {'error_code': 'ROMA.00110002', 'error_msg': 'The instance does not exist. project_id: p, instance_id: i'})
         assert error.is_permanent and not error.may_have_been_processed
-        assert error.message == ('ROMA Connect API error 500 ROMA.00110002: The instance does not exist. project_id: p, instance_id: i '
-                                 '(POST %s). The ROMA Connect instance does not exist in this project: check instance_id and region (and project_id).' % PATH)
+        assert error.message == (
+            'ROMA Connect API error 500 ROMA.00110002: The instance does not exist. project_id: p, instance_id: i '
+            '(POST %s). The ROMA Connect instance does not exist in this project: check instance_id and region (and project_id).' % PATH
+        )
 
     @pytest.mark.parametrize('code', [None, 'FDI.9999', 'APIG.0201'])
     def test_other_server_errors_are_transient(self, code):
@@ -146,12 +188,16 @@ class TestRomaApiError:
 class TestWithAttempts:
     """One implementation for every error type, returning a copy: no layer can lose or change another's count."""
 
-    @pytest.mark.parametrize('error', [
-        RomaError('Something failed'),
-        RomaApiError(429, 'APIG.0308', 'Throttled.', method='POST', path='/v2/p/multi-tasks'),
-        RomaTransportError('Connection to x failed', method='GET', path='/p'),
-        RomaResponseError('Garbled', status=200),
-    ], ids=['base', 'api', 'transport', 'response'])
+    @pytest.mark.parametrize(
+        'error',
+        [
+            RomaError('Something failed'),
+            RomaApiError(429, 'APIG.0308', 'Throttled.', method='POST', path='/v2/p/multi-tasks'),
+            RomaTransportError('Connection to x failed', method='GET', path='/p'),
+            RomaResponseError('Garbled', status=200),
+        ],
+        ids=['base', 'api', 'transport', 'response'],
+    )
     def test_returns_a_copy_with_the_count(self, error):
         counted = error.with_attempts(4)
         assert counted is not error and type(counted) is type(error)
@@ -169,30 +215,41 @@ class TestWithAttempts:
         assert error.message == 'Failed' and 'attempts' not in error.details
 
 
-@pytest.mark.parametrize('body, expected', [
-    (None, ''),
-    (b'plain', 'plain'),
-    ('tab\there\x00and\nnew line', 'tab here and new line'),
-    ('<b>bold</b> text', 'bold text'),
-    (b'\xff\xfebroken', '\ufffd\ufffdbroken'),
-])
+@pytest.mark.parametrize(
+    'body, expected',
+    [
+        (None, ''),
+        (b'plain', 'plain'),
+        ('tab\there\x00and\nnew line', 'tab here and new line'),
+        ('<b>bold</b> text', 'bold text'),
+        (b'\xff\xfebroken', '\ufffd\ufffdbroken'),
+    ],
+)
 def test_safe_snippet(body, expected):
     assert safe_snippet(body) == expected
 
 
 # -- credentials in what the server sends back (a proxy or gateway echoing the request) ------------------------------
 
-@pytest.mark.parametrize('text, expected', [
-    pytest.param('{"X-Auth-Token": "MIIabc", "Host": "h"}', '{"X-Auth-Token": "********", "Host": "h"}', id='json-header'),
-    pytest.param('{"password": "p\\"w", "name": "u"}', '{"password": "********", "name": "u"}', id='json-escaped-quote'),
-    pytest.param('Authorization: SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=abc\nNext: 1',
-                 'Authorization: ********\nNext: 1', id='authorization-line'),
-    pytest.param('x-security-token=STS123&limit=1', 'x-security-token=********&limit=1', id='query'),
-    pytest.param("secret_key: 'SK1'", "secret_key: '********'", id='quoted-value'),
-    pytest.param('Incorrect IAM authentication information: x-auth-token not found',
-                 'Incorrect IAM authentication information: x-auth-token not found', id='a-name-is-not-a-value'),
-    pytest.param('token expires, expires_at: 2024-01-01T00:00:00Z', 'token expires, expires_at: 2024-01-01T00:00:00Z', id='no-value'),
-])
+
+@pytest.mark.parametrize(
+    'text, expected',
+    [
+        pytest.param('{"X-Auth-Token": "MIIabc", "Host": "h"}', '{"X-Auth-Token": "********", "Host": "h"}', id='json-header'),
+        pytest.param('{"password": "p\\"w", "name": "u"}', '{"password": "********", "name": "u"}', id='json-escaped-quote'),
+        pytest.param(
+            'Authorization: SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=abc\nNext: 1', 'Authorization: ********\nNext: 1', id='authorization-line'
+        ),
+        pytest.param('x-security-token=STS123&limit=1', 'x-security-token=********&limit=1', id='query'),
+        pytest.param("secret_key: 'SK1'", "secret_key: '********'", id='quoted-value'),
+        pytest.param(
+            'Incorrect IAM authentication information: x-auth-token not found',
+            'Incorrect IAM authentication information: x-auth-token not found',
+            id='a-name-is-not-a-value',
+        ),
+        pytest.param('token expires, expires_at: 2024-01-01T00:00:00Z', 'token expires, expires_at: 2024-01-01T00:00:00Z', id='no-value'),
+    ],
+)
 def test_labelled_credentials_are_masked(text, expected):
     assert redact_secrets(text) == expected
 
@@ -220,9 +277,8 @@ def test_a_server_message_is_one_line_of_at_most_512_characters():
 
 
 def test_mysql_s_using_password_phrase_keeps_its_words_and_its_parenthesis():
-    """"(using password: YES)" says whether a password was sent, not what it was; its ")" is not part of a value either."""
+    """ "(using password: YES)" says whether a password was sent, not what it was; its ")" is not part of a value either."""
     from ansible_collections.hwcloud.roma.plugins.module_utils.errors import redact_secrets
 
-    assert redact_secrets("Access denied for user 'fdi_reader'@'%' (using password: YES)") == \
-        "Access denied for user 'fdi_reader'@'%' (using password: YES)"
+    assert redact_secrets("Access denied for user 'fdi_reader'@'%' (using password: YES)") == "Access denied for user 'fdi_reader'@'%' (using password: YES)"
     assert redact_secrets('login failed (password: Hunter2-secret)') == 'login failed (password: ********)'

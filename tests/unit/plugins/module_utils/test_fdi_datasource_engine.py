@@ -17,14 +17,29 @@ SETTINGS = {'mode': 'default', 'host': 'db.example', 'port': '3306', 'database_n
 
 
 def stored(**content):
-    entity = {'datasource_id': 'ds-1', 'datasource_name': 'orders-mysql', 'datasource_type': 'MYSQL', 'app_id': 'app-1',
-              'description': 'Orders', 'content': dict(SETTINGS, **content)}
+    entity = {
+        'datasource_id': 'ds-1',
+        'datasource_name': 'orders-mysql',
+        'datasource_type': 'MYSQL',
+        'app_id': 'app-1',
+        'description': 'Orders',
+        'content': dict(SETTINGS, **content),
+    }
     return StoredDatasource(entity)
 
 
 def wanted(connection=None, update_password='on_create', state='present', **options):
-    params = dict(instance_id='inst-1', name='orders-mysql', datasource_id=None, type='MYSQL', app_id='app-1', description=None,
-                  connection=connection, update_password=update_password, state=state)
+    params = dict(
+        instance_id='inst-1',
+        name='orders-mysql',
+        datasource_id=None,
+        type='MYSQL',
+        app_id='app-1',
+        description=None,
+        connection=connection,
+        update_password=update_password,
+        state=state,
+    )
     params.update(options)
     return WantedDatasource(params)
 
@@ -35,8 +50,13 @@ FULL = dict(SETTINGS, port=3306, password='Secret-1')
 def test_create_sends_what_the_task_gives():
     plan = plan_datasource(wanted(FULL, description='Orders'), None)
     assert plan.action == 'create'
-    assert plan.body == {'datasource_name': 'orders-mysql', 'datasource_type': 'MYSQL', 'app_id': 'app-1', 'content': dict(FULL, port='3306'),
-                         'description': 'Orders'}
+    assert plan.body == {
+        'datasource_name': 'orders-mysql',
+        'datasource_type': 'MYSQL',
+        'app_id': 'app-1',
+        'content': dict(FULL, port='3306'),
+        'description': 'Orders',
+    }
     assert 'password' not in plan.after['content'] and plan.secrets_sent == ['password']
 
 

@@ -12,9 +12,9 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.concurrency import De
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_monitor import (
     FdiMonitorApi,
-    _number,
     RomaTaskRunError,
     RomaWaitTimeoutError,
+    _number,
     failing_step,
     normalize_monitor,
     now_ms,
@@ -75,25 +75,62 @@ class Script:
 
 
 def record(execute_status, position='READER', last_execute_time=AFTER, status=1, task_id=TASK_ID, **extra):
-    entry = dict(task_id=task_id, task_name=NAME, task_type='REALTIME', status=status, execute_status=execute_status,
-                 position=position, last_execute_time=last_execute_time, ext_type='CDC')
+    entry = dict(
+        task_id=task_id,
+        task_name=NAME,
+        task_type='REALTIME',
+        status=status,
+        execute_status=execute_status,
+        position=position,
+        last_execute_time=last_execute_time,
+        ext_type='CDC',
+    )
     entry.update(extra)
     return entry
 
 
 def log(position_status='NORMAL', start_time=AFTER, remarks='running', detail_logs=(), **extra):
-    entry = dict(id='trace-1', start_time=start_time, end_time=None, execute_status='RUNNING', position='WRITER',
-                 position_status=position_status, status=500, data_count=1200, dirty_data_count=3, data_size=4,
-                 data_size_unit='MB', spend_time=5400, write_spend_time=800, remarks=remarks, detail_logs=list(detail_logs))
+    entry = dict(
+        id='trace-1',
+        start_time=start_time,
+        end_time=None,
+        execute_status='RUNNING',
+        position='WRITER',
+        position_status=position_status,
+        status=500,
+        data_count=1200,
+        dirty_data_count=3,
+        data_size=4,
+        data_size_unit='MB',
+        spend_time=5400,
+        write_spend_time=800,
+        remarks=remarks,
+        detail_logs=list(detail_logs),
+    )
     entry.update(extra)
     return entry
 
 
-DENIED_STEP = dict(id='s2', status=520, position='WRITER', position_status='RUNTIME_ERR', stage='rdbwriter',
-                   remarks="Access denied for user 'sync'@'10.0.0.8' (using a password)",
-                   step_begin_time=AFTER + 200, step_end_time=AFTER + 300)
-READER_STEP = dict(id='s1', status=120, position='READER', position_status='NORMAL', stage='mysqlreader',
-                   remarks='read 1200 rows', step_begin_time=AFTER + 100, step_end_time=AFTER + 150)
+DENIED_STEP = dict(
+    id='s2',
+    status=520,
+    position='WRITER',
+    position_status='RUNTIME_ERR',
+    stage='rdbwriter',
+    remarks="Access denied for user 'sync'@'10.0.0.8' (using a password)",
+    step_begin_time=AFTER + 200,
+    step_end_time=AFTER + 300,
+)
+READER_STEP = dict(
+    id='s1',
+    status=120,
+    position='READER',
+    position_status='NORMAL',
+    stage='mysqlreader',
+    remarks='read 1200 rows',
+    step_begin_time=AFTER + 100,
+    step_end_time=AFTER + 150,
+)
 
 
 def wait(script, clock, want='running', timeout=300, started_at_ms=START_MS, task=None):
@@ -106,18 +143,31 @@ def wait(script, clock, want='running', timeout=300, started_at_ms=START_MS, tas
 
 # -- waiting for running ----------------------------------------------------------------------------
 
+
 def test_polls_through_unstarted_waiting_and_adapter_until_running():
-    script = Script([{TASK_ID: record('UNSTARTED', position=None, last_execute_time=None)},
-                     {TASK_ID: record('WAITING', position=None)},
-                     {TASK_ID: record('RUNNING', position='ADAPTER')},
-                     {TASK_ID: record('RUNNING', position='READER')}],
-                    logs={TASK_ID: log()})
+    script = Script(
+        [
+            {TASK_ID: record('UNSTARTED', position=None, last_execute_time=None)},
+            {TASK_ID: record('WAITING', position=None)},
+            {TASK_ID: record('RUNNING', position='ADAPTER')},
+            {TASK_ID: record('RUNNING', position='READER')},
+        ],
+        logs={TASK_ID: log()},
+    )
     clock = FakeClock()
     monitor = wait(script, clock)
     assert clock.sleeps == [1, 2, 4]
     assert len(script.record_reads) == 4 and script.log_reads == [TASK_ID]
-    assert monitor == {'execute_status': 'RUNNING', 'position': 'READER', 'position_status': 'NORMAL', 'last_execute_time': AFTER,
-                       'data_count': 1200, 'dirty_data_count': 3, 'spend_time': 5400, 'remarks': 'running'}
+    assert monitor == {
+        'execute_status': 'RUNNING',
+        'position': 'READER',
+        'position_status': 'NORMAL',
+        'last_execute_time': AFTER,
+        'data_count': 1200,
+        'dirty_data_count': 3,
+        'spend_time': 5400,
+        'remarks': 'running',
+    }
 
 
 def test_running_at_once_needs_no_sleep_and_an_already_running_task_has_no_start_time():
@@ -129,10 +179,14 @@ def test_running_at_once_needs_no_sleep_and_an_already_running_task_has_no_start
 
 def test_stale_records_from_before_the_start_are_ignored():
     # the previous execution failed an hour ago; the new one is accepted, then runs
-    script = Script([{TASK_ID: record('ERROR', last_execute_time=BEFORE)},
-                     {TASK_ID: record('RUNNING', last_execute_time=BEFORE)},
-                     {TASK_ID: record('RUNNING', last_execute_time=START_MS)}],
-                    logs={TASK_ID: log()})
+    script = Script(
+        [
+            {TASK_ID: record('ERROR', last_execute_time=BEFORE)},
+            {TASK_ID: record('RUNNING', last_execute_time=BEFORE)},
+            {TASK_ID: record('RUNNING', last_execute_time=START_MS)},
+        ],
+        logs={TASK_ID: log()},
+    )
     clock = FakeClock()
     assert wait(script, clock)['execute_status'] == 'RUNNING'
     assert clock.sleeps == [1, 2] and script.log_reads == [TASK_ID]
@@ -142,8 +196,16 @@ def test_a_stale_log_is_not_this_runs_result_nor_its_figures():
     old = log(position_status='RUNTIME_ERR', start_time=BEFORE, remarks='failed an hour ago', detail_logs=[DENIED_STEP])
     script = Script([{TASK_ID: record('RUNNING')}], logs={TASK_ID: old})
     monitor = wait(script, FakeClock())
-    assert monitor == dict(execute_status='RUNNING', position='READER', position_status=None, last_execute_time=AFTER,
-                           data_count=None, dirty_data_count=None, spend_time=None, remarks=None)
+    assert monitor == dict(
+        execute_status='RUNNING',
+        position='READER',
+        position_status=None,
+        last_execute_time=AFTER,
+        data_count=None,
+        dirty_data_count=None,
+        spend_time=None,
+        remarks=None,
+    )
 
 
 def test_a_task_without_a_monitor_record_yet_keeps_polling():
@@ -162,10 +224,10 @@ def test_error_fails_quoting_the_log_and_the_failing_step():
     error = caught.value
     assert error.message == (
         "composite task 'orders-sync' (task_id %s) failed: ROMA Connect reports execute_status ERROR (WRITER, RUNTIME_ERR) after "
-        "waiting 1 s. Monitor log: \"Write failed\". Failing step: rdbwriter (WRITER, RUNTIME_ERR): \"Access denied for user "
-        "'sync'@'10.0.0.8' (using a password)\"." % TASK_ID)
-    assert error.details['failed_step'] == {'stage': 'rdbwriter', 'position': 'WRITER', 'position_status': 'RUNTIME_ERR',
-                                            'remarks': DENIED_STEP['remarks']}
+        'waiting 1 s. Monitor log: "Write failed". Failing step: rdbwriter (WRITER, RUNTIME_ERR): "Access denied for user '
+        "'sync'@'10.0.0.8' (using a password)\"." % TASK_ID
+    )
+    assert error.details['failed_step'] == {'stage': 'rdbwriter', 'position': 'WRITER', 'position_status': 'RUNTIME_ERR', 'remarks': DENIED_STEP['remarks']}
     assert error.details['waited'] == 1 and error.waited == 1 and error.task_id == TASK_ID
     assert error.details['task'] == dict(TASK, monitor=error.monitor)
     assert error.monitor['execute_status'] == 'ERROR' and error.monitor['position_status'] == 'RUNTIME_ERR'
@@ -174,8 +236,7 @@ def test_error_fails_quoting_the_log_and_the_failing_step():
 
 @pytest.mark.parametrize('position_status', ['RUNTIME_ERR', 'INTERNAL_ERR'])
 def test_running_with_an_error_position_status_in_its_log_fails(position_status):
-    script = Script([{TASK_ID: record('RUNNING', position='WRITER')}],
-                    logs={TASK_ID: log(position_status=position_status, remarks='Target table is full')})
+    script = Script([{TASK_ID: record('RUNNING', position='WRITER')}], logs={TASK_ID: log(position_status=position_status, remarks='Target table is full')})
     with pytest.raises(RomaTaskRunError) as caught:
         wait(script, FakeClock())
     assert 'execute_status RUNNING (WRITER, %s)' % position_status in caught.value.message
@@ -211,8 +272,10 @@ def test_timeout_reports_the_last_status_and_how_long_it_waited():
         wait(script, clock, timeout=5)
     assert clock.sleeps == [1, 2, 2]  # never past the deadline; the last poll is at the deadline
     assert len(script.record_reads) == 4
-    assert caught.value.message == ("Timed out after waiting 5 s for composite task 'orders-sync' (task_id %s) to run (wait_timeout 5): "
-                                    "last status seen: execute_status WAITING, status running." % TASK_ID)
+    assert caught.value.message == (
+        "Timed out after waiting 5 s for composite task 'orders-sync' (task_id %s) to run (wait_timeout 5): "
+        'last status seen: execute_status WAITING, status running.' % TASK_ID
+    )
     assert caught.value.details['waited'] == 5 and caught.value.monitor['execute_status'] == 'WAITING'
     assert caught.value.details['task']['monitor'] == caught.value.monitor
 
@@ -222,15 +285,17 @@ def test_timeout_on_a_stale_record_says_it_is_from_before_the_start():
     with pytest.raises(RomaWaitTimeoutError) as caught:
         wait(script, FakeClock(), timeout=1)
     assert caught.value.message.endswith(
-        "last status seen: execute_status ERROR, position READER, status running, from an execution before the start request "
+        'last status seen: execute_status ERROR, position READER, status running, from an execution before the start request '
         "(last executed 2025-06-15T15:06:34Z, the start was requested at 2025-06-15T15:06:40Z by this machine's clock: an earlier "
-        "execution, unless this machine's clock is ahead of ROMA Connect's).")
+        "execution, unless this machine's clock is ahead of ROMA Connect's)."
+    )
 
 
 @pytest.mark.parametrize('server_clock_behind_ms', [0, 1, 5000])
 def test_a_server_clock_slightly_behind_does_not_make_the_new_execution_stale(server_clock_behind_ms):
-    script = Script([{TASK_ID: record('RUNNING', last_execute_time=START_MS - server_clock_behind_ms)}],
-                    logs={TASK_ID: log(start_time=START_MS - server_clock_behind_ms)})
+    script = Script(
+        [{TASK_ID: record('RUNNING', last_execute_time=START_MS - server_clock_behind_ms)}], logs={TASK_ID: log(start_time=START_MS - server_clock_behind_ms)}
+    )
     clock = FakeClock()
     assert wait(script, clock)['data_count'] == 1200 and clock.sleeps == []
 
@@ -252,24 +317,29 @@ def test_backoff_doubles_from_one_second_up_to_ten():
 
 # -- waiting for stopped ----------------------------------------------------------------------------
 
+
 def test_stopped_waits_until_the_record_says_status_0():
-    script = Script([{TASK_ID: record('RUNNING', status=1)}, {TASK_ID: record('CANCELLED', status=1)},
-                     {TASK_ID: record('CANCELLED', status=0, last_execute_time=BEFORE)}],
-                    logs={TASK_ID: log(execute_status='CANCELLED', position_status='RUNTIME_CANCEL', start_time=BEFORE)})
+    script = Script(
+        [{TASK_ID: record('RUNNING', status=1)}, {TASK_ID: record('CANCELLED', status=1)}, {TASK_ID: record('CANCELLED', status=0, last_execute_time=BEFORE)}],
+        logs={TASK_ID: log(execute_status='CANCELLED', position_status='RUNTIME_CANCEL', start_time=BEFORE)},
+    )
     clock = FakeClock()
     monitor = wait(script, clock, want='stopped')
     assert clock.sleeps == [1, 2]
     assert monitor['execute_status'] == 'CANCELLED' and monitor['position_status'] == 'RUNTIME_CANCEL'
 
 
-@pytest.mark.parametrize('records, stopped', [
-    ({}, True),  # never executed
-    ({TASK_ID: record('ERROR', status=None)}, True),
-    ({TASK_ID: record('UNSTARTED', status=None)}, True),
-    ({TASK_ID: record('RUNNING', status=None)}, False),
-    ({TASK_ID: record('WAITING', status=None)}, False),
-    ({TASK_ID: record('ERROR', status=1)}, False),
-])
+@pytest.mark.parametrize(
+    'records, stopped',
+    [
+        ({}, True),  # never executed
+        ({TASK_ID: record('ERROR', status=None)}, True),
+        ({TASK_ID: record('UNSTARTED', status=None)}, True),
+        ({TASK_ID: record('RUNNING', status=None)}, False),
+        ({TASK_ID: record('WAITING', status=None)}, False),
+        ({TASK_ID: record('ERROR', status=1)}, False),
+    ],
+)
 def test_what_counts_as_stopped(records, stopped):
     script = Script([records])
     if stopped:
@@ -282,13 +352,20 @@ def test_what_counts_as_stopped(records, stopped):
 
 # -- many tasks at once -----------------------------------------------------------------------------
 
+
 def test_many_tasks_share_one_record_read_per_poll_and_finish_independently():
-    tasks = [dict(TASK, task_id='t-ok', task_name='ok-task'), dict(TASK, task_id='t-bad', task_name='bad-task'),
-             dict(TASK, task_id='t-slow', task_name='slow-task')]
-    script = Script([
-        {'t-ok': record('WAITING', task_id='t-ok'), 't-bad': record('WAITING', task_id='t-bad'), 't-slow': record('UNSTARTED', task_id='t-slow')},
-        {'t-ok': record('RUNNING', task_id='t-ok'), 't-bad': record('ERROR', task_id='t-bad'), 't-slow': record('WAITING', task_id='t-slow')},
-    ], logs={'t-ok': log(), 't-bad': log(remarks='Source unreachable', position_status='RUNTIME_ERR')})
+    tasks = [
+        dict(TASK, task_id='t-ok', task_name='ok-task'),
+        dict(TASK, task_id='t-bad', task_name='bad-task'),
+        dict(TASK, task_id='t-slow', task_name='slow-task'),
+    ]
+    script = Script(
+        [
+            {'t-ok': record('WAITING', task_id='t-ok'), 't-bad': record('WAITING', task_id='t-bad'), 't-slow': record('UNSTARTED', task_id='t-slow')},
+            {'t-ok': record('RUNNING', task_id='t-ok'), 't-bad': record('ERROR', task_id='t-bad'), 't-slow': record('WAITING', task_id='t-slow')},
+        ],
+        logs={'t-ok': log(), 't-bad': log(remarks='Source unreachable', position_status='RUNTIME_ERR')},
+    )
     clock = FakeClock()
     results = wait_for_many(tasks, 'running', 10, script.read_records, script.read_log, START_MS, clock, clock.sleep)
     assert [result.task_id for result in results] == ['t-ok', 't-bad', 't-slow']
@@ -340,24 +417,31 @@ def test_one_deadline_is_shared_by_the_waits_of_a_run():
 
 def test_tasks_waited_for_different_states_at_once():
     tasks = [dict(TASK, task_id='up'), dict(TASK, task_id='down')]
-    script = Script([{'up': record('RUNNING', task_id='up'), 'down': record('CANCELLED', task_id='down', status=0)}],
-                    logs={'up': log()})
+    script = Script([{'up': record('RUNNING', task_id='up'), 'down': record('CANCELLED', task_id='down', status=0)}], logs={'up': log()})
     clock = FakeClock()
-    results = wait_for_many(tasks, {'up': 'running', 'down': 'stopped'}, 10, script.read_records, script.read_log, START_MS, clock,
-                            clock.sleep)
+    results = wait_for_many(tasks, {'up': 'running', 'down': 'stopped'}, 10, script.read_records, script.read_log, START_MS, clock, clock.sleep)
     assert [result.ok for result in results] == [True, True] and clock.sleeps == []
 
 
 # -- the monitor dict -------------------------------------------------------------------------------
 
+
 def test_normalize_monitor_takes_position_from_the_record_and_figures_from_the_log():
     raw = record('running', position='writer', last_execute_time=str(AFTER))
     entry = log(data_count='17', dirty_data_count=0, spend_time=12.0, remarks='line one\nline two')
-    assert normalize_monitor(raw, entry) == dict(execute_status='RUNNING', position='WRITER', position_status='NORMAL',
-                                                 last_execute_time=AFTER, data_count=17, dirty_data_count=0, spend_time=12,
-                                                 remarks='line one line two')
-    assert normalize_monitor(None, None) == dict.fromkeys(('execute_status', 'position', 'position_status', 'last_execute_time',
-                                                           'data_count', 'dirty_data_count', 'spend_time', 'remarks'))
+    assert normalize_monitor(raw, entry) == dict(
+        execute_status='RUNNING',
+        position='WRITER',
+        position_status='NORMAL',
+        last_execute_time=AFTER,
+        data_count=17,
+        dirty_data_count=0,
+        spend_time=12,
+        remarks='line one line two',
+    )
+    assert normalize_monitor(None, None) == dict.fromkeys(
+        ('execute_status', 'position', 'position_status', 'last_execute_time', 'data_count', 'dirty_data_count', 'spend_time', 'remarks')
+    )
 
 
 def test_failing_step_prefers_an_error_step_in_step_order():
@@ -412,8 +496,12 @@ def test_paging_with_a_record_offset_counted_from_1_repeats_one_record(http, api
 
 
 def test_paging_with_a_page_number_offset(http, api):
-    http.expect(monitors({}, records(0, 999), total=2100), monitors({'offset': 999}, [], total=2100),
-                monitors({'offset': 2}, records(999, 999), total=2100), monitors({'offset': 3}, records(1998, 102), total=2100))
+    http.expect(
+        monitors({}, records(0, 999), total=2100),
+        monitors({'offset': 999}, [], total=2100),
+        monitors({'offset': 2}, records(999, 999), total=2100),
+        monitors({'offset': 3}, records(1998, 102), total=2100),
+    )
     assert len(api.monitor_records()) == 2100
 
 
@@ -442,15 +530,20 @@ def test_latest_log_is_picked_by_start_time(http, api):
 
 def test_latest_log_of_many_logs_narrows_with_begin_time(http, api):
     oldest_first = [log(start_time=BEFORE + number, remarks=str(number)) for number in range(999)]
-    http.expect(logs(oldest_first, total=1200),
-                logs([log(start_time=BEFORE + number, remarks=str(number)) for number in range(998, 1200)], total=202, begin_time=BEFORE + 998))
+    http.expect(
+        logs(oldest_first, total=1200),
+        logs([log(start_time=BEFORE + number, remarks=str(number)) for number in range(998, 1200)], total=202, begin_time=BEFORE + 998),
+    )
     assert api.latest_log(TASK_ID)['remarks'] == '1199'
 
 
-@pytest.mark.parametrize('reply', [
-    dict(status=200, json=page([])),
-    dict(status=400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')),
-])
+@pytest.mark.parametrize(
+    'reply',
+    [
+        dict(status=200, json=page([])),
+        dict(status=400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')),
+    ],
+)
 def test_no_log_or_no_task_is_none(http, api, reply):
     http.expect(Call('GET', LOGS, query={'limit': 999}).reply(**reply))
     assert api.latest_log(TASK_ID) is None
@@ -464,9 +557,11 @@ def test_other_log_errors_are_raised(http, api):
 
 def test_add_monitors_reads_one_list_page_and_one_log_per_task(http, api):
     tasks = [dict(TASK), dict(TASK, task_id='idle-1', task_name='idle-task')]
-    http.expect(monitors({}, [record('RUNNING')]),
-                logs([log()]),
-                Call('GET', api_url('tasks', 'idle-1', 'monitor-logs'), query={'limit': 999}).reply(200, json=page([])))
+    http.expect(
+        monitors({}, [record('RUNNING')]),
+        logs([log()]),
+        Call('GET', api_url('tasks', 'idle-1', 'monitor-logs'), query={'limit': 999}).reply(200, json=page([])),
+    )
     api.add_monitors(tasks)
     assert tasks[0]['monitor']['dirty_data_count'] == 3 and tasks[0]['monitor']['execute_status'] == 'RUNNING'
     assert tasks[1]['monitor'] == normalize_monitor(None, None)

@@ -11,8 +11,8 @@ import itertools
 import pytest
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import MappingList
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import ApplyError, apply_plan
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import MappingList
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Desired, PlanError, plan_task, reads_needed, validate_desired
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import TaskApis
 
@@ -22,21 +22,35 @@ SRC, DST = 'ds-mysql', 'ds-dws'
 
 
 def current_task(status='stopped', **fields):
-    task = dict(task_id=TASK_ID, task_name='orders-sync', task_type='REALTIME', description='d', task_tag='sales-sync',
-                operation_types=['INSERT', 'UPDATE'], source_app_id='app-s', target_app_id='app-t', status=status,
-                source_datasource_id=SRC, target_datasource_id=DST)
+    task = dict(
+        task_id=TASK_ID,
+        task_name='orders-sync',
+        task_type='REALTIME',
+        description='d',
+        task_tag='sales-sync',
+        operation_types=['INSERT', 'UPDATE'],
+        source_app_id='app-s',
+        target_app_id='app-t',
+        status=status,
+        source_datasource_id=SRC,
+        target_datasource_id=DST,
+    )
     task.update(fields)
     return task
 
 
 def mapping(source, target=None, mapping_id=None, columns=None):
-    return {'mapping_id': mapping_id or 'm-%s-%s' % (source, target or source), 'source_table': source,
-            'target_table': target or source, 'columns': columns or [], 'status': 'USING'}
+    return {
+        'mapping_id': mapping_id or 'm-%s-%s' % (source, target or source),
+        'source_table': source,
+        'target_table': target or source,
+        'columns': columns or [],
+        'status': 'USING',
+    }
 
 
 def col(source, target=None, **details):
-    column = {'source': source, 'target': target or source, 'source_type': None, 'source_length': None,
-              'target_type': None, 'target_length': None}
+    column = {'source': source, 'target': target or source, 'source_type': None, 'source_length': None, 'target_type': None, 'target_length': None}
     column.update(details)
     return column
 
@@ -56,11 +70,15 @@ def requests_of(plan, task_id=TASK_ID):
 
 
 class TestCreate:
-
     def test_task_without_data_sources_is_one_post_with_a_generated_id(self):
         plan = plan_task(Desired(dict(name='orders-sync', operation_types=['UPDATE', 'INSERT'])), None, generate_task_id=lambda: NEW_ID)
-        assert requests_of(plan, NEW_ID) == [{'method': 'POST', 'path': '/v2/proj/fdi/instances/inst-1/multi-tasks', 'body': {
-            'task_name': 'orders-sync', 'task_id': NEW_ID, 'task_type': 'REALTIME', 'operation_types': ['INSERT', 'UPDATE']}}]
+        assert requests_of(plan, NEW_ID) == [
+            {
+                'method': 'POST',
+                'path': '/v2/proj/fdi/instances/inst-1/multi-tasks',
+                'body': {'task_name': 'orders-sync', 'task_id': NEW_ID, 'task_type': 'REALTIME', 'operation_types': ['INSERT', 'UPDATE']},
+            }
+        ]
         assert plan.task_id == NEW_ID and plan.outcomes == ['created'] and plan.changed
         assert plan.after['status'] == 'stopped' and plan.after['description'] == ''
 
@@ -69,24 +87,45 @@ class TestCreate:
         assert plan.task_id == 'my-task' and plan.actions[0].body['task_id'] == 'my-task'
 
     def test_with_data_sources_mappings_and_start(self):
-        wanted = desired(status='running', operation_types=['INSERT'], server_id='1', auto_mapping=False, mappings=[
-            {'source_table': 'orders'},
-            {'source_table': 'customers', 'target_table': 'dim_customers', 'columns': [{'source': 'id'}, {'source': 'nm', 'target': 'name'}]},
-        ])
+        wanted = desired(
+            status='running',
+            operation_types=['INSERT'],
+            server_id='1',
+            auto_mapping=False,
+            mappings=[
+                {'source_table': 'orders'},
+                {'source_table': 'customers', 'target_table': 'dim_customers', 'columns': [{'source': 'id'}, {'source': 'nm', 'target': 'name'}]},
+            ],
+        )
         plan = plan_task(wanted, None, generate_task_id=lambda: NEW_ID)
         assert kinds(plan) == ['init', 'create', 'create_mapping', 'create_mapping', 'start']
         sent = requests_of(plan, NEW_ID)
-        assert sent[0] == {'method': 'POST', 'path': '/v2/proj/fdi/instances/inst-1/multi-tasks/init', 'body': {
-            'task_id': NEW_ID, 'source_datasource_id': SRC, 'target_datasource_id': DST, 'auto_mapping': False,
-            'ext_info': {'server_id': '1'}}}
+        assert sent[0] == {
+            'method': 'POST',
+            'path': '/v2/proj/fdi/instances/inst-1/multi-tasks/init',
+            'body': {'task_id': NEW_ID, 'source_datasource_id': SRC, 'target_datasource_id': DST, 'auto_mapping': False, 'ext_info': {'server_id': '1'}},
+        }
         assert sent[2]['path'].endswith('/multi-tasks/%s/mappings' % NEW_ID)
-        assert sent[3]['body'] == {'source_datasource_id': SRC, 'target_datasource_id': DST, 'ext_info': {'server_id': '1'},
-                                   'source_table': 'customers', 'target_table': 'dim_customers', 'mapping_columns': [
-                                       {'source_column': 'id', 'target_column': 'id'}, {'source_column': 'nm', 'target_column': 'name'}]}
-        assert sent[2]['body'] == {'source_datasource_id': SRC, 'target_datasource_id': DST, 'ext_info': {'server_id': '1'},
-                                   'source_table': 'orders', 'target_table': 'orders'}
-        assert sent[4] == {'method': 'POST', 'path': '/v2/proj/fdi/instances/inst-1/batch-operation/tasks',
-                           'body': {'action_id': 'start', 'list': [{'task_id': NEW_ID}]}}
+        assert sent[3]['body'] == {
+            'source_datasource_id': SRC,
+            'target_datasource_id': DST,
+            'ext_info': {'server_id': '1'},
+            'source_table': 'customers',
+            'target_table': 'dim_customers',
+            'mapping_columns': [{'source_column': 'id', 'target_column': 'id'}, {'source_column': 'nm', 'target_column': 'name'}],
+        }
+        assert sent[2]['body'] == {
+            'source_datasource_id': SRC,
+            'target_datasource_id': DST,
+            'ext_info': {'server_id': '1'},
+            'source_table': 'orders',
+            'target_table': 'orders',
+        }
+        assert sent[4] == {
+            'method': 'POST',
+            'path': '/v2/proj/fdi/instances/inst-1/batch-operation/tasks',
+            'body': {'action_id': 'start', 'list': [{'task_id': NEW_ID}]},
+        }
         assert plan.outcomes == ['created', 'started']
         assert plan.after['status'] == 'running' and [m['target_table'] for m in plan.after['mappings']] == ['dim_customers', 'orders']
 
@@ -96,11 +135,14 @@ class TestCreate:
         assert rendered[1]['path'] == '/v2/{project_id}/fdi/instances/inst-1/multi-tasks'
         assert rendered[2]['path'] == '/v2/{project_id}/fdi/instances/inst-1/multi-tasks/{task_id}/mappings'
 
-    @pytest.mark.parametrize('options, missing', [
-        (dict(task_id='abc-1', operation_types=['INSERT']), 'name'),
-        (dict(name='orders-sync'), 'operation_types'),
-        (dict(task_id='abc-1'), 'name and operation_types'),
-    ])
+    @pytest.mark.parametrize(
+        'options, missing',
+        [
+            (dict(task_id='abc-1', operation_types=['INSERT']), 'name'),
+            (dict(name='orders-sync'), 'operation_types'),
+            (dict(task_id='abc-1'), 'name and operation_types'),
+        ],
+    )
     def test_create_needs_name_and_operation_types(self, options, missing):
         with pytest.raises(PlanError, match='does not exist; to create it, set %s' % missing):
             plan_task(Desired(options), None)
@@ -111,25 +153,38 @@ MAPPING_CASES = {
     'missing': ([], [{'source_table': 'orders'}], False, ['create_mapping']),
     'equal': ([mapping('orders', columns=[col('id')])], [{'source_table': 'orders', 'columns': [{'source': 'id'}]}], False, []),
     'equal, columns unset': ([mapping('orders', columns=[col('id')])], [{'source_table': 'orders'}], False, []),
-    'different columns': ([mapping('orders', columns=[col('id')])],
-                          [{'source_table': 'orders', 'columns': [{'source': 'id'}, {'source': 'total'}]}], False, ['update_mapping']),
-    'different type': ([mapping('orders', columns=[col('id', target_type='int')])],
-                       [{'source_table': 'orders', 'columns': [{'source': 'id', 'target_type': 'bigint'}]}], False, ['update_mapping']),
-    'type not given is not compared': ([mapping('orders', columns=[col('id', target_type='int')])],
-                                       [{'source_table': 'orders', 'columns': [{'source': 'id'}]}], False, []),
+    'different columns': (
+        [mapping('orders', columns=[col('id')])],
+        [{'source_table': 'orders', 'columns': [{'source': 'id'}, {'source': 'total'}]}],
+        False,
+        ['update_mapping'],
+    ),
+    'different type': (
+        [mapping('orders', columns=[col('id', target_type='int')])],
+        [{'source_table': 'orders', 'columns': [{'source': 'id', 'target_type': 'bigint'}]}],
+        False,
+        ['update_mapping'],
+    ),
+    'type not given is not compared': (
+        [mapping('orders', columns=[col('id', target_type='int')])],
+        [{'source_table': 'orders', 'columns': [{'source': 'id'}]}],
+        False,
+        [],
+    ),
     'extra, kept': ([mapping('orders'), mapping('audit')], [{'source_table': 'orders'}], False, []),
     'extra, purged': ([mapping('orders'), mapping('audit')], [{'source_table': 'orders'}], True, ['delete_mapping']),
     'empty list purges all': ([mapping('orders'), mapping('audit')], [], True, ['delete_mapping', 'delete_mapping']),
-    'one source, two targets': ([mapping('orders', 'orders_a')],
-                                [{'source_table': 'orders', 'target_table': 'orders_a'}, {'source_table': 'orders', 'target_table': 'orders_b'}],
-                                False, ['create_mapping']),
+    'one source, two targets': (
+        [mapping('orders', 'orders_a')],
+        [{'source_table': 'orders', 'target_table': 'orders_a'}, {'source_table': 'orders', 'target_table': 'orders_b'}],
+        False,
+        ['create_mapping'],
+    ),
 }
 
 
 class TestMappings:
-
-    @pytest.mark.parametrize('case, running, state', list(itertools.product(sorted(MAPPING_CASES), (False, True),
-                                                                            (None, 'running', 'stopped'))))
+    @pytest.mark.parametrize('case, running, state', list(itertools.product(sorted(MAPPING_CASES), (False, True), (None, 'running', 'stopped'))))
     def test_every_combination(self, case, running, state):
         current_mappings, wanted, purge, expected = MAPPING_CASES[case]
         task = current_task('running' if running else 'stopped')
@@ -150,11 +205,22 @@ class TestMappings:
         current = [mapping('orders', mapping_id='m-1', columns=[col('id')])]
         columns = [{'source': 'id'}, {'source': 'amt', 'target': 'amount', 'target_length': 12}]
         plan = plan_task(desired(mappings=[{'source_table': 'orders', 'columns': columns}]), current_task(), MappingList(current, SRC, DST))
-        assert requests_of(plan) == [{'method': 'PUT', 'path': '/v2/proj/fdi/instances/inst-1/multi-tasks/%s/mappings/m-1' % TASK_ID,
-                                      'body': {'source_datasource_id': SRC, 'target_datasource_id': DST, 'source_table': 'orders',
-                                               'target_table': 'orders', 'mapping_columns': [
-                                                   {'source_column': 'id', 'target_column': 'id'},
-                                                   {'source_column': 'amt', 'target_column': 'amount', 'target_column_length': '12'}]}}]
+        assert requests_of(plan) == [
+            {
+                'method': 'PUT',
+                'path': '/v2/proj/fdi/instances/inst-1/multi-tasks/%s/mappings/m-1' % TASK_ID,
+                'body': {
+                    'source_datasource_id': SRC,
+                    'target_datasource_id': DST,
+                    'source_table': 'orders',
+                    'target_table': 'orders',
+                    'mapping_columns': [
+                        {'source_column': 'id', 'target_column': 'id'},
+                        {'source_column': 'amt', 'target_column': 'amount', 'target_column_length': '12'},
+                    ],
+                },
+            }
+        ]
 
     def test_mappings_not_read_are_not_compared(self):
         plan = plan_task(desired(mappings=[{'source_table': 'orders'}]), current_task(), None)
@@ -177,22 +243,24 @@ class TestMappings:
 
 
 class TestTaskFields:
-
     def test_equal_is_no_write(self):
         plan = plan_task(desired(description='d', operation_types=['UPDATE', 'INSERT'], status='stopped'), current_task())
         assert plan.actions == [] and not plan.changed and plan.outcomes == []
 
-    @pytest.mark.parametrize('running, state, expected', [
-        (False, None, ['update']), (True, None, ['stop', 'update', 'start']),
-        (True, 'stopped', ['stop', 'update']), (False, 'running', ['update', 'start']),
-    ])
+    @pytest.mark.parametrize(
+        'running, state, expected',
+        [
+            (False, None, ['update']),
+            (True, None, ['stop', 'update', 'start']),
+            (True, 'stopped', ['stop', 'update']),
+            (False, 'running', ['update', 'start']),
+        ],
+    )
     def test_update_and_the_stop_change_start_rule(self, running, state, expected):
-        plan = plan_task(desired(status=state, description='new', repulling_snapshot=True),
-                         current_task('running' if running else 'stopped'))
+        plan = plan_task(desired(status=state, description='new', repulling_snapshot=True), current_task('running' if running else 'stopped'))
         assert kinds(plan) == expected
         update = [action for action in plan.actions if action.kind == 'update'][0]
-        assert update.body == {'description': 'new', 'task_tag': 'sales-sync', 'operation_types': ['INSERT', 'UPDATE'],
-                               'repulling_snapshot': True}
+        assert update.body == {'description': 'new', 'task_tag': 'sales-sync', 'operation_types': ['INSERT', 'UPDATE'], 'repulling_snapshot': True}
 
     def test_status_only(self):
         assert kinds(plan_task(desired(status='running'), current_task())) == ['start']
@@ -204,8 +272,10 @@ class TestTaskFields:
         assert set(caught.value.details['conflicts']) == {'source_app_id', 'task_type'}
         assert 'recreate: true' in caught.value.message
 
-    @pytest.mark.parametrize('absent, message', [(False, "task_name is 'orders-sync' but 'other-name' was requested"),
-                                                 (True, "named 'orders-sync', not 'other-name'.*Nothing was deleted")])
+    @pytest.mark.parametrize(
+        'absent, message',
+        [(False, "task_name is 'orders-sync' but 'other-name' was requested"), (True, "named 'orders-sync', not 'other-name'.*Nothing was deleted")],
+    )
     def test_name_mismatch_with_task_id_fails_for_every_state(self, absent, message):
         with pytest.raises(PlanError, match=message) as caught:
             plan_task(desired(task_id=TASK_ID, name='other-name', absent=absent), current_task('running'))
@@ -213,18 +283,20 @@ class TestTaskFields:
 
 
 class TestReadsNeeded:
-
     LISTED = {'task_id': TASK_ID, 'task_name': 'orders-sync', 'task_tag': 'sales-sync', 'status': 'stopped'}
 
-    @pytest.mark.parametrize('options, needed', [
-        (dict(name='orders-sync'), (False, False)),
-        (dict(name='orders-sync', tag='sales-sync'), (False, False)),
-        (dict(name='orders-sync', tag='other-tag'), (True, False)),  # the update must send the current operation types
-        (dict(name='orders-sync', description='x'), (True, False)),
-        (dict(name='orders-sync', source_datasource_id=SRC), (True, False)),  # compared from the show API
-        (dict(name='orders-sync', server_id='1'), (True, False)),
-        (dict(name='orders-sync', source_datasource_id=SRC, target_datasource_id=DST, mappings=[]), (False, True)),
-    ])
+    @pytest.mark.parametrize(
+        'options, needed',
+        [
+            (dict(name='orders-sync'), (False, False)),
+            (dict(name='orders-sync', tag='sales-sync'), (False, False)),
+            (dict(name='orders-sync', tag='other-tag'), (True, False)),  # the update must send the current operation types
+            (dict(name='orders-sync', description='x'), (True, False)),
+            (dict(name='orders-sync', source_datasource_id=SRC), (True, False)),  # compared from the show API
+            (dict(name='orders-sync', server_id='1'), (True, False)),
+            (dict(name='orders-sync', source_datasource_id=SRC, target_datasource_id=DST, mappings=[]), (False, True)),
+        ],
+    )
     def test_only_what_the_comparison_needs(self, options, needed):
         assert reads_needed(Desired(options), self.LISTED) == needed
 
@@ -240,7 +312,6 @@ class TestReadsNeeded:
 
 
 class TestAbsent:
-
     def test_running_is_stopped_then_deleted(self):
         plan = plan_task(desired(absent=True), current_task('running'))
         assert kinds(plan) == ['stop', 'delete'] and plan.after is None and plan.outcomes == ['deleted']
@@ -252,27 +323,30 @@ class TestAbsent:
 
 
 class TestRecreate:
-
     def test_fixed_field_change_deletes_and_creates_from_the_options_alone(self):
         current = current_task('running')
-        plan = plan_task(desired(recreate=True, source_app_id='app-new', operation_types=['INSERT'], mappings=[{'source_table': 'orders'}]),
-                         current, MappingList([mapping('orders')], SRC, DST))
+        plan = plan_task(
+            desired(recreate=True, source_app_id='app-new', operation_types=['INSERT'], mappings=[{'source_table': 'orders'}]),
+            current,
+            MappingList([mapping('orders')], SRC, DST),
+        )
         assert kinds(plan) == ['stop', 'delete', 'init', 'create', 'create_mapping', 'start']
         create = plan.actions[3].body
         # nothing is taken over from the old task (its description 'd'): a re-run after a failed create makes the same task
-        assert create == {'task_name': 'orders-sync', 'task_id': TASK_ID, 'task_type': 'REALTIME', 'operation_types': ['INSERT'],
-                          'source_app_id': 'app-new'}
+        assert create == {'task_name': 'orders-sync', 'task_id': TASK_ID, 'task_type': 'REALTIME', 'operation_types': ['INSERT'], 'source_app_id': 'app-new'}
         assert plan.outcomes == ['recreated']
 
     def test_stays_stopped_when_asked(self):
-        plan = plan_task(desired(recreate=True, status='stopped', task_type='TIMING', operation_types=['INSERT'], mappings=[]),
-                         current_task('running'), MappingList([], SRC, DST))
+        plan = plan_task(
+            desired(recreate=True, status='stopped', task_type='TIMING', operation_types=['INSERT'], mappings=[]),
+            current_task('running'),
+            MappingList([], SRC, DST),
+        )
         assert kinds(plan) == ['stop', 'delete', 'init', 'create']
 
     def test_needs_mappings_when_the_old_task_had_some(self):
         with pytest.raises(PlanError, match='replicates nothing'):
-            plan_task(desired(recreate=True, source_app_id='app-new', operation_types=['INSERT']),
-                      dict(current_task(), mappings=[mapping('orders')]))
+            plan_task(desired(recreate=True, source_app_id='app-new', operation_types=['INSERT']), dict(current_task(), mappings=[mapping('orders')]))
 
     def test_needs_what_a_create_needs(self):
         with pytest.raises(PlanError, match='a create needs operation_types: set operation_types'):
@@ -280,28 +354,44 @@ class TestRecreate:
 
     def test_a_name_mismatch_by_task_id_is_never_recreated(self):
         with pytest.raises(PlanError, match="named 'orders-sync', not 'new-name'.*Nothing was deleted"):
-            plan_task(desired(task_id=TASK_ID, name='new-name', recreate=True, operation_types=['INSERT'], mappings=[]), current_task(),
-                      MappingList([], SRC, DST))
+            plan_task(
+                desired(task_id=TASK_ID, name='new-name', recreate=True, operation_types=['INSERT'], mappings=[]), current_task(), MappingList([], SRC, DST)
+            )
 
 
 class TestValidation:
-
-    @pytest.mark.parametrize('options, message', [
-        (dict(auto_mapping=True, source_datasource_id=SRC), 'target_datasource_id is required with auto_mapping'),
-        (dict(source_datasource_id='', target_datasource_id=DST, mappings=[]), 'source_datasource_id must be 1-64'),
-        (dict(server_id='x' * 21), 'server_id must be 1-20'),
-        (dict(source_datasource_id=SRC, target_datasource_id=DST, mappings=[{'source_table': 'a'}, {'source_table': 'a'}]),
-         r'mappings\[1\]: the pair a -> a is already listed as mappings\[0\]'),
-        (dict(source_datasource_id=SRC, target_datasource_id=DST, mappings=[{'source_table': ''}]),
-         r'mappings\[0\]: source_table must be a non-empty string'),
-        (dict(source_datasource_id=SRC, target_datasource_id=DST, mappings=[{'source_table': 't' * 257}]),
-         r'mappings\[0\]: source_table must be at most 256 characters'),
-        (dict(source_datasource_id=SRC, target_datasource_id=DST, mappings=[{'source_table': 'a', 'columns': []}]),
-         r'mappings\[0\]: columns must list at least one column'),
-        (dict(source_datasource_id=SRC, target_datasource_id=DST,
-              mappings=[{'source_table': 'a', 'columns': [{'source': 'x', 'target': 'y'}, {'source': 'y'}]}]),
-         r"mappings\[0\]\.columns\[1\]: target column 'y' is already mapped by mappings\[0\]\.columns\[0\]"),
-    ])
+    @pytest.mark.parametrize(
+        'options, message',
+        [
+            (dict(auto_mapping=True, source_datasource_id=SRC), 'target_datasource_id is required with auto_mapping'),
+            (dict(source_datasource_id='', target_datasource_id=DST, mappings=[]), 'source_datasource_id must be 1-64'),
+            (dict(server_id='x' * 21), 'server_id must be 1-20'),
+            (
+                dict(source_datasource_id=SRC, target_datasource_id=DST, mappings=[{'source_table': 'a'}, {'source_table': 'a'}]),
+                r'mappings\[1\]: the pair a -> a is already listed as mappings\[0\]',
+            ),
+            (
+                dict(source_datasource_id=SRC, target_datasource_id=DST, mappings=[{'source_table': ''}]),
+                r'mappings\[0\]: source_table must be a non-empty string',
+            ),
+            (
+                dict(source_datasource_id=SRC, target_datasource_id=DST, mappings=[{'source_table': 't' * 257}]),
+                r'mappings\[0\]: source_table must be at most 256 characters',
+            ),
+            (
+                dict(source_datasource_id=SRC, target_datasource_id=DST, mappings=[{'source_table': 'a', 'columns': []}]),
+                r'mappings\[0\]: columns must list at least one column',
+            ),
+            (
+                dict(
+                    source_datasource_id=SRC,
+                    target_datasource_id=DST,
+                    mappings=[{'source_table': 'a', 'columns': [{'source': 'x', 'target': 'y'}, {'source': 'y'}]}],
+                ),
+                r"mappings\[0\]\.columns\[1\]: target column 'y' is already mapped by mappings\[0\]\.columns\[0\]",
+            ),
+        ],
+    )
     def test_invalid_options_name_the_item_and_rule(self, options, message):
         with pytest.raises(RomaInputError, match=message):
             validate_desired(dict(options, instance_id='inst-1'))
@@ -359,7 +449,6 @@ class FakeTasks:
 
 
 class FakeMappings(FakeTasks):
-
     def __init__(self, log, fail, existing=None):
         super().__init__(log, fail)
         self.existing = existing
@@ -395,30 +484,40 @@ def error():
 
 
 class TestApply:
-
     def test_create_sends_in_order_and_returns_ids(self):
         fake, log = apis()
-        plan = plan_task(desired(status='running', operation_types=['INSERT'], mappings=[{'source_table': 'orders'}]), None,
-                         generate_task_id=lambda: NEW_ID)
+        plan = plan_task(desired(status='running', operation_types=['INSERT'], mappings=[{'source_table': 'orders'}]), None, generate_task_id=lambda: NEW_ID)
         after = apply_plan(fake, plan)
         assert log == [('init', NEW_ID), ('create', NEW_ID), ('create_mapping', NEW_ID, 'orders'), ('start', NEW_ID)]
         assert after['task_id'] == NEW_ID and after['mappings'][0]['mapping_id'] == 'new-orders'
 
     def test_auto_mapping_reads_once_and_modifies_pairs_it_made(self):
         fake, log = apis(existing=[mapping('orders', mapping_id='auto-1'), mapping('customers', mapping_id='auto-2')])
-        wanted = desired(auto_mapping=True, operation_types=['INSERT'], mappings=[
-            {'source_table': 'orders', 'columns': [{'source': 'id'}]}, {'source_table': 'extra'}])
+        wanted = desired(
+            auto_mapping=True, operation_types=['INSERT'], mappings=[{'source_table': 'orders', 'columns': [{'source': 'id'}]}, {'source_table': 'extra'}]
+        )
         after = apply_plan(fake, plan_task(wanted, None, generate_task_id=lambda: NEW_ID))
-        assert log == [('init', NEW_ID), ('create', NEW_ID), ('list_mappings', NEW_ID), ('update_mapping', NEW_ID, 'auto-1'),
-                       ('create_mapping', NEW_ID, 'extra')]
+        assert log == [
+            ('init', NEW_ID),
+            ('create', NEW_ID),
+            ('list_mappings', NEW_ID),
+            ('update_mapping', NEW_ID, 'auto-1'),
+            ('create_mapping', NEW_ID, 'extra'),
+        ]
         # the pairs ROMA Connect mapped by itself are the task's mappings too
         assert sorted((m['source_table'], m['mapping_id']) for m in after['mappings']) == [
-            ('customers', 'auto-2'), ('extra', 'new-extra'), ('orders', 'auto-1')]
+            ('customers', 'auto-2'),
+            ('extra', 'new-extra'),
+            ('orders', 'auto-1'),
+        ]
 
     def test_a_failed_change_of_a_running_task_restarts_it(self):
         fake, log = apis(fail={'update_mapping': error()})
-        plan = plan_task(desired(mappings=[{'source_table': 'orders', 'columns': [{'source': 'x'}]}]), current_task('running'),
-                         MappingList([mapping('orders', mapping_id='m-1')], SRC, DST))
+        plan = plan_task(
+            desired(mappings=[{'source_table': 'orders', 'columns': [{'source': 'x'}]}]),
+            current_task('running'),
+            MappingList([mapping('orders', mapping_id='m-1')], SRC, DST),
+        )
         with pytest.raises(ApplyError) as caught:
             apply_plan(fake, plan)
         assert log == [('stop', TASK_ID), ('wait_stopped', TASK_ID), ('update_mapping', TASK_ID, 'm-1'), ('start', TASK_ID)]
@@ -434,8 +533,7 @@ class TestApply:
 
     def test_recreate_whose_create_fails_reports_deleted(self):
         fake, log = apis(fail={'create': error()})
-        plan = plan_task(desired(recreate=True, source_app_id='app-new', operation_types=['INSERT'], mappings=[]), current_task(),
-                         MappingList([], SRC, DST))
+        plan = plan_task(desired(recreate=True, source_app_id='app-new', operation_types=['INSERT'], mappings=[]), current_task(), MappingList([], SRC, DST))
         with pytest.raises(ApplyError) as caught:
             apply_plan(fake, plan)
         assert caught.value.details['deleted'] is True and 'run again to create it' in caught.value.message

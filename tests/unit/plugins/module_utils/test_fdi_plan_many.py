@@ -14,8 +14,8 @@ import threading
 import time
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_apply import apply_plan, apply_plans
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import FdiMappingApi
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_plan import Desired, plan_task
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_task_state import TaskApis
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import FdiTaskApi
@@ -34,8 +34,17 @@ from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
 
 
 def current(index, running=True):
-    return dict(task_id='task-%02d' % index, task_name='sync-%02d' % index, task_type='REALTIME', description='d', task_tag='sales-sync',
-                operation_types=['INSERT'], source_app_id=None, target_app_id=None, status='running' if running else 'stopped')
+    return dict(
+        task_id='task-%02d' % index,
+        task_name='sync-%02d' % index,
+        task_type='REALTIME',
+        description='d',
+        task_tag='sales-sync',
+        operation_types=['INSERT'],
+        source_app_id=None,
+        target_app_id=None,
+        status='running' if running else 'stopped',
+    )
 
 
 def apis():
@@ -46,11 +55,15 @@ def apis():
 def batch_call(action, task_ids, failures=()):
     """POST batch-operation/tasks for several tasks; ``failures``: {task_id: (code, message)} reported in the answer."""
     failures = dict(failures)
-    answer = {'success_count': len(task_ids) - len(failures), 'failure_count': len(failures),
-              'success': [{'task_id': task_id} for task_id in task_ids if task_id not in failures],
-              'failure': [{'task_id': task_id, 'error_code': code, 'error_msg': message} for task_id, (code, message) in failures.items()]}
-    return Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': action, 'list': [{'task_id': task_id} for task_id in task_ids]},
-                headers=TOKEN_HEADERS).reply(200, json=answer)
+    answer = {
+        'success_count': len(task_ids) - len(failures),
+        'failure_count': len(failures),
+        'success': [{'task_id': task_id} for task_id in task_ids if task_id not in failures],
+        'failure': [{'task_id': task_id, 'error_code': code, 'error_msg': message} for task_id, (code, message) in failures.items()],
+    }
+    return Call(
+        'POST', api_url('batch-operation', 'tasks'), json={'action_id': action, 'list': [{'task_id': task_id} for task_id in task_ids]}, headers=TOKEN_HEADERS
+    ).reply(200, json=answer)
 
 
 def shown_stopped(index):
@@ -68,13 +81,16 @@ def update_plans(count):
 
 
 class TestBatches:
-
     def test_twelve_running_tasks_stop_in_two_batches_change_and_start_in_two_batches(self, http):
         ids = ['task-%02d' % index for index in range(12)]
-        http.expect(batch_call('stop', ids[:10]), batch_call('stop', ids[10:]),
-                    [shown_stopped(index) for index in range(12)],
-                    [put(index) for index in range(12)],
-                    batch_call('start', ids[:10]), batch_call('start', ids[10:]))
+        http.expect(
+            batch_call('stop', ids[:10]),
+            batch_call('stop', ids[10:]),
+            [shown_stopped(index) for index in range(12)],
+            [put(index) for index in range(12)],
+            batch_call('start', ids[:10]),
+            batch_call('start', ids[10:]),
+        )
         results = apply_plans(apis(), update_plans(12), parallelism=1)
         assert [result.error for result in results] == [None] * 12
         assert all([action.kind for action in result.done] == ['stop', 'update', 'start'] for result in results)
@@ -82,13 +98,16 @@ class TestBatches:
 
     def test_a_batch_failure_fails_only_its_task_and_a_failed_change_is_restarted_with_the_others(self, http):
         ids = ['task-%02d' % index for index in range(3)]
-        http.expect(batch_call('stop', ids, failures={'task-01': ('FDI.3120', 'The task is being started.')}),
-                    shown_stopped(0), shown_stopped(2),
-                    put(0).reply(400, json=fdi_error('FDI.3033', 'Invalid parameter [description].')), put(2),
-                    batch_call('start', ['task-02', 'task-00']))
+        http.expect(
+            batch_call('stop', ids, failures={'task-01': ('FDI.3120', 'The task is being started.')}),
+            shown_stopped(0),
+            shown_stopped(2),
+            put(0).reply(400, json=fdi_error('FDI.3033', 'Invalid parameter [description].')),
+            put(2),
+            batch_call('start', ['task-02', 'task-00']),
+        )
         results = apply_plans(apis(), update_plans(3), parallelism=1)
-        assert results[1].error.message == ("ROMA Connect could not stop composite task 'sync-01' (task_id task-01): FDI.3120 "
-                                            "The task is being started.")
+        assert results[1].error.message == ("ROMA Connect could not stop composite task 'sync-01' (task_id task-01): FDI.3120 The task is being started.")
         assert results[1].done == [] and results[1].error.details['error_code'] == 'FDI.3120'
         assert 'FDI.3033' in results[0].error.message and 'the task was started again' in results[0].error.message
         assert results[0].error.details['restarted'] is True and results[0].error.details['done'] == ['stop']
@@ -96,29 +115,44 @@ class TestBatches:
 
     def test_a_task_gone_from_a_batch_counts_as_done_and_its_delete_too(self, http):
         plans = [plan_task(Desired(dict(name='sync-%02d' % index), absent=True), current(index)) for index in range(2)]
-        http.expect(batch_call('stop', ['task-00', 'task-01'], failures={'task-01': ('FDI.3021', 'One or more tasks do not exist.')}),
-                    shown_stopped(0), Call('GET', api_url('tasks', 'task-01'), headers=TOKEN_HEADERS).reply(
-                        400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')),
-                    delete('task-00'), Call('DELETE', api_url('tasks', 'task-01'), headers=TOKEN_HEADERS).reply(
-                        400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')))
+        http.expect(
+            batch_call('stop', ['task-00', 'task-01'], failures={'task-01': ('FDI.3021', 'One or more tasks do not exist.')}),
+            shown_stopped(0),
+            Call('GET', api_url('tasks', 'task-01'), headers=TOKEN_HEADERS).reply(400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')),
+            delete('task-00'),
+            Call('DELETE', api_url('tasks', 'task-01'), headers=TOKEN_HEADERS).reply(400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')),
+        )
         results = apply_plans(apis(), plans, parallelism=1)
         assert [[action.kind for action in result.done] for result in results] == [['stop', 'delete'], ['stop', 'delete']]
         assert [result.error for result in results] == [None, None] and results[0].after is None
 
     def test_a_refused_batch_request_fails_every_task_in_it(self, http):
         plans = [plan_task(Desired(dict(name='sync-%02d' % index), status='stopped'), current(index)) for index in range(2)]
-        http.expect(Call('POST', api_url('batch-operation', 'tasks'),
-                         json={'action_id': 'stop', 'list': [{'task_id': 'task-00'}, {'task_id': 'task-01'}]}).reply(
-                             403, json=fdi_error('APIG.0302', 'The IAM user is forbidden.')))
+        http.expect(
+            Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': 'task-00'}, {'task_id': 'task-01'}]}).reply(
+                403, json=fdi_error('APIG.0302', 'The IAM user is forbidden.')
+            )
+        )
         results = apply_plans(apis(), plans, parallelism=1)
         assert all('APIG.0302' in result.error.message and result.done == [] for result in results)
 
     def test_starts_of_created_tasks_go_in_one_batch(self, http):
-        plans = [plan_task(Desired(dict(name='new-%d' % index, operation_types=['INSERT']), status='running'), None,
-                           generate_task_id=lambda index=index: 'new-id-%d' % index) for index in range(2)]
-        creates = [Call('POST', api_url('multi-tasks'), json={'task_name': 'new-%d' % index, 'task_id': 'new-id-%d' % index,
-                                                              'task_type': 'REALTIME', 'operation_types': ['INSERT']})
-                   .reply(200, json={'task_id': 'new-id-%d' % index}) for index in range(2)]
+        plans = [
+            plan_task(
+                Desired(dict(name='new-%d' % index, operation_types=['INSERT']), status='running'),
+                None,
+                generate_task_id=lambda index=index: 'new-id-%d' % index,
+            )
+            for index in range(2)
+        ]
+        creates = [
+            Call(
+                'POST',
+                api_url('multi-tasks'),
+                json={'task_name': 'new-%d' % index, 'task_id': 'new-id-%d' % index, 'task_type': 'REALTIME', 'operation_types': ['INSERT']},
+            ).reply(200, json={'task_id': 'new-id-%d' % index})
+            for index in range(2)
+        ]
         http.expect(creates, batch_call('start', ['new-id-0', 'new-id-1']))
         batches = []
         results = apply_plans(apis(), plans, parallelism=1, on_batch=lambda action, ids: batches.append((action, ids)))
@@ -127,16 +161,17 @@ class TestBatches:
 
 
 class TestOnePlan:
-
     def test_apply_plan_sends_what_apply_plans_sends_for_one_plan(self, http):
         http.expect(batch_call('stop', ['task-00']), shown_stopped(0), put(0), batch_call('start', ['task-00']))
         after = apply_plan(apis(), update_plans(1)[0])
         assert after['description'] == 'new'
 
     def test_a_failed_wait_restarts_the_task(self, http):
-        http.expect(batch_call('stop', ['task-00']),
-                    Call('GET', api_url('tasks', 'task-00')).reply(403, json=fdi_error('APIG.0302', 'Forbidden.')),
-                    batch_call('start', ['task-00']))
+        http.expect(
+            batch_call('stop', ['task-00']),
+            Call('GET', api_url('tasks', 'task-00')).reply(403, json=fdi_error('APIG.0302', 'Forbidden.')),
+            batch_call('start', ['task-00']),
+        )
         results = apply_plans(apis(), update_plans(1))
         assert results[0].error.details['restarted'] is True and 'APIG.0302' in results[0].error.message
 
@@ -176,7 +211,6 @@ class Recording:
 
 
 class TestConcurrency:
-
     def test_writes_overlap_up_to_parallelism_and_failures_stay_per_plan(self):
         fake = Recording(fail_for={'task-03'})
         plans = [plan_task(Desired(dict(name='sync-%02d' % index, description='new')), current(index, running=False)) for index in range(8)]

@@ -55,13 +55,19 @@ BODY = {'task_name': NAME, 'task_type': 'REALTIME', 'operation_types': ['INSERT'
 
 
 class TestNormalize:
-
     @pytest.mark.parametrize('running, status', [(False, 'stopped'), (True, 'running')])
     def test_list_entity(self, running, status):
         entity = list_entity(server_task(running=running))
         assert normalize_task(entity) == {
-            'task_id': TASK_ID, 'task_name': NAME, 'task_type': 'REALTIME', 'description': None, 'task_tag': 'sales-sync',
-            'operation_types': None, 'source_app_id': 'app-source', 'target_app_id': 'app-target', 'status': status,
+            'task_id': TASK_ID,
+            'task_name': NAME,
+            'task_type': 'REALTIME',
+            'description': None,
+            'task_tag': 'sales-sync',
+            'operation_types': None,
+            'source_app_id': 'app-source',
+            'target_app_id': 'app-target',
+            'status': status,
             'execute_status': 'RUNNING' if running else 'UNSTARTED',
         }
 
@@ -69,8 +75,14 @@ class TestNormalize:
     def test_show_response(self, running, status):
         task = server_task(running=running, operation_types=['UPDATE', 'INSERT', 'DELETE'])
         assert normalize_task(shown=show_document(task)) == {
-            'task_id': TASK_ID, 'task_name': NAME, 'task_type': 'REALTIME', 'description': 'Replicate orders', 'task_tag': 'sales-sync',
-            'operation_types': ['INSERT', 'UPDATE', 'DELETE'], 'source_app_id': 'app-source', 'target_app_id': 'app-target',
+            'task_id': TASK_ID,
+            'task_name': NAME,
+            'task_type': 'REALTIME',
+            'description': 'Replicate orders',
+            'task_tag': 'sales-sync',
+            'operation_types': ['INSERT', 'UPDATE', 'DELETE'],
+            'source_app_id': 'app-source',
+            'target_app_id': 'app-target',
             'status': status,
         }
 
@@ -80,20 +92,23 @@ class TestNormalize:
         task = normalize_task(shown=shown)
         assert (task['description'], task['task_tag']) == ('', '')
 
-    @pytest.mark.parametrize('detail, operation_types', [
-        (json.dumps({'operation_types': ['DELETE', 'insert']}), ['INSERT', 'DELETE']),
-        (json.dumps({'a': {'b': [{'c': {'operation_types': ['UPDATE']}}]}}), ['UPDATE']),
-        ({'operation_types': ['INSERT']}, ['INSERT']),
-        (json.dumps({'mappings': []}), None),
-        (json.dumps(['INSERT']), None),
-        ('{"operation_types": ["INS', None),
-        ('not json at all', None),
-        ('', None),
-        (None, None),
-        (json.dumps({'operation_types': 'INSERT'}), None),
-        (json.dumps({'a': {'b': {'c': {'d': {'e': {'f': {'operation_types': ['INSERT']}}}}}}}), ['INSERT']),
-        (json.dumps({'a': {'b': {'c': {'d': {'e': {'f': {'g': {'operation_types': ['INSERT']}}}}}}}}), None),  # too deep to trust
-    ])
+    @pytest.mark.parametrize(
+        'detail, operation_types',
+        [
+            (json.dumps({'operation_types': ['DELETE', 'insert']}), ['INSERT', 'DELETE']),
+            (json.dumps({'a': {'b': [{'c': {'operation_types': ['UPDATE']}}]}}), ['UPDATE']),
+            ({'operation_types': ['INSERT']}, ['INSERT']),
+            (json.dumps({'mappings': []}), None),
+            (json.dumps(['INSERT']), None),
+            ('{"operation_types": ["INS', None),
+            ('not json at all', None),
+            ('', None),
+            (None, None),
+            (json.dumps({'operation_types': 'INSERT'}), None),
+            (json.dumps({'a': {'b': {'c': {'d': {'e': {'f': {'operation_types': ['INSERT']}}}}}}}), ['INSERT']),
+            (json.dumps({'a': {'b': {'c': {'d': {'e': {'f': {'g': {'operation_types': ['INSERT']}}}}}}}}), None),  # too deep to trust
+        ],
+    )
     def test_task_detail(self, detail, operation_types):
         shown = {'task': {'task_id': 't1', 'task_name': 'abc', 'task_type': 'realtime', 'status': 'stop'}, 'task_detail': detail}
         assert normalize_task(shown=shown)['operation_types'] == operation_types
@@ -121,26 +136,51 @@ class TestNormalize:
         task = normalize_task(dict(list_entity(server_task()), source_app_id='', target_app_id=None))
         assert (task['source_app_id'], task['target_app_id']) == (None, None)
 
-    @pytest.mark.parametrize('value, expected', [
-        (0, 'stopped'), (1, 'running'), ('0', 'stopped'), ('1', 'running'), ('stop', 'stopped'), ('STOPPED', 'stopped'),
-        ('running', 'running'), (' Running ', 'running'), ('UNSTARTED', 'stopped'), (None, None), ('error', 'error'), (7, '7'),
-    ])
+    @pytest.mark.parametrize(
+        'value, expected',
+        [
+            (0, 'stopped'),
+            (1, 'running'),
+            ('0', 'stopped'),
+            ('1', 'running'),
+            ('stop', 'stopped'),
+            ('STOPPED', 'stopped'),
+            ('running', 'running'),
+            (' Running ', 'running'),
+            ('UNSTARTED', 'stopped'),
+            (None, None),
+            ('error', 'error'),
+            (7, '7'),
+        ],
+    )
     def test_status(self, value, expected):
         assert normalize_status(value) == expected
 
-    @pytest.mark.parametrize('values, expected', [
-        (None, None),
-        ([], []),
-        (['DELETE', 'UPDATE', 'INSERT'], ['INSERT', 'UPDATE', 'DELETE']),
-        (['update', 'Insert', 'UPDATE'], ['INSERT', 'UPDATE']),
-        (['ZAP', 'DELETE', 'ALTER'], ['DELETE', 'ALTER', 'ZAP']),
-    ])
+    @pytest.mark.parametrize(
+        'values, expected',
+        [
+            (None, None),
+            ([], []),
+            (['DELETE', 'UPDATE', 'INSERT'], ['INSERT', 'UPDATE', 'DELETE']),
+            (['update', 'Insert', 'UPDATE'], ['INSERT', 'UPDATE']),
+            (['ZAP', 'DELETE', 'ALTER'], ['DELETE', 'ALTER', 'ZAP']),
+        ],
+    )
     def test_canonical_operation_types(self, values, expected):
         assert canonical_operation_types(values) == expected
 
-    @pytest.mark.parametrize('detail, expected', [
-        ('{"a": 1}', {'a': 1}), ({'a': 1}, {'a': 1}), ('[1]', {}), ('x', {}), ('  ', {}), (None, {}), (42, {}),
-    ])
+    @pytest.mark.parametrize(
+        'detail, expected',
+        [
+            ('{"a": 1}', {'a': 1}),
+            ({'a': 1}, {'a': 1}),
+            ('[1]', {}),
+            ('x', {}),
+            ('  ', {}),
+            (None, {}),
+            (42, {}),
+        ],
+    )
     def test_parse_task_detail(self, detail, expected):
         assert parse_task_detail(detail) == expected
 
@@ -149,52 +189,71 @@ CURRENT = module_view(server_task(), listed=False)
 
 
 def wanted(**fields):
-    return dict(dict.fromkeys(('task_name', 'task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id')),
-                **fields)
+    return dict(dict.fromkeys(('task_name', 'task_type', 'description', 'task_tag', 'operation_types', 'source_app_id', 'target_app_id')), **fields)
 
 
 class TestCompare:
-
-    @pytest.mark.parametrize('fields', [
-        {},
-        dict(task_name=NAME, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync',
-             operation_types=['UPDATE', 'INSERT'], source_app_id='app-source', target_app_id='app-target'),
-        dict(operation_types=['INSERT', 'UPDATE']),
-    ])
+    @pytest.mark.parametrize(
+        'fields',
+        [
+            {},
+            dict(
+                task_name=NAME,
+                task_type='REALTIME',
+                description='Replicate orders',
+                task_tag='sales-sync',
+                operation_types=['UPDATE', 'INSERT'],
+                source_app_id='app-source',
+                target_app_id='app-target',
+            ),
+            dict(operation_types=['INSERT', 'UPDATE']),
+        ],
+    )
     def test_equal(self, fields):
         assert compare_task(wanted(**fields), CURRENT) == ({}, {})
 
-    @pytest.mark.parametrize('current, fields', [
-        (dict(CURRENT, description=''), dict(description='')),
-        (dict(CURRENT, description=None), dict(description='')),
-        (dict(CURRENT, task_tag=None), dict(task_tag='')),
-        (dict(CURRENT, task_type=None), dict(task_type='TIMING')),   # the API did not say: nothing to compare against
-    ])
+    @pytest.mark.parametrize(
+        'current, fields',
+        [
+            (dict(CURRENT, description=''), dict(description='')),
+            (dict(CURRENT, description=None), dict(description='')),
+            (dict(CURRENT, task_tag=None), dict(task_tag='')),
+            (dict(CURRENT, task_type=None), dict(task_type='TIMING')),  # the API did not say: nothing to compare against
+        ],
+    )
     def test_missing_and_empty_are_the_same(self, current, fields):
         assert compare_task(wanted(**fields), current) == ({}, {})
 
     def test_mutable_changes(self):
         changes, conflicts = compare_task(wanted(description='New', task_tag='ops-team', operation_types=['INSERT']), CURRENT)
-        assert changes == {'description': ('Replicate orders', 'New'), 'task_tag': ('sales-sync', 'ops-team'),
-                           'operation_types': (['INSERT', 'UPDATE'], ['INSERT'])}
+        assert changes == {
+            'description': ('Replicate orders', 'New'),
+            'task_tag': ('sales-sync', 'ops-team'),
+            'operation_types': (['INSERT', 'UPDATE'], ['INSERT']),
+        }
         assert conflicts == {}
 
     def test_unknown_current_operation_types_count_as_a_change(self):
-        assert compare_task(wanted(operation_types=['INSERT']), dict(CURRENT, operation_types=None)) == (
-            {'operation_types': (None, ['INSERT'])}, {})
+        assert compare_task(wanted(operation_types=['INSERT']), dict(CURRENT, operation_types=None)) == ({'operation_types': (None, ['INSERT'])}, {})
 
     def test_immutable_conflicts(self):
-        changes, conflicts = compare_task(wanted(task_name='other-name', task_type='TIMING', source_app_id='s2', target_app_id='t2',
-                                                 description='New'), CURRENT)
+        changes, conflicts = compare_task(
+            wanted(task_name='other-name', task_type='TIMING', source_app_id='s2', target_app_id='t2', description='New'), CURRENT
+        )
         assert changes == {'description': ('Replicate orders', 'New')}
-        assert conflicts == {'task_name': (NAME, 'other-name'), 'task_type': ('REALTIME', 'TIMING'),
-                             'source_app_id': ('app-source', 's2'), 'target_app_id': ('app-target', 't2')}
+        assert conflicts == {
+            'task_name': (NAME, 'other-name'),
+            'task_type': ('REALTIME', 'TIMING'),
+            'source_app_id': ('app-source', 's2'),
+            'target_app_id': ('app-target', 't2'),
+        }
         assert describe_conflicts(CURRENT, conflicts) == (
             "Cannot change composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5): source_app_id is 'app-source' but 's2' was "
             "requested; target_app_id is 'app-target' but 't2' was requested; task_name is 'orders-sync' but 'other-name' was requested; "
             "task_type is 'REALTIME' but 'TIMING' was requested. These fields can only be set when the task is created; set recreate: "
-            "true to delete the task and create it as asked (its sync position is lost and its data synchronised again). Nothing was "
-            "changed.")
+            'true to delete the task and create it as asked (its sync position is lost and its data synchronised again). Nothing was '
+            'changed.'
+        )
 
     def test_long_values_are_shortened_in_the_message(self):
         message = describe_conflicts(CURRENT, {'source_app_id': ('a' * 100, 'b')})
@@ -202,38 +261,51 @@ class TestCompare:
 
 
 class TestValidate:
-
     def test_valid(self):
-        validate_task_options(dict(instance_id=INSTANCE_ID, project_id='p1', task_id='abc', name='a.b_c-d', tag='sales_sync-1',
-                                   description='x' * 1024, operation_types=['INSERT', 'UPDATE', 'DELETE'], source_app_id='s',
-                                   target_app_id='t'))
+        validate_task_options(
+            dict(
+                instance_id=INSTANCE_ID,
+                project_id='p1',
+                task_id='abc',
+                name='a.b_c-d',
+                tag='sales_sync-1',
+                description='x' * 1024,
+                operation_types=['INSERT', 'UPDATE', 'DELETE'],
+                source_app_id='s',
+                target_app_id='t',
+            )
+        )
         validate_task_options({})
 
-    @pytest.mark.parametrize('option, value, rule', [
-        ('name', 'ab', 'name must be 3-100 characters'),
-        ('name', '-orders', 'name must be 3-100 characters'),
-        ('name', 'orders sync', 'name must be 3-100 characters'),
-        ('name', 'x' * 101, 'name must be 3-100 characters'),
-        ('task_id', 'ab', 'task_id must be 3-50 characters'),
-        ('task_id', 'a' * 51, 'task_id must be 3-50 characters'),
-        ('task_id', 'id/../x', 'task_id must be 3-50 characters'),
-        ('tag', 'abc', 'tag must be 4-64 characters: letters, digits, "-" and "_"'),
-        ('tag', 'sales.sync', 'tag must be 4-64 characters'),
-        ('tag', 't' * 65, 'tag must be 4-64 characters'),
-        ('instance_id', 'inst 1', 'instance_id must be 1-64 characters'),
-        ('source_app_id', '', 'source_app_id must be 1-64 characters'),
-        ('target_app_id', 'a' * 65, 'target_app_id must be 1-64 characters'),
-        ('description', 'd' * 1025, 'description must be at most 1024 characters; got 1025'),
-        ('operation_types', [], 'operation_types must list 1-3 of INSERT, UPDATE, DELETE; got an empty list'),
-        ('operation_types', ['INSERT', 'INSERT'], 'operation_types must not repeat an item; got INSERT, INSERT'),
-    ])
+    @pytest.mark.parametrize(
+        'option, value, rule',
+        [
+            ('name', 'ab', 'name must be 3-100 characters'),
+            ('name', '-orders', 'name must be 3-100 characters'),
+            ('name', 'orders sync', 'name must be 3-100 characters'),
+            ('name', 'x' * 101, 'name must be 3-100 characters'),
+            ('task_id', 'ab', 'task_id must be 3-50 characters'),
+            ('task_id', 'a' * 51, 'task_id must be 3-50 characters'),
+            ('task_id', 'id/../x', 'task_id must be 3-50 characters'),
+            ('tag', 'abc', 'tag must be 4-64 characters: letters, digits, "-" and "_"'),
+            ('tag', 'sales.sync', 'tag must be 4-64 characters'),
+            ('tag', 't' * 65, 'tag must be 4-64 characters'),
+            ('instance_id', 'inst 1', 'instance_id must be 1-64 characters'),
+            ('source_app_id', '', 'source_app_id must be 1-64 characters'),
+            ('target_app_id', 'a' * 65, 'target_app_id must be 1-64 characters'),
+            ('description', 'd' * 1025, 'description must be at most 1024 characters; got 1025'),
+            ('operation_types', [], 'operation_types must list 1-3 of INSERT, UPDATE, DELETE; got an empty list'),
+            ('operation_types', ['INSERT', 'INSERT'], 'operation_types must not repeat an item; got INSERT, INSERT'),
+        ],
+    )
     def test_invalid(self, option, value, rule):
         with pytest.raises(RomaInputError) as caught:
             validate_task_options({option: value})
         assert caught.value.message.startswith('Invalid options: ' + rule)
 
-    @pytest.mark.parametrize('option, value', [('name', 'orders\n'), ('task_id', 'abc\n'), ('tag', 'sales\n'), ('instance_id', 'i\n'),
-                                               ('source_app_id', 'app\n')])
+    @pytest.mark.parametrize(
+        'option, value', [('name', 'orders\n'), ('task_id', 'abc\n'), ('tag', 'sales\n'), ('instance_id', 'i\n'), ('source_app_id', 'app\n')]
+    )
     def test_a_trailing_newline_is_not_part_of_a_valid_value(self, option, value):
         with pytest.raises(RomaInputError, match='^Invalid options: %s must be ' % option):
             validate_task_options({option: value})
@@ -242,8 +314,8 @@ class TestValidate:
         with pytest.raises(RomaInputError) as caught:
             validate_task_options(dict(name='x', tag='y'))
         assert caught.value.details['invalid_options'] == [
-            "name must be 3-100 characters: letters, digits, \".\", \"_\" and \"-\", starting with a letter or digit; got 'x'",
-            "tag must be 4-64 characters: letters, digits, \"-\" and \"_\"; got 'y'",
+            'name must be 3-100 characters: letters, digits, ".", "_" and "-", starting with a letter or digit; got \'x\'',
+            'tag must be 4-64 characters: letters, digits, "-" and "_"; got \'y\'',
         ]
 
 
@@ -260,7 +332,6 @@ def named(name, number):
 
 
 class TestFind:
-
     def test_exact_name_across_pages_of_fuzzy_matches(self, http):
         first = [named('%s-%d' % (NAME, n), n) for n in range(999)]
         target = server_task(running=True)
@@ -280,8 +351,10 @@ class TestFind:
         http.expect(list_tasks(NAME, [ordinary]), composite_evidence(TASK_ID, form=form))
         with pytest.raises(RomaError) as caught:
             api().find_task_by_name(NAME)
-        assert caught.value.message == ("Task 'orders-sync' (task_id a9fe65f41c6a5d646477c5) in instance inst-1 is not a composite task "
-                                        "(it is an ordinary FDI task), so this module does not change, reset or delete it.")
+        assert caught.value.message == (
+            "Task 'orders-sync' (task_id a9fe65f41c6a5d646477c5) in instance inst-1 is not a composite task "
+            '(it is an ordinary FDI task), so this module does not change, reset or delete it.'
+        )
 
     @pytest.mark.parametrize('ext_type', ['', None])
     def test_a_composite_task_listed_without_ext_type_is_recognised_by_its_mapping_route(self, http, ext_type):
@@ -312,8 +385,9 @@ class TestFind:
         http.expect(list_tasks(NAME, [{'task_name': NAME, 'task_type': 'REALTIME', 'status': 0, 'ext_type': 'multi'}]))
         with pytest.raises(RomaResponseError) as caught:
             api().find_task_by_name(NAME)
-        assert caught.value.message == ("ROMA Connect listed the task named 'orders-sync' in instance inst-1 without a task_id, so it "
-                                        "cannot be read or changed.")
+        assert caught.value.message == (
+            "ROMA Connect listed the task named 'orders-sync' in instance inst-1 without a task_id, so it cannot be read or changed."
+        )
 
     def test_details_of_a_listed_task_without_an_id_are_not_requested(self, http):
         brief = {'task_id': None, 'task_name': NAME}
@@ -323,8 +397,9 @@ class TestFind:
         http.expect(list_tasks(NAME, [named(NAME, 1), named(NAME + '2', 2), named(NAME, 3)]))
         with pytest.raises(RomaError) as caught:
             api().find_task_by_name(NAME)
-        assert caught.value.message == ("More than one task in instance inst-1 is named 'orders-sync' (task ids id-0001, id-0003): "
-                                        "set task_id to say which one.")
+        assert caught.value.message == (
+            "More than one task in instance inst-1 is named 'orders-sync' (task ids id-0001, id-0003): set task_id to say which one."
+        )
 
     def test_by_name_with_detail_merges_list_and_show(self, http):
         task = server_task(description='', running=True)
@@ -342,11 +417,14 @@ class TestFind:
         http.expect(Call('GET', api_url('tasks', 'gone-1'), headers=TOKEN_HEADERS).reply(status, json=body))
         assert api().get_task('gone-1') is None
 
-    @pytest.mark.parametrize('status, body', [
-        pytest.param(404, {}, id='404-empty-json'),
-        pytest.param(404, None, id='404-no-body'),
-        pytest.param(404, fdi_error('APIG.0101', 'The API does not exist or has not been published in the environment.'), id='apig'),
-    ])
+    @pytest.mark.parametrize(
+        'status, body',
+        [
+            pytest.param(404, {}, id='404-empty-json'),
+            pytest.param(404, None, id='404-no-body'),
+            pytest.param(404, fdi_error('APIG.0101', 'The API does not exist or has not been published in the environment.'), id='apig'),
+        ],
+    )
     def test_a_404_without_an_fdi_code_is_a_wrong_endpoint_not_an_absent_task(self, http, status, body):
         """A wrong base path answers 404 on every route: taking it for "absent" would let state=absent "succeed"."""
         call = Call('GET', api_url('tasks', 'bad-1'))
@@ -354,14 +432,23 @@ class TestFind:
         with pytest.raises(RomaApiError) as caught:
             api().get_task('bad-1')
         assert caught.value.status == 404
-        assert caught.value.message.endswith('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base '
-                                             'path) and region.')
+        assert caught.value.message.endswith('No ROMA Connect API answered at this path: check endpoint (scheme, host, port and base path) and region.')
 
-    @pytest.mark.parametrize('status, code, absent', [
-        (400, 'FDI.3021', True), (404, 'FDI.3081', True), (404, 'FDI.3021', True), (400, 'FDI.3081', True),
-        (404, None, False), (404, 'APIG.0101', False), (404, 'APIC.7302', False), (400, 'FDI.3033', False),
-        (500, 'FDI.3021', False), (500, None, False),
-    ])
+    @pytest.mark.parametrize(
+        'status, code, absent',
+        [
+            (400, 'FDI.3021', True),
+            (404, 'FDI.3081', True),
+            (404, 'FDI.3021', True),
+            (400, 'FDI.3081', True),
+            (404, None, False),
+            (404, 'APIG.0101', False),
+            (404, 'APIC.7302', False),
+            (400, 'FDI.3033', False),
+            (500, 'FDI.3021', False),
+            (500, None, False),
+        ],
+    )
     def test_is_not_found(self, status, code, absent):
         assert is_not_found(RomaApiError(status, code)) is absent
         assert is_not_found(RomaError('FDI.3021')) is False
@@ -415,7 +502,6 @@ ACCEPTED_UNREADABLE = [
 
 
 class TestNewTaskId:
-
     def test_shaped_like_the_service_ids_and_derived_from_instance_and_name(self):
         ids = {new_task_id(INSTANCE_ID, 'task-%d' % number) for number in range(50)}
         assert len(ids) == 50
@@ -459,8 +545,9 @@ class TestCreate:
         http.expect(accepted(), show_missing(NEW_ID))
         with pytest.raises(RomaResponseError) as caught:
             api().create_task(BODY)
-        assert ('no task with the task_id it was sent (%s) exists. The create was not sent again, so that no second task '
-                "'orders-sync' can be created" % NEW_ID) in caught.value.message
+        assert (
+            "no task with the task_id it was sent (%s) exists. The create was not sent again, so that no second task 'orders-sync' can be created" % NEW_ID
+        ) in caught.value.message
         assert http.methods == ['POST', 'GET'] and sleeps == []
 
     def test_a_resent_post_refused_because_the_first_one_created_the_task(self, http, sleeps):
@@ -494,8 +581,11 @@ class TestCreate:
         assert (caught.value.status, caught.value.error_code) == (status, 'FDI.3033')
 
     def test_a_permanent_server_error_is_neither_retried_nor_looked_up(self, http, sleeps):
-        http.expect(Call('POST', api_url('multi-tasks'), json=BODY).reply(
-            500, json=fdi_error('ROMA.00110002', 'The instance does not exist. project_id: p, instance_id: inst-1')))
+        http.expect(
+            Call('POST', api_url('multi-tasks'), json=BODY).reply(
+                500, json=fdi_error('ROMA.00110002', 'The instance does not exist. project_id: p, instance_id: inst-1')
+            )
+        )
         with pytest.raises(RomaApiError) as caught:
             api().create_task(BODY)
         assert caught.value.message.endswith('check instance_id and region (and project_id).')
@@ -503,8 +593,7 @@ class TestCreate:
 
     def test_a_throttled_create_keeps_its_attempt_count(self, http, sleeps):
         """The gateway throttled every attempt (429 is re-sent: nothing processed it); the count must reach the user."""
-        throttled = [Call('POST', api_url('multi-tasks'), json=BODY).reply(429, json=fdi_error('APIG.0308', 'Throttled.'))
-                     for dummy in range(4)]
+        throttled = [Call('POST', api_url('multi-tasks'), json=BODY).reply(429, json=fdi_error('APIG.0308', 'Throttled.')) for dummy in range(4)]
         http.expect(*throttled)
         with pytest.raises(RomaApiError) as caught:
             api().create_task(BODY)
@@ -533,7 +622,6 @@ class TestCreate:
 
 
 class TestWrites:
-
     def test_update(self, http):
         body = {'description': 'x', 'operation_types': ['INSERT'], 'repulling_snapshot': False}
         http.expect(Call('PUT', api_url('multi-tasks', TASK_ID), json=body, headers=TOKEN_HEADERS).reply(200, json={'task_id': TASK_ID}))
@@ -564,16 +652,14 @@ class TestWrites:
     @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
     def test_stop_of_a_task_that_is_gone_is_done(self, http, form):
         status, body = NOT_FOUND_FORMS[form]
-        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
-            status, json=body))
+        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(status, json=body))
         assert switch().set_running({'task_id': TASK_ID}, False) is False
 
     @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
     def test_start_of_a_task_that_is_gone_is_a_failure(self, http, form):
         """A start that started nothing is not a start (it runs nowhere): unlike a stop, it fails."""
         status, body = NOT_FOUND_FORMS[form]
-        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': TASK_ID}]}).reply(
-            status, json=body))
+        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': TASK_ID}]}).reply(status, json=body))
         with pytest.raises(RomaError, match='could not start .*: the task does not exist'):
             switch().set_running({'task_id': TASK_ID}, True)
 
@@ -589,8 +675,10 @@ class TestWrites:
         assert switch().set_running({'task_id': TASK_ID}, False) is False
 
     def test_delete_retried_after_a_lost_answer_finds_it_gone(self, http, sleeps):
-        http.expect(Call('DELETE', api_url('tasks', TASK_ID)).fail(requests.exceptions.ReadTimeout('slow')),
-                    Call('DELETE', api_url('tasks', TASK_ID)).reply(400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')))
+        http.expect(
+            Call('DELETE', api_url('tasks', TASK_ID)).fail(requests.exceptions.ReadTimeout('slow')),
+            Call('DELETE', api_url('tasks', TASK_ID)).reply(400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')),
+        )
         api().delete_task(TASK_ID)
 
     def test_delete_of_a_running_task_is_an_error(self, http):
@@ -607,33 +695,41 @@ class TestWrites:
         http.expect(batch('start', TASK_ID, failure=('FDI.3026', 'Failed to manually start the task.')))
         with pytest.raises(RomaError) as caught:
             switch().set_running({'task_id': TASK_ID, 'task_name': NAME}, True)
-        assert caught.value.message == ("ROMA Connect could not start composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5): "
-                                        "FDI.3026 Failed to manually start the task.")
+        assert caught.value.message == (
+            "ROMA Connect could not start composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5): FDI.3026 Failed to manually start the task."
+        )
         assert caught.value.details == {'error_code': 'FDI.3026', 'error_msg': 'Failed to manually start the task.'}
 
     def test_batch_failure_without_reason(self, http):
-        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
-            200, json={'success_count': 0, 'failure_count': 1, 'failure': ['?']}))
+        http.expect(
+            Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
+                200, json={'success_count': 0, 'failure_count': 1, 'failure': ['?']}
+            )
+        )
         with pytest.raises(RomaError, match=r'could not stop composite task .*: no reason given$'):
             switch().set_running({'task_id': TASK_ID}, False)
 
     @pytest.mark.parametrize('document', [['done'], 'done', 1])
     def test_batch_answer_that_is_not_an_object(self, http, document):
-        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
-            200, json=document))
+        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(200, json=document))
         with pytest.raises(RomaResponseError, match='without a result object'):
             switch().set_running({'task_id': TASK_ID}, False)
 
     def test_batch_failure_given_as_an_object(self, http):
         failure = {'task_id': TASK_ID, 'error_code': 'FDI.3027', 'error_msg': 'Failed to manually stop the task.'}
-        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
-            200, json={'failure_count': 1, 'failure': failure}))
+        http.expect(
+            Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': TASK_ID}]}).reply(
+                200, json={'failure_count': 1, 'failure': failure}
+            )
+        )
         with pytest.raises(RomaError, match='FDI.3027 Failed to manually stop the task.$'):
             switch().set_running({'task_id': TASK_ID}, False)
 
     def test_batch_is_retried_because_repeating_it_is_harmless(self, http, sleeps):
-        http.expect(Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': TASK_ID}]}).reply(
-            502, body=b''), batch('start', TASK_ID))
+        http.expect(
+            Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': TASK_ID}]}).reply(502, body=b''),
+            batch('start', TASK_ID),
+        )
         switch().set_running({'task_id': TASK_ID}, True)
         assert sleeps == [0.375]
 
@@ -664,9 +760,11 @@ class TestStopAndWait:
         http.expect(batch('stop', TASK_ID), *[show(running) for dummy in range(len(delays) + 1)])
         with pytest.raises(RomaError) as caught:
             stop_and_wait(module_view(running))
-        assert caught.value.message == ("Composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5) still reports status running 120 "
-                                        "seconds after the request to stop it, so it was neither changed nor deleted. Check the task in "
-                                        "the ROMA Connect console, then run again.")
+        assert caught.value.message == (
+            "Composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5) still reports status running 120 "
+            'seconds after the request to stop it, so it was neither changed nor deleted. Check the task in '
+            'the ROMA Connect console, then run again.'
+        )
         assert sleeps == delays
 
     @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
@@ -690,8 +788,10 @@ class TestUnreadable:
 
     def test_message_names_the_field_and_what_to_do(self):
         message = describe_unreadable(CURRENT, ['operation_types'])
-        assert message.startswith("ROMA Connect did not report the operation_types of composite task 'orders-sync' (task_id "
-                                  "a9fe65f41c6a5d646477c5), so the module cannot tell whether it differs: nothing was changed.")
+        assert message.startswith(
+            "ROMA Connect did not report the operation_types of composite task 'orders-sync' (task_id "
+            'a9fe65f41c6a5d646477c5), so the module cannot tell whether it differs: nothing was changed.'
+        )
         assert 'leave operation_types unset' in message
 
 
@@ -711,10 +811,17 @@ class TestRealisticShow:
         assert isinstance(document['task_detail'], str)
         task = normalize_task(shown=document)
         assert task == {
-            'task_id': 'c0ffee00c0ffee00c0ffee00c0ffee00', 'task_name': 'orders-to-warehouse', 'task_type': 'REALTIME',
-            'description': 'Replicate the orders schema to the warehouse', 'task_tag': '', 'operation_types': ['INSERT', 'UPDATE', 'DELETE'],
-            'source_app_id': 'd5afd9af-a8fe-47f6-a98c-edbcba11a0da', 'target_app_id': 'd5afd9af-a8fe-47f6-a98c-edbcba11a0da',
-            'status': 'running', 'source_datasource_id': '3f1b7c2a9d6e4f8a8b0c1d2e3f4a5b6c',
-            'target_datasource_id': '7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d', 'server_id': '4021',
+            'task_id': 'c0ffee00c0ffee00c0ffee00c0ffee00',
+            'task_name': 'orders-to-warehouse',
+            'task_type': 'REALTIME',
+            'description': 'Replicate the orders schema to the warehouse',
+            'task_tag': '',
+            'operation_types': ['INSERT', 'UPDATE', 'DELETE'],
+            'source_app_id': 'd5afd9af-a8fe-47f6-a98c-edbcba11a0da',
+            'target_app_id': 'd5afd9af-a8fe-47f6-a98c-edbcba11a0da',
+            'status': 'running',
+            'source_datasource_id': '3f1b7c2a9d6e4f8a8b0c1d2e3f4a5b6c',
+            'target_datasource_id': '7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d',
+            'server_id': '4021',
         }
         assert unreadable_fields(wanted(operation_types=['INSERT'], description='x'), task) == []

@@ -39,7 +39,6 @@ def authorization(signed_headers, signature):
 
 
 class TestReferenceVectors:
-
     def test_post_payload_hash(self):
         assert signer.payload_sha256(POST_BODY) == POST_BODY_SHA256
 
@@ -58,10 +57,19 @@ class TestReferenceVectors:
     def test_get_canonical_request(self):
         headers = dict(GET_HEADERS, **{'X-Sdk-Date': DATE})
         text, names = signer.canonical_request('GET', PREFIX + '/tasks', GET_QUERY, headers, b'')
-        assert text == '\n'.join([
-            'GET', PREFIX + '/tasks/', 'limit=10&name=cdc%20test&offset=0',
-            'content-type:application/json', 'host:' + HOST, 'x-sdk-date:' + DATE, '',
-            'content-type;host;x-sdk-date', EMPTY_SHA256])
+        assert text == '\n'.join(
+            [
+                'GET',
+                PREFIX + '/tasks/',
+                'limit=10&name=cdc%20test&offset=0',
+                'content-type:application/json',
+                'host:' + HOST,
+                'x-sdk-date:' + DATE,
+                '',
+                'content-type;host;x-sdk-date',
+                EMPTY_SHA256,
+            ]
+        )
         assert hashlib.sha256(text.encode('utf-8')).hexdigest() == GET_CANONICAL_SHA256
         assert names == ['content-type', 'host', 'x-sdk-date']
 
@@ -77,15 +85,17 @@ class TestReferenceVectors:
         assert headers['Authorization'] == authorization('content-type;host;x-sdk-date', GET_SIGNATURE)
 
     def test_an_existing_x_sdk_date_header_is_used_whatever_its_case(self):
-        headers = signer.sign_request('GET', PREFIX + '/tasks', GET_QUERY, dict(GET_HEADERS, **{'x-sdk-date': DATE}), b'', AK, SK,
-                                      sdk_date='20991231T235959Z')
+        headers = signer.sign_request('GET', PREFIX + '/tasks', GET_QUERY, dict(GET_HEADERS, **{'x-sdk-date': DATE}), b'', AK, SK, sdk_date='20991231T235959Z')
         assert 'X-Sdk-Date' not in headers
         assert headers['Authorization'] == authorization('content-type;host;x-sdk-date', GET_SIGNATURE)
 
-    @pytest.mark.parametrize('method, path, query, headers, body, signature', [
-        ('POST', PREFIX + '/multi-tasks', {}, POST_HEADERS, POST_BODY, POST_SIGNATURE),
-        ('GET', PREFIX + '/tasks', GET_QUERY, GET_HEADERS, b'', GET_SIGNATURE),
-    ])
+    @pytest.mark.parametrize(
+        'method, path, query, headers, body, signature',
+        [
+            ('POST', PREFIX + '/multi-tasks', {}, POST_HEADERS, POST_BODY, POST_SIGNATURE),
+            ('GET', PREFIX + '/tasks', GET_QUERY, GET_HEADERS, b'', GET_SIGNATURE),
+        ],
+    )
     def test_the_test_suites_gateway_verifier_agrees_with_the_vectors(self, method, path, query, headers, body, signature):
         """The fake gateway used by the client and module tests is itself checked against the reference."""
         headers = dict(headers, **{'X-Sdk-Date': DATE})
@@ -95,35 +105,40 @@ class TestReferenceVectors:
 
 
 class TestEncoding:
-
-    @pytest.mark.parametrize('path, expected', [
-        ('/v2/p/tasks', '/v2/p/tasks/'),
-        ('/v2/p/tasks/', '/v2/p/tasks/'),
-        ('/', '/'),
-        ('', '/'),
-        ('/a b/c', '/a%20b/c/'),
-        ('/a%20b/c', '/a%20b/c/'),            # decoded first, so an encoded path is not encoded twice
-        ('/x~y/x.y_z-w', '/x~y/x.y_z-w/'),     # unreserved characters stay as they are
-        ('/a:b/c@d/e+f', '/a%3Ab/c%40d/e%2Bf/'),
-        ('/t\u00e4sk', '/t%C3%A4sk/'),
-    ])
+    @pytest.mark.parametrize(
+        'path, expected',
+        [
+            ('/v2/p/tasks', '/v2/p/tasks/'),
+            ('/v2/p/tasks/', '/v2/p/tasks/'),
+            ('/', '/'),
+            ('', '/'),
+            ('/a b/c', '/a%20b/c/'),
+            ('/a%20b/c', '/a%20b/c/'),  # decoded first, so an encoded path is not encoded twice
+            ('/x~y/x.y_z-w', '/x~y/x.y_z-w/'),  # unreserved characters stay as they are
+            ('/a:b/c@d/e+f', '/a%3Ab/c%40d/e%2Bf/'),
+            ('/t\u00e4sk', '/t%C3%A4sk/'),
+        ],
+    )
     def test_canonical_uri(self, path, expected):
         assert signer.canonical_uri(path) == expected
 
-    @pytest.mark.parametrize('query, expected', [
-        (None, ''),
-        ({}, ''),
-        ({'name': 'cdc test'}, 'name=cdc%20test'),
-        ({'name': 'a~b'}, 'name=a~b'),
-        ({'name': 'a+b/c=d&e'}, 'name=a%2Bb%2Fc%3Dd%26e'),
-        ({'b': 1, 'a': 2, 'c': 'x'}, 'a=2&b=1&c=x'),
-        ({'enabled': True, 'deleted': False}, 'deleted=false&enabled=true'),
-        ({'id': ['b', 'a', 'c'], 'x': 1}, 'id=a&id=b&id=c&x=1'),
-        ({'id': ('z', 'y')}, 'id=y&id=z'),
-        ({'name': None, 'limit': 999}, 'limit=999'),
-        ({'my key': 'v'}, 'my%20key=v'),
-        ({'offset': 0}, 'offset=0'),
-    ])
+    @pytest.mark.parametrize(
+        'query, expected',
+        [
+            (None, ''),
+            ({}, ''),
+            ({'name': 'cdc test'}, 'name=cdc%20test'),
+            ({'name': 'a~b'}, 'name=a~b'),
+            ({'name': 'a+b/c=d&e'}, 'name=a%2Bb%2Fc%3Dd%26e'),
+            ({'b': 1, 'a': 2, 'c': 'x'}, 'a=2&b=1&c=x'),
+            ({'enabled': True, 'deleted': False}, 'deleted=false&enabled=true'),
+            ({'id': ['b', 'a', 'c'], 'x': 1}, 'id=a&id=b&id=c&x=1'),
+            ({'id': ('z', 'y')}, 'id=y&id=z'),
+            ({'name': None, 'limit': 999}, 'limit=999'),
+            ({'my key': 'v'}, 'my%20key=v'),
+            ({'offset': 0}, 'offset=0'),
+        ],
+    )
     def test_canonical_query_string(self, query, expected):
         assert signer.canonical_query_string(query) == expected
 

@@ -35,26 +35,63 @@ from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
 PURE = settings(max_examples=200, deadline=None, derandomize=True)
 MODULE_RUNS = settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2, 2 ** 63), st.floats(allow_nan=False, allow_infinity=False),
-                    st.text(max_size=12))
-JSON = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=3),
-                                                        st.dictionaries(st.text(max_size=8), children, max_size=3)), max_leaves=8)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2, 2**63), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12))
+JSON = st.recursive(
+    SCALARS, lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(st.text(max_size=8), children, max_size=3)), max_leaves=8
+)
 # values the API documents, values it may add one day, and anything else
-VALUES = st.one_of(JSON, st.sampled_from(['REALTIME', 'realtime', 'TIMING', 'STREAMING', '', 'running', 'stop', 'stopped', 'paused',
-                                          0, 1, 7, -1, 'INSERT', ['INSERT', 'MERGE'], ['insert'], {'INSERT': True}]))
-TASK_KEYS = ['task_id', 'task_name', 'task_type', 'status', 'execute_status', 'description', 'task_tag', 'operation_types',
-             'source_app_id', 'target_app_id', 'ext_type', 'created_date', 'brand_new_field']
+VALUES = st.one_of(
+    JSON,
+    st.sampled_from(
+        [
+            'REALTIME',
+            'realtime',
+            'TIMING',
+            'STREAMING',
+            '',
+            'running',
+            'stop',
+            'stopped',
+            'paused',
+            0,
+            1,
+            7,
+            -1,
+            'INSERT',
+            ['INSERT', 'MERGE'],
+            ['insert'],
+            {'INSERT': True},
+        ]
+    ),
+)
+TASK_KEYS = [
+    'task_id',
+    'task_name',
+    'task_type',
+    'status',
+    'execute_status',
+    'description',
+    'task_tag',
+    'operation_types',
+    'source_app_id',
+    'target_app_id',
+    'ext_type',
+    'created_date',
+    'brand_new_field',
+]
 
 
 def task_object():
     """A list entity or a show ``task``: any subset of the known keys (and a new one), with any values; often our task."""
-    return st.builds(lambda fields, name, task_id: dict(fields, **name, **task_id),
-                     st.dictionaries(st.sampled_from(TASK_KEYS), VALUES, max_size=len(TASK_KEYS)),
-                     st.sampled_from([{}, {'task_name': NAME}]), st.sampled_from([{}, {'task_id': TASK_ID}]))
+    return st.builds(
+        lambda fields, name, task_id: dict(fields, **name, **task_id),
+        st.dictionaries(st.sampled_from(TASK_KEYS), VALUES, max_size=len(TASK_KEYS)),
+        st.sampled_from([{}, {'task_name': NAME}]),
+        st.sampled_from([{}, {'task_id': TASK_ID}]),
+    )
 
 
-TASK_DETAIL = st.one_of(VALUES, JSON.map(json.dumps), st.builds(lambda ops: json.dumps({'multi_task': {'operation_types': ops}}), VALUES),
-                        st.just('{not json'))
+TASK_DETAIL = st.one_of(VALUES, JSON.map(json.dumps), st.builds(lambda ops: json.dumps({'multi_task': {'operation_types': ops}}), VALUES), st.just('{not json'))
 
 
 def mostly(documented, anything):
@@ -63,11 +100,9 @@ def mostly(documented, anything):
 
 
 SHOW = mostly(st.fixed_dictionaries({'task': task_object()}, optional={'task_detail': TASK_DETAIL}), JSON)
-PAGE = mostly(st.fixed_dictionaries({'entities': st.lists(mostly(task_object(), VALUES), max_size=3)},
-                                    optional={'total': VALUES, 'size': VALUES}), JSON)
+PAGE = mostly(st.fixed_dictionaries({'entities': st.lists(mostly(task_object(), VALUES), max_size=3)}, optional={'total': VALUES, 'size': VALUES}), JSON)
 WRITE = st.one_of(st.just({'task_id': TASK_ID}), JSON)
-BATCH = st.one_of(st.just({'success_count': 1, 'failure_count': 0, 'success': [], 'failure': []}),
-                  st.fixed_dictionaries({'failure': VALUES}), JSON)
+BATCH = st.one_of(st.just({'success_count': 1, 'failure_count': 0, 'success': [], 'failure': []}), st.fixed_dictionaries({'failure': VALUES}), JSON)
 
 
 @PURE
@@ -91,8 +126,10 @@ class Server:
 
     def as_session_method(self):
         """A function to put in place of ``requests.Session.request``."""
+
         def request(session, method, url, **kwargs):
             return self(session, method, url, **kwargs)
+
         return request
 
     def __call__(self, session, method, url, **kwargs):  # pylint: disable=unused-argument
@@ -126,11 +163,18 @@ def assert_clean(result, output):
 
 
 SERVERS = st.builds(Server, PAGE, SHOW, WRITE, BATCH, st.sampled_from([200, 200, 200, 200, 200, 400, 404]))
-TASK_ARGS = st.fixed_dictionaries({'state': st.sampled_from(['present', 'absent', 'started', 'stopped'])}, optional={
-    'name': st.just(NAME), 'task_id': st.just(TASK_ID), 'description': st.sampled_from(['', 'changed']),
-    'operation_types': st.sampled_from([['INSERT'], ['INSERT', 'UPDATE', 'DELETE']]), 'tag': st.just('sales-sync'),
-    'source_app_id': st.just('app-source'), 'task_type': st.sampled_from(['REALTIME', 'TIMING']),
-}).filter(lambda args: 'name' in args or 'task_id' in args)
+TASK_ARGS = st.fixed_dictionaries(
+    {'state': st.sampled_from(['present', 'absent', 'started', 'stopped'])},
+    optional={
+        'name': st.just(NAME),
+        'task_id': st.just(TASK_ID),
+        'description': st.sampled_from(['', 'changed']),
+        'operation_types': st.sampled_from([['INSERT'], ['INSERT', 'UPDATE', 'DELETE']]),
+        'tag': st.just('sales-sync'),
+        'source_app_id': st.just('app-source'),
+        'task_type': st.sampled_from(['REALTIME', 'TIMING']),
+    },
+).filter(lambda args: 'name' in args or 'task_id' in args)
 
 
 @MODULE_RUNS
@@ -145,10 +189,17 @@ def test_fdi_composite_task_survives_any_answer(capsys, monkeypatch, server, arg
     assert_clean(result, run.output)
 
 
-INFO_ARGS = st.fixed_dictionaries({}, optional={
-    'name': st.just(NAME), 'task_id': st.just(TASK_ID), 'status': st.sampled_from(['running', 'stopped']),
-    'tag': st.just('sales-sync'), 'details': st.booleans(), 'source_app_id': st.just('app-source'),
-})
+INFO_ARGS = st.fixed_dictionaries(
+    {},
+    optional={
+        'name': st.just(NAME),
+        'task_id': st.just(TASK_ID),
+        'status': st.sampled_from(['running', 'stopped']),
+        'tag': st.just('sales-sync'),
+        'details': st.booleans(),
+        'source_app_id': st.just('app-source'),
+    },
+)
 
 
 @MODULE_RUNS
@@ -161,6 +212,7 @@ def test_fdi_composite_task_info_survives_any_answer(capsys, monkeypatch, server
 
 
 # -- what must always hold against a server that keeps state (issue 14 item 15) -------------------------------------
+
 
 class StatefulRoma:
     """A small ROMA Connect that remembers its tasks: list (paged, fuzzy name), show, create, update, delete, start/stop.
@@ -176,6 +228,7 @@ class StatefulRoma:
     def as_session_method(self):
         def request(session, method, url, **kwargs):
             return self(session, method, url, **kwargs)
+
         return request
 
     def __call__(self, session, method, url, data=None, **kwargs):  # pylint: disable=unused-argument
@@ -198,7 +251,7 @@ class StatefulRoma:
         if method == 'GET' and route == ['tasks']:
             matching = [task for task in self.tasks.values() if query.get('name', '') in task['task_name']]
             offset, limit = int(query.get('offset', 0)), int(query.get('limit', 10))
-            return 200, page([list_entity(task) for task in matching[offset:offset + limit]], total=len(matching))
+            return 200, page([list_entity(task) for task in matching[offset : offset + limit]], total=len(matching))
         if route[0] == 'tasks' and len(route) == 2:
             task = self.tasks.get(route[1])
             if task is None:
@@ -212,9 +265,15 @@ class StatefulRoma:
         if method == 'POST' and route == ['multi-tasks']:
             assert body['task_id'] not in self.tasks, 'a second create of task %s' % body['task_id']
             self.tasks[body['task_id']] = server_task(
-                task_id=body['task_id'], task_name=body['task_name'], task_type=body['task_type'], description=body.get('description', ''),
-                task_tag=body.get('task_tag', ''), operation_types=body['operation_types'], source_app_id=body.get('source_app_id'),
-                target_app_id=body.get('target_app_id'))
+                task_id=body['task_id'],
+                task_name=body['task_name'],
+                task_type=body['task_type'],
+                description=body.get('description', ''),
+                task_tag=body.get('task_tag', ''),
+                operation_types=body['operation_types'],
+                source_app_id=body.get('source_app_id'),
+                target_app_id=body.get('target_app_id'),
+            )
             return 200, {'task_id': body['task_id']}
         if method == 'PUT' and route[0] == 'multi-tasks':
             task = self.tasks.get(route[1])
@@ -234,17 +293,31 @@ class StatefulRoma:
         raise AssertionError('unexpected request %s %s' % (method, '/'.join(route)))
 
 
-EXISTING = st.one_of(st.just([]), st.builds(
-    lambda running, description, tag, operation_types, task_type: [server_task(
-        running=running, description=description, task_tag=tag, operation_types=operation_types, task_type=task_type)],
-    st.booleans(), st.sampled_from(['', 'Replicate orders', 'other text']), st.sampled_from(['', 'sales-sync']),
-    st.sampled_from([['INSERT'], ['INSERT', 'UPDATE'], ['DELETE', 'UPDATE', 'INSERT']]), st.sampled_from(['REALTIME', 'TIMING'])))
-WANTED = st.fixed_dictionaries({'state': st.sampled_from(['present', 'absent', 'started', 'stopped'])}, optional={
-    'name': st.sampled_from([NAME, 'other-task']), 'task_id': st.sampled_from([TASK_ID, 'my-own-id']),
-    'description': st.sampled_from(['', 'Replicate orders', 'changed']), 'tag': st.sampled_from(['sales-sync', 'ops-team']),
-    'operation_types': st.sampled_from([['INSERT'], ['UPDATE', 'INSERT'], ['INSERT', 'UPDATE', 'DELETE']]),
-    'task_type': st.sampled_from(['REALTIME', 'TIMING']), 'repulling_snapshot': st.booleans(),
-}).filter(lambda args: 'name' in args or 'task_id' in args)
+EXISTING = st.one_of(
+    st.just([]),
+    st.builds(
+        lambda running, description, tag, operation_types, task_type: [
+            server_task(running=running, description=description, task_tag=tag, operation_types=operation_types, task_type=task_type)
+        ],
+        st.booleans(),
+        st.sampled_from(['', 'Replicate orders', 'other text']),
+        st.sampled_from(['', 'sales-sync']),
+        st.sampled_from([['INSERT'], ['INSERT', 'UPDATE'], ['DELETE', 'UPDATE', 'INSERT']]),
+        st.sampled_from(['REALTIME', 'TIMING']),
+    ),
+)
+WANTED = st.fixed_dictionaries(
+    {'state': st.sampled_from(['present', 'absent', 'started', 'stopped'])},
+    optional={
+        'name': st.sampled_from([NAME, 'other-task']),
+        'task_id': st.sampled_from([TASK_ID, 'my-own-id']),
+        'description': st.sampled_from(['', 'Replicate orders', 'changed']),
+        'tag': st.sampled_from(['sales-sync', 'ops-team']),
+        'operation_types': st.sampled_from([['INSERT'], ['UPDATE', 'INSERT'], ['INSERT', 'UPDATE', 'DELETE']]),
+        'task_type': st.sampled_from(['REALTIME', 'TIMING']),
+        'repulling_snapshot': st.booleans(),
+    },
+).filter(lambda args: 'name' in args or 'task_id' in args)
 
 
 def run_against(capsys, monkeypatch, server, args, check_mode=False):
@@ -278,8 +351,11 @@ def test_a_second_identical_run_changes_nothing_and_writes_nothing(capsys, monke
     first = run_against(capsys, monkeypatch, server, args)
     if first.get('failed'):
         return  # refused (a conflict, a create without what it needs): nothing to converge to
-    held = [task for task in server.tasks.values() if task['task_id'] == args.get('task_id', task['task_id'])
-            and task['task_name'] == args.get('name', task['task_name'])]
+    held = [
+        task
+        for task in server.tasks.values()
+        if task['task_id'] == args.get('task_id', task['task_id']) and task['task_name'] == args.get('name', task['task_name'])
+    ]
     if args['state'] == 'absent':
         assert held == []
     else:

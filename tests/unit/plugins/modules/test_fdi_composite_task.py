@@ -62,8 +62,17 @@ def run_module(capsys):
 
 def created(task_id=TASK_ID, **fields):
     """The task a create returns: what was sent, with "" for empty text and None for unset app ids."""
-    task = dict(task_id=task_id, task_name=NAME, task_type='REALTIME', description='', task_tag='', operation_types=OPS,
-                source_app_id=None, target_app_id=None, status='stopped')
+    task = dict(
+        task_id=task_id,
+        task_name=NAME,
+        task_type='REALTIME',
+        description='',
+        task_tag='',
+        operation_types=OPS,
+        source_app_id=None,
+        target_app_id=None,
+        status='stopped',
+    )
     task.update(fields)
     return task
 
@@ -100,8 +109,16 @@ def create_body(**fields):
 
 
 def full_body(**fields):
-    body = dict(task_name=NAME, task_id=GENERATED_TASK_ID, task_type='REALTIME', description='Replicate orders', task_tag='sales-sync', operation_types=OPS,
-                source_app_id='app-source', target_app_id='app-target')
+    body = dict(
+        task_name=NAME,
+        task_id=GENERATED_TASK_ID,
+        task_type='REALTIME',
+        description='Replicate orders',
+        task_tag='sales-sync',
+        operation_types=OPS,
+        source_app_id='app-source',
+        target_app_id='app-target',
+    )
     body.update(fields)
     return body
 
@@ -128,109 +145,164 @@ SCENARIOS = {
     'create-by-name': Scenario(
         dict(FULL, operation_types=['UPDATE', 'INSERT']),
         [list_tasks(NAME, []), create(full_body(), task_id=GENERATED_TASK_ID)],
-        True, created(GENERATED_TASK_ID, description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target')),
+        True,
+        created(GENERATED_TASK_ID, description='Replicate orders', task_tag='sales-sync', source_app_id='app-source', target_app_id='app-target'),
+    ),
     'create-minimal': Scenario(
         PRESENT,
-        [list_tasks(NAME, [server_task(task_name=NAME + '-2', task_id='other')]),
-         create(create_body(), task_id=GENERATED_TASK_ID)],
-        True, created(GENERATED_TASK_ID)),
+        [list_tasks(NAME, [server_task(task_name=NAME + '-2', task_id='other')]), create(create_body(), task_id=GENERATED_TASK_ID)],
+        True,
+        created(GENERATED_TASK_ID),
+    ),
     'create-with-empty-description-leaves-it-out': Scenario(
-        dict(PRESENT, description=''), [list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID)],
-        True, created(GENERATED_TASK_ID)),
+        dict(PRESENT, description=''), [list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID)], True, created(GENERATED_TASK_ID)
+    ),
     'create-by-task-id': Scenario(
         dict(PRESENT, task_id='my-task-01'),
-        [show_missing('my-task-01'), create({'task_name': NAME, 'task_id': 'my-task-01', 'task_type': 'REALTIME', 'operation_types': OPS},
-                                            task_id='my-task-01')],
-        True, created('my-task-01')),
+        [
+            show_missing('my-task-01'),
+            create({'task_name': NAME, 'task_id': 'my-task-01', 'task_type': 'REALTIME', 'operation_types': OPS}, task_id='my-task-01'),
+        ],
+        True,
+        created('my-task-01'),
+    ),
     'create-started': Scenario(
         dict(PRESENT, state='started'),
         [list_tasks(NAME, []), create(create_body(), task_id=GENERATED_TASK_ID), batch('start', GENERATED_TASK_ID)],
-        True, created(GENERATED_TASK_ID, status='running')),
+        True,
+        created(GENERATED_TASK_ID, status='running'),
+    ),
     'create-stopped': Scenario(
         dict(PRESENT, state='stopped', task_id='my-task-02'),
-        [show_missing('my-task-02'), create({'task_name': NAME, 'task_id': 'my-task-02', 'task_type': 'REALTIME', 'operation_types': OPS},
-                                            task_id='my-task-02')],
-        True, created('my-task-02')),
+        [
+            show_missing('my-task-02'),
+            create({'task_name': NAME, 'task_id': 'my-task-02', 'task_type': 'REALTIME', 'operation_types': OPS}, task_id='my-task-02'),
+        ],
+        True,
+        created('my-task-02'),
+    ),
     # present and equal
     'noop-by-name': Scenario(FULL, [list_tasks(NAME, [STOPPED]), show(STOPPED)], False, module_view(STOPPED)),
     'noop-by-name-running': Scenario(PRESENT, [list_tasks(NAME, [RUNNING]), show(RUNNING)], False, module_view(RUNNING)),
-    'noop-by-aliases': Scenario(dict(task_name=NAME, task_tag='sales-sync', operation_types=OPS), [list_tasks(NAME, [STOPPED]), show(STOPPED)],
-                                False, module_view(STOPPED)),
+    'noop-by-aliases': Scenario(
+        dict(task_name=NAME, task_tag='sales-sync', operation_types=OPS), [list_tasks(NAME, [STOPPED]), show(STOPPED)], False, module_view(STOPPED)
+    ),
     'noop-by-task-id': Scenario(dict(FULL, task_id=TASK_ID), [show(STOPPED)], False, module_view(STOPPED, listed=False)),
     'noop-unset-options-not-compared': Scenario(
         dict(PRESENT, operation_types=['UPDATE', 'INSERT']),
         [list_tasks(NAME, [server_task(description='', task_tag='')]), show(server_task(description='', task_tag=''))],
-        False, module_view(server_task(description='', task_tag=''))),
+        False,
+        module_view(server_task(description='', task_tag='')),
+    ),
     'noop-empty-description-equals-missing': Scenario(
-        dict(PRESENT, description=''), [list_tasks(NAME, [server_task(description='')]), show(server_task(description=''))],
-        False, module_view(server_task(description=''))),
+        dict(PRESENT, description=''),
+        [list_tasks(NAME, [server_task(description='')]), show(server_task(description=''))],
+        False,
+        module_view(server_task(description='')),
+    ),
     # mutable changes
     'update-description-keeps-tag': Scenario(
         dict(PRESENT, description='New text'),
         [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(description='New text'))],
-        True, module_view(server_task(description='New text'))),
+        True,
+        module_view(server_task(description='New text')),
+    ),
     'update-operation-types-with-repulling': Scenario(
         dict(name=NAME, operation_types=['DELETE', 'INSERT', 'UPDATE'], repulling_snapshot=True),
-        [list_tasks(NAME, [STOPPED]), show(STOPPED),
-         update(TASK_ID, put_body(operation_types=['INSERT', 'UPDATE', 'DELETE'], repulling_snapshot=True))],
-        True, module_view(server_task(operation_types=['INSERT', 'UPDATE', 'DELETE']))),
+        [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(operation_types=['INSERT', 'UPDATE', 'DELETE'], repulling_snapshot=True))],
+        True,
+        module_view(server_task(operation_types=['INSERT', 'UPDATE', 'DELETE'])),
+    ),
     'update-description-without-operation-types': Scenario(
         dict(task_id=TASK_ID, description='Only this changes'),
         [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), update(TASK_ID, put_body(description='Only this changes'))],
-        True, module_view(server_task(description='Only this changes'), listed=False)),
+        True,
+        module_view(server_task(description='Only this changes'), listed=False),
+    ),
     'update-description-by-name-without-operation-types': Scenario(
         dict(name=NAME, description='Only this changes'),
         [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(description='Only this changes'))],
-        True, module_view(server_task(description='Only this changes'))),
+        True,
+        module_view(server_task(description='Only this changes')),
+    ),
     'update-without-tag-sends-none': Scenario(
         dict(PRESENT, description='x'),
-        [list_tasks(NAME, [server_task(task_tag='')]), show(server_task(task_tag='')),
-         update(TASK_ID, {'description': 'x', 'operation_types': OPS, 'repulling_snapshot': False})],
-        True, module_view(server_task(task_tag='', description='x'))),
+        [
+            list_tasks(NAME, [server_task(task_tag='')]),
+            show(server_task(task_tag='')),
+            update(TASK_ID, {'description': 'x', 'operation_types': OPS, 'repulling_snapshot': False}),
+        ],
+        True,
+        module_view(server_task(task_tag='', description='x')),
+    ),
     'update-by-task-id': Scenario(
         dict(PRESENT, task_id=TASK_ID, tag='ops-team'),
         [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), update(TASK_ID, put_body(task_tag='ops-team'))],
-        True, module_view(server_task(task_tag='ops-team'), listed=False)),
+        True,
+        module_view(server_task(task_tag='ops-team'), listed=False),
+    ),
     'update-running-restarts': Scenario(
         dict(PRESENT, tag='ops-team'),
-        [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), update(TASK_ID, put_body(task_tag='ops-team')),
-         batch('start', TASK_ID)],
-        True, switched(module_view(server_task(running=True, task_tag='ops-team')), 'running')),
+        [
+            list_tasks(NAME, [RUNNING]),
+            show(RUNNING),
+            batch('stop', TASK_ID),
+            poll(STOPPED),
+            update(TASK_ID, put_body(task_tag='ops-team')),
+            batch('start', TASK_ID),
+        ],
+        True,
+        switched(module_view(server_task(running=True, task_tag='ops-team')), 'running'),
+    ),
     'update-running-and-stop': Scenario(
         dict(PRESENT, tag='ops-team', state='stopped'),
         [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), update(TASK_ID, put_body(task_tag='ops-team'))],
-        True, switched(module_view(server_task(running=True, task_tag='ops-team')), 'stopped')),
+        True,
+        switched(module_view(server_task(running=True, task_tag='ops-team')), 'stopped'),
+    ),
     'update-tag-and-start-reads-detail-for-the-body': Scenario(
         dict(name=NAME, tag='ops-team', state='started'),
         [list_tasks(NAME, [STOPPED]), show(STOPPED), update(TASK_ID, put_body(task_tag='ops-team')), batch('start', TASK_ID)],
-        True, switched(module_view(server_task(task_tag='ops-team')), 'running')),
+        True,
+        switched(module_view(server_task(task_tag='ops-team')), 'running'),
+    ),
     # state absent
     'absent-deletes': Scenario(dict(name=NAME, state='absent'), [list_tasks(NAME, [STOPPED]), delete(TASK_ID)], True, {}),
     'absent-stops-then-deletes': Scenario(
-        dict(name=NAME, state='absent'), [list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), poll(STOPPED), delete(TASK_ID)], True, {}),
+        dict(name=NAME, state='absent'), [list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), poll(STOPPED), delete(TASK_ID)], True, {}
+    ),
     'absent-waits-until-a-slow-stop-shows': Scenario(
         dict(name=NAME, state='absent'),
-        [list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), poll(RUNNING), poll(RUNNING), poll(STOPPED), delete(TASK_ID)], True, {}),
+        [list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), poll(RUNNING), poll(RUNNING), poll(STOPPED), delete(TASK_ID)],
+        True,
+        {},
+    ),
     'absent-by-task-id-and-matching-name': Scenario(
-        dict(task_id=TASK_ID, name=NAME, state='absent'), [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), delete(TASK_ID)], True, {}),
+        dict(task_id=TASK_ID, name=NAME, state='absent'), [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), delete(TASK_ID)], True, {}
+    ),
     'absent-by-task-id': Scenario(dict(task_id=TASK_ID, state='absent'), [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), delete(TASK_ID)], True, {}),
-    'absent-ignores-other-options': Scenario(
-        dict(FULL, state='absent', source_app_id='another-app'), [list_tasks(NAME, [STOPPED]), delete(TASK_ID)], True, {}),
+    'absent-ignores-other-options': Scenario(dict(FULL, state='absent', source_app_id='another-app'), [list_tasks(NAME, [STOPPED]), delete(TASK_ID)], True, {}),
     'already-absent': Scenario(dict(name=NAME, state='absent'), [list_tasks(NAME, [server_task(task_name=NAME + 'x')])], False, {}),
     'already-absent-by-task-id': Scenario(dict(task_id=TASK_ID, state='absent'), [show_missing(TASK_ID)], False, {}),
     'already-absent-by-task-id-404-form': Scenario(dict(task_id=TASK_ID, state='absent'), [show_missing(TASK_ID, form='3081')], False, {}),
     'create-by-task-id-after-404-form': Scenario(
         dict(PRESENT, task_id='my-task-04'),
         [show_missing('my-task-04', form='3081'), create(create_body(task_id='my-task-04'), task_id='my-task-04')],
-        True, created('my-task-04')),
+        True,
+        created('my-task-04'),
+    ),
     # started / stopped
-    'start': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [STOPPED]), batch('start', TASK_ID)], True,
-                      switched(brief(STOPPED), 'running')),
-    'start-by-task-id': Scenario(dict(task_id=TASK_ID, state='started'), [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), batch('start', TASK_ID)], True,
-                                 dict(module_view(STOPPED, listed=False), status='running')),
+    'start': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [STOPPED]), batch('start', TASK_ID)], True, switched(brief(STOPPED), 'running')),
+    'start-by-task-id': Scenario(
+        dict(task_id=TASK_ID, state='started'),
+        [show(STOPPED), listed_by_id(TASK_ID, [STOPPED]), batch('start', TASK_ID)],
+        True,
+        dict(module_view(STOPPED, listed=False), status='running'),
+    ),
     'already-started': Scenario(dict(name=NAME, state='started'), [list_tasks(NAME, [RUNNING])], False, brief(RUNNING)),
-    'stop': Scenario(dict(PRESENT, state='stopped'), [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID)], True,
-                     switched(module_view(RUNNING), 'stopped')),
+    'stop': Scenario(
+        dict(PRESENT, state='stopped'), [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID)], True, switched(module_view(RUNNING), 'stopped')
+    ),
     'already-stopped': Scenario(dict(task_id=TASK_ID, state='stopped'), [show(STOPPED)], False, module_view(STOPPED, listed=False)),
 }
 
@@ -254,10 +326,10 @@ def test_immutable_change_fails_naming_each_field_and_writes_nothing(http, run_m
     assert result['msg'] == (
         "Cannot change composite task 'orders-sync' (task_id a9fe65f41c6a5d646477c5): source_app_id is 'app-source' but 'other-app' was "
         "requested; task_type is 'REALTIME' but 'TIMING' was requested. These fields can only be set when the task is created; set "
-        "recreate: true to delete the task and create it as asked (its sync position is lost and its data synchronised again). "
-        "Nothing was changed.")
-    assert result['conflicts'] == {'source_app_id': {'current': 'app-source', 'wanted': 'other-app'},
-                                   'task_type': {'current': 'REALTIME', 'wanted': 'TIMING'}}
+        'recreate: true to delete the task and create it as asked (its sync position is lost and its data synchronised again). '
+        'Nothing was changed.'
+    )
+    assert result['conflicts'] == {'source_app_id': {'current': 'app-source', 'wanted': 'other-app'}, 'task_type': {'current': 'REALTIME', 'wanted': 'TIMING'}}
     assert result['task'] == module_view(STOPPED)
     assert 'exception' not in result
 
@@ -289,12 +361,27 @@ class TestDiff:
 
     @pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
     def test_update(self, http, run_module, check_mode):
-        calls = [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), update(TASK_ID, put_body(description='New')),
-                 batch('start', TASK_ID)]
+        calls = [
+            list_tasks(NAME, [RUNNING]),
+            show(RUNNING),
+            batch('stop', TASK_ID),
+            poll(STOPPED),
+            update(TASK_ID, put_body(description='New')),
+            batch('start', TASK_ID),
+        ]
         http.expect(sent_in(calls, check_mode))
         result = run_module(dict(PRESENT, description='New'), check_mode=check_mode, diff=True)
-        before = dict(name=NAME, task_id=TASK_ID, task_type='REALTIME', description='Replicate orders', tag='sales-sync', operation_types=OPS,
-                      source_app_id='app-source', target_app_id='app-target', status='running')
+        before = dict(
+            name=NAME,
+            task_id=TASK_ID,
+            task_type='REALTIME',
+            description='Replicate orders',
+            tag='sales-sync',
+            operation_types=OPS,
+            source_app_id='app-source',
+            target_app_id='app-target',
+            status='running',
+        )
         assert result['diff'] == dict(HEADERS, before=before, after=dict(before, description='New'))
         assert result['actions'] == ['updated']
 
@@ -310,8 +397,9 @@ class TestDiff:
         http.expect(list_tasks(NAME, [STOPPED]), delete(TASK_ID))
         result = run_module(dict(name=NAME, state='absent'), diff=True)
         assert result['diff']['after'] == {} and result['actions'] == ['deleted']
-        assert result['diff']['before'] == dict(name=NAME, task_id=TASK_ID, task_type='REALTIME', tag='sales-sync', source_app_id='app-source',
-                                                target_app_id='app-target', status='stopped')  # no field that was not read
+        assert result['diff']['before'] == dict(
+            name=NAME, task_id=TASK_ID, task_type='REALTIME', tag='sales-sync', source_app_id='app-source', target_app_id='app-target', status='stopped'
+        )  # no field that was not read
 
     def test_no_change(self, http, run_module):
         http.expect(list_tasks(NAME, [STOPPED]), show(STOPPED))
@@ -352,8 +440,10 @@ INVALID = {
     'endpoint-ipv6': (dict(PRESENT, endpoint='https://[::1'), 'endpoint must be an http:// or https:// base URL'),
     'endpoint-space': (dict(PRESENT, endpoint='https://roma.example.com/a b'), 'endpoint must be an http:// or https:// base URL'),
     'timeout-inf': (dict(PRESENT, timeout=float('inf')), 'timeout must be a number of seconds of at most 86400; got inf'),
-    'ca-path-missing': (dict(PRESENT, ca_path='/nonexistent/ca.pem'), "ca_path must be a CA bundle file (PEM) or a directory of CA "
-                                                                      "certificates; '/nonexistent/ca.pem' does not exist"),
+    'ca-path-missing': (
+        dict(PRESENT, ca_path='/nonexistent/ca.pem'),
+        "ca_path must be a CA bundle file (PEM) or a directory of CA certificates; '/nonexistent/ca.pem' does not exist",
+    ),
 }
 
 
@@ -373,19 +463,21 @@ CREATE_PATH = api_path('multi-tasks')
 API_FAILURES = [
     pytest.param(
         Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(
-            400, json=fdi_error('FDI.3033', 'Invalid parameter [task_name].'), headers={'X-Request-Id': '5f2c1e0d9a8b'}),
+            400, json=fdi_error('FDI.3033', 'Invalid parameter [task_name].'), headers={'X-Request-Id': '5f2c1e0d9a8b'}
+        ),
         dict(status=400, error_code='FDI.3033', error_msg='Invalid parameter [task_name].', request_id='5f2c1e0d9a8b', method='POST', path=CREATE_PATH),
         # the lookup found no task of that name and the create says the name is taken: another run created it meanwhile
         'ROMA Connect API error 400 FDI.3033: Invalid parameter [task_name]. (POST %s, request id 5f2c1e0d9a8b). A task with this '
         "task_name ('orders-sync') was created by another run or by someone else after this run looked for it and before its create: "
         'nothing was created twice. Run the module again and it adopts that task.' % CREATE_PATH,
-        id='fdi-error'),
+        id='fdi-error',
+    ),
     pytest.param(
-        Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(
-            403, body=b'<html><h1>403 Forbidden</h1></html>', headers={'Content-Type': 'text/html'}),
+        Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(403, body=b'<html><h1>403 Forbidden</h1></html>', headers={'Content-Type': 'text/html'}),
         dict(status=403, error_msg='unexpected text/html response: 403 Forbidden'),
         'ROMA Connect API error 403: unexpected text/html response: 403 Forbidden (POST %s)' % CREATE_PATH,
-        id='html'),
+        id='html',
+    ),
 ]
 
 
@@ -428,8 +520,11 @@ def test_a_duplicate_name_fails(http, run_module):
 
 def test_create_recovers_from_a_lost_answer_without_a_second_post(http, run_module, sleeps):
     """The create carried the generated task_id: one show by it, after a wait, tells that the lost POST did create the task."""
-    http.expect(list_tasks(NAME, []), Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(504, body=b'Gateway Timeout'),
-                show(server_task(task_id=GENERATED_TASK_ID)))
+    http.expect(
+        list_tasks(NAME, []),
+        Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(504, body=b'Gateway Timeout'),
+        show(server_task(task_id=GENERATED_TASK_ID)),
+    )
     result = run_module(PRESENT)
     assert result['changed'] is True and result['task']['task_id'] == GENERATED_TASK_ID
     assert len(sleeps) == 1
@@ -437,8 +532,9 @@ def test_create_recovers_from_a_lost_answer_without_a_second_post(http, run_modu
 
 @pytest.mark.parametrize('answer', [b'', b'{}', b'<html>ok</html>'], ids=['empty', 'no-task-id', 'html'])
 def test_a_create_answered_2xx_is_never_sent_twice(http, run_module, sleeps, answer):
-    http.expect(list_tasks(NAME, []), Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(200, body=answer),
-                show(server_task(task_id=GENERATED_TASK_ID)))
+    http.expect(
+        list_tasks(NAME, []), Call('POST', api_url('multi-tasks'), json=CREATE_BODY).reply(200, body=answer), show(server_task(task_id=GENERATED_TASK_ID))
+    )
     result = run_module(PRESENT)
     assert result['changed'] is True and result['task']['task_id'] == GENERATED_TASK_ID
     assert http.methods.count('POST') == 1 and not sleeps
@@ -451,17 +547,25 @@ AK, SK, STS = 'AKEXAMPLE0123456789', 'SKEXAMPLEsecret0123456789', 'sts-token-val
 
 def signed_by(access_key, secret_key, security_token=None):
     """Turn a scripted token-auth call into one that must be AK/SK signed instead."""
+
     def convert(call):
         call.headers = {'X-Auth-Token': None, 'X-Project-Id': PROJECT_ID, 'X-Security-Token': security_token}
         call.check = lambda request: verify_signature(request, access_key, secret_key)
         return call
+
     return convert
 
 
 def test_aksk_signs_every_request(http, run_module):
     sign = signed_by(AK, SK, STS)
-    http.expect(sign(list_tasks(NAME, [RUNNING])), sign(show(RUNNING)), sign(batch('stop', TASK_ID)), sign(poll(STOPPED)),
-                sign(update(TASK_ID, put_body(task_tag='ops-team'))), sign(batch('start', TASK_ID)))
+    http.expect(
+        sign(list_tasks(NAME, [RUNNING])),
+        sign(show(RUNNING)),
+        sign(batch('stop', TASK_ID)),
+        sign(poll(STOPPED)),
+        sign(update(TASK_ID, put_body(task_tag='ops-team'))),
+        sign(batch('start', TASK_ID)),
+    )
     connection = dict(region=REGION, project_id=PROJECT_ID, access_key=AK, secret_key=SK, security_token=STS)
     result = run_module(dict(PRESENT, tag='ops-team'), connection=connection)
     assert result['changed'] is True
@@ -478,16 +582,24 @@ def test_password_login_adds_exactly_one_iam_call(http, run_module):
 
 def test_password_relogin_on_an_expired_token(http, run_module):
     expired = fdi_error('APIG.0301', 'Incorrect IAM authentication information: token expires')
-    http.expect(iam_login(password_body(), token='t1'), list_tasks(NAME, [STOPPED], headers={'X-Auth-Token': 't1'}).reply(401, json=expired),
-                iam_login(password_body(scope={'id': PROJECT_ID}), token='t2'), list_tasks(NAME, [STOPPED], headers={'X-Auth-Token': 't2'}))
+    http.expect(
+        iam_login(password_body(), token='t1'),
+        list_tasks(NAME, [STOPPED], headers={'X-Auth-Token': 't1'}).reply(401, json=expired),
+        iam_login(password_body(scope={'id': PROJECT_ID}), token='t2'),
+        list_tasks(NAME, [STOPPED], headers={'X-Auth-Token': 't2'}),
+    )
     connection = dict(region=REGION, user_name='robot', password='pa55-word', domain_name='acme')
     result = run_module(dict(name=NAME, state='started'), connection=connection, check_mode=True)
     assert result['changed'] is True
 
 
 def test_connection_from_the_environment(http, run_module, monkeypatch):
-    for name, value in [('HUAWEICLOUD_REGION', REGION), ('HUAWEICLOUD_SDK_PROJECT_ID', PROJECT_ID), ('HW_PROJECT_ID', 'not-this-one'),
-                        ('HUAWEICLOUD_AUTH_TOKEN', TOKEN)]:
+    for name, value in [
+        ('HUAWEICLOUD_REGION', REGION),
+        ('HUAWEICLOUD_SDK_PROJECT_ID', PROJECT_ID),
+        ('HW_PROJECT_ID', 'not-this-one'),
+        ('HUAWEICLOUD_AUTH_TOKEN', TOKEN),
+    ]:
         monkeypatch.setenv(name, value)
     http.expect(list_tasks(NAME, [RUNNING]))
     result = run_module(dict(name=NAME, state='started'), connection={})
@@ -495,8 +607,13 @@ def test_connection_from_the_environment(http, run_module, monkeypatch):
 
 
 def test_first_set_access_key_variable_wins(http, run_module, monkeypatch):
-    for name, value in [('HW_REGION_NAME', REGION), ('HW_PROJECT_ID', PROJECT_ID), ('HUAWEICLOUD_SDK_AK', AK), ('HW_ACCESS_KEY', 'AK-OTHER'),
-                        ('HW_SECRET_KEY', SK)]:
+    for name, value in [
+        ('HW_REGION_NAME', REGION),
+        ('HW_PROJECT_ID', PROJECT_ID),
+        ('HUAWEICLOUD_SDK_AK', AK),
+        ('HW_ACCESS_KEY', 'AK-OTHER'),
+        ('HW_SECRET_KEY', SK),
+    ]:
         monkeypatch.setenv(name, value)
     http.expect(signed_by(AK, SK)(list_tasks(NAME, [RUNNING])))
     result = run_module(dict(name=NAME, state='started'), connection={})
@@ -510,11 +627,14 @@ def test_endpoint_with_port_and_base_path(http, run_module):
     assert result['changed'] is False
 
 
-@pytest.mark.parametrize('tls, verify', [
-    (dict(), '/etc/ssl/machine-bundle.pem'),
-    (dict(validate_certs=False), False),
-    (dict(ca_path='{tmp}/roma-ca.pem'), '{tmp}/roma-ca.pem'),
-])
+@pytest.mark.parametrize(
+    'tls, verify',
+    [
+        (dict(), '/etc/ssl/machine-bundle.pem'),
+        (dict(validate_certs=False), False),
+        (dict(ca_path='{tmp}/roma-ca.pem'), '{tmp}/roma-ca.pem'),
+    ],
+)
 def test_tls_options_reach_the_wire(http, run_module, monkeypatch, tmp_path, tls, verify):
     # ca_path must exist (it is checked before any request): the placeholder {tmp} is a directory of this test
     tls = dict((key, value.format(tmp=tmp_path) if isinstance(value, str) else value) for key, value in tls.items())
@@ -530,10 +650,16 @@ def test_tls_options_reach_the_wire(http, run_module, monkeypatch, tmp_path, tls
 
 SECRET_CONNECTIONS = [
     pytest.param(dict(region=REGION, project_id=PROJECT_ID, auth_token='tok-SECRET-1'), ['tok-SECRET-1'], id='token'),
-    pytest.param(dict(region=REGION, project_id=PROJECT_ID, access_key=AK, secret_key='sk-SECRET-2', security_token='sts-SECRET-3'),
-                 ['sk-SECRET-2', 'sts-SECRET-3'], id='aksk'),
-    pytest.param(dict(region=REGION, user_name='robot', password='pw-SECRET-4', domain_name='acme', iam_endpoint=IAM),
-                 ['pw-SECRET-4', 'MIIE-fresh-iam-token'], id='password'),
+    pytest.param(
+        dict(region=REGION, project_id=PROJECT_ID, access_key=AK, secret_key='sk-SECRET-2', security_token='sts-SECRET-3'),
+        ['sk-SECRET-2', 'sts-SECRET-3'],
+        id='aksk',
+    ),
+    pytest.param(
+        dict(region=REGION, user_name='robot', password='pw-SECRET-4', domain_name='acme', iam_endpoint=IAM),
+        ['pw-SECRET-4', 'MIIE-fresh-iam-token'],
+        id='password',
+    ),
 ]
 
 
@@ -554,8 +680,14 @@ def script(connection, calls):
 def test_secrets_never_appear_in_the_output(http, run_module, connection, secrets, outcome):
     rejected = fdi_error('APIG.0301', 'Incorrect IAM authentication information: decrypt token fail')
     calls = {
-        'success': [list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED),
-                    update(TASK_ID, put_body(task_tag='ops-team')), batch('start', TASK_ID)],
+        'success': [
+            list_tasks(NAME, [RUNNING]),
+            show(RUNNING),
+            batch('stop', TASK_ID),
+            poll(STOPPED),
+            update(TASK_ID, put_body(task_tag='ops-team')),
+            batch('start', TASK_ID),
+        ],
         'api-error': [list_tasks(NAME, []).reply(401, json=rejected)],
         'conflict': [list_tasks(NAME, [STOPPED]), show(STOPPED)],
         'transport-error': [list_tasks(NAME, []).fail(requests.exceptions.ConnectionError('Connection refused'))],
@@ -576,8 +708,7 @@ def test_secrets_never_appear_in_the_output(http, run_module, connection, secret
 
 def echo_of(request):
     """What a debugging proxy answers: the request it got, headers and body, in its error."""
-    return {'error_code': 'PROXY.ECHO', 'error_msg': 'you sent %s' % json.dumps({'headers': dict(request.headers),
-                                                                                 'body': request.body.decode('utf-8')})}
+    return {'error_code': 'PROXY.ECHO', 'error_msg': 'you sent %s' % json.dumps({'headers': dict(request.headers), 'body': request.body.decode('utf-8')})}
 
 
 @pytest.mark.parametrize('connection, secrets', SECRET_CONNECTIONS)
@@ -605,7 +736,8 @@ def test_secrets_echoed_by_a_proxy_never_appear_in_the_output(http, run_module, 
 def test_a_rejected_update_of_a_running_task_starts_it_again(http, run_module):
     """The task was stopped only to be modified; when the PUT fails it must not stay stopped."""
     rejected = Call('PUT', api_url('multi-tasks', TASK_ID), json=put_body(task_tag='ops-team')).reply(
-        400, json=fdi_error('FDI.3033', 'Invalid parameter [task_tag].'))
+        400, json=fdi_error('FDI.3033', 'Invalid parameter [task_tag].')
+    )
     http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), rejected, batch('start', TASK_ID))
     result = run_module(dict(PRESENT, tag='ops-team'))
     assert result['failed'] and result['error_code'] == 'FDI.3033'
@@ -618,7 +750,8 @@ def test_an_update_without_known_operation_types_fails_before_writing(http, run_
     http.expect(list_tasks(NAME, [STOPPED]), undocumented)
     result = run_module(dict(name=NAME, tag='ops-team', state='started'))
     assert result['failed'] and result['msg'] == (
-        "ROMA Connect did not report the operation types of task 'orders-sync' and the update must send them: set operation_types.")
+        "ROMA Connect did not report the operation types of task 'orders-sync' and the update must send them: set operation_types."
+    )
 
 
 def show_document_without_detail(task):
@@ -629,7 +762,8 @@ def show_document_without_detail(task):
 
 def test_a_rejected_update_under_state_stopped_leaves_the_task_stopped(http, run_module):
     rejected = Call('PUT', api_url('multi-tasks', TASK_ID), json=put_body(task_tag='ops-team')).reply(
-        400, json=fdi_error('FDI.3033', 'Invalid parameter [task_tag].'))
+        400, json=fdi_error('FDI.3033', 'Invalid parameter [task_tag].')
+    )
     http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), poll(STOPPED), rejected)
     result = run_module(dict(PRESENT, tag='ops-team', state='stopped'))
     assert result['failed'] and result['error_code'] == 'FDI.3033'
@@ -655,6 +789,7 @@ def test_a_task_found_by_task_id_is_read_once(http, run_module):
 
 # -- identity, unreadable fields, what only a create needs (issue 14 items 3, 4, 9) -------------------------------
 
+
 @pytest.mark.parametrize('check_mode', [False, True], ids=['normal', 'check'])
 @pytest.mark.parametrize('task', [STOPPED, RUNNING], ids=['stopped', 'running'])
 def test_absent_with_task_id_and_another_name_deletes_nothing(http, run_module, check_mode, task):
@@ -662,8 +797,10 @@ def test_absent_with_task_id_and_another_name_deletes_nothing(http, run_module, 
     http.expect(show(task))
     result = run_module(dict(task_id=TASK_ID, name='other-task', state='absent'), check_mode=check_mode)
     assert result['failed'] is True
-    assert result['msg'] == ("Task a9fe65f41c6a5d646477c5 is named 'orders-sync', not 'other-task': with task_id and name both set, "
-                             "they must name the same task. Nothing was deleted.")
+    assert result['msg'] == (
+        "Task a9fe65f41c6a5d646477c5 is named 'orders-sync', not 'other-task': with task_id and name both set, "
+        'they must name the same task. Nothing was deleted.'
+    )
     assert result['conflicts'] == {'task_name': {'current': NAME, 'wanted': 'other-task'}}
     assert http.methods == ['GET']
 
@@ -676,8 +813,10 @@ def test_operation_types_that_cannot_be_read_are_never_a_change(http, run_module
     http.expect([list_tasks(NAME, [RUNNING])] if by == 'name' else [], unreadable)
     result = run_module(dict(PRESENT, task_id=TASK_ID) if by == 'task_id' else PRESENT, check_mode=check_mode)
     assert result['failed'] is True and 'changed' not in result
-    assert result['msg'].startswith("ROMA Connect did not report the operation_types of composite task 'orders-sync' (task_id "
-                                    "a9fe65f41c6a5d646477c5), so the module cannot tell whether it differs: nothing was changed.")
+    assert result['msg'].startswith(
+        "ROMA Connect did not report the operation_types of composite task 'orders-sync' (task_id "
+        'a9fe65f41c6a5d646477c5), so the module cannot tell whether it differs: nothing was changed.'
+    )
     assert result['task']['operation_types'] is None
     assert set(http.methods) == {'GET'}
 
@@ -692,8 +831,16 @@ def test_a_realistic_show_response_compares_without_a_change(http, run_module):
     document = realistic_show()
     task_id = document['task']['task_id']
     http.expect(Call('GET', api_url('tasks', task_id)).reply(200, json=document))
-    result = run_module(dict(task_id=task_id, name='orders-to-warehouse', operation_types=['DELETE', 'INSERT', 'UPDATE'],
-                             description='Replicate the orders schema to the warehouse', state='started', repulling_snapshot=True))
+    result = run_module(
+        dict(
+            task_id=task_id,
+            name='orders-to-warehouse',
+            operation_types=['DELETE', 'INSERT', 'UPDATE'],
+            description='Replicate the orders schema to the warehouse',
+            state='started',
+            repulling_snapshot=True,
+        )
+    )
     assert result['changed'] is False and result['task']['operation_types'] == ['INSERT', 'UPDATE', 'DELETE']
 
 
@@ -703,16 +850,21 @@ def test_emptying_a_description_is_refused_before_any_write(http, run_module, ch
     http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING))
     result = run_module(dict(PRESENT, description=''), check_mode=check_mode)
     assert result['failed'] is True
-    assert result['msg'] == ("description cannot be emptied: ROMA Connect accepts only 1-1024 characters and keeps the current "
-                             "description 'Replicate orders' when none is sent. Leave description unset to keep it, or set a new text. "
-                             "Nothing was changed.")
+    assert result['msg'] == (
+        'description cannot be emptied: ROMA Connect accepts only 1-1024 characters and keeps the current '
+        "description 'Replicate orders' when none is sent. Leave description unset to keep it, or set a new text. "
+        'Nothing was changed.'
+    )
     assert http.methods == ['GET', 'GET']
 
 
-@pytest.mark.parametrize('args, missing', [
-    (dict(name=NAME), 'operation_types'),
-    (dict(name=NAME, description='x', state='started'), 'operation_types'),
-])
+@pytest.mark.parametrize(
+    'args, missing',
+    [
+        (dict(name=NAME), 'operation_types'),
+        (dict(name=NAME, description='x', state='started'), 'operation_types'),
+    ],
+)
 def test_only_a_create_needs_operation_types(http, run_module, args, missing):
     http.expect(list_tasks(NAME, []))
     result = run_module(args)
@@ -723,8 +875,9 @@ def test_only_a_create_needs_operation_types(http, run_module, args, missing):
 @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
 def test_a_task_deleted_before_the_put(http, run_module, form):
     status, body = NOT_FOUND_FORMS[form]
-    http.expect(list_tasks(NAME, [STOPPED]), show(STOPPED),
-                Call('PUT', api_url('multi-tasks', TASK_ID), json=put_body(task_tag='ops-team')).reply(status, json=body))
+    http.expect(
+        list_tasks(NAME, [STOPPED]), show(STOPPED), Call('PUT', api_url('multi-tasks', TASK_ID), json=put_body(task_tag='ops-team')).reply(status, json=body)
+    )
     result = run_module(dict(PRESENT, tag='ops-team'))
     assert result['failed'] and result['msg'] == 'Task orders-sync was deleted by someone else while this task was updating it.'
 
@@ -739,8 +892,7 @@ def test_a_task_deleted_while_it_stops_counts_as_deleted(http, run_module, form)
 @pytest.mark.parametrize('state', ['absent', 'present'])
 def test_a_404_without_an_fdi_code_never_means_absent(http, run_module, state):
     """An endpoint with a wrong base path answers 404 everywhere: state=absent must not report ok while the task runs on."""
-    http.expect(Call('GET', api_url('tasks', TASK_ID)).reply(404, body=b'<html><body>404 Not Found</body></html>',
-                                                             headers={'Content-Type': 'text/html'}))
+    http.expect(Call('GET', api_url('tasks', TASK_ID)).reply(404, body=b'<html><body>404 Not Found</body></html>', headers={'Content-Type': 'text/html'}))
     result = run_module(dict(PRESENT, task_id=TASK_ID, state=state))
     assert result['failed'] is True and result['status'] == 404
     assert 'check endpoint (scheme, host, port and base path) and region' in result['msg']
@@ -782,10 +934,8 @@ def test_keys_in_the_task_beat_a_token_in_the_environment(http, run_module, monk
 def test_a_password_in_the_task_beats_keys_and_a_token_in_the_environment(http, run_module, monkeypatch):
     for name, value in [('HUAWEICLOUD_AUTH_TOKEN', ENV_TOKEN), ('HUAWEICLOUD_SDK_AK', AK), ('HUAWEICLOUD_SDK_SK', SK)]:
         monkeypatch.setenv(name, value)
-    http.expect(iam_login(password_body(), token='MIIE-password-run-token'),
-                list_tasks(NAME, [RUNNING], headers={'X-Auth-Token': 'MIIE-password-run-token'}))
-    result = run_module(dict(name=NAME, state='started'), connection=dict(region=REGION, user_name='robot', password='pa55-word',
-                                                                          domain_name='acme'))
+    http.expect(iam_login(password_body(), token='MIIE-password-run-token'), list_tasks(NAME, [RUNNING], headers={'X-Auth-Token': 'MIIE-password-run-token'}))
+    result = run_module(dict(name=NAME, state='started'), connection=dict(region=REGION, user_name='robot', password='pa55-word', domain_name='acme'))
     assert result['changed'] is False
 
 
@@ -816,14 +966,17 @@ def test_secrets_from_the_environment_are_masked(http, run_module, monkeypatch):
 
 # -- what a first use hit: messages that say what to check (issue 14 items 10, 11) -----------------------------------
 
+
 def test_a_login_refused_for_the_project_names_region_and_project_id(http, run_module):
     message = 'The request you have made requires authentication: no such project for this user.'
     refused = iam_login(password_body()).reply(401, json={'error': {'code': 401, 'title': 'Unauthorized', 'message': message}})
     http.expect(refused)
     result = run_module(dict(PRESENT, retries=0), connection=dict(region=REGION, user_name='robot', password='pa55-word', domain_name='acme'))
     assert result['failed'] and result['status'] == 401
-    assert ("IAM refused to scope the token to the project of region cn-north-4: that project does not exist or the user of the "
-            "password login of user_name 'robot' in domain_name 'acme' is not a member of it. Check region") in result['msg']
+    assert (
+        'IAM refused to scope the token to the project of region cn-north-4: that project does not exist or the user of the '
+        "password login of user_name 'robot' in domain_name 'acme' is not a member of it. Check region"
+    ) in result['msg']
     assert 'MFA' not in result['msg']
 
 
@@ -841,5 +994,6 @@ def test_a_refused_connection_says_to_check_the_endpoint_and_port(http, run_modu
     http.expect([Call('GET', api_url('tasks', TASK_ID, base=endpoint)).fail(refused) for dummy in range(2)])
     result = run_module(dict(task_id=TASK_ID, state='absent', endpoint=endpoint, retries=1))
     assert result['failed'] and result['attempts'] == 2
-    assert ('Connection refused. Nothing answered there: check endpoint (its host name and port, %s) and that the service is '
-            'reachable from this machine.' % port) in result['msg']
+    assert (
+        'Connection refused. Nothing answered there: check endpoint (its host name and port, %s) and that the service is reachable from this machine.' % port
+    ) in result['msg']

@@ -81,7 +81,8 @@ def test_an_ordinary_task_by_id_is_no_task_with_a_warning(http, run_module, form
     result = run_module(dict(task_id=TASK_ID))
     assert result['tasks'] == []
     assert warning_texts(result) == [
-        "Task a9fe65f41c6a5d646477c5 ('orders-sync') is an ordinary FDI task, not a composite task: this module returns composite tasks only."]
+        "Task a9fe65f41c6a5d646477c5 ('orders-sync') is an ordinary FDI task, not a composite task: this module returns composite tasks only."
+    ]
 
 
 def test_ordinary_tasks_are_left_out_of_a_listing(http, run_module):
@@ -101,12 +102,15 @@ def test_a_task_deleted_between_list_and_show_is_left_out(http, run_module):
     assert run_module({})['tasks'] == [module_view(OTHER)]
 
 
-@pytest.mark.parametrize('args, message', [
-    (dict(name=NAME, name_contains='orders'), 'parameters are mutually exclusive: name|name_contains'),
-    (dict(name_contains='o' * 65), "name_contains must be 1-64 characters (the list API's name filter); got 65"),
-    (dict(name='no'), 'name must be 3-100 characters'),
-    (dict(status='paused'), 'value of status must be one of: running, stopped'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        (dict(name=NAME, name_contains='orders'), 'parameters are mutually exclusive: name|name_contains'),
+        (dict(name_contains='o' * 65), "name_contains must be 1-64 characters (the list API's name filter); got 65"),
+        (dict(name='no'), 'name must be 3-100 characters'),
+        (dict(status='paused'), 'value of status must be one of: running, stopped'),
+    ],
+)
 def test_invalid_input_fails_before_any_request(http, run_module, args, message):
     result = run_module(args)
     assert result['failed'] and message in result['msg']

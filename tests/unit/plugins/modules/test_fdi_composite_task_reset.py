@@ -53,8 +53,11 @@ def test_a_running_task_is_stopped_confirmed_reset_and_started_in_that_order(htt
     assert result['changed'] is True and result['restarted'] is True
     assert result['reset_to'] == {'epoch_ms': POSITION_MS, 'iso': '2026-11-29T18:00:00.000Z'}
     assert result['task']['status'] == 'running' and result['task']['task_id'] == TASK_ID
-    assert [command['path'] for command in result['commands']] == [api_path('batch-operation', 'tasks'), api_path('multi-tasks', TASK_ID, 'reset'),
-                                                                   api_path('batch-operation', 'tasks')]
+    assert [command['path'] for command in result['commands']] == [
+        api_path('batch-operation', 'tasks'),
+        api_path('multi-tasks', TASK_ID, 'reset'),
+        api_path('batch-operation', 'tasks'),
+    ]
 
 
 def test_a_stopped_task_is_only_reset_and_stays_stopped(http, run_module):
@@ -79,8 +82,13 @@ def test_check_mode_sends_no_write_and_returns_the_requests(http, run_module, ru
 
 @pytest.mark.parametrize('form', sorted(NOT_FOUND_FORMS))
 def test_a_failed_reset_still_starts_the_task_again(http, run_module, form):
-    http.expect(list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), confirm_stopped(),
-                reset(400, fdi_error('FDI.3033', 'Invalid parameter [date_from].')), batch('start', TASK_ID))
+    http.expect(
+        list_tasks(NAME, [RUNNING]),
+        batch('stop', TASK_ID),
+        confirm_stopped(),
+        reset(400, fdi_error('FDI.3033', 'Invalid parameter [date_from].')),
+        batch('start', TASK_ID),
+    )
     result = run_module(dict(name=NAME, position_time=POSITION))
     assert result['failed'] is True and result['restarted'] is True and result['reset'] is False
     assert 'FDI.3033' in result['msg'] and 'the task was started again' in result['msg']
@@ -89,8 +97,13 @@ def test_a_failed_reset_still_starts_the_task_again(http, run_module, form):
 
 
 def test_a_reset_whose_start_fails_says_the_reset_went_through(http, run_module):
-    http.expect(list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), confirm_stopped(), reset(),
-                batch('start', TASK_ID, failure=('FDI.3060', 'The task failed to start.')))
+    http.expect(
+        list_tasks(NAME, [RUNNING]),
+        batch('stop', TASK_ID),
+        confirm_stopped(),
+        reset(),
+        batch('start', TASK_ID, failure=('FDI.3060', 'The task failed to start.')),
+    )
     result = run_module(dict(name=NAME, position_time=POSITION))
     assert result['failed'] is True and result['reset'] is True and result['restarted'] is False
     assert 'The task failed to start.' in result['msg'] and 'is stopped' in result['msg']
@@ -128,11 +141,14 @@ def test_task_id_and_name_must_name_the_same_task(http, run_module):
     assert result['failed'] and "is named 'orders-sync', not 'another-task'" in result['msg'] and http.methods == ['GET']
 
 
-@pytest.mark.parametrize('position, rule', [
-    ('2026-11-30T02:00:00', 'has no time zone'),
-    ('2999-01-01T00:00:00Z', 'is in the future'),
-    (1795975200, 'looks like seconds'),
-])
+@pytest.mark.parametrize(
+    'position, rule',
+    [
+        ('2026-11-30T02:00:00', 'has no time zone'),
+        ('2999-01-01T00:00:00Z', 'is in the future'),
+        (1795975200, 'looks like seconds'),
+    ],
+)
 def test_an_unusable_position_sends_nothing(http, run_module, position, rule):
     result = run_module(dict(name=NAME, position_time=position))
     assert result['failed'] and rule in result['msg'] and http.requests == []

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_tasks
 from ansible_collections.hwcloud.roma.tests.unit.plugins.local_simulator import (  # noqa: F401  pylint: disable=unused-import
     INSTANCE_ID,
-    control,
     connection_to,
+    control,
     real_network,
     server,
 )
@@ -43,18 +43,22 @@ def mapping_strategy():
         if columns:
             mapping['columns'] = [{'source': column} for column in columns]
         return mapping
+
     return st.sampled_from(sorted(TABLES)).flatmap(
-        lambda table: st.builds(build, st.just(table), st.one_of(st.none(), st.lists(st.sampled_from(TABLES[table]), min_size=1, unique=True))))
+        lambda table: st.builds(build, st.just(table), st.one_of(st.none(), st.lists(st.sampled_from(TABLES[table]), min_size=1, unique=True)))
+    )
 
 
 def task_strategy():
-    return st.fixed_dictionaries({
-        'tag': st.one_of(st.none(), st.sampled_from(TAGS)),
-        'description': st.one_of(st.none(), st.text(alphabet='abc xyz-', min_size=1, max_size=20)),
-        'operation_types': st.lists(st.sampled_from(['INSERT', 'UPDATE', 'DELETE']), min_size=1, max_size=3, unique=True),
-        'status': st.sampled_from(['running', 'stopped']),
-        'mappings': st.one_of(st.none(), st.lists(mapping_strategy(), max_size=3, unique_by=lambda mapping: mapping['source_table'])),
-    })
+    return st.fixed_dictionaries(
+        {
+            'tag': st.one_of(st.none(), st.sampled_from(TAGS)),
+            'description': st.one_of(st.none(), st.text(alphabet='abc xyz-', min_size=1, max_size=20)),
+            'operation_types': st.lists(st.sampled_from(['INSERT', 'UPDATE', 'DELETE']), min_size=1, max_size=3, unique=True),
+            'status': st.sampled_from(['running', 'stopped']),
+            'mappings': st.one_of(st.none(), st.lists(mapping_strategy(), max_size=3, unique_by=lambda mapping: mapping['source_table'])),
+        }
+    )
 
 
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])

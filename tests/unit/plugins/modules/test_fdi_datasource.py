@@ -39,8 +39,9 @@ NEW_PASSWORD = 'Rotated-Passw0rd-2027!'
 CONNECTION = dict(mode='default', host='192.168.0.10', port=3306, database_name='orders', user_name='replicator', password=DB_PASSWORD)
 WANTED = dict(name=DS_NAME, type='MYSQL', app_id='app-source', description='Orders database', connection=CONNECTION)
 # what the API answers (its default: no secret in an answer)
-STORED = datasource_entity(content={'host': '192.168.0.10', 'port': '3306', 'database_name': 'orders', 'user_name': 'replicator',
-                                    'mode': 'default', 'ssl_enable': False})
+STORED = datasource_entity(
+    content={'host': '192.168.0.10', 'port': '3306', 'database_name': 'orders', 'user_name': 'replicator', 'mode': 'default', 'ssl_enable': False}
+)
 FULL_CONTENT = dict(STORED['content'], password=DB_PASSWORD)
 
 
@@ -129,8 +130,10 @@ def test_update_password_always_sends_the_secret_on_every_run(http, run_module, 
 def test_a_different_type_or_application_is_refused_naming_both(http, run_module):
     http.expect(by_name(STORED))
     result = run_module(dict(WANTED, type='POSTGRESQL', app_id='app-other'))
-    assert result['failed'] and result['conflicts'] == {'type': {'current': 'MYSQL', 'wanted': 'POSTGRESQL'},
-                                                        'app_id': {'current': 'app-source', 'wanted': 'app-other'}}
+    assert result['failed'] and result['conflicts'] == {
+        'type': {'current': 'MYSQL', 'wanted': 'POSTGRESQL'},
+        'app_id': {'current': 'app-source', 'wanted': 'app-other'},
+    }
     assert http.methods == ['GET']
 
 
@@ -157,22 +160,33 @@ def test_without_restart_running_users_are_named_in_a_warning(http, run_module):
 
 def test_a_rotation_restarts_exactly_the_running_tasks(http, run_module):
     second = server_task(task_id='run-2', task_name='customers-sync', running=True)
-    http.expect(by_name(STORED), *users(source=[RUNNING_USER, STOPPED_USER], target=[second]),
-                Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': 'run-1'}, {'task_id': 'run-2'}]}
-                     ).reply(200, json={'success': [{'task_id': 'run-1'}, {'task_id': 'run-2'}], 'failure': []}),
-                show(dict(RUNNING_USER, running=False)), show(dict(second, running=False)),
-                put(ROTATED, STORED),
-                Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': 'run-1'}, {'task_id': 'run-2'}]}
-                     ).reply(200, json={'success': [{'task_id': 'run-1'}, {'task_id': 'run-2'}], 'failure': []}))
+    http.expect(
+        by_name(STORED),
+        *users(source=[RUNNING_USER, STOPPED_USER], target=[second]),
+        Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': 'run-1'}, {'task_id': 'run-2'}]}).reply(
+            200, json={'success': [{'task_id': 'run-1'}, {'task_id': 'run-2'}], 'failure': []}
+        ),
+        show(dict(RUNNING_USER, running=False)),
+        show(dict(second, running=False)),
+        put(ROTATED, STORED),
+        Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': 'run-1'}, {'task_id': 'run-2'}]}).reply(
+            200, json={'success': [{'task_id': 'run-1'}, {'task_id': 'run-2'}], 'failure': []}
+        ),
+    )
     result = run_module(dict(ROTATION, restart_tasks=True))
     assert result['changed'] is True and result['restarted_tasks'] == ['run-1', 'run-2']
     assert NEW_PASSWORD not in run_module.output
 
 
 def test_a_refused_update_still_starts_the_tasks_it_stopped(http, run_module):
-    http.expect(by_name(STORED), *users(source=[RUNNING_USER]), batch('stop', 'run-1'), show(dict(RUNNING_USER, running=False)),
-                Call('PUT', api_url('datasources', DS_ID), json=ROTATED).reply(400, json=fdi_error('FDI.3033', 'Invalid parameter [content].')),
-                batch('start', 'run-1'))
+    http.expect(
+        by_name(STORED),
+        *users(source=[RUNNING_USER]),
+        batch('stop', 'run-1'),
+        show(dict(RUNNING_USER, running=False)),
+        Call('PUT', api_url('datasources', DS_ID), json=ROTATED).reply(400, json=fdi_error('FDI.3033', 'Invalid parameter [content].')),
+        batch('start', 'run-1'),
+    )
     result = run_module(dict(ROTATION, restart_tasks=True))
     assert result['failed'] and result['restarted_tasks'] == ['run-1']
     assert 'The data source was not changed; the 1 tasks stopped for the update were started again: run-1' in result['msg']
@@ -181,32 +195,46 @@ def test_a_refused_update_still_starts_the_tasks_it_stopped(http, run_module):
 def test_a_refused_stop_withholds_the_update_and_starts_again_the_tasks_it_stopped(http, run_module):
     """The update is what the tasks are stopped for: never sent while one of them may still run (issue 17)."""
     second = server_task(task_id='run-2', task_name='customers-sync', running=True)
-    http.expect(by_name(STORED), *users(source=[RUNNING_USER, second]),
-                Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': 'run-1'}, {'task_id': 'run-2'}]}
-                     ).reply(200, json={'success': [{'task_id': 'run-2'}],
-                                        'failure': [{'task_id': 'run-1', 'error_code': 'FDI.3186', 'error_msg': 'The task is busy.'}]}),
-                show(dict(second, running=False)),
-                batch('start', 'run-2'))  # no PUT
+    http.expect(
+        by_name(STORED),
+        *users(source=[RUNNING_USER, second]),
+        Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'stop', 'list': [{'task_id': 'run-1'}, {'task_id': 'run-2'}]}).reply(
+            200, json={'success': [{'task_id': 'run-2'}], 'failure': [{'task_id': 'run-1', 'error_code': 'FDI.3186', 'error_msg': 'The task is busy.'}]}
+        ),
+        show(dict(second, running=False)),
+        batch('start', 'run-2'),
+    )  # no PUT
     result = run_module(dict(ROTATION, restart_tasks=True))
     assert result['failed'] and result['changed'] is True and result['failed_tasks'] == ['run-1']
     assert result['restarted_tasks'] == ['run-2'] and 'PUT' not in http.methods
-    assert result['msg'].startswith("ROMA Connect could not stop 'orders-sync' (task_id run-1): ROMA Connect could not stop composite task "
-                                    "'orders-sync' (task_id run-1): FDI.3186 The task is busy. The data source was not changed, since a "
-                                    "task that uses it may still run; the 1 tasks stopped for the update were started again: run-2.")
+    assert result['msg'].startswith(
+        "ROMA Connect could not stop 'orders-sync' (task_id run-1): ROMA Connect could not stop composite task "
+        "'orders-sync' (task_id run-1): FDI.3186 The task is busy. The data source was not changed, since a "
+        'task that uses it may still run; the 1 tasks stopped for the update were started again: run-2.'
+    )
     assert result['msg'].endswith('Run again once the tasks can be stopped.')
 
 
 def test_a_refused_start_after_the_update_says_how_to_start_the_tasks(http, run_module):
-    http.expect(by_name(STORED), *users(source=[RUNNING_USER]), batch('stop', 'run-1'), show(dict(RUNNING_USER, running=False)),
-                put(ROTATED, STORED),
-                Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': 'run-1'}]}
-                     ).reply(400, json=fdi_error('FDI.3186', 'The task is busy.')))  # not sent again
+    http.expect(
+        by_name(STORED),
+        *users(source=[RUNNING_USER]),
+        batch('stop', 'run-1'),
+        show(dict(RUNNING_USER, running=False)),
+        put(ROTATED, STORED),
+        Call('POST', api_url('batch-operation', 'tasks'), json={'action_id': 'start', 'list': [{'task_id': 'run-1'}]}).reply(
+            400, json=fdi_error('FDI.3186', 'The task is busy.')
+        ),
+    )  # not sent again
     result = run_module(dict(ROTATION, restart_tasks=True, wait=True))
     assert result['failed'] and result['changed'] is True and result['failed_tasks'] == ['run-1'] and result['restarted_tasks'] == []
-    assert result['msg'].startswith("Data source 'orders-mysql' was updated, but ROMA Connect could not start 'orders-sync' (task_id run-1) "
-                                    "again: ROMA Connect API error 400 FDI.3186: The task is busy.")
-    assert ('These tasks are stopped now: start them with hwcloud.roma.fdi_composite_task (state: started) or '
-            'hwcloud.roma.fdi_composite_tasks (status: running)') in result['msg']
+    assert result['msg'].startswith(
+        "Data source 'orders-mysql' was updated, but ROMA Connect could not start 'orders-sync' (task_id run-1) "
+        'again: ROMA Connect API error 400 FDI.3186: The task is busy.'
+    )
+    assert (
+        'These tasks are stopped now: start them with hwcloud.roma.fdi_composite_task (state: started) or hwcloud.roma.fdi_composite_tasks (status: running)'
+    ) in result['msg']
     assert 'monitors' not in result  # nothing to wait for
 
 
@@ -243,13 +271,19 @@ def test_a_passing_connection_test_on_a_no_op(http, run_module):
 
 
 def test_a_failed_connection_test_fails_saying_the_data_source_was_saved(http, run_module):
-    http.expect(by_name(), create(body(dict(CONNECTION, port='3306')), STORED),
-                Call('POST', api_url('datasources', DS_ID, 'test-connect'), json=body(dict(CONNECTION, port='3306'))).reply(
-                    400, json=fdi_error('FDI.3016', "Failed to test the connectivity. Access denied for user 'replicator'")))
+    http.expect(
+        by_name(),
+        create(body(dict(CONNECTION, port='3306')), STORED),
+        Call('POST', api_url('datasources', DS_ID, 'test-connect'), json=body(dict(CONNECTION, port='3306'))).reply(
+            400, json=fdi_error('FDI.3016', "Failed to test the connectivity. Access denied for user 'replicator'")
+        ),
+    )
     result = run_module(dict(WANTED, test_connection=True))
     assert result['failed'] and result['changed'] is True and result['connection_test']['result'] is False
-    assert result['msg'] == ("The connection test of data source 'orders-mysql' failed: FDI.3016 Failed to test the connectivity. "
-                             "Access denied for user 'replicator'. The data source itself was created.")
+    assert result['msg'] == (
+        "The connection test of data source 'orders-mysql' failed: FDI.3016 Failed to test the connectivity. "
+        "Access denied for user 'replicator'. The data source itself was created."
+    )
     # the refusal is reported like any API failure (RETURN: error_code, error_msg, status), the data source beside it
     assert (result['error_code'], result['status'], result['method']) == ('FDI.3016', 400, 'POST')
     assert result['error_msg'].startswith('Failed to test the connectivity.') and result['datasource']['datasource_id'] == DS_ID
@@ -262,15 +296,18 @@ def test_a_connection_test_needs_the_secrets(http, run_module):
     assert result['failed'] and 'test_connection needs connection.password' in result['msg'] and http.methods == ['GET']
 
 
-@pytest.mark.parametrize('args, rule', [
-    (dict(WANTED, connection=dict(CONNECTION, port=70000)), 'connection.port must be a port number 0-65535; got \'70000\''),
-    (dict(WANTED, connection=dict(CONNECTION, mode='cluster')), 'value of mode must be one of: default, professional, multiAddress'),
-    (dict(WANTED, description='abc'), 'description must be 4-1024 characters; got 3'),
-    (dict(WANTED, name='orders (old)'), 'name must be 1-255 characters without &'),
-    (dict(WANTED, type='NOSQL'), 'value of type must be one of'),
-    (dict(name=DS_NAME, state='absent', connection=CONNECTION), 'with state absent only name or datasource_id say which data source'),
-    (dict(WANTED, wait=True, wait_timeout=0), 'wait_timeout must be 1-3600 seconds'),
-])
+@pytest.mark.parametrize(
+    'args, rule',
+    [
+        (dict(WANTED, connection=dict(CONNECTION, port=70000)), "connection.port must be a port number 0-65535; got '70000'"),
+        (dict(WANTED, connection=dict(CONNECTION, mode='cluster')), 'value of mode must be one of: default, professional, multiAddress'),
+        (dict(WANTED, description='abc'), 'description must be 4-1024 characters; got 3'),
+        (dict(WANTED, name='orders (old)'), 'name must be 1-255 characters without &'),
+        (dict(WANTED, type='NOSQL'), 'value of type must be one of'),
+        (dict(name=DS_NAME, state='absent', connection=CONNECTION), 'with state absent only name or datasource_id say which data source'),
+        (dict(WANTED, wait=True, wait_timeout=0), 'wait_timeout must be 1-3600 seconds'),
+    ],
+)
 def test_bad_input_sends_nothing(http, run_module, args, rule):
     result = run_module(args)
     assert result['failed'] and rule in result['msg'] and http.requests == []

@@ -32,9 +32,13 @@ SOURCE = datasource_entity()
 # the API's name filter is fuzzy: these contain the name, one differs only in case
 ARCHIVE = datasource_entity(datasource_id='ds-archive', datasource_name=DS_NAME + '-archive', app_id='app-archive')
 SHOUTING = datasource_entity(datasource_id='ds-loud', datasource_name=DS_NAME.upper())
-TARGET = datasource_entity(datasource_id='ds-dws', datasource_name='warehouse-dws', datasource_type='DWS', app_id='app-target',
-                           content={'host': 'dws.example', 'port': '8000', 'database_name': 'dw', 'user_name': 'loader',
-                                    'password': 'Dws-Passw0rd-secret'})
+TARGET = datasource_entity(
+    datasource_id='ds-dws',
+    datasource_name='warehouse-dws',
+    datasource_type='DWS',
+    app_id='app-target',
+    content={'host': 'dws.example', 'port': '8000', 'database_name': 'dw', 'user_name': 'loader', 'password': 'Dws-Passw0rd-secret'},
+)
 
 
 @pytest.fixture
@@ -63,10 +67,8 @@ def test_datasource_name_is_an_alias_of_name(http, run_module):
 
 def test_exact_name_is_looked_for_on_every_page(http, run_module):
     # 999 near misses on the first page: the one exact match is on the second
-    near = [datasource_entity(datasource_id='near-%04d' % number, datasource_name='%s-%04d' % (DS_NAME, number))
-            for number in range(PAGE_SIZE)]
-    http.expect(list_datasources(near, total=PAGE_SIZE + 1, name=DS_NAME),
-                list_datasources([SOURCE], offset=PAGE_SIZE, total=PAGE_SIZE + 1, name=DS_NAME))
+    near = [datasource_entity(datasource_id='near-%04d' % number, datasource_name='%s-%04d' % (DS_NAME, number)) for number in range(PAGE_SIZE)]
+    http.expect(list_datasources(near, total=PAGE_SIZE + 1, name=DS_NAME), list_datasources([SOURCE], offset=PAGE_SIZE, total=PAGE_SIZE + 1, name=DS_NAME))
     assert run_module(dict(name=DS_NAME))['datasources'] == [module_view(SOURCE)]
 
 
@@ -93,9 +95,11 @@ def test_type_and_application_are_sent_and_applied_again(http, run_module):
 
 @pytest.mark.parametrize('position', ['SOURCE', 'TARGET'])
 def test_include_tables(http, run_module, position):
-    http.expect(list_datasources([SOURCE, TARGET], name='o'),
-                list_tables(DS_ID, ['orders', 'order_items', 'customers'], position=position),
-                list_tables('ds-dws', [], position=position))
+    http.expect(
+        list_datasources([SOURCE, TARGET], name='o'),
+        list_tables(DS_ID, ['orders', 'order_items', 'customers'], position=position),
+        list_tables('ds-dws', [], position=position),
+    )
     args = dict(name_contains='o', include_tables=True)
     if position == 'TARGET':
         args['tables_position'] = 'TARGET'
@@ -104,8 +108,7 @@ def test_include_tables(http, run_module, position):
 
 
 def test_a_data_source_deleted_before_its_tables_are_read_is_left_out(http, run_module):
-    http.expect(list_datasources([SOURCE, TARGET]), datasource_missing(DS_ID, 'tables', position='SOURCE'),
-                list_tables('ds-dws', ['facts']))
+    http.expect(list_datasources([SOURCE, TARGET]), datasource_missing(DS_ID, 'tables', position='SOURCE'), list_tables('ds-dws', ['facts']))
     assert run_module(dict(include_tables=True))['datasources'] == [target_view(tables=['facts'])]
 
 
@@ -135,17 +138,32 @@ def test_by_datasource_id_other_filters_still_apply(http, run_module, args):
 
 def test_nested_secrets_never_reach_the_output(http, run_module):
     kafka = datasource_entity(
-        datasource_id='ds-kafka', datasource_name='orders-kafka', datasource_type='KAFKA',
+        datasource_id='ds-kafka',
+        datasource_name='orders-kafka',
+        datasource_type='KAFKA',
         description='Orders events (ask the DBA for %s)' % DB_PASSWORD,
-        content={'broker': 'kafka.example:9093', 'ssl_enable': True, 'ssl_username': 'shop', 'ssl_password': SASL_PASSWORD,
-                 'key_store': SSL_KEY, 'key_store_file_type': 'JKS', 'sk': SECRET_KEY,
-                 'connector_params': {'sasl': {'sasl_password': SASL_PASSWORD + '-2', 'mechanism': 'PLAIN'},
-                                      'cloud': [{'access_key': ACCESS_KEY, 'region': 'cn-north-4'}]},
-                 'url': 'jdbc:kafka://shop:%s@kafka.example:9093' % DB_PASSWORD})
+        content={
+            'broker': 'kafka.example:9093',
+            'ssl_enable': True,
+            'ssl_username': 'shop',
+            'ssl_password': SASL_PASSWORD,
+            'key_store': SSL_KEY,
+            'key_store_file_type': 'JKS',
+            'sk': SECRET_KEY,
+            'connector_params': {
+                'sasl': {'sasl_password': SASL_PASSWORD + '-2', 'mechanism': 'PLAIN'},
+                'cloud': [{'access_key': ACCESS_KEY, 'region': 'cn-north-4'}],
+            },
+            'url': 'jdbc:kafka://shop:%s@kafka.example:9093' % DB_PASSWORD,
+        },
+    )
     http.expect(list_datasources([kafka], name='orders-kafka'), list_tables('ds-kafka', ['topic-orders']))
     result = run_module(dict(name='orders-kafka', include_tables=True))
     assert result['datasources'][0]['content'] == {
-        'broker': 'kafka.example:9093', 'ssl_enable': True, 'ssl_username': 'shop', 'key_store_file_type': 'JKS',
+        'broker': 'kafka.example:9093',
+        'ssl_enable': True,
+        'ssl_username': 'shop',
+        'key_store_file_type': 'JKS',
         'connector_params': {'sasl': {'mechanism': 'PLAIN'}, 'cloud': [{'region': 'cn-north-4'}]},
         'url': 'jdbc:kafka://shop:********@kafka.example:9093',
     }
@@ -157,17 +175,23 @@ def test_nested_secrets_never_reach_the_output(http, run_module):
 
 def test_a_failure_after_reading_a_data_source_does_not_echo_its_password(http, run_module):
     # a proxy that echoes what it knows into its error, after the module has read the data source
-    http.expect(list_datasources([SOURCE], name=DS_NAME),
-                Call('GET', api_url('datasources', DS_ID, 'tables'), query={'position': 'SOURCE'}).reply(
-                    400, json=fdi_error('FDI.3016', 'Failed to test the connectivity with %s' % DB_PASSWORD)))
+    http.expect(
+        list_datasources([SOURCE], name=DS_NAME),
+        Call('GET', api_url('datasources', DS_ID, 'tables'), query={'position': 'SOURCE'}).reply(
+            400, json=fdi_error('FDI.3016', 'Failed to test the connectivity with %s' % DB_PASSWORD)
+        ),
+    )
     result = run_module(dict(name=DS_NAME, include_tables=True))
     assert result['failed'] and result['error_code'] == 'FDI.3016' and result['status'] == 400
     assert DB_PASSWORD not in run_module.output
 
 
 def test_api_errors_fail_with_their_fields(http, run_module):
-    http.expect(Call('GET', api_url('datasources'), query={'offset': 0, 'limit': PAGE_SIZE}).reply(
-        400, json=fdi_error('FDI.3002', 'Invalid parameters.'), headers={'X-Request-Id': 'req-list'}))
+    http.expect(
+        Call('GET', api_url('datasources'), query={'offset': 0, 'limit': PAGE_SIZE}).reply(
+            400, json=fdi_error('FDI.3002', 'Invalid parameters.'), headers={'X-Request-Id': 'req-list'}
+        )
+    )
     result = run_module({})
     assert result['failed']
     assert (result['status'], result['error_code'], result['request_id'], result['method']) == (400, 'FDI.3002', 'req-list', 'GET')
@@ -186,18 +210,21 @@ def test_a_listed_data_source_without_an_id_cannot_have_its_tables_read(http, ru
     assert result['failed'] and 'without a datasource_id' in result['msg']
 
 
-@pytest.mark.parametrize('args, message', [
-    (dict(name=DS_NAME, name_contains='orders'), 'parameters are mutually exclusive: name|name_contains'),
-    (dict(name='orders (old)'), 'name must be 1-255 characters without &, <, >'),
-    (dict(name_contains='o' * 256), 'name_contains must be 1-255 characters'),
-    (dict(datasource_id='a/b'), 'datasource_id must be 1-64 characters'),
-    (dict(datasource_type='my sql'), 'datasource_type must be 1-64 letters, digits and "_"'),
-    (dict(app_id='x' * 65), 'app_id must be 1-64 characters'),
-    (dict(tables_position='BOTH'), 'value of tables_position must be one of: SOURCE, TARGET'),
-    (dict(include_tables='maybe'), "include_tables"),
-    (dict(instance_id='bad/instance'), 'instance_id must be 1-64 characters'),
-    (dict(project_id='bad/project'), 'project_id must be 1-64 characters'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        (dict(name=DS_NAME, name_contains='orders'), 'parameters are mutually exclusive: name|name_contains'),
+        (dict(name='orders (old)'), 'name must be 1-255 characters without &, <, >'),
+        (dict(name_contains='o' * 256), 'name_contains must be 1-255 characters'),
+        (dict(datasource_id='a/b'), 'datasource_id must be 1-64 characters'),
+        (dict(datasource_type='my sql'), 'datasource_type must be 1-64 letters, digits and "_"'),
+        (dict(app_id='x' * 65), 'app_id must be 1-64 characters'),
+        (dict(tables_position='BOTH'), 'value of tables_position must be one of: SOURCE, TARGET'),
+        (dict(include_tables='maybe'), 'include_tables'),
+        (dict(instance_id='bad/instance'), 'instance_id must be 1-64 characters'),
+        (dict(project_id='bad/project'), 'project_id must be 1-64 characters'),
+    ],
+)
 def test_invalid_input_fails_before_any_request(http, run_module, args, message):
     result = run_module(args)
     assert result['failed'] and message in result['msg']

@@ -54,8 +54,11 @@ def test_missing_login_option_fails_before_any_request(http, run_module, missing
 
 
 def test_refused_login(http, run_module):
-    http.expect(Call('POST', IAM + '/v3/auth/tokens', query={'nocatalog': 'true'}, json=password_body()).reply(
-        401, json={'error': {'code': 401, 'message': 'The username or password is wrong.', 'title': 'Unauthorized'}}))
+    http.expect(
+        Call('POST', IAM + '/v3/auth/tokens', query={'nocatalog': 'true'}, json=password_body()).reply(
+            401, json={'error': {'code': 401, 'message': 'The username or password is wrong.', 'title': 'Unauthorized'}}
+        )
+    )
     result = run_module({}, connection=LOGIN, instance_id=None)
     assert result['failed'] and result['status'] == 401 and result['error_code'] == 'Unauthorized'
     assert result['msg'].startswith('IAM API error 401 Unauthorized: The username or password is wrong. (POST /v3/auth/tokens). IAM refused')

@@ -38,6 +38,7 @@ ALNUM = string.ascii_letters + string.digits
 
 # -- the rules, from the interface -----------------------------------------------------------------------------
 
+
 def spec_name(value):
     """3-100 characters; letters, digits, ".", "_", "-"; starts with a letter or digit."""
     return 3 <= len(value) <= 100 and value[0] in ALNUM and all(char in ALNUM + '._-' for char in value)
@@ -75,8 +76,14 @@ def spec_region(value):
 
 
 SPECS = {
-    'name': spec_name, 'task_id': spec_task_id, 'tag': spec_tag, 'source_app_id': spec_app_id, 'target_app_id': spec_app_id,
-    'instance_id': spec_instance_id, 'project_id': spec_instance_id, 'description': spec_description,
+    'name': spec_name,
+    'task_id': spec_task_id,
+    'tag': spec_tag,
+    'source_app_id': spec_app_id,
+    'target_app_id': spec_app_id,
+    'instance_id': spec_instance_id,
+    'project_id': spec_instance_id,
+    'description': spec_description,
 }
 
 
@@ -111,6 +118,7 @@ def candidates(option):
 
 
 # -- options of the task: validate_task_options ------------------------------------------------------------------
+
 
 def check_one(option, value):
     """Validate one option; return (accepted, message).  project_id is a connection option, checked once where the client is built."""
@@ -147,6 +155,7 @@ def test_operation_types_are_one_to_three_distinct_items(operation_types):
 
 # -- connection options: build_client / resolve_endpoints ---------------------------------------------------------
 
+
 def connection(**overrides):
     values = dict(region='cn-north-4', project_id=PROJECT_ID, auth_token=TOKEN, validate_certs=True, timeout=30.0, retries=3)
     values.update(overrides)
@@ -162,7 +171,7 @@ def builds(**overrides):
 
 
 @PURE
-@given(st.one_of(st.floats(), st.integers(-10, 10 ** 6).map(float)))
+@given(st.one_of(st.floats(), st.integers(-10, 10**6).map(float)))
 @example(float('inf'))
 @example(float('nan'))
 @example(1e300)
@@ -206,8 +215,9 @@ HOST = st.one_of(DNS_NAME, IPV4, IPV6)
 PORT = st.one_of(st.just(''), st.integers(1, 65535).map(lambda port: ':%d' % port))
 PATH_SEGMENT = st.text(alphabet=ALNUM + "-._~!$&'()*+,;=:@", min_size=1, max_size=10)
 PATH = st.one_of(st.just(''), st.just('/'), st.lists(PATH_SEGMENT, min_size=1, max_size=3).map(lambda parts: '/' + '/'.join(parts)))
-VALID_URL = st.builds(lambda scheme, host, port, path: '%s://%s%s%s' % (scheme, host, port, path),
-                      st.sampled_from(['http', 'https', 'HTTPS']), HOST, PORT, PATH)
+VALID_URL = st.builds(
+    lambda scheme, host, port, path: '%s://%s%s%s' % (scheme, host, port, path), st.sampled_from(['http', 'https', 'HTTPS']), HOST, PORT, PATH
+)
 
 
 def _insert(url, text, where):
@@ -219,8 +229,12 @@ BROKEN_URL = st.one_of(
     st.builds(lambda url: url.replace('://', '://user:pa55@', 1), VALID_URL),
     st.builds(lambda url, tail: url + tail, VALID_URL, st.sampled_from(['?debug=1', '#top', '?', '#'])),
     st.builds(_insert, VALID_URL, st.sampled_from([' ', '\t', '\n', '\r', '\x00', 'é']), st.integers(0, 60)),
-    st.builds(lambda scheme, host, port: '%s://%s:%s' % (scheme, host, port), st.sampled_from(['http', 'https']), DNS_NAME,
-              st.sampled_from(['0', '65536', '99999', 'port', '-1', '８０'])),
+    st.builds(
+        lambda scheme, host, port: '%s://%s:%s' % (scheme, host, port),
+        st.sampled_from(['http', 'https']),
+        DNS_NAME,
+        st.sampled_from(['0', '65536', '99999', 'port', '-1', '８０']),
+    ),
     st.builds(lambda scheme, path: '%s://%s' % (scheme, path), st.sampled_from(['http', 'https']), PATH),
     st.builds(lambda scheme, host: '%s://-%s' % (scheme, host), st.sampled_from(['http', 'https']), DNS_NAME),
     st.builds(lambda url: url.split('://', 1)[1], VALID_URL),
@@ -277,6 +291,7 @@ def test_any_text_is_either_a_base_url_or_refused(option, url):
 # ansible-core itself refuses values with a NUL character before a module runs (it cannot log them to syslog), so the
 # module-level properties leave NUL out; the rules above are checked with it.
 
+
 def no_nul(value):
     return '\x00' not in (value if isinstance(value, str) else ''.join(map(str, value)))
 
@@ -288,8 +303,10 @@ INVALID_FOR_THE_MODULE = st.one_of(
     st.tuples(st.just('source_app_id'), candidates('source_app_id').filter(lambda value: not spec_app_id(value))),
     st.tuples(st.just('instance_id'), candidates('instance_id').filter(lambda value: not spec_instance_id(value))),
     st.tuples(st.just('description'), st.text(min_size=1025, max_size=1100)),
-    st.tuples(st.just('operation_types'), st.lists(st.text(max_size=8), min_size=1, max_size=3).filter(
-        lambda values: not set(values) <= {'INSERT', 'UPDATE', 'DELETE'})),
+    st.tuples(
+        st.just('operation_types'),
+        st.lists(st.text(max_size=8), min_size=1, max_size=3).filter(lambda values: not set(values) <= {'INSERT', 'UPDATE', 'DELETE'}),
+    ),
     st.tuples(st.just('task_type'), st.text(max_size=10).filter(lambda value: value not in ('REALTIME', 'TIMING'))),
     st.tuples(st.just('state'), st.text(max_size=10).filter(lambda value: value not in ('present', 'absent', 'started', 'stopped'))),
     st.tuples(st.just('endpoint'), BROKEN_URL),
@@ -354,21 +371,24 @@ def test_the_valid_strategies_follow_the_rules(option, data):
     assert (spec_app_id if option == 'app_id' else SPECS[option])(value)
 
 
-VALID_TASK = st.fixed_dictionaries({
-    'name': VALID['name'],
-    'operation_types': st.lists(st.sampled_from(['INSERT', 'UPDATE', 'DELETE']), min_size=1, max_size=3, unique=True),
-}, optional={
-    'task_id': VALID['task_id'],
-    'tag': VALID['tag'],
-    'description': st.text(max_size=1024).filter(no_nul),
-    'source_app_id': VALID['app_id'],
-    'target_app_id': VALID['app_id'],
-    'task_type': st.sampled_from(['REALTIME', 'TIMING']),
-    'state': st.sampled_from(['present', 'started', 'stopped']),
-    'endpoint': VALID_URL,
-    'timeout': st.floats(0.001, 86400),
-    'retries': st.integers(0, 10),
-})
+VALID_TASK = st.fixed_dictionaries(
+    {
+        'name': VALID['name'],
+        'operation_types': st.lists(st.sampled_from(['INSERT', 'UPDATE', 'DELETE']), min_size=1, max_size=3, unique=True),
+    },
+    optional={
+        'task_id': VALID['task_id'],
+        'tag': VALID['tag'],
+        'description': st.text(max_size=1024).filter(no_nul),
+        'source_app_id': VALID['app_id'],
+        'target_app_id': VALID['app_id'],
+        'task_type': st.sampled_from(['REALTIME', 'TIMING']),
+        'state': st.sampled_from(['present', 'started', 'stopped']),
+        'endpoint': VALID_URL,
+        'timeout': st.floats(0.001, 86400),
+        'retries': st.integers(0, 10),
+    },
+)
 
 
 @MODULE_RUNS

@@ -28,12 +28,26 @@ import re
 import sys
 
 ROUTES = {
-    'list_tasks': 'list', 'show_task': 'show', 'create_multi_task': 'create', 'update_multi_task': 'update',
-    'delete_task': 'delete', 'batch_tasks': 'start/stop', 'iam_token': 'IAM login', 'run_task': 'run',
-    'stop_task': 'terminate', 'unknown': 'unknown',
+    'list_tasks': 'list',
+    'show_task': 'show',
+    'create_multi_task': 'create',
+    'update_multi_task': 'update',
+    'delete_task': 'delete',
+    'batch_tasks': 'start/stop',
+    'iam_token': 'IAM login',
+    'run_task': 'run',
+    'stop_task': 'terminate',
+    'unknown': 'unknown',
 }
-METHODS = {'list_tasks': 'GET', 'show_task': 'GET', 'create_multi_task': 'POST', 'update_multi_task': 'PUT',
-           'delete_task': 'DELETE', 'batch_tasks': 'POST', 'iam_token': 'POST'}
+METHODS = {
+    'list_tasks': 'GET',
+    'show_task': 'GET',
+    'create_multi_task': 'POST',
+    'update_multi_task': 'PUT',
+    'delete_task': 'DELETE',
+    'batch_tasks': 'POST',
+    'iam_token': 'POST',
+}
 SECTIONS = {
     'transient': 'Transient faults (GET, PUT, DELETE and the idempotent start/stop POST are retried)',
     'create': 'Create safety (POST multi-tasks is never re-sent blindly; every case is run twice)',
@@ -151,8 +165,7 @@ def gaps(entries):
 def gap_violations(observed, minimum=None, maximum=None):
     """Each gap outside its [minimum, maximum] (None: no bound), as text; [] when all are inside."""
     problems = []
-    for bounds, compare, word in ((minimum or [], lambda gap, bound: gap >= bound, 'shorter'),
-                                  (maximum or [], lambda gap, bound: gap <= bound, 'longer')):
+    for bounds, compare, word in ((minimum or [], lambda gap, bound: gap >= bound, 'shorter'), (maximum or [], lambda gap, bound: gap <= bound, 'longer')):
         for index, bound in enumerate(bounds):
             if bound is None:
                 continue
@@ -201,8 +214,15 @@ def case_views(cases, runs, reruns, log, tasks, rerun_seq, windows):
             entries = [entry for entry in log if start < entry['seq'] <= end]
         else:
             entries = [entry for entry in log if marker in entry['path'] and entry['seq'] <= rerun_seq]
-        views.append({'case': case, 'result': results.get(case['id'], {}), 'rerun': rerun_results.get(case['id']),
-                      'log': entries, 'tasks': [task for task in tasks if task.get('instance_id') == case['id']]})
+        views.append(
+            {
+                'case': case,
+                'result': results.get(case['id'], {}),
+                'rerun': rerun_results.get(case['id']),
+                'log': entries,
+                'tasks': [task for task in tasks if task.get('instance_id') == case['id']],
+            }
+        )
     return views
 
 
@@ -210,23 +230,36 @@ def matrix_row(view, sim_url, auth_labels):
     """The row of the fault matrix for one of ``case_views``; ``auth_labels`` names each ``auth`` of the cases."""
     case = view['case']
     auth = case.get('auth', 'token')
-    return {'section': case['section'], 'case': case['id'], 'request': request_label(case), 'auth': auth_labels.get(auth, auth),
-            'fault': fault_label(case), 'requests': request_summary(view['log']),
-            'outcome': outcome(view['result'], sim_url, tasks=len(view['tasks']) if 'tasks' in case.get('expect', {}) else None,
-                               rerun=view.get('rerun'))}
+    return {
+        'section': case['section'],
+        'case': case['id'],
+        'request': request_label(case),
+        'auth': auth_labels.get(auth, auth),
+        'fault': fault_label(case),
+        'requests': request_summary(view['log']),
+        'outcome': outcome(view['result'], sim_url, tasks=len(view['tasks']) if 'tasks' in case.get('expect', {}) else None, rerun=view.get('rerun')),
+    }
 
 
 class FilterModule:
     """Jinja filters for the fault-matrix targets."""
 
     def filters(self):
-        return {'roma_request_summary': request_summary, 'roma_fault_label': fault_label, 'roma_outcome': outcome,
-                'roma_gaps': gaps, 'roma_gap_violations': gap_violations, 'roma_sim_faults': sim_faults,
-                'roma_request_label': request_label, 'roma_case_views': case_views,
-                'roma_matrix_row': matrix_row}
+        return {
+            'roma_request_summary': request_summary,
+            'roma_fault_label': fault_label,
+            'roma_outcome': outcome,
+            'roma_gaps': gaps,
+            'roma_gap_violations': gap_violations,
+            'roma_sim_faults': sim_faults,
+            'roma_request_label': request_label,
+            'roma_case_views': case_views,
+            'roma_matrix_row': matrix_row,
+        }
 
 
 # -- the Markdown table ---------------------------------------------------------------------------------
+
 
 def _cell(text):
     return str(text).replace('|', '\\|').replace('\n', ' ')
@@ -248,15 +281,18 @@ def render(rows):
         lines.append('|---|---|---|---|---|---|')
         for row in rows:
             if row['section'] == section:
-                lines.append('| %s |' % ' | '.join(_cell(value) for value in (
-                    '`%s`' % row['case'], row['request'], row['auth'], row['fault'], ' → '.join(row['requests']) or 'none',
-                    row['outcome'])))
+                lines.append(
+                    '| %s |'
+                    % ' | '.join(
+                        _cell(value)
+                        for value in ('`%s`' % row['case'], row['request'], row['auth'], row['fault'], ' → '.join(row['requests']) or 'none', row['outcome'])
+                    )
+                )
     return '\n'.join(lines) + '\n'
 
 
 def _markers(name):
-    return ('<!-- BEGIN fault-matrix %s: generated by the %s integration test, do not edit -->' % (name, name),
-            '<!-- END fault-matrix %s -->' % name)
+    return ('<!-- BEGIN fault-matrix %s: generated by the %s integration test, do not edit -->' % (name, name), '<!-- END fault-matrix %s -->' % name)
 
 
 def _split(document, name):
@@ -264,7 +300,7 @@ def _split(document, name):
     start, stop = document.find(begin), document.find(end)
     if start < 0 or stop < start:
         raise SystemExit('%s and %s are not in the document' % (begin, end))
-    return document[:start + len(begin)] + '\n\n', document[start + len(begin):stop].strip('\n') + '\n', '\n' + document[stop:]
+    return document[: start + len(begin)] + '\n\n', document[start + len(begin) : stop].strip('\n') + '\n', '\n' + document[stop:]
 
 
 def main(argv):
@@ -288,9 +324,11 @@ def main(argv):
         print('Updated the fault matrix %s in %s.' % (name, doc_file))
         return 0
     sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), rendered.splitlines(True), 'documented', 'observed'))
-    print('\nThe fault matrix %s in %s differs from what the test observed (diff above). If the new behaviour is right, run\n'
-          '  python tests/integration/targets/setup_roma_simulator/filter_plugins/roma_matrix.py update %s docs/troubleshooting.md %s\n'
-          'from the repository root.' % (name, doc_file, rows_file, name))
+    print(
+        '\nThe fault matrix %s in %s differs from what the test observed (diff above). If the new behaviour is right, run\n'
+        '  python tests/integration/targets/setup_roma_simulator/filter_plugins/roma_matrix.py update %s docs/troubleshooting.md %s\n'
+        'from the repository root.' % (name, doc_file, rows_file, name)
+    )
     return 1
 
 

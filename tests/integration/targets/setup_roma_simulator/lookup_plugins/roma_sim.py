@@ -12,7 +12,7 @@ ROMA Connect and IAM routes over HTTP as always; this is only how a test reads t
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 name: roma_sim
 short_description: Call the ROMA simulator's control API (tests only)
 description:
@@ -32,7 +32,7 @@ options:
     description: The HTTP statuses that count as success.
     type: list
     default: [200]
-'''
+"""
 
 import json
 import ssl
