@@ -997,3 +997,11 @@ def test_a_refused_connection_says_to_check_the_endpoint_and_port(http, run_modu
     assert (
         'Connection refused. Nothing answered there: check endpoint (its host name and port, %s) and that the service is reachable from this machine.' % port
     ) in result['msg']
+
+
+def test_the_diff_of_a_delete_shows_what_was_read_and_no_unread_field_as_null(http, run_module):
+    http.expect(list_tasks(NAME, [STOPPED]), delete(TASK_ID))
+    result = run_module(dict(name=NAME, state='absent'), diff=True)
+    before = result['diff']['before']
+    assert result['diff']['after'] == {} and before['name'] == NAME and before['status'] == 'stopped'
+    assert None not in before.values() and 'description' not in before  # the list entry has no description: not read, not shown

@@ -21,7 +21,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils import fdi_plan
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import new_task_id
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_tasks
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, NO_BODY, Call
-from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
+from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner, warning_texts
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     GENERATED_TASK_ID,
     INSTANCE_ID,
@@ -720,3 +720,38 @@ def test_wait_is_never_done_in_check_mode(http, run_module):
     http.expect(list_all(task(1)))
     result = run_module(dict(config=[dict(name='sync-01', status='running')], wait=True), check_mode=True)
     assert result['changed'] and actions(result) == [['started']]
+
+
+class TestMessagesOfTheRarePaths:
+    """The paths of issue 18.13 that had no test: each says what is wrong and what to do, and writes nothing."""
+
+    def test_two_tasks_of_one_name_ask_for_task_id(self, http, run_module):
+        http.expect(list_all(task(1), dict(task(5), task_name='sync-01')))
+        result = run_module(dict(config=[dict(name='sync-01', description='new')]))
+        assert result['failed'] and result['invalid_items'] == [
+            "config[0] (sync-01): more than one task is named 'sync-01' (task ids task-01, task-05): set task_id to say which one"
+        ]
+        assert http.methods == ['GET']
+
+    def test_a_task_in_scope_that_cannot_be_read_fails_gathered_naming_it(self, http, run_module):
+        http.expect(
+            list_all(task(1), task(2)),
+            show(task(1)),
+            mappings_of(task(1)),
+            Call('GET', api_url('tasks', 'task-02')).reply(403, json=fdi_error('APIG.0302', 'Forbidden.')),
+        )
+        result = run_module(dict(state='gathered', scope_tag='sales-sync', parallelism=1))
+        assert result['failed'] and result['msg'].startswith('Could not read 1 of the 2 tasks in scope: sync-02: ')
+        assert 'APIG.0302' in result['msg'] and result['error_code'] == 'APIG.0302' and 'gathered' not in result
+
+    def test_rendered_with_nothing_to_render_says_so(self, http, run_module):
+        result = run_module(dict(state='rendered', config=[dict(name='orders-sync')]), connection={})
+        assert result['failed'] and result['msg'].startswith('Nothing to render')
+        assert result['invalid_items'] == ['config[0] (orders-sync): Task orders-sync does not exist; to create it, set operation_types.']
+        assert http.requests == []
+
+    def test_wait_with_a_state_that_starts_nothing_is_ignored_with_a_warning(self, http, run_module):
+        http.expect(list_all(task(1)), delete('task-01'))
+        result = run_module(dict(state='deleted', config=[dict(name='sync-01')], wait=True))
+        assert result['changed'] and actions(result) == [['deleted']]
+        assert 'wait is ignored with state deleted.' in warning_texts(result)
