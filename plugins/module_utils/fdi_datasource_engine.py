@@ -187,11 +187,15 @@ def _view(
 
 
 def needed_secrets(kind: str | None, settings: Mapping[str, Any], stored: StoredDatasource | None = None) -> list[str]:
-    """The secret fields a request with these settings must carry: those the type needs, and those the data source has."""
+    """The secret fields a request with these settings must carry: those the type needs, and those the data source has
+    (``api_auth_detail.<name>`` for a secret of api_auth_detail)."""
     rules = REQUIRED_CONTENT.get(kind) or {}
     needed = set(field for field in rules.get(None, rules.get(settings.get('mode') or 'default', ())) if field in SECRET_CONTENT_FIELDS)
-    needed.update(field for field in (stored.secrets_set if stored is not None else ()) if field in SECRET_CONTENT_FIELDS)
-    return sorted(field for field in needed if field not in settings)
+    needed.update(stored.secrets_set if stored is not None else ())
+    auth_detail = settings.get('api_auth_detail') or {}
+    return sorted(
+        field for field in needed if (field[len('api_auth_detail.') :] not in auth_detail if field.startswith('api_auth_detail.') else field not in settings)
+    )
 
 
 def plan_datasource(wanted: WantedDatasource, stored: StoredDatasource | None) -> DatasourcePlan:
@@ -246,6 +250,11 @@ def plan_datasource(wanted: WantedDatasource, stored: StoredDatasource | None) -
 
 
 def _create_plan(wanted: WantedDatasource) -> DatasourcePlan:
+    if wanted.datasource_id:
+        raise PlanError(
+            'Data source %s does not exist, and ROMA Connect chooses the ID of a new data source: to create it, leave '
+            'datasource_id out and say which data source it is by name. Nothing was sent.' % wanted.datasource_id
+        )
     missing = [
         option for option, value in (('name', wanted.name), ('type', wanted.kind), ('app_id', wanted.app_id), ('connection', wanted.settings)) if not value
     ]
@@ -321,7 +330,7 @@ def ensure_datasource(module: RomaModule) -> dict[str, Any]:
                 ['test_connection needs connection.%s: the test sends every setting, and ROMA Connect does not return a secret' % field for field in missing]
             )
     if module.check_mode:
-        result['datasource'] = plan.after
+        result['datasource'] = plan.after if plan.after is not None else {}  # absent: {} as a real run returns
         if running and params['restart_tasks']:
             result['restarted_tasks'] = [user['task_id'] for user in running]
         return result

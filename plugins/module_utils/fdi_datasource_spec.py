@@ -15,7 +15,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import DATASOURCE_TYPES
+from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_datasources import (  # noqa: F401 (SECRET_*: part of the spec's names)
+    DATASOURCE_TYPES,
+    SECRET_AUTH_DETAIL_FIELDS,
+    SECRET_CONTENT_FIELDS,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -93,20 +97,6 @@ CONTENT_TYPES = dict(
     connection_instance_id='str',
     connector_params='dict',
 )
-# The fields the API's documentation marks as secret (reference: docs/api.md, data sources).  connector_params may hold one.
-SECRET_CONTENT_FIELDS = (
-    'password',
-    'sk',
-    'ssl_password',
-    'trust_store_password',
-    'key_store_password',
-    'key_store_key_password',
-    'snmp_community',
-    'config_file_content',
-    'key_store',
-    'trust_store',
-    'connector_params',
-)
 API_AUTH_DETAIL_FIELDS = (
     'auth_method',
     'app_auth_type',
@@ -123,7 +113,6 @@ API_AUTH_DETAIL_FIELDS = (
     'authorization',
     'grant_type',
 )
-SECRET_AUTH_DETAIL_FIELDS = ('password', 'app_secret', 'secret', 'client_secret', 'authorization')
 
 # Per type and mode: the fields a data source needs (the SDK's "needed for X" docstrings).  Types not listed are not checked.
 DATABASE = ('host', 'port', 'database_name', 'user_name', 'password')

@@ -117,6 +117,23 @@ def validate_datasource_options(params: Mapping[str, Any]) -> None:
 
 # -- secrets in connection settings -------------------------------------------------------------
 
+# The fields the API's documentation marks as secret (reference: docs/api.md, data sources).  connector_params may hold one.
+SECRET_CONTENT_FIELDS = (
+    'password',
+    'sk',
+    'ssl_password',
+    'trust_store_password',
+    'key_store_password',
+    'key_store_key_password',
+    'snmp_community',
+    'config_file_content',
+    'key_store',
+    'trust_store',
+    'connector_params',
+)
+SECRET_AUTH_DETAIL_FIELDS = ('password', 'app_secret', 'secret', 'client_secret', 'authorization')  # of api_auth_detail
+
+
 # A field is secret when one of the words of its name (snake_case, camelCase, kebab-case) is one of these ...
 SECRET_WORDS = frozenset(
     (
@@ -526,12 +543,18 @@ class StoredDatasource:
         self.view = normalize_datasource(entity, secret_sink)
         self.view['datasource_id'] = self.view['datasource_id'] or datasource_id
         content = _content_document(entity.get('content')) or {}
-        self.settings = dict((key, value) for key, value in content.items() if not is_secret_field(key) and key != 'api_auth_detail')
+        # What an update sends back: every field but the documented secrets (the service may mask those, or leave them
+        # out).  Not is_secret_field, which masks output and so also takes ak or app_key (identifiers, not secrets).
+        self.settings = dict((key, value) for key, value in content.items() if key not in SECRET_CONTENT_FIELDS and key != 'api_auth_detail')
         auth_detail = content.get('api_auth_detail')
         if isinstance(auth_detail, dict):
-            self.settings['api_auth_detail'] = dict((key, value) for key, value in auth_detail.items() if not is_secret_field(key))
+            self.settings['api_auth_detail'] = dict((key, value) for key, value in auth_detail.items() if key not in SECRET_AUTH_DETAIL_FIELDS)
         # secret fields the service reports as set (masked or in clear): an update must send them again
-        self.secrets_set = sorted(key for key, value in content.items() if is_secret_field(key) and value not in (None, ''))
+        self.secrets_set = sorted(key for key, value in content.items() if key in SECRET_CONTENT_FIELDS and value not in (None, ''))
+        if isinstance(auth_detail, dict):
+            self.secrets_set += sorted(
+                'api_auth_detail.%s' % key for key, value in auth_detail.items() if key in SECRET_AUTH_DETAIL_FIELDS and value not in (None, '')
+            )
 
     @property
     def datasource_id(self) -> str | None:

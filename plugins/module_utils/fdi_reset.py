@@ -153,6 +153,8 @@ def reset_task(module: RomaModule) -> dict[str, Any]:
         'restarted': False,
         'commands': [action.request(params['instance_id'], module.client.project_id, task['task_id']) for action in plan.actions],
     }
+    if params['wait'] and not running:
+        module.warn('wait is ignored: task %s was not running, so it is reset and stays stopped (nothing to wait for).' % task['task_id'])
     if module.check_mode:
         result.update(task=task_result(plan.after), restarted=running)
         return result

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task_reset
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call
-from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
+from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner, warning_texts
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     NAME,
     NOT_FOUND_FORMS,
@@ -152,3 +152,10 @@ def test_task_id_and_name_must_name_the_same_task(http, run_module):
 def test_an_unusable_position_sends_nothing(http, run_module, position, rule):
     result = run_module(dict(name=NAME, position_time=position))
     assert result['failed'] and rule in result['msg'] and http.requests == []
+
+
+def test_wait_on_a_stopped_task_is_ignored_with_a_warning(http, run_module):
+    http.expect(list_tasks(NAME, [STOPPED]), reset())
+    result = run_module(dict(name=NAME, position_time=POSITION_MS, wait=True))
+    assert result['changed'] is True and result['restarted'] is False
+    assert warning_texts(result) == ['wait is ignored: task %s was not running, so it is reset and stays stopped (nothing to wait for).' % TASK_ID]

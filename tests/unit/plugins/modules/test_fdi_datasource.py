@@ -347,3 +347,61 @@ def test_a_rotation_of_a_data_source_in_use(http, run_module, running, restart, 
     warned = [text for text in warning_texts(result) if 'keep its old settings' in text]
     assert len(warned) == (1 if running and not restart else 0)
     assert NEW_PASSWORD not in run_module.output
+
+
+# -- what an independent review of the contract found --------------------------------------------------------------------
+
+
+def api_entity(auth_detail, url='https://orders.example.com/api'):
+    return datasource_entity(datasource_type='API', content={'url': url, 'api_method': 'GET', 'api_auth_detail': auth_detail})
+
+
+def test_a_secret_of_api_auth_detail_the_service_reports_must_be_given_again(http, run_module):
+    """The service says api_auth_detail has a password (masked): an update that does not give it would erase it."""
+    stored = api_entity({'auth_method': 'basicauth', 'user_name': 'reader', 'password': '******'})
+    http.expect(by_name(stored))
+    result = run_module(dict(name=DS_NAME, description='Orders API, new text'))
+    assert result['failed'] and 'connection.api_auth_detail.password is needed' in result['msg']
+    assert http.methods == ['GET']
+
+
+def test_non_secret_fields_of_api_auth_detail_are_sent_back_as_read(http, run_module):
+    stored = api_entity({'auth_method': 'oauth2.0', 'client_id': 'c-1', 'app_key': 'key-id', 'access_token_url': 'https://idp/token'})
+    sent = body(
+        {'url': 'https://orders.example.com/api', 'api_method': 'GET', 'api_auth_detail': dict(stored['content']['api_auth_detail'])},
+        description='Orders API, new text',
+    )
+    sent['datasource_type'] = 'API'
+    http.expect(by_name(stored), *users(), put(sent, dict(stored, description='Orders API, new text')))
+    result = run_module(dict(name=DS_NAME, description='Orders API, new text'))
+    assert result['changed'] is True
+
+
+def test_an_access_key_is_a_setting_compared_like_any_other(http, run_module):
+    """ak (OBS, DIS) is an identifier, not a secret: a re-run with the same one writes nothing."""
+    stored = datasource_entity(datasource_type='OBS', content={'address': 'obs.example.com', 'ak': 'AKOBS0001', 'bucket_name': 'orders'})
+    http.expect(by_name(stored))
+    connection = dict(address='obs.example.com', ak='AKOBS0001', sk='obs-secret-key', bucket_name='orders')
+    result = run_module(dict(name=DS_NAME, type='OBS', app_id='app-source', connection=connection))
+    assert result['changed'] is False and http.methods == ['GET']
+
+
+def test_a_datasource_id_that_does_not_exist_is_not_created_under_another_id(http, run_module):
+    http.expect(datasource_missing(DS_ID))
+    result = run_module(dict(WANTED, datasource_id=DS_ID))
+    assert result['failed'] and 'ROMA Connect chooses the ID of a new data source' in result['msg']
+    assert http.methods == ['GET']
+
+
+@pytest.mark.parametrize('exists', [True, False], ids=['exists', 'gone'])
+def test_check_mode_of_absent_returns_an_empty_data_source_like_a_real_run(http, run_module, exists):
+    http.expect(*([by_name(STORED), *users()] if exists else [by_name()]))
+    result = run_module(dict(name=DS_NAME, state='absent'), check_mode=True)
+    assert result['changed'] is exists and result['datasource'] == {}
+
+
+def test_connector_params_the_service_masks_are_never_sent_back_as_the_mask(http, run_module):
+    stored = datasource_entity(datasource_type='CUSTOMIZED', content={'connection_instance_id': 'conn-1', 'connector_params': '******'})
+    http.expect(by_name(stored))
+    result = run_module(dict(name=DS_NAME, description='Orders connector, new text'))
+    assert result['failed'] and 'connection.connector_params is needed' in result['msg'] and http.methods == ['GET']
