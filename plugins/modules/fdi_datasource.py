@@ -449,7 +449,7 @@ options:
       - V(always) sends them on every run, so the module then always reports C(changed=true). Use it to rotate a password.
       - An update sends every secret again. A secret the type needs (such as a database password), and a secret ROMA Connect
         reports as set (masked or not), must be given, or the update fails before it is sent, naming it. A secret that ROMA
-        Connect leaves out of its answers altogether cannot be known: give every secret the data source has whenever you
+        Connect leaves out of its answers altogether cannot be known; give every secret the data source has whenever you
         change it, or it is gone afterwards.
     type: str
     choices: [on_create, always]
