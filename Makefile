@@ -116,9 +116,10 @@ test:
 	column -t -s $$'\t' $(LOGS)/times.tsv | sed 's/^/  /'; \
 	exit $$status
 
-# The longest stages first, so that they start first.
-test-stages: $(foreach core,$(CORES),$(foreach group,$(INTEGRATION_GROUPS),test-integration-$(group)-$(core))) \
-	$(foreach core,$(CORES),test-sanity-$(core) test-units-$(core)) test-ecosystem test-docs-examples test-simulator
+# The longest chains first, so that they start first: the ecosystem checks (one after another where they share the
+# tarball), then the integration groups.
+test-stages: test-ecosystem $(foreach core,$(CORES),$(foreach group,$(INTEGRATION_GROUPS),test-integration-$(group)-$(core))) \
+	$(foreach core,$(CORES),test-sanity-$(core) test-units-$(core)) test-docs-examples test-simulator
 
 # The stages.  Targets named after a leg's ansible-core version are built by pattern (and not .PHONY, which would
 # skip the pattern search); none of them is a file, and none is an intermediate file for make to remove afterwards.
