@@ -11,6 +11,7 @@ the copy only: the checkout is left as it is.  Run it with antsibull-changelog o
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -47,7 +48,11 @@ def new_modules(version: str) -> list[str]:
         if name.endswith('.py') and not os.path.islink(os.path.join(directory, name)):
             with open(os.path.join(directory, name), encoding='utf-8') as handle:
                 source = handle.read()
-            documentation = source.split("DOCUMENTATION = r'''", 1)[-1].split("'''", 1)[0]
+            documentation = next(
+                node.value.value
+                for node in ast.parse(source).body
+                if isinstance(node, ast.Assign) and [getattr(target, 'id', None) for target in node.targets] == ['DOCUMENTATION']
+            )
             if str((yaml.safe_load(documentation) or {}).get('version_added')) == str(version):
                 found.append(name[:-3])
     return found
