@@ -70,8 +70,11 @@ tree: setup
 
 # Each test also has a `-run` form that uses the tree as it is: `make test` builds every tree once and then runs
 # the tests side by side, which must not rebuild a tree under a running test.
-SANITY = $(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON_VERSION) --color no
-UNITS = $(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON_VERSION) --color no
+# Sanity and units of one leg take turns (flock): ansible-test --venv builds one venv per tree
+# (tests/output/.tmp/delegation/) and removes a half-built one, so two first runs side by side break each other.
+ANSIBLE_TEST_VENV := cd $(TREE) && PATH=$(BIN):$$PATH flock $(LEG)/ansible-test-venv.lock $(BIN)/ansible-test
+SANITY = $(ANSIBLE_TEST_VENV) sanity --venv --python $(TEST_PYTHON_VERSION) --color no
+UNITS = $(ANSIBLE_TEST_VENV) units --venv --python $(TEST_PYTHON_VERSION) --color no
 # INTEGRATION_TARGETS: targets or aliases (e.g. shippable/posix/group2/); empty is every target.  A failed target does
 # not stop the ones after it (--continue-on-error): one run shows every failure.
 INTEGRATION_TARGETS ?=
