@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.auth import iam_error_hint
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import (
     RomaError,
     RomaRedirectError,
@@ -42,7 +41,9 @@ if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any
 
-    from ansible_collections.hwcloud.roma.plugins.module_utils.auth import AkSkAuth, PasswordAuth, TokenAuth
+    from ansible_collections.hwcloud.roma.plugins.module_utils.auth import TokenAuth
+    from ansible_collections.hwcloud.roma.plugins.module_utils.auth_aksk import AkSkAuth
+    from ansible_collections.hwcloud.roma.plugins.module_utils.auth_password import PasswordAuth
 
 # Optional modules requests imports that this client never uses: a character-set detector, for Response.text and
 # Response.apparent_encoding, and simplejson (where installed), for Response.json().  The client reads Response.content
@@ -344,7 +345,7 @@ class RomaClient:
             if not entities or (isinstance(total, int) and offset >= total) or (not isinstance(total, int) and len(entities) < page_size):
                 return
 
-    def iam_login(self, body: Mapping[str, Any], description: str, scope: str | None = None) -> tuple[Mapping[str, str], Any]:
+    def iam_login(self, body: Mapping[str, Any]) -> tuple[Mapping[str, str], Any]:
         """POST the password body to IAM; return (response headers, decoded body).  Retried like a GET: a login creates nothing."""
         if not self.iam_endpoint:
             raise RomaResponseError('Password login needs iam_endpoint or region.')
@@ -352,9 +353,7 @@ class RomaClient:
         response, attempts = self._exchange(self.iam_endpoint, 'POST', path, {'nocatalog': 'true'}, body, False, True)
         if response.status < 400:
             return response.headers, self._decode(response, 'POST', path, expect_body=True, service='IAM')
-        error = api_error_from_response(response.status, response.headers, response.content, 'POST', path, service='IAM')
-        hint = iam_error_hint(error, description, scope)
-        raise (error.with_hint(hint) if hint else error).with_attempts(attempts)
+        raise api_error_from_response(response.status, response.headers, response.content, 'POST', path, service='IAM').with_attempts(attempts)
 
     def host_header(self) -> str:
         """The Host value AK/SK signing covers: the endpoint's host[:port] exactly as in the URL."""

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.auth import PasswordAuth, select_auth
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth import select_auth
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rule
@@ -179,11 +179,11 @@ def build_client(params: Mapping[str, Any], needs_roma: bool = True, from_enviro
     if problems:
         raise RomaInputError('Invalid options: %s.' % '; '.join(problems))
     auth = select_auth(params, from_environment)
-    if not isinstance(auth, PasswordAuth) and not params.get('project_id'):
+    if not auth.logs_in and not params.get('project_id'):
         raise RomaInputError(
             'project_id (or HUAWEICLOUD_SDK_PROJECT_ID) is required with %s; only a password login can find it from the token.' % auth.description
         )
-    endpoint, iam_endpoint = resolve_endpoints(params, needs_roma=needs_roma, needs_iam=isinstance(auth, PasswordAuth))
+    endpoint, iam_endpoint = resolve_endpoints(params, needs_roma=needs_roma, needs_iam=auth.logs_in)
     return RomaClient(
         endpoint,
         auth,

@@ -15,7 +15,9 @@ import pytest
 import requests
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.auth import AkSkAuth, PasswordAuth, TokenAuth, select_auth
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth import TokenAuth, select_auth
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth_aksk import AkSkAuth
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth_password import PasswordAuth
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule, connection_argument_spec
@@ -445,7 +447,7 @@ class TestOneReloginForAllThreads:
             self.known_project_id = None
             self.lock = threading.Lock()
 
-        def iam_login(self, body, description, scope):  # pylint: disable=unused-argument
+        def iam_login(self, body):  # pylint: disable=unused-argument
             with self.lock:
                 self.logins += 1
                 number = self.logins

@@ -295,7 +295,7 @@ class TestTransportErrors:
         http.expect(Call('POST', iam + '/v3/auth/tokens', query={'nocatalog': 'true'}, json=password_body()).fail(connection_refused()))
         client = RomaClient(ROMA, TokenAuth(TOKEN), project_id=PROJECT_ID, iam_endpoint=iam, retry_policy=RetryPolicy(retries=0))
         with pytest.raises(RomaTransportError) as caught:
-            client.iam_login(password_body(), 'password login')
+            client.iam_login(password_body())
         assert caught.value.message.endswith(
             'Nothing answered there: check iam_endpoint (its host name and port, port 35357) and that the service is reachable from this machine.'
         )

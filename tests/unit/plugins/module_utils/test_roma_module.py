@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.auth import AkSkAuth, PasswordAuth, TokenAuth
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth import TokenAuth
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth_aksk import AkSkAuth
+from ansible_collections.hwcloud.roma.plugins.module_utils.auth_password import PasswordAuth
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import build_client, check_region, resolve_endpoints
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import IAM, PROJECT_ID, ROMA, TOKEN
