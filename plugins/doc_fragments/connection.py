@@ -86,7 +86,8 @@ options:
     description:
       - Path to a PEM CA bundle (or a directory of CA certificates) used to verify the endpoints' certificates, for
         private or test endpoints. It must exist when O(validate_certs=true).
-      - Without it, the CA bundle of C(requests) is used, or the one the E(REQUESTS_CA_BUNDLE) environment variable names.
+      - Without it, the CA bundle that E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) names is used, else the system's trust
+        store (as M(ansible.builtin.uri) uses it; E(SSL_CERT_FILE) and E(SSL_CERT_DIR) move it).
     type: path
   timeout:
     description:
@@ -115,6 +116,7 @@ notes:
     the module fails before sending any request."
   - All modules of this collection are in the action group C(hwcloud.roma.roma), so the connection options can
     be set once per play with C(module_defaults) and C(group/hwcloud.roma.roma).
-requirements:
-  - requests
+  - Requests go through the proxy that E(https_proxy) (for an C(https://) endpoint, tunnelled with C(CONNECT)),
+    E(http_proxy) or E(all_proxy) names, unless E(no_proxy) lists the host; the proxy URL must be C(http://) and may
+    hold C(user:password). The modules need no Python package beyond the standard library.
 """

@@ -4,23 +4,31 @@
 
 """RomaClient: the one HTTP client every module uses.
 
-It owns the ``requests`` session (one keep-alive connection per host for a whole
-module run), TLS settings, authentication, the retry policy and the translation
-of every HTTP, TLS, timeout and JSON failure into the errors in ``errors.py``.
-Modules and the resource layer above it never see ``requests``.
+It owns the connections (one keep-alive connection per host and request in flight for a
+whole module run, over the standard library's ``http.client``), TLS settings, proxies from
+the environment, authentication, the retry policy and the translation of every HTTP, TLS,
+timeout and JSON failure into the errors in ``errors.py``.  Modules and the resource layer
+above it never see a socket.  The standard library serves because the client needs little
+of an HTTP library (JSON bodies, no redirects, no cookies), and importing one costs every
+module run more than it sends (docs/performance.md).
 """
 
 from __future__ import annotations
 
+import base64
+import http.client
 import json
+import os
 import random
 import re
+import select
+import socket
+import ssl
 import sys
+import threading
 import time
-import traceback
-import warnings
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 
@@ -37,53 +45,12 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.signer import canonic
 from ansible_collections.hwcloud.roma.plugins.module_utils.version import COLLECTION_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
-    from types import ModuleType
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from typing import Any
 
     from ansible_collections.hwcloud.roma.plugins.module_utils.auth import TokenAuth
     from ansible_collections.hwcloud.roma.plugins.module_utils.auth_aksk import AkSkAuth
     from ansible_collections.hwcloud.roma.plugins.module_utils.auth_password import PasswordAuth
-
-# Optional modules requests imports that this client never uses: a character-set detector, for Response.text and
-# Response.apparent_encoding, and simplejson (where installed), for Response.json().  The client reads Response.content
-# and decodes JSON itself.
-UNUSED_BY_REQUESTS = ('charset_normalizer', 'chardet', 'simplejson')
-
-
-def _import_requests() -> ModuleType:
-    """``import requests`` without UNUSED_BY_REQUESTS: about 7 ms less per module run (docs/performance.md).
-
-    requests handles a missing detector (and a missing simplejson); the modules are kept out only while requests is
-    imported, so anything else in the process can still import them.
-    """
-    kept_out = [name for name in UNUSED_BY_REQUESTS if name not in sys.modules]
-    for name in kept_out:
-        sys.modules[name] = None  # "import name" raises ImportError
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')  # requests warns that it found no character-set detector
-            import requests as module  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        if not kept_out:
-            raise
-        # requests is missing, or needs one of them after all: import it as it is (ImportError again if missing)
-        for name in [name for name in sys.modules if name == 'requests' or name.startswith('requests.')] + kept_out:
-            del sys.modules[name]
-        kept_out = []
-        import requests as module  # pylint: disable=import-outside-toplevel
-    finally:
-        for name in kept_out:
-            del sys.modules[name]
-    return module
-
-
-try:
-    requests = _import_requests()
-    REQUESTS_IMPORT_ERROR = None
-except ImportError:  # pragma: no cover - exercised by the modules' missing_required_lib path
-    requests = None
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 JSON_BODY_CONTENT_TYPE = 'application/json;charset=UTF-8'
 JSON_CONTENT_TYPE = 'application/json'
@@ -140,7 +107,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 def _root_cause(exc: BaseException) -> BaseException:
-    """The innermost exception behind a requests/urllib3 error, for a message without wrapper noise."""
+    """The innermost exception behind a transport error, for a message without wrapper noise."""
     seen = set()
     while id(exc) not in seen:
         seen.add(id(exc))
@@ -156,7 +123,7 @@ def _root_cause(exc: BaseException) -> BaseException:
 def _describe(exc: BaseException) -> str:
     root = _root_cause(exc)
     text = str(root)
-    text = re.sub(r'<[^>]+>:\s*', '', text)  # "<urllib3.connection.HTTPConnection object at 0x..>: "
+    text = re.sub(r'<[^>]+>:\s*', '', text)  # "<... object at 0x..>: " before a message
     errno_match = re.search(r'\[Errno -?\d+\]\s*([^\'")]+)', text)
     if errno_match:
         text = errno_match.group(1).strip()
@@ -201,16 +168,235 @@ def tls_advice(description: str, verify: bool | str) -> str:
     )
 
 
+class Headers(dict):
+    """Response headers whose names ignore case, as HTTP's do (a repeated header's values joined by ", ")."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__()
+        for name, value in pairs:
+            key = name.lower()
+            self[key] = '%s, %s' % (self[key], value) if key in self else value
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __setitem__(self, name: str, value: str) -> None:
+        super().__setitem__(name.lower(), value)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.lower())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return super().get(name.lower(), default)
+
+
 class Response:
-    """The parts of an HTTP response the client needs, decoupled from ``requests``; ``headers`` ignore case."""
+    """The parts of an HTTP response the client needs; ``headers`` ignore case."""
 
     def __init__(self, status: int, headers: Mapping[str, str], content: bytes) -> None:
         self.status = status
-        self.headers = headers
+        self.headers = headers if isinstance(headers, Headers) else Headers(headers.items())
         self.content = content
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)
+
+
+class TransportFailure(Exception):
+    """An exchange that produced no HTTP response, and how far it got: ``stage`` is one of
+
+    * ``'ca_bundle'``: the CA bundle to verify certificates with cannot be read (nothing was sent);
+    * ``'tls'``: the TLS set-up or handshake failed (a certificate, a CA bundle, a port that speaks no TLS);
+    * ``'connect'``: no connection was made (refused, unknown host, unreachable, a proxy that refused the tunnel);
+    * ``'exchange'``: connected, then the request or its answer was cut off or timed out, so the server may have
+      processed it.
+
+    ``cause`` is the standard library's exception; :class:`RomaClient` turns both into a RomaTransportError.
+    """
+
+    STAGES = ('ca_bundle', 'tls', 'connect', 'exchange')
+
+    def __init__(self, stage: str, cause: BaseException) -> None:
+        super().__init__('%s: %s' % (stage, cause))
+        self.stage = stage
+        self.cause = cause
+
+    @property
+    def timed_out(self) -> bool:
+        return isinstance(self.cause, (socket.timeout, TimeoutError))
+
+
+def _proxy_for(scheme: str, host: str) -> str | None:
+    """The proxy URL the environment names for ``scheme`` and ``host`` (http_proxy, https_proxy, all_proxy, no_proxy)."""
+    if not {name.lower() for name in os.environ} & {'http_proxy', 'https_proxy', 'all_proxy'}:
+        return None
+    import urllib.request  # pylint: disable=import-outside-toplevel  # only a run behind a proxy reads its settings
+
+    proxies = urllib.request.getproxies_environment()
+    proxy = proxies.get(scheme) or proxies.get('all')
+    if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+        return None
+    return proxy if '://' in proxy else 'http://' + proxy
+
+
+def _is_dropped(connection: http.client.HTTPConnection) -> bool:
+    """Whether an idle keep-alive connection was closed by the server: an idle connection has nothing to read."""
+    if connection.sock is None:
+        return True
+    try:
+        readable, dummy_writable, dummy_errored = select.select([connection.sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+class HttpTransport:
+    """Keep-alive HTTP(S) connections for one module run, over ``http.client``: the one place that touches a socket.
+
+    A connection is kept per (scheme, host, port) and reused by the next request, so a
+    module run talks over one connection (one TLS handshake); requests in flight at once
+    (a module's parallelism) each take a connection of their own, and up to ``pool_size``
+    of them stay open.  :meth:`request` returns a :class:`Response` for every HTTP answer
+    (redirects are not followed) and raises :class:`TransportFailure` when there is none.
+    """
+
+    def __init__(self, timeout: float = 30.0, verify: bool | str = True, pool_size: int | None = None) -> None:
+        self.timeout = timeout
+        self.verify = verify
+        self.pool_size = max(1, pool_size or 1)
+        self.headers = {
+            'User-Agent': 'hwcloud.roma/%s ansible-core/%s python/%d.%d' % (COLLECTION_VERSION, ANSIBLE_CORE_VERSION, sys.version_info[0], sys.version_info[1]),
+            'Accept': JSON_CONTENT_TYPE,
+        }
+        self._idle: dict[tuple[str, str, str | None], list[http.client.HTTPConnection]] = {}
+        self._lock = threading.Lock()
+        self._tls_context: ssl.SSLContext | None = None
+
+    def ca_bundle(self) -> str | None:
+        """The CA bundle (file or directory) certificates are checked against; None for the system's trust store.
+
+        ``ca_path`` when set; else REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, which earlier versions
+        (built on requests) honoured, so an environment set up for them keeps working; else the
+        system's (OpenSSL's default paths, which SSL_CERT_FILE and SSL_CERT_DIR move).
+        """
+        if isinstance(self.verify, str):
+            return self.verify
+        if self.verify:
+            return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or None
+        return None
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Made once per run, on the first HTTPS connection: loading a CA bundle takes milliseconds."""
+        if self._tls_context is None:
+            if not self.verify:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            else:
+                bundle = self.ca_bundle()
+                if bundle and os.path.isdir(bundle):
+                    context = ssl.create_default_context(capath=bundle)
+                else:
+                    context = ssl.create_default_context(cafile=bundle)
+            self._tls_context = context
+        return self._tls_context
+
+    def request(self, method: str, url: str, body: bytes | None, headers: Mapping[str, str]) -> Response:
+        """Send one request and read its whole answer."""
+        parts = urlsplit(url)
+        proxy = _proxy_for(parts.scheme, parts.hostname or '')
+        key = (parts.scheme, parts.netloc, proxy)
+        connection = self._take(key, parts, proxy)
+        target = url if (proxy and parts.scheme == 'http') else (parts.path or '/') + ('?' + parts.query if parts.query else '')
+        wire_headers = dict(self.headers)
+        wire_headers.update(headers)
+        if proxy and parts.scheme == 'http':
+            wire_headers.update(_proxy_authorization(proxy))
+        try:
+            connection.request(method, target, body=body, headers=wire_headers)
+            answer = connection.getresponse()
+            content = answer.read()
+        except (OSError, http.client.HTTPException) as exc:
+            connection.close()
+            raise TransportFailure('exchange', exc) from None
+        response = Response(answer.status, Headers(answer.getheaders()), content)
+        if answer.will_close:
+            connection.close()
+        else:
+            self._give_back(key, connection)
+        return response
+
+    def _take(self, key: tuple[str, str, str | None], parts: Any, proxy: str | None) -> http.client.HTTPConnection:
+        with self._lock:
+            idle = self._idle.get(key) or []
+            while idle:
+                connection = idle.pop()
+                if not _is_dropped(connection):
+                    return connection
+                connection.close()
+        return self._connect(parts, proxy)
+
+    def _give_back(self, key: tuple[str, str, str | None], connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(key, [])
+            if len(idle) < self.pool_size:
+                idle.append(connection)
+                return
+        connection.close()
+
+    def _connect(self, parts: Any, proxy: str | None) -> http.client.HTTPConnection:
+        """A new connection, connected now, so that a failure to connect is told apart from a failure after sending."""
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise TransportFailure('connect', exc) from None
+        host = parts.hostname or ''
+        via = urlsplit(proxy) if proxy else None
+        if via is not None and via.scheme != 'http':
+            raise TransportFailure('connect', ValueError('proxy %s: only http:// proxies are supported' % _without_userinfo(proxy)))
+        address = (via.hostname, via.port or 80) if via is not None else (host, port)
+        context = None
+        if parts.scheme == 'https':
+            try:
+                context = self.tls_context()
+            except ssl.SSLError as exc:  # a CA bundle that holds no certificate
+                raise TransportFailure('tls', exc) from None
+            except (OSError, ValueError) as exc:  # a CA bundle that cannot be read
+                raise TransportFailure('ca_bundle', exc) from None
+        try:
+            if context is not None:
+                connection = http.client.HTTPSConnection(address[0], address[1], timeout=self.timeout, context=context)
+                if via is not None:
+                    connection.set_tunnel(host, port or 443, headers=_proxy_authorization(proxy))
+            else:
+                connection = http.client.HTTPConnection(address[0], address[1], timeout=self.timeout)
+            connection.connect()
+        except (ssl.SSLError, ssl.CertificateError) as exc:
+            raise TransportFailure('tls', exc) from None
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            raise TransportFailure('connect', exc) from None
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            connections = [connection for idle in self._idle.values() for connection in idle]
+            self._idle.clear()
+        for connection in connections:
+            connection.close()
+
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition('@')[2]).geturl()
+
+
+def _proxy_authorization(proxy: str) -> dict[str, str]:
+    """The Proxy-Authorization header for a proxy URL with user:password (percent-decoded), else none."""
+    parts = urlsplit(proxy)
+    if parts.username is None:
+        return {}
+    credentials = '%s:%s' % (unquote(parts.username), unquote(parts.password or ''))
+    return {'Proxy-Authorization': 'Basic ' + base64.b64encode(credentials.encode('utf-8')).decode('ascii')}
 
 
 class RomaClient:
@@ -226,7 +412,7 @@ class RomaClient:
         validate_certs: bool = True,
         ca_path: str | None = None,
         retry_policy: RetryPolicy | None = None,
-        session: requests.Session | None = None,
+        transport: HttpTransport | None = None,
         pool_size: int | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip('/') if endpoint else None
@@ -235,23 +421,9 @@ class RomaClient:
         self.known_project_id = project_id
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy()
-        self.session = session or requests.Session()
-        if pool_size and pool_size > 1:
-            # one keep-alive connection per request in flight (a module's parallelism), instead of requests' default of 10
-            adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=pool_size)
-            self.session.mount('https://', adapter)
-            self.session.mount('http://', adapter)
-        # Passed with every request too: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE replace a session's
-        # verify setting, which would silently override validate_certs: false and ca_path.
         self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
-        self.session.verify = self.verify
-        self.session.headers.update(
-            {
-                'User-Agent': 'hwcloud.roma/%s ansible-core/%s python-requests/%s'
-                % (COLLECTION_VERSION, ANSIBLE_CORE_VERSION, getattr(requests, '__version__', 'unknown')),
-                'Accept': JSON_CONTENT_TYPE,
-            }
-        )
+        # one keep-alive connection per request in flight (pool_size: a module's parallelism)
+        self.transport = transport or HttpTransport(timeout=timeout, verify=self.verify, pool_size=pool_size)
 
     @property
     def retries(self) -> int:
@@ -405,48 +577,48 @@ class RomaClient:
         query_string = canonical_query_string(query)
         url = base_url + path + ('?' + query_string if query_string else '')
         try:
-            raw = self.session.request(method, url, data=body_bytes or None, headers=headers, timeout=self.timeout, verify=self.verify, allow_redirects=False)
-            return Response(raw.status_code, requests.structures.CaseInsensitiveDict(raw.headers), raw.content)
-        except requests.exceptions.SSLError as exc:
-            description = _describe(exc)
+            return self.transport.request(method, url, body_bytes or None, headers)
+        except TransportFailure as failure:
+            raise self._transport_error(failure, base_url, method, full_path) from None
+
+    def _transport_error(self, failure: TransportFailure, base_url: str, method: str, full_path: str) -> RomaTransportError:
+        """What went wrong, in terms of the options that decide it, and whether the request may have been processed."""
+        description = _describe(failure.cause)
+        if failure.stage == 'ca_bundle':
+            return RomaTransportError(
+                'Cannot send the request to %s (%s %s): %s. Check ca_path and the REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE environment variables.'
+                % (base_url, method, full_path, description),
+                method=method,
+                path=full_path,
+                retryable=False,
+            )
+        if failure.stage == 'tls':
             advice = tls_advice(description, self.verify)
-            raise RomaTransportError(
+            return RomaTransportError(
                 'TLS failure talking to %s: %s (%s %s). %s' % (base_url, description, method, full_path, advice), method=method, path=full_path, retryable=False
             )
-        except requests.exceptions.ConnectTimeout as exc:
-            raise RomaTransportError(
-                'Timed out connecting to %s after %ss (%s %s): %s' % (base_url, self.timeout, method, full_path, _describe(exc)), method=method, path=full_path
+        if failure.stage == 'connect' and failure.timed_out:
+            return RomaTransportError(
+                'Timed out connecting to %s after %ss (%s %s): %s' % (base_url, self.timeout, method, full_path, description), method=method, path=full_path
             )
-        except requests.exceptions.Timeout:
-            raise RomaTransportError(
+        if failure.stage == 'connect':
+            option = 'iam_endpoint' if base_url == self.iam_endpoint and base_url != self.endpoint else 'endpoint'
+            return RomaTransportError(
+                'Connection to %s failed (%s %s): %s. Nothing answered there: check %s (its host name and port, %s) and that the service is '
+                'reachable from this machine.' % (base_url, method, full_path, description.rstrip('.'), option, _port_of(base_url)),
+                method=method,
+                path=full_path,
+            )
+        if failure.timed_out:
+            return RomaTransportError(
                 'No response from %s within the timeout of %ss (%s %s)' % (base_url, self.timeout, method, full_path),
                 method=method,
                 path=full_path,
                 may_have_been_processed=True,
             )
-        except requests.exceptions.ConnectionError as exc:
-            never_connected = 'NewConnectionError' in repr(exc) or 'refused' in str(exc).lower()
-            message = 'Connection to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc))
-            if never_connected:
-                option = 'iam_endpoint' if base_url == self.iam_endpoint and base_url != self.endpoint else 'endpoint'
-                message = '%s. Nothing answered there: check %s (its host name and port, %s) and that the service is reachable from this machine.' % (
-                    message.rstrip('.'),
-                    option,
-                    _port_of(base_url),
-                )
-            raise RomaTransportError(message, method=method, path=full_path, may_have_been_processed=not never_connected)
-        except requests.exceptions.RequestException as exc:
-            raise RomaTransportError(
-                'Request to %s failed (%s %s): %s' % (base_url, method, full_path, _describe(exc)), method=method, path=full_path, may_have_been_processed=True
-            )
-        except (OSError, ValueError) as exc:  # raised before sending, e.g. an unreadable CA bundle from REQUESTS_CA_BUNDLE
-            raise RomaTransportError(
-                'Cannot send the request to %s (%s %s): %s. Check ca_path and the REQUESTS_CA_BUNDLE and '
-                'CURL_CA_BUNDLE environment variables.' % (base_url, method, full_path, _describe(exc)),
-                method=method,
-                path=full_path,
-                retryable=False,
-            )
+        return RomaTransportError(
+            'Connection to %s failed (%s %s): %s' % (base_url, method, full_path, description), method=method, path=full_path, may_have_been_processed=True
+        )
 
     def _decode(self, response: Response, method: str, display_path: str, expect_body: bool, service: str = 'ROMA Connect') -> Any:
         """Decode a 2xx body.  An empty body is None where the API documents none, an error where it promises JSON."""

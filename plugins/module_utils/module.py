@@ -18,10 +18,10 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import select_auth
-from ansible_collections.hwcloud.roma.plugins.module_utils.client import REQUESTS_IMPORT_ERROR, RetryPolicy, RomaClient
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaError, RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.rules import PATH_ID_RULE, check_rule
 
@@ -204,8 +204,6 @@ class RomaModule(AnsibleModule):
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
-        if REQUESTS_IMPORT_ERROR:
-            self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.credentials_from_environment = credentials_from_environment(self.params)
         for option in self.credentials_from_environment:
             if spec[option].get('no_log'):

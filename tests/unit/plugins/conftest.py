@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from ansible_collections.hwcloud.roma.plugins.module_utils import client as client_module
 from ansible_collections.hwcloud.roma.plugins.module_utils import errors as errors_module
@@ -20,8 +19,10 @@ CONNECTION_ENV_VARS = sorted(
     set(name for option in connection_argument_spec().values() for name in (option.get('fallback') or (None, []))[1])
     | set(name for names in CREDENTIAL_ENVIRONMENT.values() for name in names)
 )
-# requests reads these itself (TLS verification); tests must not depend on the machine's settings
-REQUESTS_ENV_VARS = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE']
+# the transport reads these (the CA bundle, proxies); tests must not depend on the machine's settings
+TRANSPORT_ENV_VARS = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'] + [
+    name for scheme in ('http', 'https', 'all', 'no') for name in (scheme + '_proxy', scheme.upper() + '_PROXY')
+]
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -36,10 +37,10 @@ def pytest_runtest_makereport(item, call):  # pylint: disable=unused-argument
 def no_network(monkeypatch):
     """A test that sends a request without scripting it through the ``http`` fixture fails instead of reaching the network."""
 
-    def refuse(session, method, url, **kwargs):  # pylint: disable=unused-argument
+    def refuse(transport, method, url, body=None, headers=None):  # pylint: disable=unused-argument
         raise AssertionError('%s %s sent by a test that does not use the http fixture' % (method, url))
 
-    monkeypatch.setattr(requests.Session, 'request', refuse)
+    monkeypatch.setattr(client_module.HttpTransport, 'request', refuse)
 
 
 @pytest.fixture
@@ -51,10 +52,10 @@ def http(request, monkeypatch, no_network):  # pylint: disable=unused-argument,r
     """
     fake = FakeHttp()
 
-    def send(session, method, url, **kwargs):
-        return fake(session, method, url, **kwargs)
+    def send(transport, method, url, body=None, headers=None):
+        return fake(transport, method, url, body, headers)
 
-    monkeypatch.setattr(requests.Session, 'request', send)
+    monkeypatch.setattr(client_module.HttpTransport, 'request', send)
     yield fake
     body = getattr(request.node, 'report_call', None)
     if body is None or body.passed:
@@ -85,7 +86,7 @@ def no_known_secrets(monkeypatch):
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
     """No connection option or requests setting may come from the environment of the machine running the tests."""
-    for name in CONNECTION_ENV_VARS + REQUESTS_ENV_VARS:
+    for name in CONNECTION_ENV_VARS + TRANSPORT_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
 
 

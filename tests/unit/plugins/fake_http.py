@@ -4,7 +4,7 @@
 
 """A scripted stand-in for the network, used by every unit test.
 
-``FakeHttp`` replaces ``requests.Session.request`` (the one call through which the
+``FakeHttp`` replaces ``HttpTransport.request`` (the one call through which the
 collection talks HTTP) and is given the exact, ordered list of requests a test
 expects, each with the response (or exception) to produce.  A request that is not
 the next expected one, an extra request, or an expected request that never came
@@ -21,11 +21,10 @@ import hashlib
 import hmac
 import json as jsonlib
 import re
+import socket
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-import requests
-from requests.structures import CaseInsensitiveDict
-
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import Headers, Response, TransportFailure
 from ansible_collections.hwcloud.roma.tests.unit.plugins import api_contract
 
 NO_BODY = object()  # the request must have no body
@@ -66,7 +65,7 @@ class Call:
         return self
 
     def fail(self, exception):
-        """Raise ``exception`` from ``Session.request`` instead of answering."""
+        """Raise ``exception`` (a TransportFailure: see ``refused()`` and its kin below) from the transport instead of answering."""
         self.exception = exception
         return self
 
@@ -80,9 +79,9 @@ class Call:
 
 
 class Request:
-    """What the code under test sent: method, URL parts, wire headers (session + request), body, TLS verification."""
+    """What the code under test sent: method, URL parts, wire headers (transport + request), body, TLS verification."""
 
-    def __init__(self, session, method, url, data=None, headers=None, timeout=None, allow_redirects=True, verify=None, **kwargs):
+    def __init__(self, transport, method, url, body=None, headers=None):
         self.method = method
         self.url = url
         parts = urlsplit(url)
@@ -91,14 +90,13 @@ class Request:
         self.raw_query = parts.query
         self.query_pairs = parse_qsl(parts.query, keep_blank_values=True)
         self.query = dict(self.query_pairs)
-        self.headers = CaseInsensitiveDict(session.headers)
-        self.headers.update(headers or {})
-        self.body = data or b''
-        self.timeout = timeout
-        # the TLS verification requests would really use: the call's, else REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE, else the session's
-        self.verify = session.merge_environment_settings(url, {}, None, verify, None)['verify']
-        self.allow_redirects = allow_redirects
-        self.extra = kwargs
+        self.headers = Headers()
+        for name, value in list(transport.headers.items()) + list((headers or {}).items()):
+            self.headers[name] = value
+        self.body = body or b''
+        self.timeout = transport.timeout
+        # the TLS verification the transport would really use: False, a CA bundle (ca_path or the environment's), or True (the system's)
+        self.verify = transport.verify and (transport.ca_bundle() or True)
 
     @property
     def json(self):
@@ -134,8 +132,8 @@ class FakeHttp:
                 self.expected.append(call)
         return self
 
-    def __call__(self, session, method, url, **kwargs):
-        request = Request(session, method, url, **kwargs)
+    def __call__(self, transport, method, url, body=None, headers=None):
+        request = Request(transport, method, url, body, headers)
         self.requests.append(request)
         index = len(self.requests)
         if not self.expected:
@@ -152,12 +150,7 @@ class FakeHttp:
             self._fail('request #%d breaks the API contract (api_contract.py): %s\n  %s' % (index, request.describe(), '\n  '.join(violations)))
         if call.exception is not None:
             raise call.exception
-        response = requests.Response()
-        response.status_code = call.status
-        response.headers = CaseInsensitiveDict(call.response_headers)
-        response._content = call.content  # pylint: disable=protected-access
-        response.url = url
-        return response
+        return Response(call.status, Headers(call.response_headers.items()), call.content)
 
     def _fail(self, message):
         self.problems.append(message)
@@ -197,6 +190,32 @@ class FakeHttp:
     @property
     def methods(self):
         return [request.method for request in self.requests]
+
+
+# -- what the transport raises when there is no answer (client.TransportFailure), for Call.fail -------------
+
+
+def refused():
+    """Nothing listens there: the connection was never made."""
+    return TransportFailure('connect', ConnectionRefusedError(111, 'Connection refused'))
+
+
+def connect_timeout():
+    return TransportFailure('connect', socket.timeout('timed out'))
+
+
+def read_timeout():
+    """Sent, then no answer in time: the server may have processed the request."""
+    return TransportFailure('exchange', socket.timeout('The read operation timed out'))
+
+
+def reset():
+    """Sent, then the connection was cut: the server may have processed the request."""
+    return TransportFailure('exchange', ConnectionResetError(104, 'Connection reset by peer'))
+
+
+def tls_failure(cause):
+    return TransportFailure('tls', cause)
 
 
 # -- an independent SDK-HMAC-SHA256 verifier, as the API gateway would run it ---------------------

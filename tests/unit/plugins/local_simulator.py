@@ -17,7 +17,6 @@ import threading
 import urllib.request
 
 import pytest
-import requests
 
 SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, 'simulator')
 sys.path.insert(0, os.path.normpath(SIMULATOR_DIR))
@@ -25,7 +24,9 @@ sys.path.insert(0, os.path.normpath(SIMULATOR_DIR))
 from roma_sim.auth import Accounts  # noqa: E402  pylint: disable=wrong-import-position
 from roma_sim.server import Simulator, SimulatorServer  # noqa: E402  pylint: disable=wrong-import-position
 
-REAL_REQUEST = requests.Session.request  # the unit tests' no_network fixture replaces it; these tests talk to a real (local) server
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import HttpTransport  # noqa: E402  pylint: disable=wrong-import-position
+
+REAL_REQUEST = HttpTransport.request  # the unit tests' no_network fixture replaces it; these tests talk to a real (local) server
 PROJECT_ID = '0123456789abcdef0123456789abcdef'
 INSTANCE_ID = 'inst-1'  # the instance ModuleRunner passes
 
@@ -43,7 +44,7 @@ def server():
 @pytest.fixture
 def real_network(monkeypatch):
     """Requests reach the local simulator (the autouse no_network fixture refuses them otherwise)."""
-    monkeypatch.setattr(requests.Session, 'request', REAL_REQUEST)
+    monkeypatch.setattr(HttpTransport, 'request', REAL_REQUEST)
 
 
 def control(server, method, path, body=None):

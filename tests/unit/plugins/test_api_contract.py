@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 
 import pytest
-import requests
 
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import HttpTransport
 from ansible_collections.hwcloud.roma.tests.unit.plugins.api_contract import ROUTES, check_request, route_of
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, Call, FakeHttp
 
@@ -244,7 +244,7 @@ def test_fake_http_fails_a_request_that_breaks_the_contract():
     url = 'https://roma.example.com' + TASK
     fake = FakeHttp().expect(Call('PUT', url, json=ANY).reply(200, json={'task_id': 't1'}))
     with pytest.raises(AssertionError, match='breaks the API contract') as caught:
-        fake(requests.Session(), 'PUT', url, data=json.dumps(with_(UPDATE, description='')).encode('utf-8'), headers={})
+        fake(HttpTransport(), 'PUT', url, json.dumps(with_(UPDATE, description='')).encode('utf-8'), {})
     assert 'body.description must be 1-1024 characters; got 0' in str(caught.value)
     with pytest.raises(AssertionError, match='breaks the API contract'):
         fake.verify_done()
@@ -253,5 +253,5 @@ def test_fake_http_fails_a_request_that_breaks_the_contract():
 def test_fake_http_passes_a_compliant_request():
     url = 'https://roma.example.com' + FDI + '/batch-operation/tasks'
     fake = FakeHttp().expect(Call('POST', url, json=BATCH).reply(200, json={'success_count': 1, 'failure_count': 0, 'success': [], 'failure': []}))
-    assert fake(requests.Session(), 'POST', url, data=json.dumps(BATCH).encode('utf-8'), headers={}).status_code == 200
+    assert fake(HttpTransport(), 'POST', url, json.dumps(BATCH).encode('utf-8'), {}).status == 200
     fake.verify_done()

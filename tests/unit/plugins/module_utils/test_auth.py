@@ -12,7 +12,6 @@ import threading
 import time
 
 import pytest
-import requests
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import TokenAuth, select_auth
@@ -21,6 +20,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.auth_password import 
 from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPolicy, RomaClient
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import RomaModule, connection_argument_spec
+from ansible_collections.hwcloud.roma.tests.unit.plugins import fake_http
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call, verify_signature
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     IAM,
@@ -295,9 +295,7 @@ class TestPassword:
 
     def test_iam_connection_failures_are_retried(self, http, sleeps):
         http.expect(
-            Call('POST', IAM + '/v3/auth/tokens', query={'nocatalog': 'true'}, json=password_body()).fail(
-                requests.exceptions.ConnectionError('Connection aborted.')
-            ),
+            Call('POST', IAM + '/v3/auth/tokens', query={'nocatalog': 'true'}, json=password_body()).fail(fake_http.reset()),
             iam_login(password_body()),
             get_tasks(),
         )

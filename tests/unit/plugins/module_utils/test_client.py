@@ -7,18 +7,16 @@
 from __future__ import annotations
 
 import email.utils
+import http.client as http_client
 import ssl
 
 import pytest
-import requests
-from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
-from urllib3.exceptions import SSLError as Urllib3SSLError
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.auth import TokenAuth
-from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPolicy, RomaClient, parse_retry_after
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import RetryPolicy, RomaClient, TransportFailure, parse_retry_after
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaResponseError, RomaTransportError
 from ansible_collections.hwcloud.roma.plugins.module_utils.version import COLLECTION_VERSION
-from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, Call
+from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, Call, connect_timeout, read_timeout, refused, reset, tls_failure
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     IAM,
     PROJECT_ID,
@@ -59,30 +57,16 @@ def send(client, method, path=None, **kwargs):
     return client.call(method, path or api_path(route), body=body, **kwargs)
 
 
-def chained(*exceptions):
-    """The last exception, raised while handling the one before it (as urllib3 and requests do)."""
-    for inner, outer in zip(exceptions, exceptions[1:]):
-        outer.__context__ = inner
-    return exceptions[-1]
-
-
 def reset_by_peer():
-    cause = ConnectionResetError(104, 'Connection reset by peer')
-    return chained(cause, ProtocolError('Connection aborted.', cause), requests.exceptions.ConnectionError('Connection aborted.'))
+    return reset()
 
 
 def connection_refused():
-    reason = NewConnectionError(object(), 'Failed to establish a new connection: [Errno 111] Connection refused')
-    return requests.exceptions.ConnectionError(MaxRetryError(None, '/v2', reason=reason))
-
-
-def read_timeout():
-    return requests.exceptions.ReadTimeout(ReadTimeoutError(None, '/v2', 'Read timed out. (read timeout=30)'))
+    return refused()
 
 
 def certificate_error():
-    cause = ssl.SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate')
-    return requests.exceptions.SSLError(MaxRetryError(None, '/v2', reason=Urllib3SSLError(cause)))
+    return tls_failure(ssl.SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)'))
 
 
 TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
@@ -103,7 +87,7 @@ class TestRequests:
         assert client.call('GET', TASKS_PATH, {'offset': 0, 'limit': 2}) == {'ok': True}
         sent = http.requests[0]
         assert sent.raw_query == 'limit=2&offset=0'
-        assert (sent.timeout, sent.allow_redirects, sent.verify) == (12.5, False, True)
+        assert (sent.timeout, sent.verify) == (12.5, True)
         assert sent.headers['User-Agent'].startswith('hwcloud.roma/%s ansible-core/' % COLLECTION_VERSION)
 
     def test_post_sends_compact_utf8_json(self, http):
@@ -143,8 +127,8 @@ class TestRequests:
         ],
     )
     @pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
-    def test_tls_options_beat_the_requests_environment_variables(self, http, monkeypatch, variable, validate_certs, ca_path, verify):
-        """requests lets REQUESTS_CA_BUNDLE override a session's verify setting; validate_certs and ca_path must still win."""
+    def test_tls_options_beat_the_ca_bundle_environment_variables(self, http, monkeypatch, variable, validate_certs, ca_path, verify):
+        """REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE) names the CA bundle when nothing else does; validate_certs and ca_path win."""
         monkeypatch.setenv(variable, '/etc/ssl/from-environment.pem')
         http.expect(request_call('GET').reply(200, json={}))
         make_client(validate_certs=validate_certs, ca_path=ca_path).call('GET', TASKS_PATH)
@@ -277,7 +261,7 @@ class TestTransportErrors:
         assert message.startswith('TLS failure talking to %s: ' % ROMA)
         assert 'certificate verify failed: self-signed certificate' in message
         assert 'Set ca_path' in message and 'validate_certs: false' in message
-        assert 'MaxRetryError' not in message and 'HTTPSConnectionPool' not in message
+        assert 'TransportFailure' not in message and 'tls:' not in message
         assert not caught.value.retryable and sleeps == []
 
     def test_connection_refused_names_the_endpoint_and_the_cause(self, http):
@@ -323,17 +307,19 @@ class TestTransportErrors:
         assert 'check endpoint' not in caught.value.message
 
     def test_connect_timeout(self, http):
-        http.expect(request_call('GET').fail(requests.exceptions.ConnectTimeout('timed out')))
+        http.expect(request_call('GET').fail(connect_timeout()))
         with pytest.raises(RomaTransportError) as caught:
             make_client(retries=0, timeout=3).call('GET', TASKS_PATH)
         assert caught.value.message == 'Timed out connecting to %s after 3s (GET %s): timed out' % (ROMA, TASKS_PATH)
         assert not caught.value.may_have_been_processed
 
-    def test_any_other_requests_error_is_reported_without_traceback(self, http):
-        http.expect(request_call('GET').fail(requests.exceptions.TooManyRedirects('Exceeded 30 redirects.')))
+    def test_a_connection_cut_after_sending_may_have_been_processed(self, http):
+        cut = TransportFailure('exchange', http_client.RemoteDisconnected('Remote end closed connection without response'))
+        http.expect(request_call('GET').fail(cut))
         with pytest.raises(RomaTransportError) as caught:
             make_client(retries=0).call('GET', TASKS_PATH)
-        assert caught.value.message == 'Request to %s failed (GET %s): Exceeded 30 redirects.' % (ROMA, TASKS_PATH)
+        assert caught.value.message == 'Connection to %s failed (GET %s): Remote end closed connection without response' % (ROMA, TASKS_PATH)
+        assert caught.value.may_have_been_processed
 
 
 class TestBodies:
@@ -478,8 +464,7 @@ def test_a_redirect_names_its_target_instead_of_a_json_error(http, status):
 
 
 def ssl_failure(reason):
-    cause = ssl.SSLError(1, reason)
-    return requests.exceptions.SSLError(MaxRetryError(None, '/v2', reason=Urllib3SSLError(cause)))
+    return tls_failure(ssl.SSLError(1, reason))
 
 
 @pytest.mark.parametrize(
@@ -519,12 +504,12 @@ def test_tls_failures_say_what_to_do(http, monkeypatch, tmp_path, reason, ca_pat
 
 
 def test_an_unusable_ca_bundle_from_the_environment_is_an_error_not_a_traceback(http):
-    http.expect(request_call('GET').fail(OSError('Could not find a suitable TLS CA certificate bundle, invalid path: /nowhere')))
+    http.expect(request_call('GET').fail(TransportFailure('ca_bundle', FileNotFoundError(2, 'No such file or directory'))))
     with pytest.raises(RomaTransportError) as caught:
         make_client().call('GET', TASKS_PATH)
     assert caught.value.message == (
-        'Cannot send the request to %s (GET %s): Could not find a suitable TLS CA certificate bundle, invalid '
-        'path: /nowhere. Check ca_path and the REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE environment variables.' % (ROMA, TASKS_PATH)
+        'Cannot send the request to %s (GET %s): No such file or directory. Check ca_path and the REQUESTS_CA_BUNDLE and '
+        'CURL_CA_BUNDLE environment variables.' % (ROMA, TASKS_PATH)
     )
     assert not caught.value.retryable
 

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import (
@@ -17,6 +16,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_mappings import (
     normalize_mapping,
     normalize_wanted_mappings,
 )
+from ansible_collections.hwcloud.roma.tests.unit.plugins import fake_http
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import NO_BODY, Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import INSTANCE_ID, TASK_ID, TOKEN_HEADERS, api_url, fdi_error, token_client
 
@@ -160,7 +160,7 @@ class TestWrites:
 
     def test_create_lost_in_flight_is_looked_up_not_resent(self, http):
         http.expect(
-            Call('POST', api_url('multi-tasks', TASK_ID, 'mappings'), json=BODY).fail(requests.exceptions.ReadTimeout('slow')),
+            Call('POST', api_url('multi-tasks', TASK_ID, 'mappings'), json=BODY).fail(fake_http.read_timeout()),
             list_call([element('orders', mapping_id='m-7')], source_table='orders', target_table='orders'),
         )
         assert api().create_mapping(TASK_ID, BODY) == 'm-7'

@@ -10,7 +10,6 @@ import json
 import os
 
 import pytest
-import requests
 
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaApiError, RomaError, RomaInputError, RomaResponseError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_start_stop import FdiStartStopApi
@@ -28,6 +27,7 @@ from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import (
     unreadable_fields,
     validate_task_options,
 )
+from ansible_collections.hwcloud.roma.tests.unit.plugins import fake_http
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     INSTANCE_ID,
@@ -488,8 +488,8 @@ def show_new(task_id=NEW_ID):
 
 
 AMBIGUOUS = [
-    pytest.param(lambda: post_fails(requests.exceptions.ReadTimeout('read timed out')), id='read-timeout'),
-    pytest.param(lambda: post_fails(requests.exceptions.ConnectionError('Connection aborted.')), id='reset'),
+    pytest.param(lambda: post_fails(fake_http.read_timeout()), id='read-timeout'),
+    pytest.param(lambda: post_fails(fake_http.reset()), id='reset'),
     pytest.param(lambda: post_fails(status=502), id='502'),
 ]
 # a 2xx whose body says nothing usable: the server accepted the create
@@ -569,7 +569,7 @@ class TestCreate:
         assert sleeps == [0.375, 0.75]
 
     def test_retries_zero_never_sends_the_post_twice(self, http, sleeps):
-        http.expect(post_fails(requests.exceptions.ReadTimeout('slow')), show_missing(NEW_ID))
+        http.expect(post_fails(fake_http.read_timeout()), show_missing(NEW_ID))
         with pytest.raises(RomaError, match='No response from'):
             api(retries=0).create_task(BODY)
 
@@ -602,13 +602,13 @@ class TestCreate:
 
     def test_connection_refused_is_resent_without_lookup(self, http, sleeps):
         """Nothing reached the server, so sending the POST again cannot create a duplicate."""
-        refused = requests.exceptions.ConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')
+        refused = fake_http.refused()
         http.expect(post_fails(refused), Call('POST', api_url('multi-tasks'), json=BODY).reply(200, json={'task_id': NEW_ID}))
         assert api().create_task(BODY) == NEW_ID
         assert len(sleeps) == 1
 
     def test_connection_refused_every_time_fails_after_the_retries(self, http, sleeps):
-        refused = requests.exceptions.ConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')
+        refused = fake_http.refused()
         http.expect(*[post_fails(refused) for _attempt in range(3)])
         with pytest.raises(RomaError, match=r'Connection refused.*gave up after 3 attempts'):
             api(retries=2).create_task(BODY)
@@ -676,7 +676,7 @@ class TestWrites:
 
     def test_delete_retried_after_a_lost_answer_finds_it_gone(self, http, sleeps):
         http.expect(
-            Call('DELETE', api_url('tasks', TASK_ID)).fail(requests.exceptions.ReadTimeout('slow')),
+            Call('DELETE', api_url('tasks', TASK_ID)).fail(fake_http.read_timeout()),
             Call('DELETE', api_url('tasks', TASK_ID)).reply(400, json=fdi_error('FDI.3021', 'One or more tasks do not exist.')),
         )
         api().delete_task(TASK_ID)

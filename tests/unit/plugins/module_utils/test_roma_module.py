@@ -87,7 +87,7 @@ class TestBuildClient:
         client = build_client(params(timeout=9.5, retries=0, validate_certs=False))
         assert isinstance(client.auth, TokenAuth)
         assert (client.endpoint, client.iam_endpoint, client.known_project_id) == (ROMA, None, PROJECT_ID)
-        assert (client.timeout, client.retries, client.session.verify) == (9.5, 0, False)
+        assert (client.timeout, client.retries, client.transport.verify, client.transport.timeout) == (9.5, 0, False, 9.5)
         assert http.requests == []
 
     def test_aksk_client_with_ca_path(self, tmp_path):
@@ -95,7 +95,7 @@ class TestBuildClient:
         ca_path.write_text('-----BEGIN CERTIFICATE-----\n')
         client = build_client(params(auth_token=None, access_key='ak', secret_key='sk', ca_path=str(ca_path)))
         assert isinstance(client.auth, AkSkAuth)
-        assert client.session.verify == str(ca_path)
+        assert client.transport.verify == client.transport.ca_bundle() == str(ca_path)
 
     def test_password_client_without_project_id(self):
         client = build_client(params(auth_token=None, project_id=None, user_name='u', password='p', domain_name='d'))

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl, urlsplit
 
-import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import HttpTransport, Response
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import TASK_FIELDS, normalize_task
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task, fdi_composite_task_info
 from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
@@ -124,15 +124,15 @@ class Server:
         self.page, self.shown, self.write, self.batch, self.status = page, shown, write, batch, status
         self.requests = 0
 
-    def as_session_method(self):
-        """A function to put in place of ``requests.Session.request``."""
+    def as_transport_method(self):
+        """A function to put in place of ``HttpTransport.request``."""
 
-        def request(session, method, url, **kwargs):
-            return self(session, method, url, **kwargs)
+        def request(transport, method, url, body=None, headers=None):
+            return self(transport, method, url, body)
 
         return request
 
-    def __call__(self, session, method, url, **kwargs):  # pylint: disable=unused-argument
+    def __call__(self, transport, method, url, body=None):  # pylint: disable=unused-argument
         self.requests += 1
         assert self.requests < 50, 'the module keeps sending requests'
         if method == 'GET' and url.split('?')[0].endswith('/tasks'):
@@ -143,12 +143,7 @@ class Server:
             status, document = 200, self.batch
         else:
             status, document = 200 if method != 'DELETE' else 204, self.write
-        response = requests.Response()
-        response.status_code = status
-        response.headers['Content-Type'] = 'application/json'
-        response._content = json.dumps(document).encode('utf-8') if status != 204 else b''  # pylint: disable=protected-access
-        response.url = url
-        return response
+        return Response(status, {'Content-Type': 'application/json'}, json.dumps(document).encode('utf-8') if status != 204 else b'')
 
 
 def assert_clean(result, output):
@@ -180,7 +175,7 @@ TASK_ARGS = st.fixed_dictionaries(
 @MODULE_RUNS
 @given(server=SERVERS, args=TASK_ARGS, check_mode=st.booleans(), diff=st.booleans())
 def test_fdi_composite_task_survives_any_answer(capsys, monkeypatch, server, args, check_mode, diff):
-    monkeypatch.setattr(requests.Session, 'request', server.as_session_method())
+    monkeypatch.setattr(HttpTransport, 'request', server.as_transport_method())
     if args['state'] != 'absent':
         args.setdefault('name', NAME)
         args.setdefault('operation_types', ['INSERT'])
@@ -205,7 +200,7 @@ INFO_ARGS = st.fixed_dictionaries(
 @MODULE_RUNS
 @given(server=SERVERS, args=INFO_ARGS)
 def test_fdi_composite_task_info_survives_any_answer(capsys, monkeypatch, server, args):
-    monkeypatch.setattr(requests.Session, 'request', server.as_session_method())
+    monkeypatch.setattr(HttpTransport, 'request', server.as_transport_method())
     run = ModuleRunner(capsys, fdi_composite_task_info.main)
     result = run(dict(args, retries=0))
     assert_clean(result, run.output)
@@ -225,25 +220,20 @@ class StatefulRoma:
         self.tasks = dict((task['task_id'], dict(task)) for task in tasks)
         self.methods = []
 
-    def as_session_method(self):
-        def request(session, method, url, **kwargs):
-            return self(session, method, url, **kwargs)
+    def as_transport_method(self):
+        def request(transport, method, url, body=None, headers=None):
+            return self(transport, method, url, body)
 
         return request
 
-    def __call__(self, session, method, url, data=None, **kwargs):  # pylint: disable=unused-argument
+    def __call__(self, transport, method, url, data=None):  # pylint: disable=unused-argument
         self.methods.append(method)
         assert len(self.methods) < 60, 'the module keeps sending requests'
         parts = urlsplit(url)
         path = parts.path.split('/fdi/instances/%s/' % INSTANCE_ID, 1)[1]
         body = json.loads(data.decode('utf-8')) if data else None
         status, document = self.answer(method, path.split('/'), dict(parse_qsl(parts.query)), body)
-        response = requests.Response()
-        response.status_code = status
-        response.headers['Content-Type'] = 'application/json'
-        response._content = json.dumps(document).encode('utf-8') if document is not None else b''  # pylint: disable=protected-access
-        response.url = url
-        return response
+        return Response(status, {'Content-Type': 'application/json'}, json.dumps(document).encode('utf-8') if document is not None else b'')
 
     def answer(self, method, route, query, body):
         missing = (400, fdi_error('FDI.3021', 'One or more tasks do not exist.'))
@@ -321,7 +311,7 @@ WANTED = st.fixed_dictionaries(
 
 
 def run_against(capsys, monkeypatch, server, args, check_mode=False):
-    monkeypatch.setattr(requests.Session, 'request', server.as_session_method())
+    monkeypatch.setattr(HttpTransport, 'request', server.as_transport_method())
     run = ModuleRunner(capsys, fdi_composite_task.main)
     result = run(dict(args, retries=0), check_mode=check_mode)
     assert_clean(result, run.output)

@@ -14,9 +14,10 @@ import json
 import os
 
 import pytest
-import requests
 
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import HttpTransport
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_task
+from ansible_collections.hwcloud.roma.tests.unit.plugins import fake_http
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import Call, verify_signature
 from ansible_collections.hwcloud.roma.tests.unit.plugins.module_runner import ModuleRunner
 from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
@@ -690,7 +691,7 @@ def test_secrets_never_appear_in_the_output(http, run_module, connection, secret
         ],
         'api-error': [list_tasks(NAME, []).reply(401, json=rejected)],
         'conflict': [list_tasks(NAME, [STOPPED]), show(STOPPED)],
-        'transport-error': [list_tasks(NAME, []).fail(requests.exceptions.ConnectionError('Connection refused'))],
+        'transport-error': [list_tasks(NAME, []).fail(fake_http.refused())],
     }[outcome]
     if outcome == 'api-error' and 'password' in connection:  # one fresh login, rejected again
         calls = calls + [iam_login(password_body(password=connection['password'], scope={'id': PROJECT_ID}))] + calls
@@ -718,15 +719,15 @@ def test_secrets_echoed_by_a_proxy_never_appear_in_the_output(http, run_module, 
     http.expect(script(connection, [list_tasks(NAME, []).reply(502, json={})]))
     original = http.__call__
 
-    def echoing(session, method, url, **kwargs):
-        response = original(session, method, url, **kwargs)
-        if response.status_code == 502:
+    def echoing(transport, method, url, body=None, headers=None):
+        response = original(transport, method, url, body, headers)
+        if response.status == 502:
             document = echo_of(http.requests[-1])
-            response._content = (json.dumps(document) if answer == 'json' else '<html><pre>%s</pre></html>' % document['error_msg']).encode()
+            response.content = (json.dumps(document) if answer == 'json' else '<html><pre>%s</pre></html>' % document['error_msg']).encode()
             response.headers['Content-Type'] = 'application/json' if answer == 'json' else 'text/html'
         return response
 
-    monkeypatch.setattr(requests.Session, 'request', echoing)
+    monkeypatch.setattr(HttpTransport, 'request', echoing)
     result = run_module(dict(PRESENT, retries=0), connection=connection)
     assert result['failed'] and result['status'] == 502 and 'you sent' in result['msg']
     for secret in secrets:
@@ -990,7 +991,7 @@ def test_a_wrong_password_is_still_explained_as_one(http, run_module):
 
 @pytest.mark.parametrize('endpoint, port', [('http://127.0.0.1:1', 'port 1'), ('https://roma.example.com', 'port 443 (the https default)')])
 def test_a_refused_connection_says_to_check_the_endpoint_and_port(http, run_module, endpoint, port):
-    refused = requests.exceptions.ConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')
+    refused = fake_http.refused()
     http.expect([Call('GET', api_url('tasks', TASK_ID, base=endpoint)).fail(refused) for dummy in range(2)])
     result = run_module(dict(task_id=TASK_ID, state='absent', endpoint=endpoint, retries=1))
     assert result['failed'] and result['attempts'] == 2

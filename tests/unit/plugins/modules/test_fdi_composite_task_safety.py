@@ -84,8 +84,8 @@ def test_a_real_sigterm_during_the_change_is_caught_and_the_task_started_again(h
     http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), show(STOPPED), update(TASK_ID, PUT_TAG), batch('start', TASK_ID))
     answer = type(http).__call__
 
-    def sigterm_while_the_put_is_answered(self, session, method, url, **kwargs):
-        response = answer(self, session, method, url, **kwargs)
+    def sigterm_while_the_put_is_answered(self, transport, method, url, body=None, headers=None):
+        response = answer(self, transport, method, url, body, headers)
         if method == 'PUT':
             os.kill(os.getpid(), signal.SIGTERM)  # a job runner's timeout, before the answer is read
         return response

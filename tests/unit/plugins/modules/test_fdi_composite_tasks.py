@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import requests
 
 from ansible_collections.hwcloud.roma.plugins.module_utils import fdi_plan
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import HttpTransport
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import new_task_id
 from ansible_collections.hwcloud.roma.plugins.modules import fdi_composite_tasks
 from ansible_collections.hwcloud.roma.tests.unit.plugins.fake_http import ANY, NO_BODY, Call
@@ -647,13 +647,13 @@ def test_diff_is_one_entry_per_changed_task(http, run_module):
 
 def test_the_connection_pool_is_sized_to_parallelism(http, run_module, monkeypatch):
     sizes = []
-    original = requests.adapters.HTTPAdapter
+    original = HttpTransport.__init__
 
-    def adapter(**kwargs):
-        sizes.append(kwargs['pool_maxsize'])
-        return original(**kwargs)
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        sizes.append(self.pool_size)
 
-    monkeypatch.setattr(requests.adapters, 'HTTPAdapter', adapter)  # the client's option, the one place that knows requests
+    monkeypatch.setattr(HttpTransport, '__init__', init)  # the client's option: one kept connection per request in flight
     http.expect(list_all(task(1)))
     run_module(dict(config=[dict(name='sync-01')], parallelism=20))
     assert sizes == [20]

@@ -16,10 +16,10 @@ import math
 import string
 
 import pytest
-import requests
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import HttpTransport, Response
 from ansible_collections.hwcloud.roma.plugins.module_utils.errors import RomaInputError
 from ansible_collections.hwcloud.roma.plugins.module_utils.fdi_tasks import validate_task_options
 from ansible_collections.hwcloud.roma.plugins.module_utils.module import build_client, resolve_endpoints
@@ -335,17 +335,12 @@ def test_the_module_refuses_invalid_input_before_any_request(run_task_module, ca
 
 def answer(method, url, **kwargs):  # pylint: disable=unused-argument
     """A permissive ROMA Connect: no task exists; every write succeeds."""
-    response = requests.Response()
-    response.status_code = 200
-    response.headers['Content-Type'] = 'application/json'
+    headers = {'Content-Type': 'application/json'}
     if method == 'GET' and '/tasks/' in url:
-        response.status_code = 400
-        response._content = b'{"error_code": "FDI.3021", "error_msg": "One or more tasks do not exist."}'  # pylint: disable=protected-access
-    elif method == 'GET':
-        response._content = b'{"total": 0, "size": 0, "entities": []}'  # pylint: disable=protected-access
-    else:
-        response._content = b'{"task_id": "new-task-id"}'  # pylint: disable=protected-access
-    return response
+        return Response(400, headers, b'{"error_code": "FDI.3021", "error_msg": "One or more tasks do not exist."}')
+    if method == 'GET':
+        return Response(200, headers, b'{"total": 0, "size": 0, "entities": []}')
+    return Response(200, headers, b'{"task_id": "new-task-id"}')
 
 
 def valid(first, rest, min_size, max_size):
@@ -394,7 +389,7 @@ VALID_TASK = st.fixed_dictionaries(
 @MODULE_RUNS
 @given(args=VALID_TASK, instance_id=VALID['instance_id'], check_mode=st.booleans())
 def test_the_module_accepts_valid_input(run_task_module, monkeypatch, args, instance_id, check_mode):
-    monkeypatch.setattr(requests.Session, 'request', lambda session, method, url, **kwargs: answer(method, url))
+    monkeypatch.setattr(HttpTransport, 'request', lambda transport, method, url, body=None, headers=None: answer(method, url))
     result = run_task_module(dict(args), check_mode=check_mode, instance_id=instance_id)
     assert result.get('failed') is not True, result
     assert result['changed'] is True and result['task']['task_name'] == args['name']
@@ -410,7 +405,7 @@ def run_info_module(capsys):
 def test_the_info_module_checks_its_filters_too(run_info_module, monkeypatch, option, data):
     value = data.draw(candidates(option if option != 'target_app_id' else 'source_app_id').filter(no_nul))
     sent = []
-    monkeypatch.setattr(requests.Session, 'request', lambda session, method, url, **kwargs: sent.append(url) or answer(method, url))
+    monkeypatch.setattr(HttpTransport, 'request', lambda transport, method, url, body=None, headers=None: sent.append(url) or answer(method, url))
     result = run_info_module({option: value}, connection=dict(CONNECTION))
     valid = SPECS[option](value)
     assert result.get('failed', False) is not valid, result
