@@ -87,7 +87,7 @@ options:
       - Path to a PEM CA bundle (or a directory of CA certificates) used to verify the endpoints' certificates, for
         private or test endpoints. It must exist when O(validate_certs=true).
       - Without it, the CA bundle that E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) names is used, else the system's trust
-        store (as M(ansible.builtin.uri) uses it; E(SSL_CERT_FILE) and E(SSL_CERT_DIR) move it).
+        store (as C(ansible.builtin.uri) uses it; E(SSL_CERT_FILE) and E(SSL_CERT_DIR) move it).
     type: path
   timeout:
     description:

@@ -377,13 +377,6 @@ class HttpTransport:
             raise TransportFailure('connect', exc) from None
         return connection
 
-    def close(self) -> None:
-        with self._lock:
-            connections = [connection for idle in self._idle.values() for connection in idle]
-            self._idle.clear()
-        for connection in connections:
-            connection.close()
-
 
 def _without_userinfo(url: str) -> str:
     parts = urlsplit(url)
