@@ -206,37 +206,72 @@ class TransportFailure(Exception):
     """An exchange that produced no HTTP response, and how far it got: ``stage`` is one of
 
     * ``'ca_bundle'``: the CA bundle to verify certificates with cannot be read (nothing was sent);
+    * ``'request'``: the request cannot be written as HTTP (a header value with a control character, or a proxy
+      setting that is no URL): nothing was sent, and sending again cannot help;
     * ``'tls'``: the TLS set-up or handshake failed (a certificate, a CA bundle, a port that speaks no TLS);
     * ``'connect'``: no connection was made (refused, unknown host, unreachable, a proxy that refused the tunnel);
     * ``'exchange'``: connected, then the request or its answer was cut off or timed out, so the server may have
       processed it.
 
-    ``cause`` is the standard library's exception; :class:`RomaClient` turns both into a RomaTransportError.
+    ``cause`` is the standard library's exception (for ``'request'`` one written here, since the library's would
+    quote the offending value, a credential perhaps); ``proxy`` is the proxy's ``host:port`` when the connection
+    went through one.  :class:`RomaClient` turns them into a RomaTransportError.
     """
 
-    STAGES = ('ca_bundle', 'tls', 'connect', 'exchange')
+    STAGES = ('ca_bundle', 'request', 'tls', 'connect', 'exchange')
 
-    def __init__(self, stage: str, cause: BaseException) -> None:
+    def __init__(self, stage: str, cause: BaseException, proxy: str | None = None) -> None:
         super().__init__('%s: %s' % (stage, cause))
         self.stage = stage
         self.cause = cause
+        self.proxy = proxy
 
     @property
     def timed_out(self) -> bool:
         return isinstance(self.cause, (socket.timeout, TimeoutError))
 
 
-def _proxy_for(scheme: str, host: str) -> str | None:
-    """The proxy URL the environment names for ``scheme`` and ``host`` (http_proxy, https_proxy, all_proxy, no_proxy)."""
+def _proxy_for(scheme: str, host: str, port: int) -> str | None:
+    """The proxy URL the environment names for ``scheme`` and ``host`` (http_proxy, https_proxy, all_proxy), unless no_proxy lists the host."""
     if not {name.lower() for name in os.environ} & {'http_proxy', 'https_proxy', 'all_proxy'}:
         return None
     import urllib.request  # pylint: disable=import-outside-toplevel  # only a run behind a proxy reads its settings
 
     proxies = urllib.request.getproxies_environment()
     proxy = proxies.get(scheme) or proxies.get('all')
-    if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+    if not proxy or _bypasses_proxy(host, port, proxies.get('no', '')):
         return None
     return proxy if '://' in proxy else 'http://' + proxy
+
+
+def _bypasses_proxy(host: str, port: int, no_proxy: str) -> bool:
+    """Whether no_proxy lists the host, as requests reads it: ``*``, a host or domain (``.example.com`` or
+    ``example.com`` also covers its subdomains), ``host:port``, an IP address or an address range (``10.0.0.0/8``)."""
+    import ipaddress  # pylint: disable=import-outside-toplevel  # only a run behind a proxy
+
+    host = host.lower().strip('[]')
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    for entry in (part.strip().lower() for part in no_proxy.split(',')):
+        if not entry:
+            continue
+        if entry == '*':
+            return True
+        if address is not None:
+            try:
+                if address in ipaddress.ip_network(entry.strip('[]'), strict=False):
+                    return True
+            except ValueError:
+                pass
+        name, dummy, entry_port = entry.rpartition(':') if entry.count(':') == 1 else (entry, '', '')
+        if entry_port and entry_port != str(port):
+            continue
+        name = name.lstrip('.')
+        if host == name or host.endswith('.' + name):
+            return True
+    return False
 
 
 def _is_dropped(connection: http.client.HTTPConnection) -> bool:
@@ -304,21 +339,40 @@ class HttpTransport:
     def request(self, method: str, url: str, body: bytes | None, headers: Mapping[str, str]) -> Response:
         """Send one request and read its whole answer."""
         parts = urlsplit(url)
-        proxy = _proxy_for(parts.scheme, parts.hostname or '')
+        try:
+            port = parts.port or (443 if parts.scheme == 'https' else 80)
+        except ValueError as exc:
+            raise TransportFailure('connect', exc) from None
+        proxy = _proxy_for(parts.scheme, parts.hostname or '', port)
+        via = _proxy_address(proxy) if proxy else None
         key = (parts.scheme, parts.netloc, proxy)
-        connection = self._take(key, parts, proxy)
-        target = url if (proxy and parts.scheme == 'http') else (parts.path or '/') + ('?' + parts.query if parts.query else '')
         wire_headers = dict(self.headers)
         wire_headers.update(headers)
-        if proxy and parts.scheme == 'http':
+        if via and parts.scheme == 'http':
             wire_headers.update(_proxy_authorization(proxy))
+        if any(_not_a_header_value(value) for value in wire_headers.values()):
+            raise TransportFailure('request', ValueError('a header value holds a line break or another control character'))
+        connection = self._take(key, parts, proxy, via)
+        target = url if (via and parts.scheme == 'http') else (parts.path or '/') + ('?' + parts.query if parts.query else '')
         try:
-            connection.request(method, target, body=body, headers=wire_headers)
-            answer = connection.getresponse()
+            try:
+                connection.request(method, target, body=body, headers=wire_headers)
+            except (BrokenPipeError, ConnectionResetError) as send_error:
+                # A server may answer before it has read the whole body (413, or 400 with Connection: close) and close:
+                # that answer is the outcome, and the request was refused, not lost.
+                try:
+                    answer = connection.getresponse()
+                except (OSError, http.client.HTTPException):
+                    raise send_error from None
+            else:
+                answer = connection.getresponse()
             content = answer.read()
+        except UnicodeEncodeError:
+            connection.close()
+            raise TransportFailure('request', ValueError('a header value holds a character HTTP headers cannot carry (outside Latin-1)')) from None
         except (OSError, http.client.HTTPException) as exc:
             connection.close()
-            raise TransportFailure('exchange', exc) from None
+            raise TransportFailure('exchange', exc, via) from None
         response = Response(answer.status, Headers(answer.getheaders()), content)
         if answer.will_close:
             connection.close()
@@ -326,7 +380,7 @@ class HttpTransport:
             self._give_back(key, connection)
         return response
 
-    def _take(self, key: tuple[str, str, str | None], parts: Any, proxy: str | None) -> http.client.HTTPConnection:
+    def _take(self, key: tuple[str, str, str | None], parts: Any, proxy: str | None, via: str | None) -> http.client.HTTPConnection:
         with self._lock:
             idle = self._idle.get(key) or []
             while idle:
@@ -334,7 +388,7 @@ class HttpTransport:
                 if not _is_dropped(connection):
                     return connection
                 connection.close()
-        return self._connect(parts, proxy)
+        return self._connect(parts, proxy, via)
 
     def _give_back(self, key: tuple[str, str, str | None], connection: http.client.HTTPConnection) -> None:
         with self._lock:
@@ -344,17 +398,16 @@ class HttpTransport:
                 return
         connection.close()
 
-    def _connect(self, parts: Any, proxy: str | None) -> http.client.HTTPConnection:
+    def _connect(self, parts: Any, proxy: str | None, via: str | None) -> http.client.HTTPConnection:
         """A new connection, connected now, so that a failure to connect is told apart from a failure after sending."""
-        try:
-            port = parts.port
-        except ValueError as exc:
-            raise TransportFailure('connect', exc) from None
+        port = parts.port
         host = parts.hostname or ''
-        via = urlsplit(proxy) if proxy else None
-        if via is not None and via.scheme != 'http':
-            raise TransportFailure('connect', ValueError('proxy %s: only http:// proxies are supported' % _without_userinfo(proxy)))
-        address = (via.hostname, via.port or 80) if via is not None else (host, port)
+        if via is not None and ':' in host and parts.scheme == 'https' and sys.version_info < (3, 13):
+            # http.client before Python 3.13 writes "CONNECT ::1:443", which no proxy understands
+            raise TransportFailure(
+                'request', ValueError('an IPv6 address endpoint cannot be reached through a proxy with Python before 3.13: list it in no_proxy'), via
+            )
+        address = _split_address(via) if via is not None else (host, port)
         context = None
         if parts.scheme == 'https':
             try:
@@ -372,23 +425,50 @@ class HttpTransport:
                 connection = http.client.HTTPConnection(address[0], address[1], timeout=self.timeout)
             connection.connect()
         except (ssl.SSLError, ssl.CertificateError) as exc:
-            raise TransportFailure('tls', exc) from None
+            raise TransportFailure('tls', exc, via) from None
         except (OSError, http.client.HTTPException, ValueError) as exc:
-            raise TransportFailure('connect', exc) from None
+            raise TransportFailure('connect', exc, via) from None
         return connection
 
 
-def _without_userinfo(url: str) -> str:
-    parts = urlsplit(url)
-    return parts._replace(netloc=parts.netloc.rpartition('@')[2]).geturl()
+def _not_a_header_value(value: str) -> bool:
+    """A line break or another control character would end the header (http.client refuses it, quoting the value)."""
+    return any(ord(character) < 32 and character != '\t' or ord(character) == 127 for character in value)
+
+
+def _proxy_address(proxy: str) -> str:
+    """The proxy's ``host:port`` from its URL; a URL that is not ``http://host[:port]`` fails without quoting it (it may hold a password)."""
+    scheme, dummy, rest = proxy.partition('://')
+    netloc = rest.split('/', 1)[0].rpartition('@')[2] if scheme.lower() == 'http' else ''
+    try:
+        parts = urlsplit('http://' + netloc)
+        port = parts.port or 80
+    except ValueError:
+        parts, port = None, None
+    if not netloc or parts is None or not parts.hostname:
+        raise TransportFailure(
+            'request',
+            ValueError(
+                'the proxy that http_proxy, https_proxy or all_proxy names is not an http:// URL with a host (and port): only http:// '
+                'proxies are supported, and a password with "/", "?", "#" or "@" must be percent-encoded'
+            ),
+        )
+    return '%s:%d' % (parts.hostname if ':' not in parts.hostname else '[%s]' % parts.hostname, port)
+
+
+def _split_address(address: str) -> tuple[str, int]:
+    host, dummy, port = address.rpartition(':')
+    return host.strip('[]'), int(port)
 
 
 def _proxy_authorization(proxy: str) -> dict[str, str]:
     """The Proxy-Authorization header for a proxy URL with user:password (percent-decoded), else none."""
-    parts = urlsplit(proxy)
-    if parts.username is None:
+    authority = proxy.partition('://')[2].split('/', 1)[0]
+    userinfo = authority.rpartition('@')[0]
+    if not userinfo:
         return {}
-    credentials = '%s:%s' % (unquote(parts.username), unquote(parts.password or ''))
+    user, dummy, password = userinfo.partition(':')
+    credentials = '%s:%s' % (unquote(user), unquote(password))
     return {'Proxy-Authorization': 'Basic ' + base64.b64encode(credentials.encode('utf-8')).decode('ascii')}
 
 
@@ -585,14 +665,31 @@ class RomaClient:
                 path=full_path,
                 retryable=False,
             )
+        if failure.stage == 'request':
+            return RomaTransportError(
+                'Cannot send the request to %s (%s %s): %s.' % (base_url, method, full_path, description.rstrip('.')),
+                method=method,
+                path=full_path,
+                retryable=False,
+            )
         if failure.stage == 'tls':
             advice = tls_advice(description, self.verify)
             return RomaTransportError(
                 'TLS failure talking to %s: %s (%s %s). %s' % (base_url, description, method, full_path, advice), method=method, path=full_path, retryable=False
             )
+        through = ' through the proxy %s' % failure.proxy if failure.proxy else ''
         if failure.stage == 'connect' and failure.timed_out:
             return RomaTransportError(
-                'Timed out connecting to %s after %ss (%s %s): %s' % (base_url, self.timeout, method, full_path, description), method=method, path=full_path
+                'Timed out connecting to %s%s after %ss (%s %s): %s' % (base_url, through, self.timeout, method, full_path, description),
+                method=method,
+                path=full_path,
+            )
+        if failure.stage == 'connect' and failure.proxy:
+            return RomaTransportError(
+                'Connection to %s%s failed (%s %s): %s. Check the proxy the http_proxy, https_proxy or all_proxy environment variable '
+                'names (or list the host in no_proxy) and that it can reach the service.' % (base_url, through, method, full_path, description.rstrip('.')),
+                method=method,
+                path=full_path,
             )
         if failure.stage == 'connect':
             option = 'iam_endpoint' if base_url == self.iam_endpoint and base_url != self.endpoint else 'endpoint'
@@ -610,7 +707,10 @@ class RomaClient:
                 may_have_been_processed=True,
             )
         return RomaTransportError(
-            'Connection to %s failed (%s %s): %s' % (base_url, method, full_path, description), method=method, path=full_path, may_have_been_processed=True
+            'Connection to %s%s failed (%s %s): %s' % (base_url, through, method, full_path, description),
+            method=method,
+            path=full_path,
+            may_have_been_processed=True,
         )
 
     def _decode(self, response: Response, method: str, display_path: str, expect_body: bool, service: str = 'ROMA Connect') -> Any:

@@ -313,6 +313,26 @@ class TestTransportErrors:
         assert caught.value.message == 'Timed out connecting to %s after 3s (GET %s): timed out' % (ROMA, TASKS_PATH)
         assert not caught.value.may_have_been_processed
 
+    def test_a_request_that_cannot_be_written_is_not_retried_and_quotes_nothing(self, http, sleeps):
+        refused = TransportFailure('request', ValueError('a header value holds a line break or another control character'))
+        http.expect(request_call('GET').fail(refused))
+        with pytest.raises(RomaTransportError) as caught:
+            make_client(retries=3).call('GET', TASKS_PATH)
+        assert caught.value.message == (
+            'Cannot send the request to %s (GET %s): a header value holds a line break or another control character.' % (ROMA, TASKS_PATH)
+        )
+        assert not caught.value.retryable and not caught.value.may_have_been_processed and sleeps == []
+
+    def test_a_proxy_that_cannot_be_reached_is_named_instead_of_the_endpoint(self, http):
+        http.expect(request_call('GET').fail(TransportFailure('connect', ConnectionRefusedError(111, 'Connection refused'), '10.0.0.8:3128')))
+        with pytest.raises(RomaTransportError) as caught:
+            make_client(retries=0).call('GET', TASKS_PATH)
+        assert caught.value.message == (
+            'Connection to %s through the proxy 10.0.0.8:3128 failed (GET %s): Connection refused. Check the proxy the http_proxy, '
+            'https_proxy or all_proxy environment variable names (or list the host in no_proxy) and that it can reach the service.' % (ROMA, TASKS_PATH)
+        )
+        assert not caught.value.may_have_been_processed
+
     def test_a_connection_cut_after_sending_may_have_been_processed(self, http):
         cut = TransportFailure('exchange', http_client.RemoteDisconnected('Remote end closed connection without response'))
         http.expect(request_call('GET').fail(cut))

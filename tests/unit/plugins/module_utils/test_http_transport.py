@@ -22,7 +22,7 @@ import threading
 
 import pytest
 
-from ansible_collections.hwcloud.roma.plugins.module_utils.client import HttpTransport, TransportFailure
+from ansible_collections.hwcloud.roma.plugins.module_utils.client import HttpTransport, TransportFailure, _bypasses_proxy
 
 REAL_REQUEST = HttpTransport.request  # the no_network fixture replaces it; these tests talk to local servers
 
@@ -181,7 +181,7 @@ def _key(transport, url):  # pylint: disable=unused-argument
     from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
 
     parts = urlsplit(url)
-    return (parts.scheme, parts.netloc, None), parts, None
+    return (parts.scheme, parts.netloc, None), parts, None, None
 
 
 def test_a_redirect_is_returned_not_followed(server):
@@ -365,9 +365,108 @@ def test_no_proxy_bypasses_the_proxy(server, proxy, monkeypatch):
     assert proxy.seen == [] and served.connections == 1
 
 
-def test_a_tls_proxy_is_refused_with_a_reason(server, monkeypatch):
-    monkeypatch.setenv('http_proxy', 'https://user:secret@proxy.example:3129')
+@pytest.mark.parametrize(
+    'proxy',
+    [
+        'https://user:s3cret@proxy.example:3129',  # a TLS proxy
+        'socks5://user:s3cret@proxy.example:1080',
+        'http://user:s3/cret@proxy.example:3128',  # "/" in the password, not percent-encoded: the URL splits there
+        'http://user:s3cret@proxy.example:99999',
+        'http://[::1:3128',
+    ],
+)
+def test_a_proxy_setting_that_cannot_be_used_fails_without_quoting_it(server, monkeypatch, proxy):
+    monkeypatch.setenv('http_proxy', proxy)
+    served = server()
+    with pytest.raises(TransportFailure) as caught:
+        HttpTransport(timeout=5).request('GET', served.url + '/', None, {})
+    assert caught.value.stage == 'request' and 'only http:// proxies are supported' in str(caught.value.cause)
+    assert 's3' not in str(caught.value) and 'cret' not in str(caught.value) and served.connections == 0
+
+
+def test_a_password_with_reserved_characters_reaches_the_proxy_whole(server, proxy, monkeypatch):
+    monkeypatch.setenv('http_proxy', 'http://robot:a?b#c@d@127.0.0.1:%d' % proxy.server_address[1])
+    assert HttpTransport(timeout=5).request('GET', server('close').url + '/', None, {}).status == 200
+    assert proxy.seen[0][1]['proxy-authorization'] == 'Basic ' + base64.b64encode(b'robot:a?b#c@d').decode('ascii')
+
+
+def test_a_proxy_that_does_not_answer_is_named_in_the_failure(server, monkeypatch):
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv('HTTP_PROXY', 'http://user:s3cret@127.0.0.1:%d' % port)
     with pytest.raises(TransportFailure) as caught:
         HttpTransport(timeout=5).request('GET', server().url + '/', None, {})
-    assert caught.value.stage == 'connect' and 'only http:// proxies are supported' in str(caught.value.cause)
-    assert 'secret' not in str(caught.value.cause)
+    assert (caught.value.stage, caught.value.proxy) == ('connect', '127.0.0.1:%d' % port)
+    assert 's3cret' not in str(caught.value)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 13), reason='http.client writes the CONNECT of an IPv6 address right from Python 3.13')
+def test_an_ipv6_endpoint_is_not_tunnelled_through_a_proxy_that_would_get_a_malformed_connect(monkeypatch):
+    monkeypatch.setenv('https_proxy', 'http://127.0.0.1:3128')
+    with pytest.raises(TransportFailure) as caught:
+        HttpTransport(timeout=5).request('GET', 'https://[::1]:8443/', None, {})
+    assert caught.value.stage == 'request' and 'no_proxy' in str(caught.value.cause)
+
+
+@pytest.mark.parametrize(
+    'host, port, no_proxy, bypass',
+    [
+        ('roma.example.com', 443, '*', True),
+        ('roma.example.com', 443, 'example.com', True),
+        ('roma.example.com', 443, '.example.com', True),
+        ('roma.example.com', 443, 'other.com, roma.example.com', True),
+        ('roma.example.com', 443, 'ample.com', False),
+        ('roma.example.com', 8443, 'roma.example.com:8443', True),
+        ('roma.example.com', 443, 'roma.example.com:8443', False),
+        ('10.1.2.3', 443, '10.0.0.0/8', True),
+        ('10.1.2.3', 443, '192.168.0.0/16', False),
+        ('10.1.2.3', 443, '10.1.2.3', True),
+        ('::1', 443, '::1', True),
+        ('fd00::5', 443, 'fd00::/8', True),
+        ('roma.example.com', 443, '', False),
+    ],
+)
+def test_no_proxy_is_read_as_requests_reads_it(host, port, no_proxy, bypass):
+    assert _bypasses_proxy(host, port, no_proxy) is bypass
+
+
+@pytest.mark.parametrize('value', ['MIIE-token\n', 'MIIE\r\nX-Injected: 1', 'tok\x00en'])
+def test_a_header_value_with_a_control_character_is_refused_without_quoting_it(server, value):
+    served = server()
+    with pytest.raises(TransportFailure) as caught:
+        HttpTransport(timeout=5).request('GET', served.url + '/', None, {'X-Auth-Token': value})
+    assert caught.value.stage == 'request' and 'MIIE' not in str(caught.value) and 'tok' not in str(caught.value)
+    assert served.connections == 0
+
+
+def test_a_header_value_outside_latin_1_is_refused_without_quoting_it(server):
+    with pytest.raises(TransportFailure) as caught:
+        HttpTransport(timeout=5).request('GET', server().url + '/', None, {'X-Auth-Token': 'MIIE-\u20ac'})
+    assert caught.value.stage == 'request' and 'MIIE' not in str(caught.value)
+
+
+class EarlyAnswerHandler(socketserver.StreamRequestHandler):
+    """Reads the request line and headers only, answers 413 and closes: as a gateway does with a body too large."""
+
+    def handle(self):
+        while self.rfile.readline() not in (b'\r\n', b'\n', b''):
+            pass
+        body = b'{"error_code": "APIG.0201", "error_msg": "Request entity too large"}'
+        self.wfile.write(
+            b'HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s' % (len(body), body)
+        )
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+
+def test_an_answer_sent_before_the_whole_body_was_read_is_the_outcome():
+    early = socketserver.ThreadingTCPServer(('127.0.0.1', 0), EarlyAnswerHandler)
+    early.daemon_threads = True
+    threading.Thread(target=early.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True).start()
+    try:
+        response = HttpTransport(timeout=5).request('POST', 'http://127.0.0.1:%d/' % early.server_address[1], b'x' * (20 * 1024 * 1024), {})
+    finally:
+        early.shutdown()
+        early.server_close()
+    assert response.status == 413 and b'APIG.0201' in response.content
