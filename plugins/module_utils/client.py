@@ -433,7 +433,7 @@ class HttpTransport:
 
 def _not_a_header_value(value: str) -> bool:
     """A line break or another control character would end the header (http.client refuses it, quoting the value)."""
-    return any(ord(character) < 32 and character != '\t' or ord(character) == 127 for character in value)
+    return not value.isprintable()
 
 
 def _proxy_address(proxy: str) -> str:
