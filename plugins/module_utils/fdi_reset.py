@@ -146,6 +146,10 @@ def reset_task(module: RomaModule) -> dict[str, Any]:
             % (task.get('task_name'), task['task_id']),
             task=task_result(task),
         )
+    detailed = tasks.add_detail(task)  # the list API lacks description and operation_types: the result is the whole task
+    if detailed is None:
+        raise RomaError('Composite task %s was deleted by someone else while it was looked up: nothing was reset.' % identity)
+    task = detailed
     plan = restart_plan(task, [reset_action(epoch_ms)])
     result = {
         'changed': True,

@@ -103,8 +103,8 @@ EXAMPLES = r"""
 RETURN = r"""
 task:
   description:
-    - The task after the reset, as M(hwcloud.roma.fdi_composite_task) returns it (from the list API, so without description and
-      operation types). With O(wait), C(task.monitor) is what its monitor reported.
+    - The task after the reset, as M(hwcloud.roma.fdi_composite_task) returns it (read with the show API, so with its description
+      and operation types). With O(wait), C(task.monitor) is what its monitor reported.
   returned: when the task was found
   type: dict
   sample: {"task_id": "9d2a8c8e5b0f4a7e9a0c6f3d1b2e4c5a", "task_name": "orders-to-warehouse", "status": "running"}

@@ -26,6 +26,7 @@ from ansible_collections.hwcloud.roma.tests.unit.plugins.roma_api import (
     listed_by_id,
     server_task,
     show,
+    show_missing,
 )
 
 POSITION = '2026-11-30T02:00:00+08:00'
@@ -48,7 +49,7 @@ def confirm_stopped():
 
 
 def test_a_running_task_is_stopped_confirmed_reset_and_started_in_that_order(http, run_module):
-    http.expect(list_tasks(NAME, [RUNNING]), batch('stop', TASK_ID), confirm_stopped(), reset(), batch('start', TASK_ID))
+    http.expect(list_tasks(NAME, [RUNNING]), show(RUNNING), batch('stop', TASK_ID), confirm_stopped(), reset(), batch('start', TASK_ID))
     result = run_module(dict(name=NAME, position_time=POSITION))
     assert result['changed'] is True and result['restarted'] is True
     assert result['reset_to'] == {'epoch_ms': POSITION_MS, 'iso': '2026-11-29T18:00:00.000Z'}
@@ -61,19 +62,28 @@ def test_a_running_task_is_stopped_confirmed_reset_and_started_in_that_order(htt
 
 
 def test_a_stopped_task_is_only_reset_and_stays_stopped(http, run_module):
-    http.expect(list_tasks(NAME, [STOPPED]), reset())
+    http.expect(list_tasks(NAME, [STOPPED]), show(STOPPED), reset())
     result = run_module(dict(name=NAME, position_time=POSITION_MS))
     assert result['changed'] is True and result['restarted'] is False and result['task']['status'] == 'stopped'
+    # the whole task, as fdi_composite_task returns it: the list API alone lacks these two
+    assert (result['task']['description'], result['task']['operation_types']) == ('Replicate orders', ['INSERT', 'UPDATE'])
+
+
+def test_a_task_deleted_between_its_lookup_and_its_details_is_not_reset(http, run_module):
+    http.expect(list_tasks(NAME, [STOPPED]), show_missing(TASK_ID))
+    result = run_module(dict(name=NAME, position_time=POSITION_MS))
+    assert result['failed'] and 'was deleted by someone else while it was looked up: nothing was reset' in result['msg']
+    assert http.methods == ['GET', 'GET']
 
 
 def test_by_task_id_the_list_filter_finds_it_and_its_kind(http, run_module):
-    http.expect(listed_by_id(TASK_ID, [STOPPED]), reset())
+    http.expect(listed_by_id(TASK_ID, [STOPPED]), show(STOPPED), reset())
     assert run_module(dict(task_id=TASK_ID, position_time=str(POSITION_MS)))['changed'] is True
 
 
 @pytest.mark.parametrize('running', [False, True], ids=['stopped', 'running'])
 def test_check_mode_sends_no_write_and_returns_the_requests(http, run_module, running):
-    http.expect(list_tasks(NAME, [RUNNING if running else STOPPED]))
+    http.expect(list_tasks(NAME, [RUNNING if running else STOPPED]), show(RUNNING if running else STOPPED))
     result = run_module(dict(name=NAME, position_time=POSITION), check_mode=True)
     assert result['changed'] is True and result['restarted'] is running
     assert [command['method'] for command in result['commands']] == (['POST'] * 3 if running else ['POST'])
@@ -84,6 +94,7 @@ def test_check_mode_sends_no_write_and_returns_the_requests(http, run_module, ru
 def test_a_failed_reset_still_starts_the_task_again(http, run_module, form):
     http.expect(
         list_tasks(NAME, [RUNNING]),
+        show(RUNNING),
         batch('stop', TASK_ID),
         confirm_stopped(),
         reset(400, fdi_error('FDI.3033', 'Invalid parameter [date_from].')),
@@ -99,6 +110,7 @@ def test_a_failed_reset_still_starts_the_task_again(http, run_module, form):
 def test_a_reset_whose_start_fails_says_the_reset_went_through(http, run_module):
     http.expect(
         list_tasks(NAME, [RUNNING]),
+        show(RUNNING),
         batch('stop', TASK_ID),
         confirm_stopped(),
         reset(),
@@ -111,7 +123,7 @@ def test_a_reset_whose_start_fails_says_the_reset_went_through(http, run_module)
 
 
 def test_a_task_deleted_before_its_reset(http, run_module):
-    http.expect(list_tasks(NAME, [STOPPED]), reset(*NOT_FOUND_FORMS['3081']))
+    http.expect(list_tasks(NAME, [STOPPED]), show(STOPPED), reset(*NOT_FOUND_FORMS['3081']))
     result = run_module(dict(name=NAME, position_time=POSITION))
     assert result['failed'] and 'was deleted by someone else before it could be reset' in result['msg']
 
@@ -155,7 +167,7 @@ def test_an_unusable_position_sends_nothing(http, run_module, position, rule):
 
 
 def test_wait_on_a_stopped_task_is_ignored_with_a_warning(http, run_module):
-    http.expect(list_tasks(NAME, [STOPPED]), reset())
+    http.expect(list_tasks(NAME, [STOPPED]), show(STOPPED), reset())
     result = run_module(dict(name=NAME, position_time=POSITION_MS, wait=True))
     assert result['changed'] is True and result['restarted'] is False
     assert warning_texts(result) == ['wait is ignored: task %s was not running, so it is reset and stays stopped (nothing to wait for).' % TASK_ID]
