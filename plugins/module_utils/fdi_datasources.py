@@ -164,25 +164,9 @@ SECRET_WORDS = frozenset(
 # ... or when its name contains one of these (names written as one word: saslpassword, accesskey, secretkey) ...
 SECRET_FRAGMENTS = ('password', 'passwd', 'passphrase', 'secret', 'token', 'credential', 'keytab', 'apikey', 'accesskey', 'privatekey', 'authorization')
 # ... or when it is one of the fields the API documents as secret (SDK Content and ApiAuthDetail: reference of docs/api.md),
-# among them the key and trust stores, which hold the content of an uploaded file ...
-SECRET_FIELD_NAMES = frozenset(
-    (
-        'password',
-        'sk',
-        'ssl_password',
-        'trust_store_password',
-        'key_store_password',
-        'key_store_key_password',
-        'snmp_community',
-        'config_file_content',
-        'key_store',
-        'trust_store',
-        'app_secret',
-        'secret',
-        'client_secret',
-        'authorization',
-    )
-)
+# among them the key and trust stores, which hold the content of an uploaded file (connector_params is no secret by its
+# name: it is a document that may hold some) ...
+SECRET_FIELD_NAMES = frozenset(SECRET_CONTENT_FIELDS + SECRET_AUTH_DETAIL_FIELDS) - {'connector_params'}
 # ... or when it holds all words of one of these (the content of an uploaded file: a keytab, a key store) ...
 SECRET_WORD_SETS = (frozenset(('file', 'content')),)
 # ... unless its last word says it only describes a secret (key_store_file_type: JKS; auth_method: basicauth).
