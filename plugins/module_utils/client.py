@@ -106,29 +106,14 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return None if seconds is None else max(0.0, seconds)
 
 
-def _root_cause(exc: BaseException) -> BaseException:
-    """The innermost exception behind a transport error, for a message without wrapper noise."""
-    seen = set()
-    while id(exc) not in seen:
-        seen.add(id(exc))
-        inner = getattr(exc, 'reason', None) or exc.__cause__ or exc.__context__
-        if inner is None and exc.args and isinstance(exc.args[0], BaseException):
-            inner = exc.args[0]
-        if not isinstance(inner, BaseException):
-            break
-        exc = inner
-    return exc
-
-
 def _describe(exc: BaseException) -> str:
-    root = _root_cause(exc)
-    text = str(root)
-    text = re.sub(r'<[^>]+>:\s*', '', text)  # "<... object at 0x..>: " before a message
+    """The standard library's reason, without what only its authors need: "[Errno 111] " and OpenSSL's source location."""
+    text = str(exc)
     errno_match = re.search(r'\[Errno -?\d+\]\s*([^\'")]+)', text)
     if errno_match:
         text = errno_match.group(1).strip()
     text = re.sub(r'\s*\(_ssl\.c:\d+\)', '', text)  # OpenSSL's source location: noise for the user
-    return text or root.__class__.__name__
+    return text or exc.__class__.__name__
 
 
 def _port_of(base_url: str) -> str:
@@ -217,8 +202,6 @@ class TransportFailure(Exception):
     quote the offending value, a credential perhaps); ``proxy`` is the proxy's ``host:port`` when the connection
     went through one.  :class:`RomaClient` turns them into a RomaTransportError.
     """
-
-    STAGES = ('ca_bundle', 'request', 'tls', 'connect', 'exchange')
 
     def __init__(self, stage: str, cause: BaseException, proxy: str | None = None) -> None:
         super().__init__('%s: %s' % (stage, cause))
@@ -436,10 +419,19 @@ def _not_a_header_value(value: str) -> bool:
     return not value.isprintable()
 
 
+def _proxy_authority(proxy: str) -> tuple[str, str]:
+    """(user:password, host:port) of an ``http://`` proxy URL, else ('', '').  Split by hand, at the last "@" before the
+    path: urlsplit would split a password at its "?" or "#", and send the proxy only part of it."""
+    scheme, dummy, rest = proxy.partition('://')
+    if scheme.lower() != 'http':
+        return '', ''
+    userinfo, dummy, netloc = rest.split('/', 1)[0].rpartition('@')
+    return userinfo, netloc
+
+
 def _proxy_address(proxy: str) -> str:
     """The proxy's ``host:port`` from its URL; a URL that is not ``http://host[:port]`` fails without quoting it (it may hold a password)."""
-    scheme, dummy, rest = proxy.partition('://')
-    netloc = rest.split('/', 1)[0].rpartition('@')[2] if scheme.lower() == 'http' else ''
+    netloc = _proxy_authority(proxy)[1]
     try:
         parts = urlsplit('http://' + netloc)
         port = parts.port or 80
@@ -463,8 +455,7 @@ def _split_address(address: str) -> tuple[str, int]:
 
 def _proxy_authorization(proxy: str) -> dict[str, str]:
     """The Proxy-Authorization header for a proxy URL with user:password (percent-decoded), else none."""
-    authority = proxy.partition('://')[2].split('/', 1)[0]
-    userinfo = authority.rpartition('@')[0]
+    userinfo = _proxy_authority(proxy)[0]
     if not userinfo:
         return {}
     user, dummy, password = userinfo.partition(':')

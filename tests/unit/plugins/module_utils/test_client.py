@@ -57,20 +57,12 @@ def send(client, method, path=None, **kwargs):
     return client.call(method, path or api_path(route), body=body, **kwargs)
 
 
-def reset_by_peer():
-    return reset()
-
-
-def connection_refused():
-    return refused()
-
-
 def certificate_error():
     return tls_failure(ssl.SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)'))
 
 
 TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
-TRANSIENT_EXCEPTIONS = [pytest.param(reset_by_peer, id='reset'), pytest.param(read_timeout, id='read-timeout'), pytest.param(connection_refused, id='refused')]
+TRANSIENT_EXCEPTIONS = [pytest.param(reset, id='reset'), pytest.param(read_timeout, id='read-timeout'), pytest.param(refused, id='refused')]
 
 
 class TestRequests:
@@ -209,7 +201,7 @@ class TestRetries:
         assert caught.value.may_have_been_processed
         assert sleeps == []
 
-    @pytest.mark.parametrize('failure, ambiguous', [(reset_by_peer, True), (read_timeout, True), (connection_refused, False)])
+    @pytest.mark.parametrize('failure, ambiguous', [(reset, True), (read_timeout, True), (refused, False)])
     def test_post_is_never_resent_after_a_connection_failure(self, http, sleeps, failure, ambiguous):
         http.expect(request_call('POST').fail(failure()))
         with pytest.raises(RomaTransportError) as caught:
@@ -245,7 +237,7 @@ class TestRetries:
         assert sleeps == []
 
     def test_retries_zero_sends_once_on_transport_failure(self, http, sleeps):
-        http.expect(request_call('GET').fail(reset_by_peer()))
+        http.expect(request_call('GET').fail(reset()))
         with pytest.raises(RomaTransportError) as caught:
             make_client(retries=0).call('GET', TASKS_PATH)
         assert caught.value.message == 'Connection to %s failed (GET %s): Connection reset by peer' % (ROMA, TASKS_PATH)
@@ -265,7 +257,7 @@ class TestTransportErrors:
         assert not caught.value.retryable and sleeps == []
 
     def test_connection_refused_names_the_endpoint_and_the_cause(self, http):
-        http.expect(request_call('GET').fail(connection_refused()))
+        http.expect(request_call('GET').fail(refused()))
         with pytest.raises(RomaTransportError) as caught:
             make_client(retries=0).call('GET', TASKS_PATH)
         assert caught.value.message == (
@@ -276,7 +268,7 @@ class TestTransportErrors:
 
     def test_a_refused_iam_connection_names_iam_endpoint_and_its_port(self, http):
         iam = 'http://127.0.0.1:35357'
-        http.expect(Call('POST', iam + '/v3/auth/tokens', query={'nocatalog': 'true'}, json=password_body()).fail(connection_refused()))
+        http.expect(Call('POST', iam + '/v3/auth/tokens', query={'nocatalog': 'true'}, json=password_body()).fail(refused()))
         client = RomaClient(ROMA, TokenAuth(TOKEN), project_id=PROJECT_ID, iam_endpoint=iam, retry_policy=RetryPolicy(retries=0))
         with pytest.raises(RomaTransportError) as caught:
             client.iam_login(password_body())
@@ -429,7 +421,7 @@ class TestPaging:
     def test_a_failing_page_is_retried_like_any_get(self, http, sleeps):
         http.expect(
             list_page(0, entities(0, 999), total=1000),
-            Call('GET', TASKS_URL, query={'offset': 999, 'limit': 999}).fail(reset_by_peer()),
+            Call('GET', TASKS_URL, query={'offset': 999, 'limit': 999}).fail(reset()),
             list_page(999, entities(999, 1), total=1000),
         )
         assert len(list(make_client().paginate(TASKS_PATH))) == 1000
